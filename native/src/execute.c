@@ -1,0 +1,309 @@
+/*
+ * The child side: runs inside the child of clone() (or in the static helper).
+ * Only async-signal-safe code here: raw syscalls, no allocation, no stdio, no
+ * locks. The parent is multithreaded, so any lock copied into this process may
+ * be held by a thread that no longer exists.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "program.h"
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The kernel's struct sigaction; all zero is SIG_DFL with no flags and an empty mask. */
+struct gc_ksigaction {
+	unsigned long handler;
+	unsigned long flags;
+	unsigned long restorer;
+	uint64_t mask;
+};
+
+static void gc_fail(int err_fd, uint32_t op, int err)
+{
+	struct gc_error_record rec = { .op = op, .err = (uint32_t)err };
+	ssize_t n;
+	do
+		n = syscall(SYS_write, err_fd, &rec, sizeof(rec));
+	while (n < 0 && errno == EINTR);
+	syscall(SYS_exit_group, GC_FAIL_EXIT);
+	__builtin_unreachable();
+}
+
+static int gc_io_all(long nr, int fd, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	while (len > 0) {
+		long n = syscall(nr, fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		if (n == 0)
+			return EPIPE;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void gc_reset_signals(void)
+{
+	struct gc_ksigaction dfl = { 0 };
+	for (int sig = 1; sig <= 64; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+	}
+}
+
+static void gc_unblock_signals(void)
+{
+	uint64_t empty = 0;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, 8);
+}
+
+static void gc_sort(int *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			int t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+/*
+ * Hand over the fd table: every source is first duplicated above the highest
+ * target (so that moving one never clobbers another), then dup3()ed onto its
+ * target without CLOEXEC. Everything else is closed except our own error and
+ * sync fds, which stay CLOEXEC. A leaked fd is CVE-2024-21626.
+ */
+static int gc_apply_fds(const struct gc_header *h, const uint8_t *blob, int *err_fd, int *sync_fd)
+{
+	int tmp[GC_MAX_FDS];
+	int keep[GC_MAX_FDS + 2];
+	int base = 3, nkeep = 0;
+	const struct gc_fd *fds = (const struct gc_fd *)(blob + h->fds_off);
+
+	for (uint32_t i = 0; i < h->fd_count; i++)
+		if (fds[i].target >= base)
+			base = fds[i].target + 1;
+
+	for (uint32_t i = 0; i < h->fd_count; i++) {
+		tmp[i] = (int)syscall(SYS_fcntl, fds[i].source, F_DUPFD_CLOEXEC, base);
+		if (tmp[i] < 0)
+			return errno;
+	}
+	int e = (int)syscall(SYS_fcntl, *err_fd, F_DUPFD_CLOEXEC, base);
+	if (e < 0)
+		return errno;
+	*err_fd = e;
+	if (*sync_fd >= 0) {
+		int s = (int)syscall(SYS_fcntl, *sync_fd, F_DUPFD_CLOEXEC, base);
+		if (s < 0)
+			return errno;
+		*sync_fd = s;
+	}
+	for (uint32_t i = 0; i < h->fd_count; i++) {
+		if (fds[i].target < 0)
+			return EBADF;
+		if (syscall(SYS_dup3, tmp[i], fds[i].target, 0) < 0)
+			return errno;
+		keep[nkeep++] = fds[i].target;
+	}
+	keep[nkeep++] = *err_fd;
+	if (*sync_fd >= 0)
+		keep[nkeep++] = *sync_fd;
+	gc_sort(keep, nkeep);
+
+	unsigned int next = 0;
+	for (int i = 0; i < nkeep; i++) {
+		if ((unsigned int)keep[i] > next &&
+		    syscall(SYS_close_range, next, (unsigned int)keep[i] - 1, 0) < 0)
+			return errno;
+		next = (unsigned int)keep[i] + 1;
+	}
+	if (syscall(SYS_close_range, next, ~0u, 0) < 0)
+		return errno;
+	return 0;
+}
+
+static void gc_relocate(const struct gc_header *h, uint8_t *blob)
+{
+	uint8_t *arena = blob + h->arena_off;
+	const uint32_t *slots = (const uint32_t *)(blob + h->reloc_off);
+	for (uint32_t i = 0; i < h->reloc_count; i++) {
+		uint64_t *slot = (uint64_t *)(arena + slots[i]);
+		*slot += (uint64_t)(uintptr_t)arena;
+	}
+}
+
+static long gc_arg(const struct gc_arg *a, uint8_t *arena, const int64_t *results, int sync_fd)
+{
+	switch (a->kind) {
+	case GC_ARG_PTR:
+		return (long)(uintptr_t)(arena + a->value);
+	case GC_ARG_REF:
+		return (long)results[a->value];
+	case GC_ARG_SYNC_FD:
+		return sync_fd;
+	default:
+		return (long)a->value;
+	}
+}
+
+/* execvpe(3) without allocation: returns the errno to report. */
+static int gc_execvp(const char *file, char *const argv[], char *const envp[], const char *path)
+{
+	char buf[4096];
+	int eacces = 0;
+	size_t flen = strlen(file);
+
+	if (flen == 0)
+		return ENOENT;
+	if (memchr(file, '/', flen)) {
+		syscall(SYS_execve, file, argv, envp);
+		return errno;
+	}
+	for (const char *p = path ? path : DEFAULT_PATH;; p++) {
+		const char *end = p;
+		while (*end && *end != ':')
+			end++;
+		size_t dlen = (size_t)(end - p);
+		if (dlen + flen + 2 <= sizeof(buf)) {
+			/* An empty entry means the current directory, as in a shell. */
+			memcpy(buf, p, dlen);
+			size_t at = dlen;
+			if (dlen > 0)
+				buf[at++] = '/';
+			memcpy(buf + at, file, flen + 1);
+			syscall(SYS_execve, buf, argv, envp);
+			switch (errno) {
+			case EACCES:
+				eacces = 1;
+				break;
+			case ENOENT:
+			case ENOTDIR:
+			case ESTALE:
+			case ENODEV:
+			case ETIMEDOUT:
+			case ELOOP:
+			case ENAMETOOLONG:
+				break;
+			default:
+				return errno;
+			}
+		}
+		if (!*end)
+			break;
+		p = end;
+	}
+	return eacces ? EACCES : ENOENT;
+}
+
+static int gc_tolerated(const struct gc_op *op, int err)
+{
+	for (int i = 0; i < op->ntol; i++)
+		if (op->tol[i] == err)
+			return 1;
+	return 0;
+}
+
+void gc_execute(uint8_t *blob, int err_fd, int sync_fd)
+{
+	const struct gc_header *h = (const struct gc_header *)blob;
+	uint8_t *arena = blob + h->arena_off;
+	int64_t *results = (int64_t *)(blob + h->results_off);
+	int err;
+
+	gc_reset_signals();
+	err = gc_apply_fds(h, blob, &err_fd, &sync_fd);
+	if (err)
+		gc_fail(err_fd, GC_PROLOGUE_OP, err);
+	gc_unblock_signals();
+	gc_relocate(h, blob);
+
+	for (uint32_t i = 0; i < h->op_count; i++) {
+		const struct gc_op *op = (const struct gc_op *)(blob + h->ops_off + (size_t)i * GC_OP_SIZE);
+		long a[GC_MAX_ARGS];
+		long r = 0;
+
+		for (int j = 0; j < GC_MAX_ARGS; j++)
+			a[j] = gc_arg(&op->args[j], arena, results, sync_fd);
+
+		switch (op->kind) {
+		case GC_OP_SYSCALL:
+			r = syscall(op->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+			if (r == -1) {
+				if (!gc_tolerated(op, errno))
+					gc_fail(err_fd, i, errno);
+				r = -errno;
+			}
+			break;
+		case GC_OP_WAIT: {
+			int64_t v;
+			err = gc_io_all(SYS_read, sync_fd, &v, sizeof(v));
+			if (err)
+				gc_fail(err_fd, i, err);
+			if (v < 0)
+				gc_fail(err_fd, i, (int)-v);
+			r = (long)v;
+			break;
+		}
+		case GC_OP_NOTIFY: {
+			struct gc_notify_record rec = { .op = i, .zero = 0, .value = a[0] };
+			err = gc_io_all(SYS_write, sync_fd, &rec, sizeof(rec));
+			if (err)
+				gc_fail(err_fd, i, err);
+			break;
+		}
+		case GC_OP_FORK: {
+			/* Zero stack and tid pointers: the same argument order on x86_64 and aarch64. */
+			long pid = syscall(SYS_clone, (unsigned long)a[0] | SIGCHLD, 0, 0, 0, 0);
+			if (pid < 0)
+				gc_fail(err_fd, i, errno);
+			if (pid > 0) {
+				struct gc_notify_record rec = { .op = i, .zero = 0, .value = pid };
+				err = gc_io_all(SYS_write, sync_fd, &rec, sizeof(rec));
+				syscall(SYS_exit_group, err ? GC_FAIL_EXIT : 0);
+			}
+			break;
+		}
+		case GC_OP_EXECVP:
+			gc_fail(err_fd, i, gc_execvp((const char *)a[0], (char *const *)a[1], (char *const *)a[2], (const char *)a[3]));
+			break;
+		case GC_OP_STORE: {
+			uint8_t *dst = (uint8_t *)a[1];
+			uint64_t v = (uint64_t)a[0];
+			memcpy(dst, &v, (size_t)a[2]); /* little-endian: the low bytes come first */
+			break;
+		}
+		}
+		results[i] = r;
+	}
+	/* A program that does not end in an exec ends here, successfully. */
+	syscall(SYS_exit_group, 0);
+	__builtin_unreachable();
+}
+
+int gc_run(uint8_t *blob, size_t len, int err_fd, int sync_fd)
+{
+	int err = gc_validate(blob, len);
+	if (err) {
+		struct gc_error_record rec = { .op = GC_PROLOGUE_OP, .err = (uint32_t)err };
+		if (write(err_fd, &rec, sizeof(rec)) < 0)
+			return -errno;
+		return -err;
+	}
+	gc_execute(blob, err_fd, sync_fd);
+}

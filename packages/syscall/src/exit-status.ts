@@ -1,0 +1,25 @@
+import { constants } from 'node:os';
+import type { ExitStatus } from './kernel.js';
+
+const CLD_EXITED = 1;
+const CLD_DUMPED = 3;
+
+const signalNames = new Map<number, NodeJS.Signals>();
+for (const [name, num] of Object.entries(constants.signals)) {
+  if (!signalNames.has(num)) signalNames.set(num, name as NodeJS.Signals);
+}
+
+/** From waitid's si_code/si_status to an ExitStatus. */
+export function exitStatusFromSiginfo(siCode: number, siStatus: number): ExitStatus {
+  if (siCode === CLD_EXITED) return { code: siStatus };
+  return {
+    signal: signalNames.get(siStatus) ?? `SIG${siStatus}`,
+    signalNumber: siStatus,
+    coreDumped: siCode === CLD_DUMPED,
+  };
+}
+
+/** The shell's view of an exit: the code, or 128 + the signal number. */
+export function shellExitCode(status: ExitStatus): number {
+  return status.code ?? 128 + status.signalNumber;
+}

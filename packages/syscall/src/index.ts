@@ -1,0 +1,23 @@
+export type { Arch } from './arch.js';
+export { ARCH_IDS, archFromId, archId, currentArch, isArch } from './arch.js';
+export * from './constants.js';
+export { errnoMessage, errnoName, errnoNumber } from './errno.js';
+export type { SyscallErrorOptions } from './errors.js';
+export { GcError, SyscallError } from './errors.js';
+export { exitStatusFromSiginfo, shellExitCode } from './exit-status.js';
+export type { FlagTable } from './flags.js';
+export { enumToString, flagsToString } from './flags.js';
+export type {
+  ExitStatus,
+  Kernel,
+  Notification,
+  Pty,
+  SpawnedChild,
+  SpawnOptions,
+  WaitResult,
+} from './kernel.js';
+export * from './program/index.js';
+export { createKernel } from './real-kernel.js';
+export { SIGNAL_NAMES, SIGRTMAX, SIGRTMIN, signalName, signalNumber } from './signals.js';
+export type { SyscallName, SyscallNumbers } from './syscall-table.js';
+export { findSyscallNumber, isSyscallName, SYSCALLS, syscallName, syscallNumber } from './syscall-table.js';

@@ -1,0 +1,108 @@
+import type { Program } from './program/program.js';
+
+/** How a process ended: an exit code, or the signal that killed it. */
+export type ExitStatus =
+  | { code: number; signal?: undefined; coreDumped?: undefined }
+  | { code?: undefined; signal: NodeJS.Signals | `SIG${number}`; signalNumber: number; coreDumped: boolean };
+
+/** A NOTIFY record the child wrote on its sync socket. */
+export interface Notification {
+  /** Index of the op that wrote it (a NOTIFY or FORK op). */
+  op: number;
+  /** The op's label. */
+  label: string;
+  /** The value written: a NOTIFY op's argument, or a FORK op's new pid. */
+  value: bigint;
+}
+
+export interface SpawnOptions {
+  /** `CLONE_NEW*` flags (and others clone3 accepts) for the child. `CLONE_PIDFD` is always added. */
+  cloneFlags?: number | bigint;
+  /** A cgroup v2 directory fd: the child starts in it (`CLONE_INTO_CGROUP`). */
+  cgroupFd?: number;
+}
+
+/** A process started by `Kernel.spawn`. */
+export interface SpawnedChild {
+  readonly pid: number;
+  /** A pidfd for the child (CLOEXEC); closed by the handle once `exited` settles. */
+  readonly pidfd: number;
+  /**
+   * Resolves when the program reached its `execve` (the error pipe closed with
+   * nothing on it); rejects with a `SyscallError` naming the failing op's label.
+   */
+  readonly started: Promise<void>;
+  /** Resolves once the child was reaped. Never rejects. */
+  readonly exited: Promise<ExitStatus>;
+  /** Send a signal (default SIGKILL) through the pidfd; a no-op once the child was reaped. */
+  kill(signal?: NodeJS.Signals | number): void;
+  /** The next NOTIFY record from the child, in order. Rejects if the child closed its sync socket. */
+  nextNotification(): Promise<Notification>;
+  /** Answer the child's next WAIT op with a value (default 0); a negative value makes the op fail with errno -value. */
+  release(value?: number | bigint): void;
+}
+
+/** Fds of an opened pseudo-terminal pair. */
+export interface Pty {
+  master: number;
+  slave: number;
+  /** `/dev/pts/N` */
+  path: string;
+}
+
+/** A reaped or still-running child, as `waitid` reports it. */
+export interface WaitResult {
+  pid: number;
+  status: ExitStatus;
+}
+
+/**
+ * The narrow interface to the kernel that every gocontainer package uses.
+ * `createKernel()` returns the real one (koffi, Linux only); `FakeKernel`
+ * from `@gc/syscall/testing` records calls and runs Programs symbolically.
+ * Every method throws `SyscallError` on failure.
+ */
+export interface Kernel {
+  readonly arch: 'x64' | 'arm64';
+  /** clone() a child that runs the program. Never blocks the event loop after the clone. */
+  spawn(program: Program, options?: SpawnOptions): SpawnedChild;
+
+  mount(
+    source: string | null,
+    target: string,
+    fstype: string | null,
+    flags: number | bigint,
+    data?: string | null,
+  ): void;
+  umount2(target: string, flags?: number): void;
+  /** openat2(2); `resolve` takes `RESOLVE_*` flags. Returns the fd. */
+  openat2(
+    dirfd: number,
+    path: string,
+    how: { flags: number | bigint; mode?: number; resolve?: number | bigint },
+  ): number;
+  openat(dirfd: number, path: string, flags: number, mode?: number): number;
+  close(fd: number): void;
+  read(fd: number, buffer: Uint8Array): number;
+  write(fd: number, data: Uint8Array | string): number;
+  /** Returns [readFd, writeFd]. */
+  pipe2(flags?: number): [number, number];
+  socketpair(domain: number, type: number, protocol?: number): [number, number];
+  pidfdOpen(pid: number, flags?: number): number;
+  pidfdSendSignal(pidfd: number, signal: NodeJS.Signals | number): void;
+  /** waitid(P_PID / P_PIDFD, ..., WEXITED | WNOHANG): null while the process still runs. */
+  waitidNoHang(idtype: 'pid' | 'pidfd', id: number): WaitResult | null;
+  prctl(
+    option: number,
+    arg2?: number | bigint,
+    arg3?: number | bigint,
+    arg4?: number | bigint,
+    arg5?: number | bigint,
+  ): number;
+  /** sendmsg(2) with SCM_RIGHTS. */
+  sendFds(socket: number, fds: number[], data?: Uint8Array): void;
+  /** recvmsg(2) with SCM_RIGHTS; the received fds are CLOEXEC. */
+  recvFds(socket: number, maxFds: number, maxData?: number): { fds: number[]; data: Uint8Array };
+  /** posix_openpt + grantpt + unlockpt, and the slave opened (both CLOEXEC, O_NOCTTY). */
+  openPty(): Pty;
+}

@@ -1,0 +1,77 @@
+/*
+ * The only place koffi is imported. Everything is loaded once, lazily, on
+ * first use: importing @gc/syscall costs nothing on a machine that never calls
+ * the kernel (unit tests with FakeKernel, macOS type-checks).
+ */
+import { libraryPath } from '@gc/native';
+import koffi from 'koffi';
+
+type Fn = (...args: unknown[]) => unknown;
+
+export interface Libc {
+  errno(): number;
+  mount: Fn;
+  umount2: Fn;
+  close: Fn;
+  read: Fn;
+  write: Fn;
+  pipe2: Fn;
+  socketpair: Fn;
+  prctl: Fn;
+  syscall: Fn;
+  waitid: Fn;
+  posix_openpt: Fn;
+  grantpt: Fn;
+  unlockpt: Fn;
+  ptsname_r: Fn;
+  ioctl_int: Fn;
+  gc_spawn: Fn;
+  gc_program_check: Fn;
+  gc_reaper_start: Fn;
+  gc_reaper_watch: Fn;
+  gc_send_fds: Fn;
+  gc_recv_fds: Fn;
+}
+
+let loaded: Libc | undefined;
+
+export function libc(): Libc {
+  loaded ??= load();
+  return loaded;
+}
+
+function load(): Libc {
+  const c = koffi.load('libc.so.6');
+  const gc = koffi.load(libraryPath);
+  return {
+    errno: () => koffi.errno(),
+    mount: c.func(
+      'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+    ),
+    umount2: c.func('int umount2(const char *target, int flags)'),
+    close: c.func('int close(int fd)'),
+    read: c.func('long read(int fd, _Out_ uint8_t *buf, size_t count)'),
+    write: c.func('long write(int fd, const uint8_t *buf, size_t count)'),
+    pipe2: c.func('int pipe2(_Out_ int32_t *fds, int flags)'),
+    socketpair: c.func('int socketpair(int domain, int type, int protocol, _Out_ int32_t *fds)'),
+    prctl: c.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)'),
+    // Variadic: callers pass ('type', value) pairs after the number.
+    syscall: c.func('long syscall(long nr, ...)'),
+    waitid: c.func('int waitid(int idtype, uint32_t id, _Out_ uint8_t *info, int options)'),
+    posix_openpt: c.func('int posix_openpt(int flags)'),
+    grantpt: c.func('int grantpt(int fd)'),
+    unlockpt: c.func('int unlockpt(int fd)'),
+    ptsname_r: c.func('int ptsname_r(int fd, _Out_ uint8_t *buf, size_t len)'),
+    ioctl_int: c.func('int ioctl(int fd, unsigned long request, _Inout_ int32_t *arg)'),
+    gc_spawn: gc.func(
+      'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, _Out_ int32_t *out)',
+    ),
+    gc_program_check: gc.func('int gc_program_check(const uint8_t *blob, size_t len)'),
+    gc_reaper_start: gc.func('int gc_reaper_start(void)'),
+    gc_reaper_watch: gc.func('int gc_reaper_watch(int fd, uint64_t token, int kind)'),
+    gc_send_fds: gc.func('long gc_send_fds(int sock, const int32_t *fds, int nfds, const uint8_t *data, size_t len)'),
+    gc_recv_fds: gc.func(
+      'long gc_recv_fds(int sock, _Out_ int32_t *fds, int maxfds, _Out_ uint8_t *data, size_t len, _Out_ int32_t *nfds)',
+    ),
+  } as Libc;
+}

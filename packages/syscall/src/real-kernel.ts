@@ -1,0 +1,195 @@
+import { constants } from 'node:os';
+import { currentArch } from './arch.js';
+import { SyscallError } from './errors.js';
+import { exitStatusFromSiginfo } from './exit-status.js';
+import { ExitWatcher } from './exit-watcher.js';
+import type { Kernel, Pty, SpawnedChild, SpawnOptions, WaitResult } from './kernel.js';
+import { type Libc, libc } from './libc.js';
+import type { Program } from './program/program.js';
+import { spawnProgram } from './spawn.js';
+import { syscallNumber } from './syscall-table.js';
+
+const O_RDWR = 0o2;
+const O_NOCTTY = 0o400;
+const O_CLOEXEC = 0o2000000;
+const P_PID = 1;
+const P_PIDFD = 3;
+const WEXITED = 4;
+const WNOHANG = 1;
+
+/** The kernel, through koffi. One per process is enough: see `createKernel`. */
+class RealKernel implements Kernel {
+  readonly arch = currentArch();
+  private watcher: ExitWatcher | undefined;
+
+  private get c(): Libc {
+    return libc();
+  }
+
+  /** Throws a SyscallError with the current errno when r < 0. */
+  private check(r: unknown, syscall: string, label: string, path?: string): number {
+    const n = Number(r);
+    if (n < 0) throw new SyscallError({ syscall, errno: this.c.errno(), label, ...(path ? { path } : {}) });
+    return n;
+  }
+
+  spawn(program: Program, options?: SpawnOptions): SpawnedChild {
+    if (program.arch !== this.arch) {
+      throw new TypeError(`program is planned for ${program.arch}, this machine is ${this.arch}`);
+    }
+    this.watcher ??= new ExitWatcher(this.c);
+    return spawnProgram(this.c, this.watcher, program, options);
+  }
+
+  mount(
+    source: string | null,
+    target: string,
+    fstype: string | null,
+    flags: number | bigint,
+    data?: string | null,
+  ): void {
+    const what = fstype ? `${fstype} ` : source ? `${source} ` : '';
+    this.check(this.c.mount(source, target, fstype, BigInt(flags), data ?? null), 'mount', `mount ${what}on ${target}`);
+  }
+
+  umount2(target: string, flags = 0): void {
+    this.check(this.c.umount2(target, flags), 'umount2', `unmount ${target}`);
+  }
+
+  openat2(
+    dirfd: number,
+    path: string,
+    how: { flags: number | bigint; mode?: number; resolve?: number | bigint },
+  ): number {
+    const buf = Buffer.alloc(24);
+    buf.writeBigUInt64LE(BigInt(how.flags), 0);
+    buf.writeBigUInt64LE(BigInt(how.mode ?? 0), 8);
+    buf.writeBigUInt64LE(BigInt(how.resolve ?? 0), 16);
+    const nr = syscallNumber('openat2', this.arch);
+    return this.check(
+      this.c.syscall(nr, 'int', dirfd, 'const char *', path, 'uint8_t *', buf, 'size_t', 24),
+      'openat2',
+      `open ${path}`,
+    );
+  }
+
+  openat(dirfd: number, path: string, flags: number, mode = 0): number {
+    const nr = syscallNumber('openat', this.arch);
+    return this.check(
+      this.c.syscall(nr, 'int', dirfd, 'const char *', path, 'int', flags, 'uint32_t', mode),
+      'openat',
+      `open ${path}`,
+    );
+  }
+
+  close(fd: number): void {
+    this.check(this.c.close(fd), 'close', `close fd ${fd}`);
+  }
+
+  read(fd: number, buffer: Uint8Array): number {
+    return this.check(this.c.read(fd, buffer, buffer.byteLength), 'read', `read fd ${fd}`);
+  }
+
+  write(fd: number, data: Uint8Array | string): number {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    return this.check(this.c.write(fd, buf, buf.byteLength), 'write', `write fd ${fd}`);
+  }
+
+  pipe2(flags = O_CLOEXEC): [number, number] {
+    const fds = new Int32Array(2);
+    this.check(this.c.pipe2(fds, flags), 'pipe2', 'create a pipe');
+    return [fds[0] as number, fds[1] as number];
+  }
+
+  socketpair(domain: number, type: number, protocol = 0): [number, number] {
+    const fds = new Int32Array(2);
+    this.check(this.c.socketpair(domain, type, protocol, fds), 'socketpair', 'create a socket pair');
+    return [fds[0] as number, fds[1] as number];
+  }
+
+  pidfdOpen(pid: number, flags = 0): number {
+    const nr = syscallNumber('pidfd_open', this.arch);
+    return this.check(this.c.syscall(nr, 'int', pid, 'uint', flags), 'pidfd_open', `open a pidfd for pid ${pid}`);
+  }
+
+  pidfdSendSignal(pidfd: number, signal: NodeJS.Signals | number): void {
+    const sig = typeof signal === 'number' ? signal : constants.signals[signal];
+    if (sig === undefined) throw new TypeError(`unknown signal: ${String(signal)}`);
+    const nr = syscallNumber('pidfd_send_signal', this.arch);
+    this.check(
+      this.c.syscall(nr, 'int', pidfd, 'int', sig, 'void *', null, 'uint', 0),
+      'pidfd_send_signal',
+      `send signal ${sig} through pidfd ${pidfd}`,
+    );
+  }
+
+  waitidNoHang(idtype: 'pid' | 'pidfd', id: number): WaitResult | null {
+    const info = Buffer.alloc(128);
+    this.check(
+      this.c.waitid(idtype === 'pid' ? P_PID : P_PIDFD, id, info, WEXITED | WNOHANG),
+      'waitid',
+      `wait for ${idtype} ${id}`,
+    );
+    // siginfo_t: si_signo, si_errno, si_code, (pad on 64-bit), si_pid, si_uid, si_status
+    const pid = info.readInt32LE(16);
+    if (pid === 0) return null;
+    return { pid, status: exitStatusFromSiginfo(info.readInt32LE(8), info.readInt32LE(24)) };
+  }
+
+  prctl(
+    option: number,
+    arg2: number | bigint = 0,
+    arg3: number | bigint = 0,
+    arg4: number | bigint = 0,
+    arg5: number | bigint = 0,
+  ): number {
+    return this.check(
+      this.c.prctl(option, BigInt(arg2), BigInt(arg3), BigInt(arg4), BigInt(arg5)),
+      'prctl',
+      `prctl option ${option}`,
+    );
+  }
+
+  sendFds(socket: number, fds: number[], data: Uint8Array = new Uint8Array(0)): void {
+    const r = Number(this.c.gc_send_fds(socket, Int32Array.from(fds), fds.length, data, data.byteLength));
+    if (r < 0)
+      throw new SyscallError({ syscall: 'sendmsg', errno: -r, label: `send ${fds.length} fds on socket ${socket}` });
+  }
+
+  recvFds(socket: number, maxFds: number, maxData = 1): { fds: number[]; data: Uint8Array } {
+    const fds = new Int32Array(Math.max(maxFds, 1));
+    const data = Buffer.alloc(maxData);
+    const count = new Int32Array(1);
+    const r = Number(this.c.gc_recv_fds(socket, fds, maxFds, data, maxData, count));
+    if (r < 0) throw new SyscallError({ syscall: 'recvmsg', errno: -r, label: `receive fds on socket ${socket}` });
+    return { fds: Array.from(fds.subarray(0, count[0] as number)), data: data.subarray(0, r) };
+  }
+
+  openPty(): Pty {
+    const master = this.check(this.c.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), 'posix_openpt', 'open /dev/ptmx');
+    try {
+      this.check(this.c.grantpt(master), 'grantpt', 'grant the pty');
+      this.check(this.c.unlockpt(master), 'unlockpt', 'unlock the pty');
+      const name = Buffer.alloc(128);
+      const r = Number(this.c.ptsname_r(master, name, name.length));
+      if (r !== 0) throw new SyscallError({ syscall: 'ptsname_r', errno: r, label: 'name the pty' });
+      const path = name.subarray(0, name.indexOf(0)).toString();
+      const slave = this.openat(-100, path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+      return { master, slave, path };
+    } catch (e) {
+      this.c.close(master);
+      throw e;
+    }
+  }
+}
+
+let shared: RealKernel | undefined;
+
+/**
+ * The real kernel. Loads koffi and the executor on first use. There is one
+ * per process: every spawned child is reaped by the same native thread.
+ */
+export function createKernel(): Kernel {
+  shared ??= new RealKernel();
+  return shared;
+}

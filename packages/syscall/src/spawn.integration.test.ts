@@ -1,0 +1,259 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { hostname } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SyscallError } from './errors.js';
+import type { Kernel } from './kernel.js';
+import { Program } from './program/program.js';
+import { createKernel } from './real-kernel.js';
+import { CONTAINER_NAMESPACES, containerProgram } from './test-support/container-program.js';
+import { canRunIntegration, createBusyboxRoot } from './testing/busybox-root.js';
+
+const O_CLOEXEC = 0o2000000;
+const CLONE_PARENT = 0x8000;
+
+/** Collect everything written to a pipe's read end until EOF. */
+function drain(fd: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = new Socket({ fd, readable: true, writable: false });
+    const chunks: Buffer[] = [];
+    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('error', reject);
+    s.on('close', () => resolve(Buffer.concat(chunks).toString()));
+  });
+}
+
+/** Run a program with its stdout on a pipe; returns what it printed and how it ended. */
+async function run(kernel: Kernel, program: Program, cloneFlags = CONTAINER_NAMESPACES) {
+  const [r, w] = kernel.pipe2(O_CLOEXEC);
+  program.setFds([
+    { target: 0, source: 0 },
+    { target: 1, source: w },
+    { target: 2, source: 2 },
+  ]);
+  let child: ReturnType<Kernel['spawn']>;
+  try {
+    child = kernel.spawn(program, { cloneFlags });
+  } finally {
+    kernel.close(w);
+  }
+  const [stdout, status, started] = await Promise.all([
+    drain(r),
+    child.exited,
+    child.started.then(
+      () => null,
+      (e: unknown) => e,
+    ),
+  ]);
+  return { stdout, status, startError: started as SyscallError | null, pid: child.pid };
+}
+
+function zombiesOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z' && Number(fields[1]) === pid) out.push(Number(name));
+    } catch {
+      // raced with an exit
+    }
+  }
+  return out;
+}
+
+describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
+  const kernel = createKernel();
+  let root: ReturnType<typeof createBusyboxRoot>;
+
+  beforeAll(() => {
+    root = createBusyboxRoot();
+  });
+  afterAll(() => root.remove());
+
+  it('runs a shell as PID 1 in new namespaces on a pivoted busybox root', async () => {
+    const program = containerProgram({
+      root: root.path,
+      hostname: 'gc-test',
+      argv: ['/bin/sh', '-c', 'echo pid=$$; echo host=$(hostname); ps -o pid,comm | tail -n +2; ls /'],
+    });
+    const { stdout, status, startError } = await run(kernel, program);
+    expect(startError).toBeNull();
+    expect(status).toEqual({ code: 0 });
+    expect(stdout).toContain('pid=1\n');
+    expect(stdout).toContain('host=gc-test\n');
+    expect(hostname()).not.toBe('gc-test');
+    // Only the shell and ps: the host's processes are invisible.
+    const procs = stdout
+      .split('\n')
+      .filter((l) => /^\s*\d+\s/.test(l))
+      .map((l) => l.trim().split(/\s+/));
+    expect(procs.map((p) => p[1]).sort()).toEqual(['ps', 'sh', 'tail'].sort());
+    // The root is the busybox tree, not the host's.
+    expect(stdout).not.toMatch(/\bhome\b|\bvar\b|\busr\b/);
+  });
+
+  it('reports the label and errno of the op that failed (the 5th)', async () => {
+    const program = new Program();
+    const p = program.scope('@gc/test');
+    p.syscall('mount', [null, '/', null, (1 << 14) | (1 << 18), null], 'make / private');
+    p.syscall('chdir', ['/'], 'chdir to /');
+    p.syscall('getpid', [], 'get my pid');
+    p.syscall('sethostname', ['ok', 2], 'set hostname ok');
+    p.syscall('mount', ['/nonexistent-source', '/mnt', null, 0x1000, null], 'bind /nonexistent-source on /mnt');
+    p.execvp('/bin/true', ['/bin/true'], [], 'exec /bin/true');
+    const { status, startError } = await run(kernel, program);
+    expect(SyscallError.isInstance(startError)).toBe(true);
+    expect(startError?.label).toBe('bind /nonexistent-source on /mnt');
+    expect(startError?.errnoCode).toBe('ENOENT');
+    expect(startError?.message).toBe('bind /nonexistent-source on /mnt (test): ENOENT (No such file or directory)');
+    expect(status).toEqual({ code: 255 });
+  });
+
+  it('tolerates the errnos an op allows and goes on', async () => {
+    const program = new Program();
+    const p = program.scope('@gc/test');
+    p.syscall('mkdirat', [-100, '/', 0o755], 'mkdir / (exists)', { tolerate: ['EEXIST'] });
+    p.execvp('/bin/true', ['/bin/true'], [], 'exec /bin/true');
+    const { status, startError } = await run(kernel, program, 0);
+    expect(startError).toBeNull();
+    expect(status).toEqual({ code: 0 });
+  });
+
+  it('fails with ENOENT for a command that does not exist, EACCES for one not executable', async () => {
+    const missing = await run(kernel, containerProgram({ root: root.path, argv: ['no-such-command'] }));
+    expect(missing.startError?.label).toBe('exec no-such-command');
+    expect(missing.startError?.errnoCode).toBe('ENOENT');
+
+    const notExec = await run(kernel, containerProgram({ root: root.path, argv: ['/etc/passwd'] }));
+    expect(notExec.startError?.errnoCode).toBe('EACCES');
+  });
+
+  it('finds a command on the PATH of the environment inside the root', async () => {
+    const { stdout, startError } = await run(
+      kernel,
+      containerProgram({ root: root.path, argv: ['echo', 'found'], env: ['PATH=/nowhere:/bin'] }),
+    );
+    expect(startError).toBeNull();
+    expect(stdout).toBe('found\n');
+  });
+
+  it('resets signal dispositions and the mask: SIGPIPE is default inside', async () => {
+    const parent = readFileSync('/proc/self/status', 'utf8');
+    // Node ignores SIGPIPE (signal 13 -> bit 12), so the test can fail.
+    expect(BigInt(`0x${/SigIgn:\s+(\w+)/.exec(parent)?.[1]}`) & (1n << 12n)).not.toBe(0n);
+    const { stdout } = await run(
+      kernel,
+      containerProgram({ root: root.path, argv: ['/bin/grep', '-E', '^Sig(Ign|Blk)', '/proc/self/status'] }),
+    );
+    expect(stdout).toBe('SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n');
+  });
+
+  it('hands over only the fds of its table: stdio and the ones it preserves', async () => {
+    const [extraR, extraW] = kernel.pipe2(O_CLOEXEC);
+    const program = containerProgram({ root: root.path, argv: ['/bin/ls', '/proc/self/fd'] });
+    const [r, w] = kernel.pipe2(O_CLOEXEC);
+    program.setFds([
+      { target: 0, source: 0 },
+      { target: 1, source: w },
+      { target: 2, source: 2 },
+      { target: 7, source: extraR },
+    ]);
+    const child = kernel.spawn(program, { cloneFlags: CONTAINER_NAMESPACES });
+    kernel.close(w);
+    const [out] = await Promise.all([drain(r), child.exited]);
+    kernel.close(extraR);
+    kernel.close(extraW);
+    // 3 is ls's own directory fd.
+    expect(out.split('\n').filter(Boolean).sort()).toEqual(['0', '1', '2', '3', '7']);
+  });
+
+  it('synchronises with the parent: notify, wait, and fork into a grandchild', async () => {
+    const program = new Program();
+    const p = program.scope('@gc/test');
+    const pid = p.syscall('getpid', [], 'get my pid');
+    p.notify(pid, 'tell the parent my pid');
+    const answer = p.wait('wait for the parent');
+    p.notify(answer, 'echo the answer');
+    p.fork(CLONE_PARENT, 'fork the grandchild');
+    p.execvp('/bin/true', ['/bin/true'], [], 'exec /bin/true');
+    const child = kernel.spawn(program);
+    const first = await child.nextNotification();
+    expect(first.label).toBe('tell the parent my pid');
+    expect(first.value).toBe(BigInt(child.pid));
+    child.release(42);
+    expect((await child.nextNotification()).value).toBe(42n);
+    const forked = await child.nextNotification();
+    expect(forked.label).toBe('fork the grandchild');
+    const grandchild = Number(forked.value);
+    expect(grandchild).not.toBe(child.pid);
+    expect(await child.exited).toEqual({ code: 0 });
+    // CLONE_PARENT made the grandchild our own child: we can reap it.
+    const pidfd = kernel.pidfdOpen(grandchild);
+    let result = kernel.waitidNoHang('pidfd', pidfd);
+    for (let i = 0; i < 200 && !result; i++) {
+      await new Promise((res) => setTimeout(res, 5));
+      result = kernel.waitidNoHang('pidfd', pidfd);
+    }
+    kernel.close(pidfd);
+    expect(result).toEqual({ pid: grandchild, status: { code: 0 } });
+  });
+
+  it('a WAIT answered with a negative value fails that op with the errno', async () => {
+    const program = new Program();
+    const p = program.scope('@gc/test');
+    p.wait('wait for the go-ahead');
+    p.execvp('/bin/true', ['/bin/true'], [], 'exec /bin/true');
+    const child = kernel.spawn(program);
+    child.release(-1);
+    await expect(child.started).rejects.toThrow('wait for the go-ahead (test): EPERM');
+    expect(await child.exited).toEqual({ code: 255 });
+  });
+
+  it('reports a death by signal, and kill() reaches the child', async () => {
+    const program = containerProgram({ root: root.path, argv: ['/bin/sleep', '30'] });
+    const child = kernel.spawn(program, { cloneFlags: CONTAINER_NAMESPACES });
+    await child.started;
+    child.kill('SIGTERM');
+    // PID 1 ignores SIGTERM unless it installed a handler: SIGKILL still works.
+    child.kill('SIGKILL');
+    expect(await child.exited).toMatchObject({ signal: 'SIGKILL', signalNumber: 9 });
+    child.kill(); // after the exit: a no-op, not an error
+  });
+
+  it('1000 sequential spawns leave the same fd count and no zombies', async () => {
+    const fdsBefore = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 1000; i++) {
+      const program = containerProgram({ root: root.path, argv: ['/bin/true'] });
+      program.setFds([]);
+      const child = kernel.spawn(program, { cloneFlags: CONTAINER_NAMESPACES });
+      const status = await child.exited;
+      if (status.code !== 0) throw new Error(`spawn ${i} ended with ${JSON.stringify(status)}`);
+      await child.started;
+    }
+    // Let the last socket closes land.
+    await new Promise((res) => setTimeout(res, 50));
+    expect(readdirSync('/proc/self/fd').length).toBe(fdsBefore);
+    expect(zombiesOf(process.pid)).toEqual([]);
+  }, 120_000);
+
+  it('the static gc-exec helper runs a serialised program and reports failures', async () => {
+    const { execHelperPath } = await import('@gc/native');
+    const ok = new Program();
+    ok.scope('@gc/test').execvp('echo', ['echo', 'from gc-exec'], ['PATH=/bin'], 'exec echo');
+    const okRun = spawnSync(execHelperPath, ['0', '2', '-1'], { input: Buffer.from(ok.encode()), encoding: 'utf8' });
+    expect(okRun.stdout).toBe('from gc-exec\n');
+    expect(okRun.status).toBe(0);
+
+    const bad = new Program();
+    bad.setFds([{ target: 1, source: 1 }]);
+    bad.scope('@gc/test').execvp('no-such-command', ['no-such-command'], ['PATH=/bin'], 'exec no-such-command');
+    // The error record goes to fd 1 here, so the test can read it.
+    const badRun = spawnSync(execHelperPath, ['0', '1', '-1'], { input: Buffer.from(bad.encode()) });
+    expect(badRun.status).toBe(255);
+    expect(badRun.stdout.readUInt32LE(0)).toBe(0);
+    expect(badRun.stdout.readUInt32LE(4)).toBe(2); // ENOENT
+  });
+});

@@ -1,0 +1,145 @@
+import { Socket } from 'node:net';
+import { constants } from 'node:os';
+import { SyscallError } from './errors.js';
+import { exitStatusFromSiginfo } from './exit-status.js';
+import type { ExitWatcher, WatchEvent } from './exit-watcher.js';
+import type { ExitStatus, Notification, SpawnedChild, SpawnOptions } from './kernel.js';
+import type { Libc } from './libc.js';
+import type { Program } from './program/program.js';
+import { syscallNumber } from './syscall-table.js';
+
+const NOTIFY_RECORD = 16;
+
+/** Spawn a child that runs `program`; see `Kernel.spawn`. */
+export function spawnProgram(
+  c: Libc,
+  watcher: ExitWatcher,
+  program: Program,
+  options: SpawnOptions = {},
+): SpawnedChild {
+  const blob = program.encode();
+  const out = new Int32Array(3);
+  const flags = BigInt(options.cloneFlags ?? 0);
+  const pid = Number(c.gc_spawn(blob, blob.byteLength, flags, options.cgroupFd ?? -1, out));
+  if (pid < 0) {
+    throw new SyscallError({
+      syscall: 'clone3',
+      errno: -pid,
+      label: -pid === 8 ? 'check the syscall program' : 'clone3 the container process',
+      pkg: '@gc/syscall',
+    });
+  }
+  const [pidfd, errPipe, syncFd] = [out[0] as number, out[1] as number, out[2] as number];
+  const usesSync = program.ops.some((op) => op.kind === 'wait' || op.kind === 'notify' || op.kind === 'fork');
+  if (!usesSync) c.close(syncFd);
+  return new RealChild(c, watcher, program, pid, pidfd, errPipe, usesSync ? syncFd : -1);
+}
+
+class RealChild implements SpawnedChild {
+  readonly started: Promise<void>;
+  readonly exited: Promise<ExitStatus>;
+  private alive = true;
+  private sync: Socket | undefined;
+  private syncBuffer = Buffer.alloc(0);
+  private readonly notifications: Notification[] = [];
+  private readonly waiters: Array<{ resolve: (n: Notification) => void; reject: (e: Error) => void }> = [];
+  private syncClosed: Error | undefined;
+
+  constructor(
+    private readonly c: Libc,
+    watcher: ExitWatcher,
+    private readonly program: Program,
+    readonly pid: number,
+    readonly pidfd: number,
+    errPipe: number,
+    private readonly syncFd: number,
+  ) {
+    let resolveStarted!: () => void;
+    let rejectStarted!: (e: Error) => void;
+    let resolveExited!: (s: ExitStatus) => void;
+    this.started = new Promise((res, rej) => {
+      resolveStarted = res;
+      rejectStarted = rej;
+    });
+    // A caller that only awaits `exited` must not see an unhandled rejection.
+    this.started.catch(() => {});
+    this.exited = new Promise((res) => {
+      resolveExited = res;
+    });
+    // Opened at once so that records written just before an exit are never lost.
+    if (syncFd >= 0) this.openSync();
+    watcher.watch(pidfd, errPipe, (event: WatchEvent) => {
+      if (event.kind === 'started') resolveStarted();
+      else if (event.kind === 'failed') rejectStarted(this.opError(event.op, event.errno));
+      else {
+        this.alive = false;
+        this.c.close(this.pidfd);
+        resolveExited(exitStatusFromSiginfo(event.siCode, event.siStatus));
+      }
+    });
+  }
+
+  private opError(op: number, errno: number): SyscallError {
+    const d = this.program.describe(op);
+    return new SyscallError({ syscall: d.syscall ?? d.kind, errno, label: d.label, pkg: d.pkg });
+  }
+
+  kill(signal: NodeJS.Signals | number = 'SIGKILL'): void {
+    if (!this.alive) return;
+    const sig = typeof signal === 'number' ? signal : constants.signals[signal];
+    if (sig === undefined) throw new TypeError(`unknown signal: ${String(signal)}`);
+    const nr = syscallNumber('pidfd_send_signal', this.program.arch);
+    const r = Number(this.c.syscall(nr, 'int', this.pidfd, 'int', sig, 'void *', null, 'uint', 0));
+    if (r < 0) {
+      const errno = this.c.errno();
+      // ESRCH: it exited and waits to be reaped; that is not an error for the caller.
+      if (errno !== 3)
+        throw new SyscallError({ syscall: 'pidfd_send_signal', errno, label: `send signal ${sig} to pid ${this.pid}` });
+    }
+  }
+
+  nextNotification(): Promise<Notification> {
+    const queued = this.notifications.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.syncClosed) return Promise.reject(this.syncClosed);
+    if (!this.sync) return Promise.reject(new TypeError('this program has no notify or fork op'));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  release(value: number | bigint = 0): void {
+    if (!this.sync) throw new TypeError('this program has no wait, notify or fork op: nothing to release');
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(value));
+    this.sync?.write(buf);
+  }
+
+  private openSync(): void {
+    const s = new Socket({ fd: this.syncFd, readable: true, writable: true });
+    s.on('data', (chunk: Buffer) => this.onSyncData(chunk));
+    s.on('error', () => {});
+    s.on('close', () => this.onSyncClosed());
+    // The child's exit settles everything; the socket alone must not keep Node
+    // alive. It closes by itself at EOF, once every process holding the child's
+    // CLOEXEC end has exec'd or exited.
+    s.unref();
+    this.sync = s;
+  }
+
+  private onSyncData(chunk: Buffer): void {
+    let buf = this.syncBuffer.length ? Buffer.concat([this.syncBuffer, chunk]) : chunk;
+    while (buf.length >= NOTIFY_RECORD) {
+      const op = buf.readUInt32LE(0);
+      const n: Notification = { op, label: this.program.describe(op).label, value: buf.readBigInt64LE(8) };
+      const w = this.waiters.shift();
+      if (w) w.resolve(n);
+      else this.notifications.push(n);
+      buf = buf.subarray(NOTIFY_RECORD);
+    }
+    this.syncBuffer = Buffer.from(buf);
+  }
+
+  private onSyncClosed(): void {
+    this.syncClosed = new Error(`pid ${this.pid} closed its sync socket`);
+    for (const w of this.waiters.splice(0)) w.reject(this.syncClosed);
+  }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install everything gocontainer needs on a fresh Debian 12 with Node 20, as
+# root, and build it: apt packages, pnpm, node modules, the native executor.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(gcc make libc6-dev busybox-static runc crun hyperfine procps tmux)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# corepack's signature check fails on these machines: install pnpm with npm.
+PNPM_VERSION=12.4.2
+if [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
+  npm install -g --silent "pnpm@$PNPM_VERSION"
+fi
+
+pnpm install --frozen-lockfile --reporter=append-only
+pnpm run build
