@@ -11,6 +11,7 @@ export type {
   ExitStatus,
   Kernel,
   Notification,
+  ProcessHandle,
   Pty,
   SpawnedChild,
   SpawnOptions,

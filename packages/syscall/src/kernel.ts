@@ -22,20 +22,24 @@ export interface SpawnOptions {
   cgroupFd?: number;
 }
 
-/** A process started by `Kernel.spawn`. */
-export interface SpawnedChild {
+/** A child process of ours, watched until it exits. */
+export interface ProcessHandle {
   readonly pid: number;
-  /** A pidfd for the child (CLOEXEC); closed by the handle once `exited` settles. */
+  /** A pidfd for the process (CLOEXEC); closed by the handle once `exited` settles. */
   readonly pidfd: number;
+  /** Resolves once the process was reaped. Never rejects. */
+  readonly exited: Promise<ExitStatus>;
+  /** Send a signal (default SIGKILL) through the pidfd; a no-op once the process was reaped. */
+  kill(signal?: NodeJS.Signals | number): void;
+}
+
+/** A process started by `Kernel.spawn`. */
+export interface SpawnedChild extends ProcessHandle {
   /**
    * Resolves when the program reached its `execve` (the error pipe closed with
    * nothing on it); rejects with a `SyscallError` naming the failing op's label.
    */
   readonly started: Promise<void>;
-  /** Resolves once the child was reaped. Never rejects. */
-  readonly exited: Promise<ExitStatus>;
-  /** Send a signal (default SIGKILL) through the pidfd; a no-op once the child was reaped. */
-  kill(signal?: NodeJS.Signals | number): void;
   /** The next NOTIFY record from the child, in order. Rejects if the child closed its sync socket. */
   nextNotification(): Promise<Notification>;
   /** Answer the child's next WAIT op with a value (default 0); a negative value makes the op fail with errno -value. */
@@ -66,6 +70,11 @@ export interface Kernel {
   readonly arch: 'x64' | 'arm64';
   /** clone() a child that runs the program. Never blocks the event loop after the clone. */
   spawn(program: Program, options?: SpawnOptions): SpawnedChild;
+  /**
+   * Watch a process that is already our child, such as the grandchild a FORK
+   * op with `CLONE_PARENT` made: reaped by the same thread as spawned ones.
+   */
+  attach(pid: number): ProcessHandle;
 
   mount(
     source: string | null,
@@ -103,6 +112,10 @@ export interface Kernel {
   sendFds(socket: number, fds: number[], data?: Uint8Array): void;
   /** recvmsg(2) with SCM_RIGHTS; the received fds are CLOEXEC. */
   recvFds(socket: number, maxFds: number, maxData?: number): { fds: number[]; data: Uint8Array };
+  /** memfd_create(2); `flags` takes `MFD_*`. Returns the fd. */
+  memfdCreate(name: string, flags: number): number;
+  /** fcntl(2) with an integer argument (`F_ADD_SEALS`, `F_GETFD`, ...). */
+  fcntl(fd: number, cmd: number, arg?: number): number;
   /** posix_openpt + grantpt + unlockpt, and the slave opened (both CLOEXEC, O_NOCTTY). */
   openPty(): Pty;
 }

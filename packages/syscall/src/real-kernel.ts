@@ -3,10 +3,10 @@ import { currentArch } from './arch.js';
 import { SyscallError } from './errors.js';
 import { exitStatusFromSiginfo } from './exit-status.js';
 import { ExitWatcher } from './exit-watcher.js';
-import type { Kernel, Pty, SpawnedChild, SpawnOptions, WaitResult } from './kernel.js';
+import type { Kernel, ProcessHandle, Pty, SpawnedChild, SpawnOptions, WaitResult } from './kernel.js';
 import { type Libc, libc } from './libc.js';
 import type { Program } from './program/program.js';
-import { spawnProgram } from './spawn.js';
+import { attachProcess, spawnProgram } from './spawn.js';
 import { syscallNumber } from './syscall-table.js';
 
 const O_RDWR = 0o2;
@@ -39,6 +39,20 @@ class RealKernel implements Kernel {
     }
     this.watcher ??= new ExitWatcher(this.c);
     return spawnProgram(this.c, this.watcher, program, options);
+  }
+
+  attach(pid: number): ProcessHandle {
+    this.watcher ??= new ExitWatcher(this.c);
+    return attachProcess(this.c, this.watcher, this.arch, pid);
+  }
+
+  memfdCreate(name: string, flags: number): number {
+    const nr = syscallNumber('memfd_create', this.arch);
+    return this.check(this.c.syscall(nr, 'const char *', name, 'uint', flags), 'memfd_create', `create memfd ${name}`);
+  }
+
+  fcntl(fd: number, cmd: number, arg = 0): number {
+    return this.check(this.c.fcntl(fd, cmd, arg), 'fcntl', `fcntl ${cmd} on fd ${fd}`);
   }
 
   mount(

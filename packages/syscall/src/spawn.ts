@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { SyscallError } from './errors.js';
 import { exitStatusFromSiginfo } from './exit-status.js';
 import type { ExitWatcher, WatchEvent } from './exit-watcher.js';
-import type { ExitStatus, Notification, SpawnedChild, SpawnOptions } from './kernel.js';
+import type { ExitStatus, Notification, ProcessHandle, SpawnedChild, SpawnOptions } from './kernel.js';
 import type { Libc } from './libc.js';
 import type { Program } from './program/program.js';
 import { syscallNumber } from './syscall-table.js';
@@ -33,6 +33,50 @@ export function spawnProgram(
   const usesSync = program.ops.some((op) => op.kind === 'wait' || op.kind === 'notify' || op.kind === 'fork');
   if (!usesSync) c.close(syncFd);
   return new RealChild(c, watcher, program, pid, pidfd, errPipe, usesSync ? syncFd : -1);
+}
+
+/** Send a signal through a pidfd; ESRCH (exited, not yet reaped) is not an error. */
+function signalPidfd(
+  c: Libc,
+  arch: Program['arch'],
+  pidfd: number,
+  pid: number,
+  signal: NodeJS.Signals | number,
+): void {
+  const sig = typeof signal === 'number' ? signal : constants.signals[signal];
+  if (sig === undefined) throw new TypeError(`unknown signal: ${String(signal)}`);
+  const nr = syscallNumber('pidfd_send_signal', arch);
+  const r = Number(c.syscall(nr, 'int', pidfd, 'int', sig, 'void *', null, 'uint', 0));
+  if (r < 0) {
+    const errno = c.errno();
+    if (errno !== 3)
+      throw new SyscallError({ syscall: 'pidfd_send_signal', errno, label: `send signal ${sig} to pid ${pid}` });
+  }
+}
+
+/** Watch a process that is already our child; see `Kernel.attach`. */
+export function attachProcess(c: Libc, watcher: ExitWatcher, arch: Program['arch'], pid: number): ProcessHandle {
+  const nr = syscallNumber('pidfd_open', arch);
+  const pidfd = Number(c.syscall(nr, 'int', pid, 'uint', 0));
+  if (pidfd < 0)
+    throw new SyscallError({ syscall: 'pidfd_open', errno: c.errno(), label: `open a pidfd for pid ${pid}` });
+  let alive = true;
+  const exited = new Promise<ExitStatus>((resolve) => {
+    watcher.watch(pidfd, null, (event) => {
+      if (event.kind !== 'exited') return;
+      alive = false;
+      c.close(pidfd);
+      resolve(exitStatusFromSiginfo(event.siCode, event.siStatus));
+    });
+  });
+  return {
+    pid,
+    pidfd,
+    exited,
+    kill(signal: NodeJS.Signals | number = 'SIGKILL') {
+      if (alive) signalPidfd(c, arch, pidfd, pid, signal);
+    },
+  };
 }
 
 class RealChild implements SpawnedChild {
@@ -85,17 +129,7 @@ class RealChild implements SpawnedChild {
   }
 
   kill(signal: NodeJS.Signals | number = 'SIGKILL'): void {
-    if (!this.alive) return;
-    const sig = typeof signal === 'number' ? signal : constants.signals[signal];
-    if (sig === undefined) throw new TypeError(`unknown signal: ${String(signal)}`);
-    const nr = syscallNumber('pidfd_send_signal', this.program.arch);
-    const r = Number(this.c.syscall(nr, 'int', this.pidfd, 'int', sig, 'void *', null, 'uint', 0));
-    if (r < 0) {
-      const errno = this.c.errno();
-      // ESRCH: it exited and waits to be reaped; that is not an error for the caller.
-      if (errno !== 3)
-        throw new SyscallError({ syscall: 'pidfd_send_signal', errno, label: `send signal ${sig} to pid ${this.pid}` });
-    }
+    if (this.alive) signalPidfd(this.c, this.program.arch, this.pidfd, this.pid, signal);
   }
 
   nextNotification(): Promise<Notification> {

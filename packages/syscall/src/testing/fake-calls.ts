@@ -25,6 +25,9 @@ export interface FakeCallArgs {
   sendFds: { socket: number; fds: number[]; data: Uint8Array | undefined };
   recvFds: { socket: number; maxFds: number; maxData: number };
   openPty: Record<string, never>;
+  attach: { pid: number };
+  memfdCreate: { name: string; flags: number };
+  fcntl: { fd: number; cmd: number; arg: number };
   /** A spawned child's `kill()`: a pidfd_send_signal on its pidfd. */
   kill: { pid: number; signal: number };
 }

@@ -1,8 +1,8 @@
 import { type Arch, currentArch } from '../arch.js';
 import { SyscallError } from '../errors.js';
-import type { ExitStatus, Kernel, Pty, SpawnOptions, WaitResult } from '../kernel.js';
+import type { ExitStatus, Kernel, ProcessHandle, Pty, SpawnOptions, WaitResult } from '../kernel.js';
 import type { Program } from '../program/program.js';
-import { signalNumber } from '../signals.js';
+import { signalName, signalNumber } from '../signals.js';
 import type { FakeCall, FakeCallArgs, FakeCallName, FakeProgramRun, FakeSyscallHandler } from './fake-calls.js';
 import { FakeChild } from './fake-child.js';
 import { type FailRule, FailurePlan } from './fake-failures.js';
@@ -137,6 +137,48 @@ export class FakeKernel implements Kernel {
     this.programRuns.push(child.run);
     child.resume();
     return child;
+  }
+
+  /**
+   * A handle on a process that is already ours (a forked grandchild): it ends
+   * as `exitWith()` says, like a child that reached its exec.
+   */
+  attach(pid: number): ProcessHandle {
+    const entry = this.#record('attach', 'pidfd_open', { pid });
+    const errno = this.#failures.check({ syscall: 'pidfd_open', method: 'attach', counted: true });
+    if (errno !== undefined) this.#throw(entry, { syscall: 'pidfd_open', errno, label: `open a pidfd for pid ${pid}` });
+    const pidfd = this.#allocFd();
+    entry.result = pidfd;
+    let resolveExited!: (status: ExitStatus) => void;
+    const exited = new Promise<ExitStatus>((resolve) => {
+      resolveExited = resolve;
+    });
+    const exit = this.#execExit;
+    let alive = true;
+    if (exit !== 'on-kill') {
+      alive = false;
+      resolveExited(exit);
+    }
+    return {
+      pid,
+      pidfd,
+      exited,
+      kill: (signal: NodeJS.Signals | number = 'SIGKILL') => {
+        const sig = signalNumber(signal);
+        this.#record('kill', 'pidfd_send_signal', { pid, signal: sig });
+        if (!alive) return;
+        alive = false;
+        resolveExited({ signal: signalName(sig) as NodeJS.Signals, signalNumber: sig, coreDumped: false });
+      },
+    };
+  }
+
+  memfdCreate(name: string, flags: number): number {
+    return this.#callFd('memfdCreate', 'memfd_create', { name, flags }, name, [name, flags]);
+  }
+
+  fcntl(fd: number, cmd: number, arg = 0): number {
+    return this.#callNumber('fcntl', 'fcntl', { fd, cmd, arg }, undefined, [fd, cmd, arg], () => 0);
   }
 
   mount(
