@@ -2,3 +2,5 @@
 export declare const libraryPath: string;
 /** Absolute path of the static `gc-exec` helper (runs a serialised program from an fd). */
 export declare const execHelperPath: string;
+/** Absolute path of the static `gc-init` reaper (`gc-init [--] CMD [ARGS...]`, PID 1 of a container). */
+export declare const initPath: string;

@@ -7,3 +7,6 @@ export const libraryPath = process.env.GC_NATIVE_LIBRARY ?? fileURLToPath(new UR
 
 /** Absolute path of the static `gc-exec` helper (runs a serialised program from an fd). */
 export const execHelperPath = process.env.GC_NATIVE_EXEC ?? fileURLToPath(new URL('gc-exec', build));
+
+/** Absolute path of the static `gc-init` reaper (`gc-init [--] CMD [ARGS...]`, PID 1 of a container). */
+export const initPath = process.env.GC_NATIVE_INIT ?? fileURLToPath(new URL('gc-init', build));

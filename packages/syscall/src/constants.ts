@@ -268,6 +268,17 @@ export const FD_CLOEXEC = 1;
 export const CLOSE_RANGE_UNSHARE = 1 << 1;
 export const CLOSE_RANGE_CLOEXEC = 1 << 2;
 
+// --- memfd_create(2) and file seals ---
+export const MFD_CLOEXEC = 0x0001;
+export const MFD_ALLOW_SEALING = 0x0002;
+export const MFD_EXEC = 0x0010;
+export const F_ADD_SEALS = 1033;
+export const F_GET_SEALS = 1034;
+export const F_SEAL_SEAL = 0x0001;
+export const F_SEAL_SHRINK = 0x0002;
+export const F_SEAL_GROW = 0x0004;
+export const F_SEAL_WRITE = 0x0008;
+
 // --- new mount API: linux/mount.h ---
 export const OPEN_TREE_CLONE = 1;
 export const OPEN_TREE_CLOEXEC = O_CLOEXEC;

@@ -34,6 +34,8 @@ export interface SyscallErrorOptions {
   pkg?: string;
   /** The path or argument that matters. */
   path?: string;
+  /** The index of the failed op, when a spawned program failed. */
+  op?: number;
   cause?: unknown;
 }
 
@@ -50,6 +52,8 @@ export class SyscallError extends GcError {
   readonly label: string;
   readonly pkg: string | undefined;
   readonly path: string | undefined;
+  /** The index of the failed op, when a spawned program failed. */
+  readonly op: number | undefined;
 
   constructor(opts: SyscallErrorOptions) {
     const errnoCode = errnoName(opts.errno);
@@ -66,6 +70,7 @@ export class SyscallError extends GcError {
     this.label = label;
     this.pkg = opts.pkg;
     this.path = opts.path;
+    this.op = opts.op;
   }
 
   static override isInstance(value: unknown): value is SyscallError {

@@ -125,7 +125,7 @@ class RealChild implements SpawnedChild {
 
   private opError(op: number, errno: number): SyscallError {
     const d = this.program.describe(op);
-    return new SyscallError({ syscall: d.syscall ?? d.kind, errno, label: d.label, pkg: d.pkg });
+    return new SyscallError({ syscall: d.syscall ?? d.kind, errno, label: d.label, pkg: d.pkg, op });
   }
 
   kill(signal: NodeJS.Signals | number = 'SIGKILL'): void {

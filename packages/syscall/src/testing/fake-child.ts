@@ -265,6 +265,7 @@ export class FakeChild implements SpawnedChild {
         errno,
         label: op.label,
         pkg: op.pkg,
+        op: op.index,
       }),
     );
     this.#closeSync();

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { createRunDir, type RunDir, type RunningContainer, startContainer } from '@gc/runtime';
+import { type Command, Option } from 'commander';
+import { reportError } from '../../report-error.js';
+import { buildRunRequest, type RunFlags } from './options.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Signals sent to gocontainer that go on to the container, as `docker run` does. */
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+export function registerRun(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('run')
+    .description('Run a command in a new container')
+    .usage('[OPTIONS] COMMAND [ARG...]')
+    .helpOption('--help', 'show help')
+    .argument('<command>', 'absolute path of the command, inside the container')
+    .argument('[args...]', 'its arguments')
+    .option('--rootfs <dir>', 'root filesystem directory (default: a throwaway overlay of the host root)')
+    .option('--init', 'run an init inside the container that forwards signals and reaps processes')
+    .option('-h, --hostname <name>', 'container host name (default: the container id)')
+    .option('-e, --env <KEY=VALUE>', "set an environment variable (KEY alone passes the caller's)", collect, [])
+    .option('-w, --workdir <dir>', 'working directory inside the container')
+    .option('--rm', 'remove the container when it exits (always so for now)')
+    .addOption(new Option('--network <mode>', 'network: none (own namespace, loopback up) or host').default('none'))
+    .option('--read-only', 'mount the container root filesystem read-only')
+    .option('-v, --volume <HOST:CONTAINER[:ro]>', 'bind mount a host path', collect, [])
+    .option('-i, --interactive', 'keep standard input open (always so)')
+    .option('-t, --tty', "use the caller's terminal (always so when there is one)")
+    .passThroughOptions()
+    .action(async (command: string, args: string[], flags: RunFlags) => {
+      setExitCode(await run(command, args, flags));
+    });
+}
+
+async function run(command: string, args: string[], flags: RunFlags): Promise<number> {
+  const id = randomBytes(32).toString('hex');
+  let container: RunningContainer | undefined;
+  const pending: NodeJS.Signals[] = [];
+  const forward = (signal: NodeJS.Signals) => {
+    if (container) container.kill(signal);
+    else pending.push(signal);
+  };
+  for (const s of FORWARDED) process.on(s, forward);
+  let runDir: RunDir | undefined;
+  try {
+    const request = buildRunRequest(command, args, flags, id);
+    if (request.hostRootOverlay) runDir = createRunDir(id);
+    container = await startContainer(request.spec, {
+      init: request.init,
+      ...(runDir ? { overlay: { lower: ['/'], upper: runDir.upper, work: runDir.work } } : {}),
+    });
+    for (const s of pending.splice(0)) container.kill(s);
+    const exit = await container.exited;
+    return exit.exitCode;
+  } catch (e) {
+    return reportError(e);
+  } finally {
+    for (const s of FORWARDED) process.off(s, forward);
+    runDir?.remove();
+  }
+}

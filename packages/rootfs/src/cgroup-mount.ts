@@ -1,0 +1,137 @@
+import {
+  MOUNT_ATTR_NODEV,
+  MOUNT_ATTR_NOEXEC,
+  MOUNT_ATTR_NOSUID,
+  MOUNT_ATTR_RDONLY,
+  MOVE_MOUNT_F_EMPTY_PATH,
+  MOVE_MOUNT_T_EMPTY_PATH,
+  O_CLOEXEC,
+  O_PATH,
+  type OpRef,
+  type ProgramScope,
+  RESOLVE_IN_ROOT,
+  RESOLVE_NO_MAGICLINKS,
+} from '@gc/syscall';
+import type { CgroupLayout } from './host-probe.js';
+import type { FsParam, ParsedFs } from './mount-options.js';
+import { createFs, planBind, planFs, setAttr } from './mount-plan.js';
+import type { RootResolver } from './resolve-in-root.js';
+import { OPEN_HOW_SIZE, openHow } from './structs.js';
+
+const CGROUP_ATTRS = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+
+/** `cpu` -> flag, `name=systemd` -> string: how the host's superblock options become fsconfig params. */
+function hierarchyParams(options: readonly string[]): FsParam[] {
+  return options.map((o) => {
+    const eq = o.indexOf('=');
+    return eq < 0 ? { key: o } : { key: o.slice(0, eq), value: o.slice(eq + 1) };
+  });
+}
+
+/**
+ * An OCI `cgroup` mount. Engines send type `cgroup` whatever the host runs;
+ * what gets mounted follows the host, as runc does:
+ *
+ * - v2 (unified): a `cgroup2` filesystem. In the container's cgroup namespace
+ *   its root is the container's own cgroup.
+ * - v1 or hybrid: a tmpfs on the destination and in it, for each hierarchy the
+ *   host mounts under /sys/fs/cgroup, a fresh `cgroup` filesystem with the same
+ *   controllers (the kernel insists on the same set: `cpu,cpuacct` together),
+ *   the `unified` cgroup2 of a hybrid host, and the `cpu -> cpu,cpuacct` links.
+ *   With `ro` the tmpfs and every hierarchy are read-only; the tmpfs is made
+ *   read-only last, once it is populated.
+ * - v1 in a user namespace: a cgroup v1 filesystem needs CAP_SYS_ADMIN in the
+ *   initial user namespace, so the host's /sys/fs/cgroup is rbind-mounted
+ *   instead (runc does the same for rootless containers).
+ */
+export function planCgroup(
+  p: ProgramScope,
+  root: RootResolver,
+  mount: ParsedFs,
+  layout: CgroupLayout,
+  userNamespace: boolean,
+): void {
+  if (layout.mode === 'unified') {
+    planFs(p, root, { ...mount, source: mount.source === 'cgroup' ? 'cgroup2' : mount.source }, 'cgroup2');
+    return;
+  }
+  const readonly = (mount.attrFlags & MOUNT_ATTR_RDONLY) !== 0;
+  const { destination } = mount;
+  if (userNamespace) {
+    const attr = { set: mount.attrFlags, clear: 0, propagation: 0 };
+    planBind(
+      p,
+      root,
+      {
+        kind: 'bind',
+        index: mount.index,
+        destination,
+        options: ['rbind', ...mount.options],
+        source: '/sys/fs/cgroup',
+        recursive: true,
+        attr,
+        recursiveAttr: attr,
+        propagation: mount.propagation,
+      },
+      'dir',
+    );
+    return;
+  }
+  root.ensureDir(destination);
+  // Populated through this fd, then made read-only: a read-only tmpfs could not get its directories.
+  const tmpfs = createFs(p, 'tmpfs', 'tmpfs', [{ key: 'mode', value: '755' }], CGROUP_ATTRS, destination);
+  const target = root.open(destination);
+  p.syscall(
+    'move_mount',
+    [tmpfs, '', target, '', MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH],
+    `mount tmpfs on ${destination} for the cgroup hierarchies`,
+  );
+  root.close(target, destination);
+
+  const attrFlags = CGROUP_ATTRS | (readonly ? MOUNT_ATTR_RDONLY : 0);
+  for (const hierarchy of layout.hierarchies) {
+    const path = `${destination}/${hierarchy.dir}`;
+    const mnt = createFs(p, 'cgroup', 'cgroup', hierarchyParams(hierarchy.options), attrFlags, path);
+    attachUnder(p, tmpfs, hierarchy.dir, path, mnt, `mount cgroup ${hierarchy.options.join(',')} on ${path}`);
+    const controllers = hierarchy.dir.split(',');
+    if (controllers.length > 1) {
+      for (const controller of controllers) {
+        p.syscall(
+          'symlinkat',
+          [hierarchy.dir, tmpfs, controller],
+          `link ${destination}/${controller} to ${hierarchy.dir}`,
+        );
+      }
+    }
+  }
+  if (layout.unified) {
+    const path = `${destination}/unified`;
+    const mnt = createFs(p, 'cgroup2', 'cgroup2', [], attrFlags, path);
+    attachUnder(p, tmpfs, 'unified', path, mnt, `mount cgroup2 on ${path}`);
+  }
+  if (mount.propagation) {
+    const attr = { set: 0, clear: 0, propagation: mount.propagation.flag };
+    setAttr(p, tmpfs, attr, mount.propagation.recursive, `set the propagation of ${destination}`);
+  }
+  if (readonly) {
+    setAttr(
+      p,
+      tmpfs,
+      { set: MOUNT_ATTR_RDONLY, clear: 0, propagation: 0 },
+      false,
+      `make the tmpfs on ${destination} read-only`,
+    );
+  }
+  root.close(tmpfs, `the tmpfs on ${destination}`);
+  root.mounted(destination, 'dir');
+}
+
+/** mkdir `name` in a tmpfs we just made (nothing else can be there), and attach `mnt` on it. */
+function attachUnder(p: ProgramScope, dir: OpRef, name: string, path: string, mnt: OpRef, label: string): void {
+  p.syscall('mkdirat', [dir, name, 0o755], `create ${path}`);
+  const how = openHow(p, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  const target = p.syscall('openat2', [dir, name, how, OPEN_HOW_SIZE], `open ${path}`);
+  p.syscall('move_mount', [mnt, '', target, '', MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH], label);
+  p.syscall('close', [target], `close ${path}`);
+  p.syscall('close', [mnt], `close the cgroup mount for ${path}`);
+}

@@ -1,0 +1,11 @@
+export { GcError, SyscallError } from '@gc/syscall';
+export type { NetworkMode } from './docker-defaults.js';
+export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './docker-defaults.js';
+export { ContainerStartError, SpecError } from './errors.js';
+export type { ContainerPlan, PlanOptions } from './plan-container.js';
+export { planContainer } from './plan-container.js';
+export type { ContainerExit, RunningContainer, RunOptions } from './run-container.js';
+export { startContainer } from './run-container.js';
+export type { RunDir } from './run-dir.js';
+export { createRunDir, RUN_ROOT } from './run-dir.js';
+export type { Linux, Process, Root, Spec } from './spec.js';

@@ -1,0 +1,103 @@
+import { type NamespacePlan, planDomainname, planHostname, planLoopbackUp, planNamespaces } from '@gc/namespaces';
+import { planRootfs, type RootfsInput } from '@gc/rootfs';
+import { AT_EMPTY_PATH, F_SETFD, FD_CLOEXEC, type FdEntry, PR_SET_PDEATHSIG, Program, signalNumber } from '@gc/syscall';
+import { SpecError } from './errors.js';
+import type { Spec } from './spec.js';
+
+const PKG = '@gc/runtime';
+
+export interface PlanOptions {
+  /** Root filesystem override: an overlay assembled inside the container's mount namespace. */
+  overlay?: { lower: string[]; upper: string; work: string };
+  /**
+   * Put gc-init in front of the command as PID 1: the fd (in the parent) of
+   * the sealed binary to execveat. It reaps zombies and forwards signals.
+   */
+  initFd?: number;
+  /** fds the container gets: fd N in the container is `stdio[N]` in this process. Default 0, 1, 2. */
+  stdio?: readonly number[];
+}
+
+export interface ContainerPlan {
+  program: Program;
+  cloneFlags: bigint;
+  namespaces: NamespacePlan;
+  /** Index of the exec op: its ENOENT/EACCES is the user's command, not the setup. */
+  execOp: number;
+  /** The command as the user named it. */
+  command: string;
+}
+
+/**
+ * Plan a container from an OCI spec: namespaces first (joins, id maps), then
+ * the root filesystem, the hostname, loopback, and the exec, in the order the
+ * OCI runtime spec requires.
+ */
+export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan {
+  const args = spec.process?.args;
+  if (!Array.isArray(args) || args.length === 0 || typeof args[0] !== 'string' || args[0] === '') {
+    throw new SpecError('process.args', 'expected a non-empty array of strings, the command first');
+  }
+  const command = args[0] as string;
+  const env = spec.process.env ?? [];
+  const namespaceSpecs = spec.linux?.namespaces ?? [];
+
+  const program = new Program();
+  const p = program.scope(PKG);
+
+  const namespaces = planNamespaces(program, {
+    namespaces: namespaceSpecs,
+    ...(spec.linux?.uidMappings ? { uidMappings: spec.linux.uidMappings } : {}),
+    ...(spec.linux?.gidMappings ? { gidMappings: spec.linux.gidMappings } : {}),
+    ...(spec.linux?.timeOffsets ? { timeOffsets: spec.linux.timeOffsets } : {}),
+  });
+
+  // The container must not outlive gocontainer (a crash or SIGKILL of ours).
+  p.syscall('prctl', [PR_SET_PDEATHSIG, signalNumber('SIGKILL'), 0, 0, 0], 'die with the parent (PR_SET_PDEATHSIG)');
+
+  const rootInput: RootfsInput = {
+    root: opts.overlay ? { overlay: opts.overlay, readonly: spec.root.readonly ?? false } : spec.root,
+    mounts: spec.mounts ?? [],
+    maskedPaths: spec.linux?.maskedPaths ?? [],
+    readonlyPaths: spec.linux?.readonlyPaths ?? [],
+    cwd: spec.process.cwd || '/',
+    userNamespace: namespaceSpecs.some((n) => n.type === 'user'),
+    ...(spec.linux?.rootfsPropagation
+      ? { propagation: spec.linux.rootfsPropagation as RootfsInput['propagation'] }
+      : {}),
+  };
+  planRootfs(program, rootInput);
+
+  const hasNew = (type: string) => namespaceSpecs.some((n) => n.type === type && !n.path);
+  if (spec.hostname) {
+    if (!hasNew('uts'))
+      throw new SpecError('hostname', 'needs a new UTS namespace (linux.namespaces: { type: "uts" })');
+    planHostname(program, spec.hostname);
+  }
+  if (spec.domainname) {
+    if (!hasNew('uts')) throw new SpecError('domainname', 'needs a new UTS namespace');
+    planDomainname(program, spec.domainname);
+  }
+  if (hasNew('network')) planLoopbackUp(program);
+
+  const stdio = opts.stdio ?? [0, 1, 2];
+  const fds: FdEntry[] = stdio.map((source, target) => ({ target, source }));
+  let execOp: number;
+  if (opts.initFd !== undefined) {
+    const initTarget = Math.max(fds.length, 3);
+    fds.push({ target: initTarget, source: opts.initFd });
+    // The fd table hands fds over without CLOEXEC; this one is for execveat only.
+    p.syscall('fcntl', [initTarget, F_SETFD, FD_CLOEXEC], 'mark the gc-init fd close-on-exec');
+    execOp = program.ops.length;
+    p.syscall(
+      'execveat',
+      [initTarget, '', ['gc-init', '--', ...args], env, AT_EMPTY_PATH],
+      `exec gc-init -- ${command}`,
+    );
+  } else {
+    execOp = program.ops.length;
+    p.execvp(command, args, env, `exec ${command}`);
+  }
+  program.setFds(fds);
+  return { program, cloneFlags: namespaces.cloneFlags, namespaces, execOp, command };
+}

@@ -1,0 +1,38 @@
+/**
+ * The subset of the OCI runtime spec (config.json) that gocontainer runs.
+ * Names and shapes are OCI's, so a bundle's config can be passed as it is.
+ */
+import type { IdMapping, NamespaceSpec, TimeOffsets } from '@gc/namespaces';
+import type { Mount } from '@gc/rootfs';
+
+export interface Process {
+  args: string[];
+  env?: string[];
+  cwd: string;
+  terminal?: boolean;
+}
+
+export interface Root {
+  path: string;
+  readonly?: boolean;
+}
+
+export interface Linux {
+  namespaces?: NamespaceSpec[];
+  uidMappings?: IdMapping[];
+  gidMappings?: IdMapping[];
+  timeOffsets?: TimeOffsets;
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
+  rootfsPropagation?: string;
+}
+
+export interface Spec {
+  ociVersion?: string;
+  process: Process;
+  root: Root;
+  hostname?: string;
+  domainname?: string;
+  mounts?: Mount[];
+  linux?: Linux;
+}
