@@ -24,3 +24,6 @@ fi
 
 pnpm install --frozen-lockfile --reporter=append-only
 pnpm run build
+
+# `gocontainer` on the PATH, pointing at this checkout's build.
+ln -sf "$PWD/apps/cli/bin/gocontainer.js" /usr/local/bin/gocontainer

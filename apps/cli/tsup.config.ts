@@ -6,6 +6,7 @@ export default defineConfig({
   target: 'node20',
   clean: true,
   sourcemap: true,
+  minify: true,
   // One file to load at start-up: `gocontainer run` is timed against `node -e 0`.
   // @gc/native stays external: it finds its binaries next to its own files.
   noExternal: [/^@gc\/(?!native)/, 'commander'],
