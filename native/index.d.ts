@@ -4,3 +4,5 @@ export declare const libraryPath: string;
 export declare const execHelperPath: string;
 /** Absolute path of the static `gc-init` reaper (`gc-init [--] CMD [ARGS...]`, PID 1 of a container). */
 export declare const initPath: string;
+/** Absolute path of the static `gc-probe` test workload (not for containers in production). */
+export declare const probePath: string;

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(gcc make libc6-dev busybox-static runc crun hyperfine procps tmux)
+APT_PACKAGES=(gcc make libc6-dev busybox-static runc crun hyperfine procps tmux qemu-system-x86 cpio kmod xz-utils)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -26,4 +26,4 @@ pnpm install --frozen-lockfile --reporter=append-only
 pnpm run build
 
 # `gocontainer` on the PATH, pointing at this checkout's build.
-ln -sf "$PWD/apps/cli/bin/gocontainer.js" /usr/local/bin/gocontainer
+ln -sf "$PWD/apps/cli/bin/gocontainer.cjs" /usr/local/bin/gocontainer

@@ -12,7 +12,7 @@ import { createBusyboxRoot } from '@gc/syscall/testing';
 import { have, makeBundle } from '../lib/runtimes.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
-const gocontainer = fileURLToPath(new URL('../../apps/cli/bin/gocontainer.js', import.meta.url));
+const gocontainer = fileURLToPath(new URL('../../apps/cli/bin/gocontainer.cjs', import.meta.url));
 
 if (!have('hyperfine')) throw new Error('bench/run needs hyperfine: apt-get install hyperfine');
 const root = createBusyboxRoot();

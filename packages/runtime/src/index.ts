@@ -1,6 +1,8 @@
 export { GcError, SyscallError } from '@gc/syscall';
 export type { NetworkMode } from './docker-defaults.js';
 export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './docker-defaults.js';
+export type { Security, SecurityOptions } from './docker-security.js';
+export { dockerSecurity, dockerUlimits, dockerUser, hardenDockerProfile } from './docker-security.js';
 export { ContainerStartError, SpecError } from './errors.js';
 export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';

@@ -1,5 +1,15 @@
+import { planBoundingSet, planCapabilitySets } from '@gc/capabilities';
+import {
+  planNoNewPrivs,
+  planOomScoreAdj,
+  planRlimits,
+  planSessionKeyring,
+  planSysctls,
+  planUser,
+} from '@gc/credentials';
 import { type NamespacePlan, planDomainname, planHostname, planLoopbackUp, planNamespaces } from '@gc/namespaces';
 import { planRootfs, type RootfsInput } from '@gc/rootfs';
+import { planSeccomp } from '@gc/seccomp';
 import { AT_EMPTY_PATH, F_SETFD, FD_CLOEXEC, type FdEntry, PR_SET_PDEATHSIG, Program, signalNumber } from '@gc/syscall';
 import { SpecError } from './errors.js';
 import type { Spec } from './spec.js';
@@ -7,6 +17,8 @@ import type { Spec } from './spec.js';
 const PKG = '@gc/runtime';
 
 export interface PlanOptions {
+  /** Names the container's session keyring (`_ses.<id>`). Default: a fixed name. */
+  containerId?: string;
   /** Root filesystem override: an overlay assembled inside the container's mount namespace. */
   overlay?: { lower: string[]; upper: string; work: string };
   /**
@@ -29,9 +41,10 @@ export interface ContainerPlan {
 }
 
 /**
- * Plan a container from an OCI spec: namespaces first (joins, id maps), then
- * the root filesystem, the hostname, loopback, and the exec, in the order the
- * OCI runtime spec requires.
+ * Plan a container from an OCI spec, in runc's order: namespaces (joins, id
+ * maps), the session keyring, oom_score_adj, sysctls, the root filesystem,
+ * hostname and loopback, rlimits, the bounding set, the user, the other
+ * capability sets, no_new_privs, seccomp last of all, then the exec.
  */
 export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan {
   const args = spec.process?.args;
@@ -54,6 +67,16 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
 
   // The container must not outlive gocontainer (a crash or SIGKILL of ours).
   p.syscall('prctl', [PR_SET_PDEATHSIG, signalNumber('SIGKILL'), 0, 0, 0], 'die with the parent (PR_SET_PDEATHSIG)');
+
+  const userNamespace = namespaceSpecs.some((n) => n.type === 'user');
+  // Before seccomp: Docker's profile blocks keyctl.
+  planSessionKeyring(program, { containerId: opts.containerId ?? 'gocontainer', userNamespace });
+  if (spec.process.oomScoreAdj !== undefined) planOomScoreAdj(program, spec.process.oomScoreAdj);
+  // Through the host's /proc, still visible here: sysctl files answer for the
+  // namespaces of the writer, and the container's /proc/sys is read-only later.
+  if (spec.linux?.sysctl && Object.keys(spec.linux.sysctl).length > 0) {
+    planSysctls(program, spec.linux.sysctl, { namespaces: namespaceSpecs });
+  }
 
   const rootInput: RootfsInput = {
     root: opts.overlay ? { overlay: opts.overlay, readonly: spec.root.readonly ?? false } : spec.root,
@@ -80,14 +103,36 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   }
   if (hasNew('network')) planLoopbackUp(program);
 
+  const capabilities = spec.process.capabilities;
+  const seccomp = spec.linux?.seccomp;
+  const seccompCaps = [...(capabilities?.bounding ?? [])];
+  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while
+  // the process still has it, as runc does; the profile must then allow the
+  // capability and credential calls that follow (Docker's does).
+  if (seccomp && !spec.process.noNewPrivileges) {
+    planSeccomp(program, seccomp, { noNewPrivs: false, capabilities: seccompCaps });
+  }
+  if (spec.process.rlimits?.length) planRlimits(program, spec.process.rlimits, { inNewUserNamespace: userNamespace });
+  if (capabilities) planBoundingSet(program, capabilities);
+  if (spec.process.user) planUser(program, spec.process.user);
+  if (capabilities) planCapabilitySets(program, capabilities);
+  if (spec.process.noNewPrivileges) planNoNewPrivs(program);
+
   const stdio = opts.stdio ?? [0, 1, 2];
   const fds: FdEntry[] = stdio.map((source, target) => ({ target, source }));
-  let execOp: number;
+  const initTarget = Math.max(fds.length, 3);
   if (opts.initFd !== undefined) {
-    const initTarget = Math.max(fds.length, 3);
     fds.push({ target: initTarget, source: opts.initFd });
     // The fd table hands fds over without CLOEXEC; this one is for execveat only.
     p.syscall('fcntl', [initTarget, F_SETFD, FD_CLOEXEC], 'mark the gc-init fd close-on-exec');
+  }
+  // With no_new_privs, the filter is the last op before the exec: every op
+  // after the load is filtered too.
+  if (seccomp && spec.process.noNewPrivileges) {
+    planSeccomp(program, seccomp, { noNewPrivs: false, capabilities: seccompCaps });
+  }
+  let execOp: number;
+  if (opts.initFd !== undefined) {
     execOp = program.ops.length;
     p.syscall(
       'execveat',

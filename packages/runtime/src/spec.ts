@@ -2,14 +2,28 @@
  * The subset of the OCI runtime spec (config.json) that gocontainer runs.
  * Names and shapes are OCI's, so a bundle's config can be passed as it is.
  */
+import type { CapabilitiesInput } from '@gc/capabilities';
+import type { Rlimit } from '@gc/credentials';
 import type { IdMapping, NamespaceSpec, TimeOffsets } from '@gc/namespaces';
 import type { Mount } from '@gc/rootfs';
+import type { SeccompProfile } from '@gc/seccomp';
+
+export interface User {
+  uid: number;
+  gid: number;
+  additionalGids?: number[];
+}
 
 export interface Process {
   args: string[];
   env?: string[];
   cwd: string;
   terminal?: boolean;
+  user?: User;
+  capabilities?: CapabilitiesInput;
+  rlimits?: Rlimit[];
+  noNewPrivileges?: boolean;
+  oomScoreAdj?: number;
 }
 
 export interface Root {
@@ -25,6 +39,8 @@ export interface Linux {
   maskedPaths?: string[];
   readonlyPaths?: string[];
   rootfsPropagation?: string;
+  sysctl?: Record<string, string>;
+  seccomp?: SeccompProfile;
 }
 
 export interface Spec {

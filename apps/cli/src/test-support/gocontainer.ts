@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI, as a user runs it. */
-export const GOCONTAINER = fileURLToPath(new URL('../../bin/gocontainer.js', import.meta.url));
+export const GOCONTAINER = fileURLToPath(new URL('../../bin/gocontainer.cjs', import.meta.url));
 
 export interface Ran {
   code: number | null;

@@ -26,6 +26,17 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
     .addOption(new Option('--network <mode>', 'network: none (own namespace, loopback up) or host').default('none'))
     .option('--read-only', 'mount the container root filesystem read-only')
     .option('-v, --volume <HOST:CONTAINER[:ro]>', 'bind mount a host path', collect, [])
+    .option('--cap-add <CAP>', 'add a capability (or ALL)', collect, [])
+    .option('--cap-drop <CAP>', 'drop a capability (or ALL)', collect, [])
+    .option('--security-opt <OPT>', 'seccomp=FILE|unconfined, no-new-privileges[=true|false]', collect, [])
+    .option('--privileged', 'all capabilities, no seccomp, no masked paths')
+    .option(
+      '-u, --user <user[:group]>',
+      "user and group, by name or id, from the container's /etc/passwd and /etc/group",
+    )
+    .option('--ulimit <name=soft[:hard]>', 'a resource limit (nofile=1024:2048)', collect, [])
+    .option('--sysctl <KEY=VALUE>', 'a namespaced kernel parameter', collect, [])
+    .option('--oom-score-adj <n>', 'the OOM killer preference, -1000 to 1000')
     .option('-i, --interactive', 'keep standard input open (always so)')
     .option('-t, --tty', "use the caller's terminal (always so when there is one)")
     .passThroughOptions()
@@ -49,6 +60,7 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
     if (request.hostRootOverlay) runDir = createRunDir(id);
     container = await startContainer(request.spec, {
       init: request.init,
+      containerId: id.slice(0, 12),
       ...(runDir ? { overlay: { lower: ['/'], upper: runDir.upper, work: runDir.work } } : {}),
     });
     for (const s of pending.splice(0)) container.kill(s);

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { buildRunRequest, parseVolume, type RunFlags } from './options.js';
 
-const flags = (over: Partial<RunFlags> = {}): RunFlags => ({ env: [], volume: [], network: 'none', ...over });
+const flags = (over: Partial<RunFlags> = {}): RunFlags => ({
+  env: [],
+  volume: [],
+  network: 'none',
+  capAdd: [],
+  capDrop: [],
+  securityOpt: [],
+  ulimit: [],
+  sysctl: [],
+  ...over,
+});
 const ID = 'ab'.repeat(32);
 
 describe('gocontainer run options', () => {

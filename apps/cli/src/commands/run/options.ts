@@ -1,6 +1,16 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { DEFAULT_PATH, dockerFilesystem, dockerNamespaces, GcError, type NetworkMode, type Spec } from '@gc/runtime';
+import {
+  DEFAULT_PATH,
+  dockerFilesystem,
+  dockerNamespaces,
+  dockerSecurity,
+  dockerUlimits,
+  dockerUser,
+  GcError,
+  type NetworkMode,
+  type Spec,
+} from '@gc/runtime';
 
 /** The flags of `gocontainer run`, as commander hands them over. */
 export interface RunFlags {
@@ -15,6 +25,14 @@ export interface RunFlags {
   volume: string[];
   interactive?: boolean;
   tty?: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  securityOpt: string[];
+  privileged?: boolean;
+  user?: string;
+  ulimit: string[];
+  sysctl: string[];
+  oomScoreAdj?: string;
 }
 
 export class UsageError extends GcError {
@@ -66,6 +84,19 @@ export function buildRunRequest(command: string, args: string[], flags: RunFlags
   }
   mounts.push(...flags.volume.map(parseVolume));
 
+  const rootPath = flags.rootfs ?? '/';
+  const user = flags.user === undefined ? undefined : dockerUser(rootPath, flags.user);
+  const security = dockerSecurity(
+    {
+      capAdd: flags.capAdd,
+      capDrop: flags.capDrop,
+      privileged: flags.privileged ?? false,
+      securityOpt: flags.securityOpt,
+      readProfile: (path) => readFileSync(path, 'utf8'),
+    },
+    user?.uid ?? 0,
+  );
+  const namespaces = dockerNamespaces(flags.network as NetworkMode);
   return {
     spec: {
       ociVersion: '1.2.0',
@@ -74,19 +105,44 @@ export function buildRunRequest(command: string, args: string[], flags: RunFlags
         env: buildEnv(flags.env, hostname),
         cwd: flags.workdir ?? '/',
         terminal: false,
+        ...(user ? { user } : {}),
+        capabilities: security.capabilities,
+        noNewPrivileges: security.noNewPrivileges,
+        ...(flags.ulimit.length ? { rlimits: dockerUlimits(flags.ulimit) } : {}),
+        ...(flags.oomScoreAdj !== undefined ? { oomScoreAdj: parseOomScoreAdj(flags.oomScoreAdj) } : {}),
       },
-      root: { path: flags.rootfs ?? '/', readonly: flags.readOnly ?? false },
+      root: { path: rootPath, readonly: flags.readOnly ?? false },
       hostname,
       mounts,
       linux: {
-        namespaces: dockerNamespaces(flags.network as NetworkMode),
-        maskedPaths: fs.maskedPaths,
-        readonlyPaths: fs.readonlyPaths,
+        namespaces,
+        maskedPaths: security.maskPaths ? fs.maskedPaths : [],
+        readonlyPaths: security.maskPaths ? fs.readonlyPaths : [],
+        ...(security.seccomp ? { seccomp: security.seccomp } : {}),
+        ...(flags.sysctl.length ? { sysctl: parseSysctls(flags.sysctl) } : {}),
       },
     },
     hostRootOverlay,
     init: flags.init ?? false,
   };
+}
+
+function parseOomScoreAdj(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || n < -1000 || n > 1000) {
+    throw new UsageError(`--oom-score-adj: "${value}" is not an integer from -1000 to 1000`);
+  }
+  return n;
+}
+
+function parseSysctls(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--sysctl: "${v}" is not KEY=VALUE`);
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return out;
 }
 
 /** `-v HOST:CTR[:ro|rw]`: a private recursive bind mount. */

@@ -262,7 +262,7 @@ describe.skipIf(!canRunIntegration() || !existsSync('/usr/bin/tmux'))('gocontain
       throw new Error(`${what} never showed; screen:\n${screen()}`);
     };
     try {
-      const bin = join(import.meta.dirname, '../../../bin/gocontainer.js');
+      const bin = join(import.meta.dirname, '../../../bin/gocontainer.cjs');
       tmux(
         'new-session',
         '-d',

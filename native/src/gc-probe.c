@@ -1,0 +1,66 @@
+/*
+ * gc-probe: the workload of gocontainer's conformance and escape tests. Each
+ * subcommand tries one thing from inside a container and prints "ok" or the
+ * errno's name, so a test asserts on what the kernel answered:
+ *
+ *   gc-probe mount | unshare-user | keyctl | ptrace PID | reboot | raw-socket
+ *            | init-module | mknod-block PATH | open-write PATH
+ *
+ * Static, so that it runs in any root filesystem.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <linux/reboot.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+static int report(long r)
+{
+	if (r >= 0) {
+		puts("ok");
+		return 0;
+	}
+	printf("%s\n", strerrorname_np(errno) ? strerrorname_np(errno) : "EUNKNOWN");
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+	const char *arg = argc > 2 ? argv[2] : NULL;
+
+	if (!strcmp(what, "mount"))
+		return report(mount("none", "/tmp", "tmpfs", 0, NULL));
+	if (!strcmp(what, "unshare-user"))
+		return report(unshare(CLONE_NEWUSER));
+	if (!strcmp(what, "keyctl"))
+		return report(syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, "gc-probe"));
+	if (!strcmp(what, "ptrace") && arg)
+		return report(ptrace(PTRACE_ATTACH, atoi(arg), NULL, NULL));
+	if (!strcmp(what, "reboot"))
+		/* CAD_OFF only turns Ctrl-Alt-Del off: harmless if it ever got through. */
+		return report(syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_CAD_OFF, NULL));
+	if (!strcmp(what, "raw-socket"))
+		return report(socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP));
+	if (!strcmp(what, "init-module"))
+		/* An empty image: a kernel that lets us try answers ENOEXEC or EINVAL. */
+		return report(syscall(SYS_init_module, "", 0UL, ""));
+	if (!strcmp(what, "mknod-block") && arg)
+		return report(mknod(arg, S_IFBLK | 0600, makedev(7, 0)));
+	if (!strcmp(what, "open-write") && arg)
+		return report(open(arg, O_WRONLY | O_CLOEXEC));
+	fprintf(stderr, "usage: gc-probe mount|unshare-user|keyctl|ptrace PID|reboot|raw-socket|init-module|mknod-block PATH|open-write PATH\n");
+	return 2;
+}

@@ -1,0 +1,32 @@
+import type { CgroupDir } from '../cgroup-dir.js';
+import { until } from '../poll.js';
+
+/**
+ * v1: FROZEN is reached once every task stopped; tasks forked meanwhile can
+ * leave it in FREEZING, so the request is written again while polling.
+ */
+export async function freezeV1(dir: CgroupDir, timeoutMs: number): Promise<void> {
+  dir.write('freezer.state', 'FROZEN');
+  await until(
+    `freeze ${dir.path}`,
+    timeoutMs,
+    () => dir.read('freezer.state').trim() === 'FROZEN',
+    () => dir.write('freezer.state', 'FROZEN'),
+  );
+}
+
+export async function thawV1(dir: CgroupDir, timeoutMs: number): Promise<void> {
+  dir.write('freezer.state', 'THAWED');
+  await until(`thaw ${dir.path}`, timeoutMs, () => dir.read('freezer.state').trim() === 'THAWED');
+}
+
+/** v2: cgroup.freeze is a request; cgroup.events says `frozen 1` once it holds. */
+export async function setFrozenV2(dir: CgroupDir, frozen: boolean, timeoutMs: number): Promise<void> {
+  const want = frozen ? 1 : 0;
+  dir.write('cgroup.freeze', want);
+  await until(
+    `${frozen ? 'freeze' : 'thaw'} ${dir.path}`,
+    timeoutMs,
+    () => (dir.readKeyed('cgroup.events').get('frozen') ?? 0) === want,
+  );
+}

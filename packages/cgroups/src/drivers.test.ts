@@ -1,0 +1,287 @@
+import { closeSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCgroupManager } from './create-manager.js';
+import { CgroupError } from './errors.js';
+import type { CgroupMode } from './layout.js';
+import { createFakeCgroupTree, type FakeCgroupTree } from './testing/index.js';
+
+let trees: FakeCgroupTree[] = [];
+let killed: number[] = [];
+afterEach(() => {
+  for (const t of trees) t.remove();
+  trees = [];
+  killed = [];
+});
+
+function setup(mode: CgroupMode, opts: { swapAccounting?: boolean } = {}) {
+  const tree = createFakeCgroupTree({ mode, ...opts });
+  trees.push(tree);
+  const manager = createCgroupManager({
+    id: 'c1',
+    layout: tree.layout,
+    fs: tree.fs,
+    timeoutMs: 500,
+    // Fake pids must never reach kill(2).
+    killProcess: (pid) => killed.push(pid),
+  });
+  return { tree, manager };
+}
+
+describe('CgroupV2Manager (temp-dir cgroupfs)', () => {
+  it('creates nested cgroups with controllers enabled on the way, and removes what it made', async () => {
+    const { tree, manager } = setup('v2');
+    expect(manager.driver).toBe('v2');
+    manager.create();
+    expect(tree.read('gocontainer/cgroup.subtree_control').split(' ').sort()).toEqual(
+      ['cpu', 'cpuset', 'hugetlb', 'io', 'memory', 'pids', 'rdma'].sort(),
+    );
+    expect(tree.read('gocontainer/c1/cgroup.controllers')).toContain('memory');
+    manager.join(4242);
+    expect(tree.read('gocontainer/c1/cgroup.procs')).toBe('4242\n');
+    await manager.destroy();
+    expect(existsSync(join(tree.root, 'gocontainer'))).toBe(false);
+  });
+
+  it('writes OCI resources into the v2 files', () => {
+    const { tree, manager } = setup('v2');
+    manager.create();
+    manager.apply({
+      memory: { limit: 100 << 20, swap: 300 << 20, reservation: 50 << 20 },
+      cpu: { shares: 1024, quota: 50000, period: 100000, burst: 1000, cpus: '0-1', mems: '0', idle: 0 },
+      pids: { limit: 64 },
+      blockIO: { weight: 500, throttleReadBpsDevice: [{ major: 8, minor: 0, rate: 1048576 }] },
+      hugepageLimits: [{ pageSize: '2MB', limit: 4 << 21 }],
+      rdma: { mlx5_0: { hcaHandles: 3, hcaObjects: 100 } },
+      unified: { 'memory.high': '90000000' },
+    });
+    const r = (f: string) => tree.read(`gocontainer/c1/${f}`);
+    expect(r('memory.max')).toBe(String(100 << 20));
+    expect(r('memory.swap.max')).toBe(String(200 << 20)); // memory+swap - memory
+    expect(r('memory.low')).toBe(String(50 << 20));
+    expect(r('cpu.weight')).toBe('100');
+    expect(r('cpu.max')).toBe('50000 100000');
+    expect(r('cpu.max.burst')).toBe('1000');
+    expect(r('cpuset.cpus')).toBe('0-1');
+    expect(r('pids.max')).toBe('64');
+    expect(r('io.weight')).toBe('default 4950');
+    expect(r('io.max')).toBe('8:0 rbps=1048576');
+    expect(r('hugetlb.2MB.max')).toBe(String(4 << 21));
+    expect(r('rdma.max')).toBe('mlx5_0 hca_handle=3 hca_object=100');
+    expect(r('memory.high')).toBe('90000000');
+  });
+
+  it('names the field it cannot apply', () => {
+    const { manager } = setup('v2');
+    manager.create();
+    const cases: [object, string][] = [
+      [
+        { memory: { swappiness: 10 } },
+        'linux.resources.memory.swappiness: not supported on this host (cgroup v2 has no per-cgroup swappiness)',
+      ],
+      [{ memory: { kernel: 1 << 20 } }, 'linux.resources.memory.kernel: not supported on this host'],
+      [{ cpu: { realtimeRuntime: 1000 } }, 'linux.resources.cpu.realtimeRuntime: not supported on this host'],
+      [
+        { devices: [{ allow: false, access: 'rwm' }] },
+        'linux.resources.devices: not supported on this host (cgroup v2 needs an eBPF device program',
+      ],
+      [
+        { network: { classID: 1 } },
+        'linux.resources.network.classID: not supported on this host (cgroup v2 has no net_cls controller)',
+      ],
+      [
+        { unified: { 'misc.max': 'x' } },
+        'linux.resources.unified["misc.max"]: not supported on this host (the misc controller is not available',
+      ],
+      [
+        { unified: { '../etc/passwd': 'x' } },
+        'linux.resources.unified["../etc/passwd"]: expected a cgroup v2 file name',
+      ],
+      [
+        { hugepageLimits: [{ pageSize: '16GB', limit: 1 }] },
+        'linux.resources.hugepageLimits[0].pageSize: not supported on this host (16GB is not a huge page size',
+      ],
+      [{ cpu: { shares: 1 } }, 'linux.resources.cpu.shares: expected an integer from 2 to 262144, got 1'],
+    ];
+    for (const [resources, message] of cases) {
+      expect(() => manager.apply(resources), message).toThrow(message);
+    }
+  });
+
+  it('says when swap accounting is off', () => {
+    const { tree, manager } = setup('v2');
+    manager.create();
+    rmSync(join(tree.root, 'gocontainer/c1/memory.swap.max'));
+    expect(() => manager.apply({ memory: { limit: 100, swap: 200 } })).toThrow(
+      'linux.resources.memory.swap: not supported on this host (no memory.swap.max: swap accounting is off)',
+    );
+  });
+
+  it('reports a failed write with the file and the value', () => {
+    const { tree, manager } = setup('v2');
+    manager.create();
+    rmSync(join(tree.root, 'gocontainer/c1/pids.max'));
+    expect(() => manager.apply({ pids: { limit: 10 } })).toThrow(
+      `linux.resources.pids.limit: write "10" to ${tree.root}/gocontainer/c1/pids.max (cgroups): ENOENT`,
+    );
+  });
+
+  it('freezes, reads stats and OOM kills, kills all and destroys', async () => {
+    const { tree, manager } = setup('v2');
+    manager.create();
+    manager.join(1234);
+    await manager.freeze();
+    expect(tree.read('gocontainer/c1/cgroup.events')).toContain('frozen 1');
+    await manager.thaw();
+    writeFileSync(join(tree.root, 'gocontainer/c1/memory.events'), 'max 3\noom 1\noom_kill 1\n');
+    expect(manager.oomKilled()).toBe(true);
+    expect(manager.stats().memory?.events).toEqual({ oom: 1, oomKill: 1, max: 3 });
+    expect(manager.pids()).toEqual([1234]);
+    await manager.killAll();
+    expect(manager.pids()).toEqual([]);
+    await manager.destroy();
+    expect(existsSync(join(tree.root, 'gocontainer'))).toBe(false);
+  });
+
+  it('opens the cgroup directory for CLONE_INTO_CGROUP', () => {
+    const { manager } = setup('v2');
+    manager.create();
+    const fd = manager.openDirFd();
+    expect(fd).toBeGreaterThan(2);
+    closeSync(fd as number);
+  });
+});
+
+describe('CgroupV1Manager (temp-dir cgroupfs)', () => {
+  it('creates the cgroup in every hierarchy, copies cpuset down, joins all, removes all', async () => {
+    const { tree, manager } = setup('v1');
+    expect(manager.driver).toBe('v1');
+    manager.create();
+    expect(tree.read('cpuset/gocontainer/c1/cpuset.cpus')).toBe('0-1');
+    expect(tree.read('cpuset/gocontainer/cpuset.mems')).toBe('0');
+    manager.join(77);
+    for (const c of ['memory', 'cpu', 'pids', 'freezer', 'systemd']) {
+      expect(tree.read(`${c}/gocontainer/c1/cgroup.procs`)).toBe('77\n');
+    }
+    expect(manager.openDirFd()).toBeUndefined();
+    writeFileSync(join(tree.root, 'memory/gocontainer/c1/cgroup.procs'), '');
+    for (const c of ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'freezer', 'devices', 'blkio', 'systemd']) {
+      writeFileSync(join(tree.root, `${c}/gocontainer/c1/cgroup.procs`), '');
+    }
+    await manager.destroy();
+    for (const c of ['memory', 'cpu', 'cpuset', 'systemd'])
+      expect(existsSync(join(tree.root, c, 'gocontainer'))).toBe(false);
+  });
+
+  it('writes OCI resources into the v1 files, memsw after the limit when lowering', () => {
+    const { tree, manager } = setup('v1');
+    manager.create();
+    manager.apply({
+      memory: { limit: 100 << 20, swap: 200 << 20, reservation: 50 << 20, swappiness: 0, disableOOMKiller: true },
+      cpu: { shares: 512, quota: 20000, period: 100000, cpus: '0', mems: '0', idle: 1 },
+      pids: { limit: -1 },
+      blockIO: { throttleWriteIOPSDevice: [{ major: 8, minor: 16, rate: 100 }] },
+      devices: [
+        { allow: false, access: 'rwm' },
+        { allow: true, type: 'c', major: 1, minor: 3, access: 'rw' },
+      ],
+    });
+    const r = (f: string) => tree.read(`${f}`);
+    expect(r('memory/gocontainer/c1/memory.limit_in_bytes')).toBe(String(100 << 20));
+    expect(r('memory/gocontainer/c1/memory.memsw.limit_in_bytes')).toBe(String(200 << 20));
+    expect(r('memory/gocontainer/c1/memory.soft_limit_in_bytes')).toBe(String(50 << 20));
+    expect(r('memory/gocontainer/c1/memory.swappiness')).toBe('0');
+    expect(r('memory/gocontainer/c1/memory.oom_control')).toBe('1');
+    expect(r('cpu/gocontainer/c1/cpu.shares')).toBe('512');
+    expect(r('cpu/gocontainer/c1/cpu.cfs_quota_us')).toBe('20000');
+    expect(r('cpu/gocontainer/c1/cpu.idle')).toBe('1');
+    expect(r('cpuset/gocontainer/c1/cpuset.cpus')).toBe('0');
+    expect(r('pids/gocontainer/c1/pids.max')).toBe('max');
+    expect(r('blkio/gocontainer/c1/blkio.throttle.write_iops_device')).toBe('8:16 100');
+    expect(r('devices/gocontainer/c1/devices.allow')).toBe('c 1:3 rw');
+    expect(r('devices/gocontainer/c1/devices.deny')).toBe('a *:* rwm');
+  });
+
+  it('names what this v1 host cannot do', () => {
+    const { manager } = setup('v1', { swapAccounting: false });
+    manager.create();
+    expect(() => manager.apply({ memory: { limit: 1 << 20, swap: 2 << 20 } })).toThrow(
+      'linux.resources.memory.swap: not supported on this host (no memory.memsw.limit_in_bytes: swap accounting is off)',
+    );
+    expect(() => manager.apply({ blockIO: { weight: 500 } })).toThrow(
+      'linux.resources.blockIO.weight: not supported on this host (no blkio.weight or blkio.bfq.weight: no proportional I/O scheduler)',
+    );
+    expect(() => manager.apply({ hugepageLimits: [{ pageSize: '2MB', limit: 1 }] })).toThrow(
+      'linux.resources.hugepageLimits[0]: not supported on this host (no hugetlb cgroup hierarchy is mounted)',
+    );
+    expect(() => manager.apply({ unified: { 'memory.high': '1' } })).toThrow(
+      'linux.resources.unified: not supported on this host (a cgroup v1 host has no cgroup v2 files)',
+    );
+  });
+
+  it('reads v1 stats and OOM kills', async () => {
+    const { tree, manager } = setup('v1');
+    manager.create();
+    const w = (f: string, v: string) => writeFileSync(join(tree.root, f), v);
+    w('memory/gocontainer/c1/memory.usage_in_bytes', '4096');
+    w('memory/gocontainer/c1/memory.limit_in_bytes', '1048576');
+    w('memory/gocontainer/c1/memory.failcnt', '7');
+    w('memory/gocontainer/c1/memory.oom_control', 'oom_kill_disable 0\nunder_oom 0\noom_kill 1\n');
+    w('cpuacct/gocontainer/c1/cpuacct.usage', '2500000');
+    w('cpu/gocontainer/c1/cpu.stat', 'nr_periods 10\nnr_throttled 4\nthrottled_time 3000000\n');
+    w('blkio/gocontainer/c1/blkio.throttle.io_service_bytes_recursive', '8:0 Read 10\n8:0 Write 20\nTotal 30\n');
+    const s = manager.stats();
+    expect(s.memory).toMatchObject({ usage: 4096, limit: 1048576, events: { oomKill: 1, max: 7 } });
+    expect(s.cpu).toMatchObject({ usageUsec: 2500, periods: 10, throttledPeriods: 4, throttledUsec: 3000 });
+    expect(s.pids).toEqual({ current: 0, limit: undefined });
+    expect(s.io).toMatchObject({ readBytes: 10, writeBytes: 20 });
+    expect(manager.oomKilled()).toBe(true);
+    await manager.freeze();
+    expect(tree.read('freezer/gocontainer/c1/freezer.state')).toBe('FROZEN');
+    await manager.thaw();
+    expect(tree.read('freezer/gocontainer/c1/freezer.state')).toBe('THAWED');
+    await manager.destroy();
+  });
+
+  it('gives up on a cgroup that stays busy, naming the pids', async () => {
+    const { manager } = setup('v1');
+    manager.create();
+    manager.join(31337); // never signalled: the recorder stands in for kill(2)
+    await expect(manager.destroy()).rejects.toThrow('kill the processes of the cgroup: 31337 still there after 500 ms');
+    expect(killed.length > 0 && killed.every((pid) => pid === 31337)).toBe(true);
+  });
+});
+
+describe('CgroupHybridManager (temp-dir cgroupfs)', () => {
+  it('puts v1 controllers on v1 and the rest on the cgroup2 mount, joining both', async () => {
+    const { tree, manager } = setup('hybrid');
+    expect(manager.driver).toBe('hybrid');
+    manager.create();
+    manager.apply({ memory: { limit: 1 << 30 }, hugepageLimits: [{ pageSize: '2MB', limit: 2 << 21 }] });
+    expect(tree.read('memory/gocontainer/c1/memory.limit_in_bytes')).toBe(String(1 << 30));
+    expect(tree.read('unified/gocontainer/c1/hugetlb.2MB.max')).toBe(String(2 << 21));
+    expect(tree.read('unified/cgroup.subtree_control')).toBe('hugetlb');
+    expect(() => manager.apply({ rdma: { mlx5_0: { hcaHandles: 1 } } })).toThrow(
+      'linux.resources.rdma["mlx5_0"]: not supported on this host (the rdma controller is not available on this host\'s cgroup v2 mount (it has: hugetlb))',
+    );
+    expect(() => manager.apply({ unified: { 'memory.max': '1' } })).toThrow(
+      /linux.resources.unified\["memory.max"\]: not supported/,
+    );
+    manager.join(99);
+    expect(tree.read('unified/gocontainer/c1/cgroup.procs')).toBe('99\n');
+    expect(Object.keys(manager.dirs)).toContain('unified');
+  });
+});
+
+describe('createCgroupManager', () => {
+  it('refuses the systemd driver', () => {
+    expect(() => createCgroupManager({ id: 'x', driver: 'systemd' })).toThrow(
+      'systemd cgroup driver is not supported yet',
+    );
+    try {
+      createCgroupManager({ cgroupsPath: 'user.slice:gc:x' });
+    } catch (e) {
+      expect(CgroupError.isInstance(e) && e.code).toBe('ESYSTEMD');
+    }
+  });
+});

@@ -1,0 +1,18 @@
+export type { CgroupFs } from './cgroup-fs.js';
+export { nodeCgroupFs } from './cgroup-fs.js';
+export type { CgroupPathOptions } from './cgroup-path.js';
+export { DEFAULT_CGROUP_PARENT, resolveCgroupPath } from './cgroup-path.js';
+export { blkioWeightToIoWeight, cpuSharesToWeight, memorySwapToV2 } from './controllers/conversions.js';
+export type { CreateCgroupManagerOptions } from './create-manager.js';
+export { createCgroupManager } from './create-manager.js';
+export type { CgroupErrorCode } from './errors.js';
+export { CgroupError } from './errors.js';
+export type { CgroupLayout, CgroupMode, DetectOptions } from './layout.js';
+export { detectCgroupLayout } from './layout.js';
+export type { CgroupManager, ManagerOptions } from './manager.js';
+export type * from './resources.js';
+export type * from './stats.js';
+export type { HybridManagerOptions, V1ManagerOptions } from './v1-manager.js';
+export { CgroupHybridManager, CgroupV1Manager } from './v1-manager.js';
+export type { V2ManagerOptions } from './v2-manager.js';
+export { CgroupV2Manager } from './v2-manager.js';

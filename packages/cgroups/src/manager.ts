@@ -1,0 +1,63 @@
+import type { CgroupFs } from './cgroup-fs.js';
+import type { CgroupMode } from './layout.js';
+import type { LinuxResources } from './resources.js';
+import type { CgroupStats } from './stats.js';
+
+/**
+ * One container's cgroup, on whatever hierarchies the host has. Errors are
+ * `CgroupError` (a setting this host cannot apply, named by its OCI field) or
+ * `SyscallError` (a cgroupfs write failed: `write "50M" to .../memory.max: EINVAL`).
+ */
+export interface CgroupManager {
+  readonly driver: CgroupMode;
+  /** The cgroup's path inside each hierarchy: `/gocontainer/<id>`. */
+  readonly path: string;
+  /** Its directory in each hierarchy, by controller (`memory`, `cpu,cpuacct`, `unified`). */
+  readonly dirs: Readonly<Record<string, string>>;
+
+  /** mkdir the cgroup (and missing parents) in every hierarchy; enable v2 controllers on the way. Idempotent. */
+  create(): void;
+  /** Write OCI `linux.resources`; a setting the host cannot apply throws, naming the field. */
+  apply(resources: LinuxResources): void;
+  /** Move a process (all its threads) into the cgroup, in every hierarchy. */
+  join(pid: number): void;
+  /**
+   * v2 only: a directory fd for `spawn(program, { cgroupFd })` (CLONE_INTO_CGROUP),
+   * so the child starts inside. undefined on v1 and hybrid hosts: there, spawn
+   * with a WAIT op and call `join(pid)` before releasing the child. The caller closes the fd.
+   */
+  openDirFd(): number | undefined;
+  /** Pids in the cgroup and its child cgroups. */
+  pids(): number[];
+  stats(): CgroupStats;
+  /** Did the OOM killer kill a process of this cgroup? (v2 memory.events oom_kill; v1 memory.oom_control) */
+  oomKilled(): boolean;
+  /** Stop every process (v2 cgroup.freeze; v1 freezer.state); resolves once all are frozen. */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
+  /** SIGKILL every process; resolves once the cgroup is empty. */
+  killAll(): Promise<void>;
+  /** Kill what is left, rmdir the cgroup leaf-first in every hierarchy, and the parents create() made if empty. */
+  destroy(): Promise<void>;
+}
+
+export interface ManagerOptions {
+  /** The cgroup path inside the hierarchies (`resolveCgroupPath()` makes one). */
+  path: string;
+  /** Where cgroupfs is accessed (tests pass a temp-dir double). */
+  fs?: CgroupFs;
+  /** How long freeze, killAll and destroy may wait (default 10 s). */
+  timeoutMs?: number;
+  /** How killAll SIGKILLs one pid where the kernel cannot kill a whole cgroup (default `process.kill`). */
+  killProcess?: (pid: number) => void;
+}
+
+export function defaultKillProcess(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // ESRCH: it died meanwhile.
+  }
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -1,0 +1,51 @@
+/** What a cgroup used, read from its files. Absent parts: the controller is not available. */
+export interface CgroupStats {
+  memory?: MemoryStats;
+  cpu?: CpuStats;
+  pids?: PidsStats;
+  io?: IoStats;
+}
+
+export interface MemoryEvents {
+  /** Times the limit was hit and the OOM killer ran (v1: same as oomKill, v1 counts no more). */
+  oom: number;
+  /** Processes the OOM killer killed in this cgroup. */
+  oomKill: number;
+  /** Times usage hit the limit (v2 `max`, v1 `memory.failcnt`). */
+  max: number;
+}
+
+export interface MemoryStats {
+  /** Bytes in use now. */
+  usage: number;
+  /** The limit in bytes; undefined when unlimited. */
+  limit: number | undefined;
+  /** Highest usage seen, when the kernel reports it. */
+  peak: number | undefined;
+  /** Swap in use, when swap accounting is on. */
+  swapUsage: number | undefined;
+  events: MemoryEvents;
+}
+
+export interface CpuStats {
+  usageUsec: number;
+  userUsec: number | undefined;
+  systemUsec: number | undefined;
+  /** CFS bandwidth periods elapsed, of which throttled. */
+  periods: number;
+  throttledPeriods: number;
+  throttledUsec: number;
+}
+
+export interface PidsStats {
+  current: number;
+  /** undefined when unlimited. */
+  limit: number | undefined;
+}
+
+export interface IoStats {
+  readBytes: number;
+  writeBytes: number;
+  readOps: number;
+  writeOps: number;
+}

@@ -1,0 +1,211 @@
+import { join } from 'node:path';
+import { CgroupDir } from './cgroup-dir.js';
+import { type CgroupFs, nodeCgroupFs } from './cgroup-fs.js';
+import { cpuStatsV1 } from './controllers/cpu.js';
+import { initCpusetV1 } from './controllers/cpuset.js';
+import { freezeV1, setFrozenV2, thawV1 } from './controllers/freezer.js';
+import { CONTROLLERS } from './controllers/index.js';
+import { ioStatsV1 } from './controllers/io.js';
+import { memoryStatsV1, oomKilledV1 } from './controllers/memory.js';
+import { pidsStats } from './controllers/pids.js';
+import { applyUnified } from './controllers/unified.js';
+import { CgroupError, unsupported } from './errors.js';
+import { type CgroupManager, DEFAULT_TIMEOUT_MS, defaultKillProcess, type ManagerOptions } from './manager.js';
+import type { LinuxResources } from './resources.js';
+import type { CgroupStats } from './stats.js';
+import { chain, mkdirChain, removeCreatedParents, removeTree } from './tree.js';
+import { applyV2, enabledControllers, enableSubtreeControllers, killByPid } from './v2-manager.js';
+
+export interface V1ManagerOptions extends ManagerOptions {
+  /** v1 controller (`memory`, `name=systemd`) -> its hierarchy's mount point; co-mounted ones share it. */
+  hierarchies: Readonly<Record<string, string>>;
+}
+
+/**
+ * cgroup v1: one hierarchy per mounted controller (or group of co-mounted
+ * ones); the cgroup is a directory of the same path in each.
+ */
+export class CgroupV1Manager implements CgroupManager {
+  readonly driver: 'v1' | 'hybrid' = 'v1';
+  readonly path: string;
+  readonly dirs: Readonly<Record<string, string>>;
+  protected readonly fs: CgroupFs;
+  protected readonly timeoutMs: number;
+  readonly #kill: (pid: number) => void;
+  /** mount point -> controllers mounted there. */
+  readonly #mounts = new Map<string, string[]>();
+  /** controller -> its CgroupDir. */
+  readonly #byController = new Map<string, CgroupDir>();
+  /** The cgroup2 mount of a hybrid host. */
+  protected readonly unified: CgroupDir | undefined;
+  readonly #unifiedRoot: string | undefined;
+  #created: string[] = [];
+
+  constructor(options: V1ManagerOptions, unifiedRoot?: string) {
+    this.path = options.path;
+    this.fs = options.fs ?? nodeCgroupFs;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#kill = options.killProcess ?? defaultKillProcess;
+    for (const [controller, mount] of Object.entries(options.hierarchies)) {
+      this.#mounts.set(mount, [...(this.#mounts.get(mount) ?? []), controller]);
+      this.#byController.set(controller, new CgroupDir(join(mount, this.path), 1, this.fs));
+    }
+    if (this.#mounts.size === 0) throw new CgroupError('ENOCGROUPS', 'no cgroup v1 hierarchy given');
+    this.#unifiedRoot = unifiedRoot;
+    this.unified = unifiedRoot === undefined ? undefined : new CgroupDir(join(unifiedRoot, this.path), 2, this.fs);
+    const dirs: Record<string, string> = {};
+    for (const [mount, controllers] of this.#mounts) dirs[controllers.join(',')] = join(mount, this.path);
+    if (this.unified) dirs.unified = this.unified.path;
+    this.dirs = dirs;
+  }
+
+  #allDirs(): CgroupDir[] {
+    const out = [...this.#mounts.keys()].map((m) => new CgroupDir(join(m, this.path), 1, this.fs));
+    if (this.unified) out.push(this.unified);
+    return out;
+  }
+
+  protected dir(controller: string): CgroupDir | undefined {
+    return this.#byController.get(controller);
+  }
+
+  create(): void {
+    for (const [mount, controllers] of this.#mounts) {
+      this.#created.push(...mkdirChain(this.fs, mount, this.path));
+      if (controllers.includes('cpuset')) {
+        const dirs = chain(this.fs, mount, this.path, 1);
+        for (let i = 1; i < dirs.length; i++) initCpusetV1(dirs[i - 1] as CgroupDir, dirs[i] as CgroupDir);
+      }
+    }
+    // The process joins the unified hierarchy too, so tools reading its cgroup2 path find the container.
+    if (this.#unifiedRoot !== undefined) this.#created.push(...mkdirChain(this.fs, this.#unifiedRoot, this.path));
+  }
+
+  apply(resources: LinuxResources): void {
+    const onV1 = new Set(this.#byController.keys());
+    for (const c of CONTROLLERS) {
+      const fields = c.fields(resources);
+      if (fields.length === 0) continue;
+      const dir = c.v1 ? this.#byController.get(c.v1) : undefined;
+      if (dir && c.applyV1) c.applyV1(dir, resources);
+      else if (!this.unified || !c.v2) {
+        throw unsupported(fields[0] as string, `no ${c.v1 ?? c.v2} cgroup hierarchy is mounted`);
+      }
+    }
+    if (this.unified) this.#applyUnifiedPart(resources, onV1);
+    else if (Object.keys(resources.unified ?? {}).length > 0) {
+      throw unsupported('linux.resources.unified', 'a cgroup v1 host has no cgroup v2 files');
+    }
+  }
+
+  /** Hybrid: what v1 does not mount (hugetlb here, say) goes to the cgroup2 mount. */
+  #applyUnifiedPart(resources: LinuxResources, onV1: ReadonlySet<string>): void {
+    const unified = this.unified as CgroupDir;
+    const wanted = new Set<string>();
+    for (const c of CONTROLLERS) {
+      if (c.v2 && !(c.v1 && onV1.has(c.v1)) && c.fields(resources).length > 0) wanted.add(c.v2);
+    }
+    for (const key of Object.keys(resources.unified ?? {})) wanted.add(key.slice(0, key.indexOf('.')));
+    if (wanted.size > 0) {
+      // Only what is asked for: the hybrid host's cgroup2 root is shared with everything else.
+      enableSubtreeControllers(chain(this.fs, this.#unifiedRoot as string, this.path, 2).slice(0, -1), wanted);
+    }
+    const where = `on this host's cgroup v2 mount (it has: ${[...enabledControllers(unified)].join(' ') || 'none'})`;
+    applyV2(unified, resources, where, onV1);
+    applyUnified(unified, resources, enabledControllers(unified), where);
+  }
+
+  join(pid: number): void {
+    for (const dir of this.#allDirs()) dir.write('cgroup.procs', pid);
+  }
+
+  /** CLONE_INTO_CGROUP places a child in the v2 hierarchy only: v1 needs join(). */
+  openDirFd(): undefined {
+    return undefined;
+  }
+
+  pids(): number[] {
+    const out = new Set<number>();
+    const walk = (dir: CgroupDir) => {
+      for (const pid of dir.procs()) out.add(pid);
+      for (const sub of this.fs.subdirs(dir.path)) walk(new CgroupDir(join(dir.path, sub), dir.version, this.fs));
+    };
+    for (const dir of this.#allDirs()) if (this.fs.exists(dir.path)) walk(dir);
+    return [...out];
+  }
+
+  stats(): CgroupStats {
+    const memory = this.dir('memory');
+    const cpu = this.dir('cpu');
+    const cpuacct = this.dir('cpuacct');
+    const pids = this.dir('pids');
+    const blkio = this.dir('blkio');
+    return {
+      ...(memory ? { memory: memoryStatsV1(memory) } : {}),
+      ...(cpu || cpuacct ? { cpu: cpuStatsV1(cpu, cpuacct) } : {}),
+      ...(pids ? { pids: pidsStats(pids) } : {}),
+      ...(blkio ? { io: ioStatsV1(blkio) } : {}),
+    };
+  }
+
+  oomKilled(): boolean {
+    const memory = this.dir('memory');
+    return memory ? oomKilledV1(memory) : false;
+  }
+
+  #freezer(): { v1: CgroupDir } | { v2: CgroupDir } | undefined {
+    const v1 = this.dir('freezer');
+    if (v1) return { v1 };
+    if (this.unified?.has('cgroup.freeze')) return { v2: this.unified };
+    return undefined;
+  }
+
+  async freeze(): Promise<void> {
+    const f = this.#freezer();
+    if (!f) throw new CgroupError('EUNSUPPORTED', `freeze ${this.path}: no freezer cgroup hierarchy is mounted`);
+    if ('v1' in f) await freezeV1(f.v1, this.timeoutMs);
+    else await setFrozenV2(f.v2, true, this.timeoutMs);
+  }
+
+  async thaw(): Promise<void> {
+    const f = this.#freezer();
+    if (!f) throw new CgroupError('EUNSUPPORTED', `thaw ${this.path}: no freezer cgroup hierarchy is mounted`);
+    if ('v1' in f) await thawV1(f.v1, this.timeoutMs);
+    else await setFrozenV2(f.v2, false, this.timeoutMs);
+  }
+
+  async killAll(): Promise<void> {
+    const canFreeze = this.#freezer() !== undefined && this.#allDirs().every((d) => this.fs.exists(d.path));
+    await killByPid(this, this.timeoutMs, canFreeze, this.#kill);
+  }
+
+  async destroy(): Promise<void> {
+    if (this.pids().length > 0) await this.killAll();
+    const deadline = Date.now() + this.timeoutMs;
+    const leaves = new Set(this.#allDirs().map((d) => d.path));
+    for (const dir of leaves) await removeTree(this.fs, dir, deadline);
+    removeCreatedParents(
+      this.fs,
+      this.#created.filter((d) => !leaves.has(d)),
+    );
+    this.#created = [];
+  }
+}
+
+export interface HybridManagerOptions extends V1ManagerOptions {
+  /** The cgroup2 mount point (`/sys/fs/cgroup/unified`). */
+  unified: string;
+}
+
+/**
+ * A hybrid host: v1 controllers plus a cgroup2 mount holding the rest (or
+ * none). Settings go to v1 where v1 has the controller, else to the cgroup2
+ * cgroup; processes join both.
+ */
+export class CgroupHybridManager extends CgroupV1Manager {
+  override readonly driver = 'hybrid' as const;
+
+  constructor(options: HybridManagerOptions) {
+    super(options, options.unified);
+  }
+}

@@ -1,0 +1,193 @@
+import { join } from 'node:path';
+import { CgroupDir } from './cgroup-dir.js';
+import { type CgroupFs, nodeCgroupFs } from './cgroup-fs.js';
+import { cpuStatsV2 } from './controllers/cpu.js';
+import { setFrozenV2 } from './controllers/freezer.js';
+import { CONTROLLERS } from './controllers/index.js';
+import { ioStatsV2 } from './controllers/io.js';
+import { memoryStatsV2, oomKilledV2 } from './controllers/memory.js';
+import { pidsStats } from './controllers/pids.js';
+import { applyUnified } from './controllers/unified.js';
+import { CgroupError, unsupported } from './errors.js';
+import { type CgroupManager, DEFAULT_TIMEOUT_MS, defaultKillProcess, type ManagerOptions } from './manager.js';
+import { sleep, until } from './poll.js';
+import type { LinuxResources } from './resources.js';
+import type { CgroupStats } from './stats.js';
+import { chain, mkdirChain, removeCreatedParents, removeTree } from './tree.js';
+
+export interface V2ManagerOptions extends ManagerOptions {
+  /** The cgroup2 mount point (`/sys/fs/cgroup`). */
+  root: string;
+}
+
+/** Controllers a cgroup has, from its cgroup.controllers. */
+export function enabledControllers(dir: CgroupDir): Set<string> {
+  return new Set((dir.readIfExists('cgroup.controllers') ?? '').split(/\s+/).filter(Boolean));
+}
+
+/**
+ * Give each ancestor's children every controller the ancestor has, so the
+ * cgroup can be limited and measured (runc and crun do the same). One write
+ * per controller: one that cannot be enabled (a parent with processes of its
+ * own, a threaded subtree) is left out here and named by `apply` if needed.
+ */
+export function enableSubtreeControllers(ancestors: readonly CgroupDir[], only?: ReadonlySet<string>): void {
+  for (const dir of ancestors) {
+    const available = enabledControllers(dir);
+    const on = new Set((dir.readIfExists('cgroup.subtree_control') ?? '').split(/\s+/).filter(Boolean));
+    for (const c of available) {
+      if (on.has(c) || (only && !only.has(c))) continue;
+      try {
+        dir.write('cgroup.subtree_control', `+${c}`);
+      } catch {
+        // Reported by apply() with the field that needed it.
+      }
+    }
+  }
+}
+
+/** Apply every controller's settings to one v2 cgroup (shared by the v2 and hybrid drivers). */
+export function applyV2(dir: CgroupDir, r: LinuxResources, where: string, onV1?: ReadonlySet<string>): void {
+  const enabled = enabledControllers(dir);
+  for (const c of CONTROLLERS) {
+    if (c.v1 && onV1?.has(c.v1)) continue;
+    const fields = c.fields(r);
+    if (fields.length === 0) continue;
+    const field = fields[0] as string;
+    if (!c.v2 || !c.applyV2) {
+      throw unsupported(
+        field,
+        c.v1 === 'devices'
+          ? 'cgroup v2 needs an eBPF device program, not loaded yet'
+          : `cgroup v2 has no ${c.v1} controller`,
+      );
+    }
+    if (!enabled.has(c.v2)) throw unsupported(field, `the ${c.v2} controller is not available ${where}`);
+    c.applyV2(dir, r);
+  }
+}
+
+/** cgroup v2 (unified hierarchy): one directory, every controller in it. */
+export class CgroupV2Manager implements CgroupManager {
+  readonly driver = 'v2' as const;
+  readonly path: string;
+  readonly dirs: Readonly<Record<string, string>>;
+  readonly #root: string;
+  readonly #fs: CgroupFs;
+  readonly #timeoutMs: number;
+  readonly #kill: (pid: number) => void;
+  readonly #dir: CgroupDir;
+  #created: string[] = [];
+
+  constructor(options: V2ManagerOptions) {
+    this.path = options.path;
+    this.#root = options.root;
+    this.#fs = options.fs ?? nodeCgroupFs;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#kill = options.killProcess ?? defaultKillProcess;
+    this.#dir = new CgroupDir(join(this.#root, this.path), 2, this.#fs);
+    this.dirs = { unified: this.#dir.path };
+  }
+
+  create(): void {
+    const ancestors = chain(this.#fs, this.#root, this.path, 2).slice(0, -1);
+    // Controllers must be on in a parent before its child cgroup exists for them to show up in it.
+    const created = mkdirChain(this.#fs, this.#root, this.path);
+    this.#created.push(...created);
+    enableSubtreeControllers(ancestors);
+  }
+
+  apply(resources: LinuxResources): void {
+    const where = `in ${this.path} (not enabled in its parent's cgroup.subtree_control)`;
+    applyV2(this.#dir, resources, where);
+    applyUnified(this.#dir, resources, enabledControllers(this.#dir), where);
+  }
+
+  join(pid: number): void {
+    this.#dir.write('cgroup.procs', pid);
+  }
+
+  openDirFd(): number {
+    return this.#fs.openDir(this.#dir.path);
+  }
+
+  pids(): number[] {
+    const out: number[] = [];
+    const walk = (dir: CgroupDir) => {
+      out.push(...dir.procs());
+      for (const sub of this.#fs.subdirs(dir.path)) walk(new CgroupDir(join(dir.path, sub), 2, this.#fs));
+    };
+    if (this.#fs.exists(this.#dir.path)) walk(this.#dir);
+    return out;
+  }
+
+  stats(): CgroupStats {
+    const d = this.#dir;
+    return {
+      ...(d.has('memory.current') ? { memory: memoryStatsV2(d) } : {}),
+      ...(d.has('cpu.stat') ? { cpu: cpuStatsV2(d) } : {}),
+      ...(d.has('pids.current') ? { pids: pidsStats(d) } : {}),
+      ...(d.has('io.stat') ? { io: ioStatsV2(d) } : {}),
+    };
+  }
+
+  oomKilled(): boolean {
+    return oomKilledV2(this.#dir);
+  }
+
+  freeze(): Promise<void> {
+    return setFrozenV2(this.#dir, true, this.#timeoutMs);
+  }
+
+  thaw(): Promise<void> {
+    return setFrozenV2(this.#dir, false, this.#timeoutMs);
+  }
+
+  async killAll(): Promise<void> {
+    if (!this.#fs.exists(this.#dir.path)) return;
+    if (this.#dir.has('cgroup.kill')) {
+      // Linux 5.14+: the kernel kills the whole subtree, forks included.
+      this.#dir.write('cgroup.kill', 1);
+    } else {
+      await killByPid(this, this.#timeoutMs, true, this.#kill);
+    }
+    await until(`kill the processes of ${this.#dir.path}`, this.#timeoutMs, () => this.pids().length === 0);
+  }
+
+  async destroy(): Promise<void> {
+    if (this.#fs.exists(this.#dir.path) && this.pids().length > 0) await this.killAll();
+    await removeTree(this.#fs, this.#dir.path, Date.now() + this.#timeoutMs);
+    removeCreatedParents(
+      this.#fs,
+      this.#created.filter((d) => d !== this.#dir.path),
+    );
+    this.#created = [];
+  }
+}
+
+/**
+ * Without cgroup.kill (v1, v2 before 5.14): freeze so nothing forks, SIGKILL
+ * every pid, thaw so the signals land; again until the cgroup is empty.
+ */
+export async function killByPid(
+  manager: Pick<CgroupManager, 'pids' | 'freeze' | 'thaw'>,
+  timeoutMs: number,
+  canFreeze: boolean,
+  kill: (pid: number) => void,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (canFreeze) await manager.freeze();
+    const pids = manager.pids();
+    for (const pid of pids) kill(pid);
+    if (canFreeze) await manager.thaw();
+    if (pids.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new CgroupError(
+        'ETIMEDOUT',
+        `kill the processes of the cgroup: ${pids.join(' ')} still there after ${timeoutMs} ms`,
+      );
+    }
+    await sleep(5);
+  }
+}
