@@ -1,3 +1,4 @@
+export type { LinuxResources } from '@gc/cgroups';
 export { GcError, SyscallError } from '@gc/syscall';
 export type { NetworkMode } from './docker-defaults.js';
 export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './docker-defaults.js';

@@ -10,7 +10,16 @@ import {
 import { type NamespacePlan, planDomainname, planHostname, planLoopbackUp, planNamespaces } from '@gc/namespaces';
 import { planRootfs, type RootfsInput } from '@gc/rootfs';
 import { planSeccomp } from '@gc/seccomp';
-import { AT_EMPTY_PATH, F_SETFD, FD_CLOEXEC, type FdEntry, PR_SET_PDEATHSIG, Program, signalNumber } from '@gc/syscall';
+import {
+  AT_EMPTY_PATH,
+  CLONE_NEWCGROUP,
+  F_SETFD,
+  FD_CLOEXEC,
+  type FdEntry,
+  PR_SET_PDEATHSIG,
+  Program,
+  signalNumber,
+} from '@gc/syscall';
 import { SpecError } from './errors.js';
 import type { Spec } from './spec.js';
 
@@ -28,6 +37,13 @@ export interface PlanOptions {
   initFd?: number;
   /** fds the container gets: fd N in the container is `stdio[N]` in this process. Default 0, 1, 2. */
   stdio?: readonly number[];
+  /**
+   * The child waits (a WAIT op, right after the namespace ops) until the
+   * parent has put it into the container's cgroup: nothing of the container
+   * runs outside it. A new cgroup namespace is then made after the wait, so
+   * that its root is that cgroup (on v1 the move happens after the clone).
+   */
+  joinCgroup?: boolean;
 }
 
 export interface ContainerPlan {
@@ -58,12 +74,17 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   const program = new Program();
   const p = program.scope(PKG);
 
+  // With a cgroup to join after the clone, a new cgroup namespace must wait for it.
+  const lateCgroupNs = opts.joinCgroup === true && namespaceSpecs.some((n) => n.type === 'cgroup' && !n.path);
   const namespaces = planNamespaces(program, {
-    namespaces: namespaceSpecs,
+    namespaces: lateCgroupNs ? namespaceSpecs.filter((n) => n.type !== 'cgroup') : namespaceSpecs,
     ...(spec.linux?.uidMappings ? { uidMappings: spec.linux.uidMappings } : {}),
     ...(spec.linux?.gidMappings ? { gidMappings: spec.linux.gidMappings } : {}),
     ...(spec.linux?.timeOffsets ? { timeOffsets: spec.linux.timeOffsets } : {}),
   });
+
+  if (opts.joinCgroup) p.wait('wait to be placed in the container cgroup');
+  if (lateCgroupNs) p.syscall('unshare', [CLONE_NEWCGROUP], 'unshare the cgroup namespace');
 
   // The container must not outlive gocontainer (a crash or SIGKILL of ours).
   p.syscall('prctl', [PR_SET_PDEATHSIG, signalNumber('SIGKILL'), 0, 0, 0], 'die with the parent (PR_SET_PDEATHSIG)');

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
 import {
   createKernel,
   type ExitStatus,
@@ -11,9 +13,11 @@ import { initBinaryFd } from './init-binary.js';
 import { type PlanOptions, planContainer } from './plan-container.js';
 import type { Spec } from './spec.js';
 
-export interface RunOptions extends Omit<PlanOptions, 'initFd'> {
+export interface RunOptions extends Omit<PlanOptions, 'initFd' | 'joinCgroup'> {
   /** Put gc-init in front of the command (as `docker run --init`). */
   init?: boolean;
+  /** The cgroup the container's cgroup is made under when the spec has no cgroupsPath (`--cgroup-parent`). */
+  cgroupParent?: string;
   kernel?: Kernel;
 }
 
@@ -21,44 +25,86 @@ export interface ContainerExit {
   status: ExitStatus;
   /** The exit code a shell reports: the code, or 128 + the signal number. */
   exitCode: number;
+  /** The kernel's OOM killer ended a process of the container. */
+  oomKilled: boolean;
+  /** The container's memory limit in bytes, if it had one. */
+  memoryLimit: number | undefined;
 }
 
 /** A container whose process runs. */
 export interface RunningContainer {
   /** The container's PID 1, as the host sees it. */
   readonly pid: number;
-  /** Resolves when PID 1 exited; the namespaces and mounts die with it. */
+  /** Its cgroup, until it exited. */
+  readonly cgroup: CgroupManager;
+  /** Resolves when PID 1 exited and the cgroup is gone; the namespaces and mounts died with it. */
   readonly exited: Promise<ContainerExit>;
   kill(signal?: NodeJS.Signals | number): void;
 }
 
 /**
- * Start a container from an OCI spec and return once its command runs. A
- * failure before the exec is a ContainerStartError with the exit code a shell
- * user expects (127 not found, 126 not executable, 125 setup), and leaves no
- * process behind: mounts lived in the container's own mount namespace.
+ * Start a container from an OCI spec and return once its command runs. Its
+ * cgroup is made and limited first, and the child is placed in it before it
+ * runs anything of the container. A failure before the exec is a
+ * ContainerStartError with the exit code a shell user expects (127 not
+ * found, 126 not executable, 125 setup), and leaves nothing behind: no
+ * process, no cgroup; mounts lived in the container's own mount namespace.
  */
 export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise<RunningContainer> {
   const kernel = opts.kernel ?? createKernel();
+  const id = opts.containerId ?? randomBytes(32).toString('hex');
+  const cgroup = createCgroupManager({
+    id,
+    ...(spec.linux?.cgroupsPath ? { cgroupsPath: spec.linux.cgroupsPath } : {}),
+    ...(opts.cgroupParent ? { parent: opts.cgroupParent } : {}),
+  });
   const plan = planContainer(spec, {
     ...opts,
+    containerId: id,
+    joinCgroup: true,
     ...(opts.init ? { initFd: initBinaryFd(kernel) } : {}),
   });
-  const child = kernel.spawn(plan.program, { cloneFlags: plan.cloneFlags });
-  let process: ProcessHandle = child;
+  let child: ReturnType<Kernel['spawn']> | undefined;
+  let process: ProcessHandle | undefined;
   try {
+    cgroup.create();
+    if (spec.linux?.resources) cgroup.apply(spec.linux.resources);
+    const cgroupFd = cgroup.openDirFd();
+    try {
+      child = kernel.spawn(plan.program, {
+        cloneFlags: plan.cloneFlags,
+        ...(cgroupFd !== undefined ? { cgroupFd } : {}),
+      });
+    } finally {
+      if (cgroupFd !== undefined) kernel.close(cgroupFd);
+    }
     process = await plan.namespaces.afterSpawn(child, kernel);
+    cgroup.join(process.pid);
+    child.release(0);
     await child.started;
   } catch (e) {
-    child.kill('SIGKILL');
-    process.kill('SIGKILL');
-    await Promise.all([child.exited, process.exited]);
+    child?.kill('SIGKILL');
+    process?.kill('SIGKILL');
+    await Promise.all([child?.exited, process?.exited]);
+    await cgroup.destroy();
     throw startError(e, plan.execOp, plan.command);
   }
+  const pid1 = process;
   return {
-    pid: process.pid,
-    exited: process.exited.then((status) => ({ status, exitCode: shellExitCode(status) })),
-    kill: (signal) => process.kill(signal),
+    pid: pid1.pid,
+    cgroup,
+    exited: pid1.exited.then(async (status) => {
+      let oomKilled = false;
+      let memoryLimit: number | undefined;
+      try {
+        oomKilled = cgroup.oomKilled();
+        memoryLimit = cgroup.stats().memory?.limit;
+      } finally {
+        await cgroup.destroy();
+      }
+      return { status, exitCode: shellExitCode(status), oomKilled, memoryLimit };
+    }),
+    kill: (signal) => pid1.kill(signal),
   };
 }
 

@@ -3,6 +3,7 @@
  * Names and shapes are OCI's, so a bundle's config can be passed as it is.
  */
 import type { CapabilitiesInput } from '@gc/capabilities';
+import type { LinuxResources } from '@gc/cgroups';
 import type { Rlimit } from '@gc/credentials';
 import type { IdMapping, NamespaceSpec, TimeOffsets } from '@gc/namespaces';
 import type { Mount } from '@gc/rootfs';
@@ -41,6 +42,8 @@ export interface Linux {
   rootfsPropagation?: string;
   sysctl?: Record<string, string>;
   seccomp?: SeccompProfile;
+  resources?: LinuxResources;
+  cgroupsPath?: string;
 }
 
 export interface Spec {

@@ -37,12 +37,32 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
     .option('--ulimit <name=soft[:hard]>', 'a resource limit (nofile=1024:2048)', collect, [])
     .option('--sysctl <KEY=VALUE>', 'a namespaced kernel parameter', collect, [])
     .option('--oom-score-adj <n>', 'the OOM killer preference, -1000 to 1000')
+    .option('-m, --memory <size>', 'memory limit (such as 512m or 1g)')
+    .option('--memory-swap <size>', 'memory plus swap limit, or -1 for unlimited swap')
+    .option('--memory-reservation <size>', 'memory soft limit')
+    .option('--cpus <n>', 'number of CPUs (such as 1.5)')
+    .option('--cpu-shares <n>', 'relative CPU weight (2 to 262144)')
+    .option('--cpuset-cpus <list>', 'CPUs the container may use (such as 0-1)')
+    .option('--pids-limit <n>', 'the most processes at once (-1: unlimited)')
+    .option('--blkio-weight <n>', 'relative block IO weight (10 to 1000, 0 off)')
+    .option('--cgroup-parent <path>', 'the cgroup the container cgroup is made under')
     .option('-i, --interactive', 'keep standard input open (always so)')
     .option('-t, --tty', "use the caller's terminal (always so when there is one)")
     .passThroughOptions()
     .action(async (command: string, args: string[], flags: RunFlags) => {
       setExitCode(await run(command, args, flags));
     });
+}
+
+function formatSize(bytes: number): string {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
+  }
+  return `${bytes} bytes`;
 }
 
 async function run(command: string, args: string[], flags: RunFlags): Promise<number> {
@@ -60,11 +80,16 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
     if (request.hostRootOverlay) runDir = createRunDir(id);
     container = await startContainer(request.spec, {
       init: request.init,
-      containerId: id.slice(0, 12),
+      containerId: id,
+      ...(request.cgroupParent ? { cgroupParent: request.cgroupParent } : {}),
       ...(runDir ? { overlay: { lower: ['/'], upper: runDir.upper, work: runDir.work } } : {}),
     });
     for (const s of pending.splice(0)) container.kill(s);
     const exit = await container.exited;
+    if (exit.oomKilled) {
+      const limit = exit.memoryLimit === undefined ? '' : ` (memory limit ${formatSize(exit.memoryLimit)})`;
+      process.stderr.write(`gocontainer: container was OOM killed${limit}\n`);
+    }
     return exit.exitCode;
   } catch (e) {
     return reportError(e);

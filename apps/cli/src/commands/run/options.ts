@@ -7,13 +7,14 @@ import {
   dockerSecurity,
   dockerUlimits,
   dockerUser,
-  GcError,
   type NetworkMode,
   type Spec,
 } from '@gc/runtime';
+import { buildResources, type ResourceFlags } from './resources.js';
+import { UsageError } from './usage-error.js';
 
 /** The flags of `gocontainer run`, as commander hands them over. */
-export interface RunFlags {
+export interface RunFlags extends ResourceFlags {
   rootfs?: string;
   init?: boolean;
   hostname?: string;
@@ -33,17 +34,15 @@ export interface RunFlags {
   ulimit: string[];
   sysctl: string[];
   oomScoreAdj?: string;
+  cgroupParent?: string;
 }
 
-export class UsageError extends GcError {
-  constructor(message: string) {
-    super('EUSAGE', message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 export interface RunRequest {
   spec: Spec;
+  /** `--cgroup-parent`. */
+  cgroupParent: string | undefined;
   /** Run on a throwaway overlay of the host's root rather than `spec.root`. */
   hostRootOverlay: boolean;
   init: boolean;
@@ -97,7 +96,9 @@ export function buildRunRequest(command: string, args: string[], flags: RunFlags
     user?.uid ?? 0,
   );
   const namespaces = dockerNamespaces(flags.network as NetworkMode);
+  const resources = buildResources(flags);
   return {
+    cgroupParent: flags.cgroupParent,
     spec: {
       ociVersion: '1.2.0',
       process: {
@@ -120,6 +121,7 @@ export function buildRunRequest(command: string, args: string[], flags: RunFlags
         readonlyPaths: security.maskPaths ? fs.readonlyPaths : [],
         ...(security.seccomp ? { seccomp: security.seccomp } : {}),
         ...(flags.sysctl.length ? { sysctl: parseSysctls(flags.sysctl) } : {}),
+        ...(resources ? { resources } : {}),
       },
     },
     hostRootOverlay,

@@ -35,6 +35,14 @@ describe.skipIf(!canRunIntegration())('gocontainer run (integration, root)', () 
     expect(processesMatching('sleep 6171')).toEqual([]);
     expect(childrenOf(process.pid).filter((pid) => processesMatching('gocontainer').includes(pid))).toEqual([]);
     if (existsSync(RUN_ROOT)) expect(readdirSync(RUN_ROOT)).toEqual([]);
+    // No container cgroup survives, in any hierarchy.
+    for (const dir of [
+      '/sys/fs/cgroup/memory/gocontainer',
+      '/sys/fs/cgroup/pids/gocontainer',
+      '/sys/fs/cgroup/unified/gocontainer',
+    ]) {
+      if (existsSync(dir)) expect(readdirSync(dir).filter((d) => !d.includes('.'))).toEqual([]);
+    }
   });
 
   it('runs the command as PID 1 with its own hostname', async () => {
@@ -203,6 +211,57 @@ describe.skipIf(!canRunIntegration())('gocontainer run (integration, root)', () 
     await waitForOutput(child, 'ready');
     child.kill('SIGTERM');
     expect((await finish(child)).code).toBe(143);
+  });
+
+  it('-m: a 200 MB allocation over a 50m limit is OOM killed: 137 and a message', async () => {
+    const r = await gocontainer([
+      'run',
+      '-m',
+      '50m',
+      '--rootfs',
+      root.path,
+      '/bin/sh',
+      '-c',
+      'head -c 200m /dev/zero | tail',
+    ]);
+    expect(r.code).toBe(137);
+    expect(r.stderr).toContain('container was OOM killed (memory limit 50 MiB)');
+  });
+
+  it('--pids-limit makes fork fail; --cpus throttles; the cgroup is gone afterwards', async () => {
+    const pids = await gocontainer([
+      'run',
+      '--pids-limit',
+      '5',
+      '--rootfs',
+      root.path,
+      '/bin/sh',
+      '-c',
+      'for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; echo started; wait',
+    ]);
+    expect(pids.stderr + pids.stdout).toMatch(/can't fork|Resource temporarily unavailable/);
+
+    // A 1 s busy loop under --cpus 0.25 gets about a quarter of a CPU.
+    const cpu = await gocontainer([
+      'run',
+      '--cpus',
+      '0.25',
+      '--rootfs',
+      root.path,
+      '/bin/sh',
+      '-c',
+      'end=$(($(date +%s) + 2)); while [ $(date +%s) -lt $end ]; do :; done; cat /proc/self/stat /sys/fs/cgroup/cpu/cpu.stat 2>/dev/null | grep -E "^nr_throttled"',
+    ]);
+    const throttled = Number(/nr_throttled (\d+)/.exec(cpu.stdout)?.[1] ?? '0');
+    expect(throttled).toBeGreaterThan(0);
+  });
+
+  it('bad resource flags name the flag and leave no cgroup', async () => {
+    const r = await gocontainer(['run', '-m', '1k', '--rootfs', root.path, '/bin/true']);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toContain('--memory: "1k" is below the minimum of 6m');
+    const s = await gocontainer(['run', '--cpus', 'lots', '--rootfs', root.path, '/bin/true']);
+    expect(s.stderr).toContain('--cpus: "lots"');
   });
 
   it('standard input reaches the container', async () => {
