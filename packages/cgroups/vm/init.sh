@@ -11,6 +11,9 @@ mount -t tmpfs -o mode=1777 tmp /tmp
 mount -t tmpfs run /run
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p"; }
 REPO=$(arg gcrepo | head -1); VM=$(arg gcvm | head -1); CMD=$(arg gccmd | head -1)
+# A checkout under /tmp or /run is hidden by the tmpfs mounted there above:
+# make its mount points again (elsewhere they exist on the read-only root).
+mkdir -p "$REPO" "$VM" 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 repo "$REPO"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 vm "$VM"
 # A pure cgroup v2 host, as most production machines: every controller enabled
