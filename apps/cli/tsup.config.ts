@@ -11,6 +11,6 @@ export default defineConfig({
   minify: true,
   // One file to load at start-up: `gocontainer run` is timed against `node -e 0`.
   // @gc/native stays external: it finds its binaries next to its own files.
-  noExternal: [/^@gc\/(?!native)/, 'commander'],
+  noExternal: [/^@gc\/(?!native)/],
   external: ['koffi', '@gc/native'],
 });

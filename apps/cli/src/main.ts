@@ -1,24 +1,29 @@
-import { Command, CommanderError } from 'commander';
-import { registerRun } from './commands/run/index.js';
+import { runCommand } from './commands/run/index.js';
 import { reportError } from './report-error.js';
+import { UsageError } from './usage-error.js';
+
+const HELP = `Usage: gocontainer COMMAND [ARG...]
+
+Run containers: gocontainer run /bin/bash gives an isolated shell, with no setup.
+
+Commands:
+  run     Run a command in a new container
+
+Run 'gocontainer COMMAND --help' for a command's options.
+`;
 
 /** The gocontainer CLI: argv in, exit code out. Commands live in src/commands/<name>/. */
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command('gocontainer')
-    .description('Run containers: gocontainer run /bin/bash gives an isolated shell, with no setup')
-    .helpOption('--help', 'show help')
-    .enablePositionalOptions()
-    .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'gocontainer: ')) });
-  let exitCode = 0;
-  registerRun(program, (code) => {
-    exitCode = code;
-  });
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 125;
-    return reportError(e);
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return runCommand(rest);
+    case undefined:
+    case '--help':
+    case 'help':
+      process.stdout.write(HELP);
+      return 0;
+    default:
+      return reportError(new UsageError(`"${command}" is not a gocontainer command (see gocontainer --help)`));
   }
 }

@@ -10,8 +10,8 @@ import {
   type NetworkMode,
   type Spec,
 } from '@gc/runtime';
+import { UsageError } from '../../usage-error.js';
 import { buildResources, type ResourceFlags } from './resources.js';
-import { UsageError } from './usage-error.js';
 
 /** The flags of `gocontainer run`, as commander hands them over. */
 export interface RunFlags extends ResourceFlags {

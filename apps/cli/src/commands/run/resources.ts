@@ -1,5 +1,5 @@
 import type { LinuxResources } from '@gc/runtime';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../../usage-error.js';
 
 /** The resource flags of `docker run`, as commander hands them over. */
 export interface ResourceFlags {

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { RUN_OPTIONS } from './commands/run/run-options.js';
+import { parseCommandLine } from './command-line.js';
+
+const parse = (...argv: string[]) => parseCommandLine('run', argv, RUN_OPTIONS);
+
+describe('parseCommandLine', () => {
+  it('stops at the command: its own options stay its own', () => {
+    const { flags, rest } = parse('-e', 'A=1', '--env=B=2', '-it', '--rm', '/bin/ls', '-l', '--env', 'x');
+    expect(flags.env).toEqual(['A=1', 'B=2']);
+    expect(flags.interactive).toBe(true);
+    expect(flags.tty).toBe(true);
+    expect(flags.rm).toBe(true);
+    expect(rest).toEqual(['/bin/ls', '-l', '--env', 'x']);
+  });
+
+  it('takes values in the next argument or after =, and -- ends the options', () => {
+    const { flags, rest } = parse('-h', 'web', '--memory=64m', '-v', '/a:/b', '-v', '/c:/d:ro', '--', '--not-an-option');
+    expect(flags.hostname).toBe('web');
+    expect(flags.memory).toBe('64m');
+    expect(flags.volume).toEqual(['/a:/b', '/c:/d:ro']);
+    expect(rest).toEqual(['--not-an-option']);
+  });
+
+  it('gives every multiple option an array and leaves absent ones undefined', () => {
+    const { flags, rest } = parse('/bin/true');
+    expect(flags.capAdd).toEqual([]);
+    expect(flags.hostname).toBeUndefined();
+    expect(rest).toEqual(['/bin/true']);
+  });
+
+  it('names an unknown option or a missing value', () => {
+    expect(() => parse('--bogus', '/bin/true')).toThrow("run: Unknown option '--bogus'");
+    expect(() => parse('-m')).toThrow(/run: Option '-m, --memory <value>' argument missing/);
+    expect(() => parse('--privileged=yes', '/bin/true')).toThrow(/--privileged/);
+  });
+});

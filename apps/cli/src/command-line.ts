@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.js';
+
+/** One option of a command, Docker style: `-e, --env KEY=VALUE`. */
+export interface OptionSpec {
+  /** The key in the parsed flags (camelCase of the long name). */
+  readonly key: string;
+  readonly long: string;
+  readonly short?: string;
+  /** The value's placeholder; absent for a boolean flag. */
+  readonly value?: string;
+  /** May be given several times: the flags hold every value, in order. */
+  readonly multiple?: boolean;
+  readonly help: string;
+}
+
+export interface CommandLine {
+  flags: Record<string, string | boolean | string[] | undefined>;
+  /** The first argument that is not an option, and everything after it, untouched. */
+  rest: string[];
+}
+
+/**
+ * Parse `[OPTIONS] COMMAND [ARG...]` with node:util's parseArgs. Options stop
+ * at the first argument that is not one (or at `--`): what follows belongs to
+ * the command inside the container, as with `docker run`.
+ */
+export function parseCommandLine(command: string, argv: readonly string[], specs: readonly OptionSpec[]): CommandLine {
+  const byLong = new Map(specs.map((s) => [`--${s.long}`, s]));
+  const byShort = new Map(specs.filter((s) => s.short).map((s) => [`-${s.short}`, s]));
+  let end = 0;
+  while (end < argv.length) {
+    const arg = argv[end] as string;
+    if (arg === '--') break;
+    if (!arg.startsWith('-') || arg === '-') break;
+    const name = arg.startsWith('--') ? arg.split('=')[0] : arg.slice(0, 2);
+    const spec = arg.startsWith('--') ? byLong.get(name as string) : byShort.get(name as string);
+    // A value in the next argument: `--env A=1`, `-e A=1` (not `--env=A=1`, `-eA=1`, nor `-it`).
+    const valueFollows = spec?.value !== undefined && (arg.startsWith('--') ? !arg.includes('=') : arg.length === 2);
+    end += valueFollows ? 2 : 1;
+  }
+  const options = Object.fromEntries(
+    specs.map((s) => [
+      s.long,
+      {
+        type: s.value === undefined ? 'boolean' : 'string',
+        multiple: s.multiple ?? false,
+        ...(s.short ? { short: s.short } : {}),
+      },
+    ]),
+  ) as NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: argv.slice(0, end), options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new UsageError(`${command}: ${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`);
+  }
+  const flags: CommandLine['flags'] = {};
+  for (const s of specs) {
+    const v = values[s.long] as string | boolean | string[] | undefined;
+    flags[s.key] = s.multiple ? ((v as string[] | undefined) ?? []) : v;
+  }
+  const rest = argv.slice(argv[end] === '--' ? end + 1 : end);
+  return { flags, rest };
+}
+
+/** The option list of a command's help. */
+export function formatOptions(specs: readonly OptionSpec[]): string {
+  const left = specs.map((s) => `${s.short ? `-${s.short}, ` : '    '}--${s.long}${s.value ? ` ${s.value}` : ''}`);
+  const width = Math.max(...left.map((l) => l.length)) + 2;
+  return specs.map((s, i) => `  ${(left[i] as string).padEnd(width)}${s.help}`).join('\n');
+}
