@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RUN_OPTIONS } from './commands/run/run-options.js';
 import { parseCommandLine } from './command-line.js';
+import { RUN_OPTIONS } from './commands/run/run-options.js';
 
 const parse = (...argv: string[]) => parseCommandLine('run', argv, RUN_OPTIONS);
 
@@ -15,7 +15,17 @@ describe('parseCommandLine', () => {
   });
 
   it('takes values in the next argument or after =, and -- ends the options', () => {
-    const { flags, rest } = parse('-h', 'web', '--memory=64m', '-v', '/a:/b', '-v', '/c:/d:ro', '--', '--not-an-option');
+    const { flags, rest } = parse(
+      '-h',
+      'web',
+      '--memory=64m',
+      '-v',
+      '/a:/b',
+      '-v',
+      '/c:/d:ro',
+      '--',
+      '--not-an-option',
+    );
     expect(flags.hostname).toBe('web');
     expect(flags.memory).toBe('64m');
     expect(flags.volume).toEqual(['/a:/b', '/c:/d:ro']);
