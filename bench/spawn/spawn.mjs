@@ -4,17 +4,8 @@
 //
 //   node bench/spawn/spawn.mjs [--count N] [--runc-count M]
 import { parseArgs } from 'node:util';
-import {
-  CLONE_NEWCGROUP,
-  CLONE_NEWIPC,
-  CLONE_NEWNET,
-  CLONE_NEWNS,
-  CLONE_NEWPID,
-  CLONE_NEWUTS,
-  createKernel,
-  Program,
-} from '@gc/syscall';
-import { createBusyboxRoot } from '@gc/syscall/testing';
+import { createKernel, Program } from '@gc/syscall';
+import { CONTAINER_CLONE_FLAGS, createBusyboxRoot, planBusyboxRoot } from '@gc/syscall/testing';
 import { have, makeBundle, timeRuntime } from '../lib/runtimes.mjs';
 
 const { values } = parseArgs({
@@ -23,26 +14,10 @@ const { values } = parseArgs({
 const count = Number(values.count);
 const runtimeCount = Number(values['runc-count']);
 
-const FLAGS = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP;
-const MS_BIND = 0x1000,
-  MS_REC = 0x4000,
-  MS_PRIVATE = 1 << 18,
-  MS_NOSUID = 2,
-  MS_NODEV = 4,
-  MS_NOEXEC = 8,
-  MNT_DETACH = 2;
-
 function plan(root) {
   const program = new Program();
-  const p = program.scope('@gc/bench');
-  p.syscall('mount', [null, '/', null, MS_REC | MS_PRIVATE, null], 'make / private');
-  p.syscall('mount', [root, root, null, MS_BIND | MS_REC, null], 'bind the root on itself');
-  p.syscall('chdir', [root], 'chdir to the root');
-  p.syscall('pivot_root', ['.', '.'], 'pivot_root to .');
-  p.syscall('umount2', ['.', MNT_DETACH], 'detach the old root');
-  p.syscall('chdir', ['/'], 'chdir to /');
-  p.syscall('mount', ['proc', '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC, null], 'mount proc on /proc');
-  p.execvp('/bin/true', ['/bin/true'], ['PATH=/bin'], 'exec /bin/true');
+  planBusyboxRoot(program, { root });
+  program.scope('@gc/bench').execvp('/bin/true', ['/bin/true'], ['PATH=/bin'], 'exec /bin/true');
   program.setFds([]);
   return program;
 }
@@ -52,11 +27,11 @@ const bundle = makeBundle(root.path, ['/bin/true']);
 try {
   const kernel = createKernel();
   // Warm up koffi, the reaper thread and the JIT.
-  for (let i = 0; i < 20; i++) await kernel.spawn(plan(root.path), { cloneFlags: FLAGS }).exited;
+  for (let i = 0; i < 20; i++) await kernel.spawn(plan(root.path), { cloneFlags: CONTAINER_CLONE_FLAGS }).exited;
 
   const start = process.hrtime.bigint();
   for (let i = 0; i < count; i++) {
-    const status = await kernel.spawn(plan(root.path), { cloneFlags: FLAGS }).exited;
+    const status = await kernel.spawn(plan(root.path), { cloneFlags: CONTAINER_CLONE_FLAGS }).exited;
     if (status.code !== 0) throw new Error(`spawn ${i}: ${JSON.stringify(status)}`);
   }
   const ours = Number(process.hrtime.bigint() - start) / 1e9 / count;

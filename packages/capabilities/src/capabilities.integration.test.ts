@@ -1,14 +1,31 @@
 import { chmodSync } from 'node:fs';
-import { createKernel, PR_SET_KEEPCAPS, Program } from '@gc/syscall';
-import { type BusyboxRoot, canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
+import {
+  CLONE_NEWNS,
+  CLONE_NEWPID,
+  createKernel,
+  type Kernel,
+  PR_SET_KEEPCAPS,
+  Program,
+  type ProgramScope,
+} from '@gc/syscall';
+import {
+  BUSYBOX_ENV,
+  type BusyboxRoot,
+  canRunIntegration,
+  createBusyboxRoot,
+  planBusyboxRoot,
+  runProgram,
+  startProgram,
+} from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCKER_DEFAULT_CAPABILITIES } from './docker-default.js';
 import { capabilitiesOf } from './inspect.js';
 import { planBoundingSet, planCapabilities, planCapabilitySets } from './plan.js';
 import { dockerCapabilitySets } from './resolve.js';
-import { capLines, planTestRoot, planTestUser, runToEnd, start, TEST_ENV } from './test-support/container.js';
 
 const kernel = createKernel();
+/** New mount and PID namespaces: enough for a private /proc on a pivoted root. */
+const cloneFlags = CLONE_NEWNS | CLONE_NEWPID;
 const DOCKER = dockerCapabilitySets(DOCKER_DEFAULT_CAPABILITIES);
 const DOCKER_MASK = '00000000a80425fb';
 const NONE = '0000000000000000';
@@ -25,9 +42,9 @@ describe.skipIf(!canRunIntegration())('capabilities (integration, root)', () => 
 
   function program(plan: (p: Program) => void, argv = ['grep', 'Cap', '/proc/self/status']): Program {
     const p = new Program();
-    planTestRoot(p, root.path);
+    planBusyboxRoot(p, { root: root.path });
     plan(p);
-    p.scope('@gc/test').execvp(argv[0] as string, argv, TEST_ENV, `exec ${argv[0]}`);
+    p.scope('@gc/test').execvp(argv[0] as string, argv, BUSYBOX_ENV, `exec ${argv[0]}`);
     return p;
   }
 
@@ -85,9 +102,10 @@ describe.skipIf(!canRunIntegration())('capabilities (integration, root)', () => 
   });
 
   it('capabilitiesOf reads the sets of a running container process', async () => {
-    const { child } = start(
+    const { child } = startProgram(
       kernel,
       program((p) => planCapabilities(p, DOCKER), ['sleep', '100']),
+      { cloneFlags },
     );
     try {
       await child.started;
@@ -102,3 +120,23 @@ describe.skipIf(!canRunIntegration())('capabilities (integration, root)', () => 
     }
   });
 });
+
+/** Run to the end in new mount and PID namespaces. */
+function runToEnd(kernel: Kernel, program: Program) {
+  return runProgram(kernel, program, { cloneFlags });
+}
+
+/** Plays @gc/credentials' part (this package does not depend on it): become uid:gid with no extra groups. */
+function planTestUser(program: ProgramScope, uid: number, gid: number): void {
+  const p = program.scope('@gc/test');
+  p.syscall('setgroups', [0, null], 'drop supplementary groups');
+  p.syscall('setresgid', [gid, gid, gid], `become gid ${gid}`);
+  p.syscall('setresuid', [uid, uid, uid], `become uid ${uid}`);
+}
+
+/** `CapEff: 00000000a80425fb` lines as a record. */
+function capLines(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^(Cap\w+):\s*([0-9a-f]+)$/gm)) out[m[1] as string] = m[2] as string;
+  return out;
+}

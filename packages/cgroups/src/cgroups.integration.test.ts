@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createKernel, Program } from '@gc/syscall';
-import { canRunIntegration } from '@gc/syscall/testing';
+import { canRunIntegration, drainPipe } from '@gc/syscall/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createCgroupManager } from './create-manager.js';
 import { detectCgroupLayout } from './layout.js';
@@ -161,15 +160,7 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
     kernel.close(w);
     m.join(child.pid);
     child.release();
-    const out = await new Promise<string>((resolve, reject) => {
-      const s = new Socket({ fd: r, readable: true, writable: false });
-      let text = '';
-      s.on('data', (d: Buffer) => {
-        text += d.toString();
-      });
-      s.on('error', reject);
-      s.on('close', () => resolve(text));
-    });
+    const out = await drainPipe(r);
     await child.started;
     expect(await child.exited).toEqual({ code: 0 });
     for (const line of out.trim().split('\n')) {

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, chmodSync, readFileSync } from 'node:fs';
-import { createKernel, Program } from '@gc/syscall';
-import { type BusyboxRoot, canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
+import { CLONE_NEWIPC, CLONE_NEWNS, CLONE_NEWPID, createKernel, Program } from '@gc/syscall';
+import {
+  BUSYBOX_ENV,
+  type BusyboxRoot,
+  canRunIntegration,
+  createBusyboxRoot,
+  planBusyboxRoot,
+  runProgram,
+} from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAP_SYS_RESOURCE, hasCapability, readHostLimits } from './host-limits.js';
 import { planSessionKeyring } from './keyring.js';
@@ -10,10 +17,11 @@ import { planNoNewPrivs } from './process-flags.js';
 import { resolveUser } from './resolve-user.js';
 import { planRlimits } from './rlimits.js';
 import { planSysctls } from './sysctl.js';
-import { planTestRoot, runToEnd, TEST_ENV } from './test-support/container.js';
 import { planUser } from './user.js';
 
 const kernel = createKernel();
+/** New mount, PID and IPC namespaces: a private /proc on a pivoted root, and IPC sysctls of its own. */
+const cloneFlags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC;
 
 describe.skipIf(!canRunIntegration())('credentials (integration, root)', () => {
   let root: BusyboxRoot;
@@ -31,10 +39,10 @@ describe.skipIf(!canRunIntegration())('credentials (integration, root)', () => {
   async function run(script: string, plan: { before?: (p: Program) => void; after?: (p: Program) => void }) {
     const program = new Program();
     plan.before?.(program);
-    planTestRoot(program, root.path);
+    planBusyboxRoot(program, { root: root.path });
     plan.after?.(program);
-    program.scope('@gc/test').execvp('/bin/sh', ['sh', '-c', script], TEST_ENV, 'exec sh');
-    return runToEnd(kernel, program);
+    program.scope('@gc/test').execvp('/bin/sh', ['sh', '-c', script], BUSYBOX_ENV, 'exec sh');
+    return runProgram(kernel, program, { cloneFlags });
   }
 
   it('runs as uid 1000 with the groups of /etc/group (id)', async () => {

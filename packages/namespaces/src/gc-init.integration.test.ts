@@ -1,10 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createKernel, Program } from '@gc/syscall';
-import { type BusyboxRoot, canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
+import {
+  BUSYBOX_ENV,
+  type BusyboxRoot,
+  canRunIntegration,
+  createBusyboxRoot,
+  planBusyboxRoot,
+} from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planNamespaces } from './plan.js';
-import { planTestRoot, TEST_ENV } from './test-support/container-program.js';
 import { INIT_PATH, type Started, start } from './test-support/run.js';
 
 const built = existsSync(INIT_PATH);
@@ -43,8 +48,10 @@ describe.skipIf(!canRunIntegration() || !built)('gc-init as PID 1 of a pid names
   async function startInit(script: string, onStdout?: (text: string) => void): Promise<Started> {
     const program = new Program();
     const plan = planNamespaces(program, { namespaces: [{ type: 'pid' }, { type: 'mount' }] });
-    planTestRoot(program, root.path);
-    program.scope('@gc/test').execvp('/sbin/gc-init', ['gc-init', '--', 'sh', '-c', script], TEST_ENV, 'exec gc-init');
+    planBusyboxRoot(program, { root: root.path });
+    program
+      .scope('@gc/test')
+      .execvp('/sbin/gc-init', ['gc-init', '--', 'sh', '-c', script], BUSYBOX_ENV, 'exec gc-init');
     return start(kernel, program, plan, onStdout);
   }
 
@@ -99,8 +106,8 @@ describe.skipIf(!canRunIntegration() || !built)('gc-init as PID 1 of a pid names
   it('exits 127 with a message when the command is missing inside the root', async () => {
     const program = new Program();
     const plan = planNamespaces(program, { namespaces: [{ type: 'pid' }, { type: 'mount' }] });
-    planTestRoot(program, root.path);
-    program.scope('@gc/test').execvp('/sbin/gc-init', ['gc-init', 'no-such-cmd'], TEST_ENV, 'exec gc-init');
+    planBusyboxRoot(program, { root: root.path });
+    program.scope('@gc/test').execvp('/sbin/gc-init', ['gc-init', 'no-such-cmd'], BUSYBOX_ENV, 'exec gc-init');
     const c = await start(kernel, program, plan);
     const [stderr, status] = await Promise.all([c.stderr, c.process.exited]);
     await c.stop();

@@ -11,7 +11,7 @@ export { planLoopbackUp } from './loopback.js';
 export type { NamespacePlan, PlanNamespacesOptions } from './plan.js';
 export { planNamespaces } from './plan.js';
 export { formatTimeOffsets } from './time-offsets.js';
-export type { IdMapping, NamespaceSpec, NamespaceType, TimeOffset, TimeOffsets } from './types.js';
+export type { IdMapping, JoinProcess, NamespaceSpec, NamespaceType, TimeOffset, TimeOffsets } from './types.js';
 export { CLONE_FLAG_OF, isNamespaceType, NAMESPACE_TYPES, PROC_NS_NAME } from './types.js';
 export type { NamespaceInput } from './validate.js';
 export {

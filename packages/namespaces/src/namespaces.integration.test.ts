@@ -2,13 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createKernel, Program } from '@gc/syscall';
-import { type BusyboxRoot, canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
+import {
+  BUSYBOX_ENV,
+  type BusyboxRoot,
+  canRunIntegration,
+  createBusyboxRoot,
+  planBusyboxRoot,
+} from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planHostname } from './hostname.js';
 import { namespaceOf, namespacesOf, sameNamespace } from './inspect.js';
 import { planLoopbackUp } from './loopback.js';
 import { planNamespaces } from './plan.js';
-import { planTestRoot, TEST_ENV } from './test-support/container-program.js';
 import { type Started, start } from './test-support/run.js';
 import type { NamespaceSpec, NamespaceType } from './types.js';
 import type { NamespaceInput } from './validate.js';
@@ -24,9 +29,9 @@ function container(
 ): { program: Program; plan: ReturnType<typeof planNamespaces> } {
   const program = new Program();
   const plan = planNamespaces(program, input);
-  planTestRoot(program, root);
+  planBusyboxRoot(program, { root });
   extra?.(program);
-  program.scope('@gc/test').execvp('/bin/sh', ['sh', '-c', script], TEST_ENV, 'exec sh');
+  program.scope('@gc/test').execvp('/bin/sh', ['sh', '-c', script], BUSYBOX_ENV, 'exec sh');
   return { program, plan };
 }
 
@@ -115,6 +120,47 @@ describe.skipIf(!canRunIntegration())('namespaces (integration, root)', () => {
       // The fork made the container process a grandchild: afterSpawn handed us that one.
       expect(started.process.pid).not.toBe(started.child.pid);
     } finally {
+      await hold.stop();
+    }
+  });
+
+  it('joins uts and network namespaces by a pidfd of the holder, in one setns; the pidfd does not reach the container', async () => {
+    const hold = await holder({ namespaces: [{ type: 'uts' }, { type: 'network' }] }, (p) =>
+      planHostname(p, 'gc-holder'),
+    );
+    const pidfd = kernel.pidfdOpen(hold.process.pid);
+    try {
+      const { stdout, stderr, status } = await runToEnd(
+        root.path,
+        { namespaces: PRIVATE, joinProcess: { pidfd, types: ['uts', 'network'] } },
+        // ls holds fd 3 itself: a leaked pidfd would push it to 4.
+        'hostname; readlink /proc/self/ns/net; ls /proc/self/fd | tr "\\n" " "; echo; echo "pidfds=$(ls -l /proc/self/fd 2>&1 | grep -c pidfd)"',
+      );
+      expect(stderr).toBe('');
+      expect(status).toEqual({ code: 0 });
+      const net = await namespaceOf(hold.process.pid, 'network');
+      expect(stdout.split('\n')).toEqual(['gc-holder', `net:[${net.inode}]`, '0 1 2 3 ', 'pidfds=0', '']);
+      expect(hostname()).not.toBe('gc-holder');
+    } finally {
+      kernel.close(pidfd);
+      await hold.stop();
+    }
+  });
+
+  it('joins a pid namespace by pidfd: the program forks, the holder is PID 1 of what the container sees', async () => {
+    const hold = await holder({ namespaces: [{ type: 'pid' }, { type: 'uts' }] }, (p) => planHostname(p, 'gc-holder'));
+    const pidfd = kernel.pidfdOpen(hold.process.pid);
+    try {
+      const { stdout, status, started } = await runToEnd(
+        root.path,
+        { namespaces: [{ type: 'mount' }], joinProcess: { pidfd, types: ['pid', 'uts'] } },
+        'hostname; tr "\\0" " " </proc/1/cmdline; echo; ls /proc/self/fd | tr "\\n" " "',
+      );
+      expect(status).toEqual({ code: 0 });
+      expect(stdout).toBe('gc-holder\nsleep 100 \n0 1 2 3 ');
+      expect(started.process.pid).not.toBe(started.child.pid);
+    } finally {
+      kernel.close(pidfd);
       await hold.stop();
     }
   });

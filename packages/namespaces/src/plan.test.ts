@@ -184,6 +184,138 @@ describe('planNamespaces', () => {
     expect(handle.pid).toBe(Number(run.notifications[1]?.value));
   });
 
+  it('joinProcess: one setns on the pidfd joins all its types; the fd table hands it over, and it is closed', async () => {
+    const { program, ns } = plan({
+      namespaces: [{ type: 'mount' }, { type: 'pid' }],
+      joinProcess: { pidfd: 57, types: ['network', 'uts'] },
+    });
+    // No user namespace involved: the new namespaces stay clone flags, and nothing forks.
+    expect(ns.cloneFlags).toBe(BigInt(CLONE_NEWNS | CLONE_NEWPID));
+    expect(ns.forks).toBe(false);
+    // The parent's pidfd is fd 3 in the child, above the stdio.
+    expect(program.fds).toEqual([
+      { target: 0, source: 0 },
+      { target: 1, source: 1 },
+      { target: 2, source: 2 },
+      { target: 3, source: 57 },
+    ]);
+    const kernel = new FakeKernel();
+    const child = kernel.spawn(program, { cloneFlags: ns.cloneFlags });
+    const run = kernel.lastRun!;
+    expect(steps(run.ops)).toEqual([
+      'prctl: make the process non-dumpable before joining namespaces',
+      'setns: join the uts, network namespaces of the process (pidfd)',
+      'close: close the pidfd',
+    ]);
+    expect(run.ops[1]?.args).toEqual([3, CLONE_NEWUTS | CLONE_NEWNET]);
+    expect(run.ops[2]?.args).toEqual([3]);
+    expect(kernel.callsOf('openat')).toEqual([]);
+    expect(await ns.afterSpawn(child, kernel)).toBe(child);
+  });
+
+  it('joinProcess then setFds (the runtime sets stdio last): the pidfd entry stays; a clash throws', () => {
+    const { program } = plan({ namespaces: [], joinProcess: { pidfd: 57, types: ['ipc'] } });
+    program.setFds([
+      { target: 0, source: 20 },
+      { target: 1, source: 21 },
+      { target: 2, source: 22 },
+    ]);
+    expect(program.fds).toEqual([
+      { target: 0, source: 20 },
+      { target: 1, source: 21 },
+      { target: 2, source: 22 },
+      { target: 3, source: 57 },
+    ]);
+    expect(program.ops.find((o) => o.syscall === 'setns')?.args).toEqual([3, CLONE_NEWIPC]);
+    expect(() => program.setFds([{ target: 3, source: 23 }])).toThrow(
+      'setFds: entry 0 target 3 is taken: @gc/namespaces kept fd 57 there with keepFd',
+    );
+  });
+
+  it('setFds then joinProcess: the pidfd goes above the fds already set', () => {
+    const program = new Program().setFds([
+      { target: 0, source: 0 },
+      { target: 1, source: 1 },
+      { target: 2, source: 2 },
+      { target: 3, source: 40 },
+    ]);
+    planNamespaces(program, { namespaces: [], joinProcess: { pidfd: 57, types: ['uts'] } });
+    expect(program.fds.at(-1)).toEqual({ target: 4, source: 57 });
+    expect(program.ops.map((o) => o.args)).toContainEqual([4, CLONE_NEWUTS]);
+  });
+
+  it('joinProcess with the user namespace: joined first, then the paths; the new ones unshared inside; FORK for pid', async () => {
+    const { program, ns } = plan({
+      namespaces: [{ type: 'network', path: '/run/netns/a' }, { type: 'mount' }, { type: 'uts' }],
+      joinProcess: { pidfd: 57, types: ['pid', 'user', 'ipc'] },
+    });
+    expect(ns.cloneFlags).toBe(0n);
+    expect(ns.forks).toBe(true);
+    const kernel = new FakeKernel();
+    const child = kernel.spawn(program, { cloneFlags: ns.cloneFlags });
+    const run = kernel.lastRun!;
+    expect(steps(run.ops)).toEqual([
+      'prctl: make the process non-dumpable before joining namespaces',
+      'openat: open the network namespace /run/netns/a',
+      'setns: join the user, ipc, pid namespaces of the process (pidfd)',
+      'setns: join the network namespace /run/netns/a',
+      'close: close the pidfd',
+      'close: close the network namespace fd',
+      'unshare: create the mount, uts namespaces',
+      'fork: fork the container process into the joined or new namespaces',
+    ]);
+    expect(run.ops[2]?.args).toEqual([3, CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWPID]);
+    expect(run.ops[4]?.args).toEqual([3]);
+    const handle = await ns.afterSpawn(child, kernel);
+    expect(handle.pid).toBe(Number(run.notifications[0]?.value));
+  });
+
+  it('joinProcess with the mount namespace (not the user one) is joined last, after every path', () => {
+    const { program } = plan({
+      namespaces: [
+        { type: 'user', path: '/proc/42/ns/user' },
+        { type: 'time', path: '/proc/42/ns/time' },
+      ],
+      joinProcess: { pidfd: 57, types: ['mount', 'cgroup'] },
+    });
+    expect(program.ops.filter((o) => o.syscall === 'setns').map((o) => o.label)).toEqual([
+      'join the user namespace /proc/42/ns/user',
+      'join the time namespace /proc/42/ns/time',
+      'join the cgroup, mount namespaces of the process (pidfd)',
+    ]);
+  });
+
+  it('joinProcess with both user and mount goes first: user-first wins, the paths were opened before', () => {
+    const { program } = plan({
+      namespaces: [{ type: 'network', path: '/proc/42/ns/net' }],
+      joinProcess: { pidfd: 57, types: ['mount', 'user'] },
+    });
+    expect(program.ops.filter((o) => o.syscall === 'setns' || o.syscall === 'openat').map((o) => o.label)).toEqual([
+      'open the network namespace /proc/42/ns/net',
+      'join the user, mount namespaces of the process (pidfd)',
+      'join the network namespace /proc/42/ns/net',
+    ]);
+  });
+
+  it('a joined user namespace by pidfd keeps its maps: none are written', () => {
+    const { program, ns } = plan({
+      namespaces: [{ type: 'mount' }],
+      joinProcess: { pidfd: 57, types: ['user'] },
+      uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }],
+    });
+    expect(program.ops.filter((o) => o.kind === 'wait' || o.kind === 'notify')).toEqual([]);
+    expect(ns.forks).toBe(false);
+  });
+
+  it('rejects a failed pidfd join with its label (the process is gone)', async () => {
+    const { program, ns } = plan({ namespaces: [], joinProcess: { pidfd: 57, types: ['uts', 'network'] } });
+    const kernel = new FakeKernel().fail({ syscall: 'setns', errno: 'ESRCH' });
+    const child = kernel.spawn(program, { cloneFlags: ns.cloneFlags });
+    await expect(child.started).rejects.toThrow(
+      'join the uts, network namespaces of the process (pidfd) (namespaces): ESRCH (No such process)',
+    );
+  });
+
   it('time offsets: unshare the time namespace, write timens_offsets, FORK with the new pid namespace', async () => {
     const { program, ns } = plan({
       namespaces: [{ type: 'pid' }, { type: 'time' }, { type: 'mount' }],

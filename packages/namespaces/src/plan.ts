@@ -18,7 +18,7 @@ import {
 import { hasCapSetgid, writeIdMaps } from './id-maps.js';
 import { PKG } from './pkg.js';
 import { formatTimeOffsets } from './time-offsets.js';
-import { CLONE_FLAG_OF, type IdMapping, type NamespaceSpec, type NamespaceType } from './types.js';
+import { CLONE_FLAG_OF, type IdMapping, type NamespaceType } from './types.js';
 import { type NamespaceInput, validateNamespaceInput } from './validate.js';
 
 export interface PlanNamespacesOptions {
@@ -49,6 +49,25 @@ export interface NamespacePlan {
 // the root and cwd under which the other paths would resolve).
 const JOIN_ORDER: readonly NamespaceType[] = ['user', 'cgroup', 'ipc', 'uts', 'network', 'pid', 'time', 'mount'];
 
+/** One setns: a namespace file (one type), or a process's pidfd (all its types at once). */
+type Join = { readonly types: readonly NamespaceType[] } & ({ readonly path: string } | { readonly pidfd: number });
+
+/**
+ * Where a join goes in runc's order. A pidfd join of several types takes the
+ * place of its first one, so with the user namespace it goes first; with the
+ * mount namespace but not the user one it goes last. One that joins both goes
+ * first: user-first is what gives the other joins their capabilities, and the
+ * paths were all opened before any setns, so none resolves in the new mounts.
+ */
+function joinRank(join: Join): number {
+  if (join.types.includes('mount') && !join.types.includes('user')) return JOIN_ORDER.length;
+  return Math.min(...join.types.map((type) => JOIN_ORDER.indexOf(type)));
+}
+
+function inJoinOrder(types: readonly NamespaceType[]): NamespaceType[] {
+  return JOIN_ORDER.filter((type) => types.includes(type));
+}
+
 // Created by unshare(2) after the joins; pid and time are special (see below).
 const UNSHARE_ORDER: readonly NamespaceType[] = ['mount', 'uts', 'ipc', 'network', 'cgroup'];
 
@@ -66,6 +85,11 @@ const utf8 = new TextEncoder();
  *   namespaces are made after the joins with unshare(2), as runc does, so they
  *   belong to that user namespace and the joins still had the host's
  *   capabilities; a new user namespace then NOTIFYs and WAITs for its maps.
+ * - `joinProcess` joins several namespaces of a process with one
+ *   setns(pidfd, flags), at the place of its first type in that order (see
+ *   `joinRank`). The pidfd reaches the child through `keepFd` and is closed
+ *   with the namespace fds, before any container code runs. Otherwise it is
+ *   a join like the others: same rules for new namespaces and for the FORK.
  * - Joining a PID namespace only moves the children: the program FORKs
  *   (`CLONE_PARENT`, so the grandchild is the runtime's own child).
  * - Time offsets can only be written before a process enters the namespace:
@@ -84,10 +108,14 @@ export function planNamespaces(
   validateNamespaceInput(input);
   const p = program.scope(PKG);
   const created = new Set(input.namespaces.filter((s) => s.path === undefined).map((s) => s.type));
-  const joins = JOIN_ORDER.flatMap((type) =>
-    input.namespaces.filter((s): s is NamespaceSpec & { path: string } => s.type === type && s.path !== undefined),
+  const joins: Join[] = input.namespaces.flatMap((s) =>
+    s.path === undefined ? [] : [{ types: [s.type], path: s.path }],
   );
-  const joinsType = (type: NamespaceType) => joins.some((j) => j.type === type);
+  if (input.joinProcess !== undefined) {
+    joins.push({ types: inJoinOrder(input.joinProcess.types), pidfd: input.joinProcess.pidfd });
+  }
+  joins.sort((a, b) => joinRank(a) - joinRank(b));
+  const joinsType = (type: NamespaceType) => joins.some((j) => j.types.includes(type));
 
   // A joined user namespace has its maps already: only a new one gets ours.
   const uidMappings: readonly IdMapping[] = created.has('user') ? (input.uidMappings ?? []) : [];
@@ -116,14 +144,23 @@ export function planNamespaces(
     // A running container's processes could otherwise ptrace us (and our fds) once we share its namespaces.
     p.syscall('prctl', [PR_SET_DUMPABLE, 0, 0, 0, 0], 'make the process non-dumpable before joining namespaces');
     // Every path first: /proc/PID/ns/* of the host stops resolving once we joined a mount or pid namespace.
-    const fds = joins.map((j) => ({
-      spec: j,
-      fd: p.syscall('openat', [AT_FDCWD, j.path, O_RDONLY | O_CLOEXEC], `open the ${j.type} namespace ${j.path}`),
-    }));
-    for (const { spec, fd } of fds) {
-      p.syscall('setns', [fd, CLONE_FLAG_OF[spec.type]], `join the ${spec.type} namespace ${spec.path}`);
+    const steps = joins.map((join) => {
+      const types = join.types.join(', ');
+      if ('pidfd' in join) {
+        // The pidfd is the parent's: the fd table hands it over, and the close below keeps it from the container.
+        const fd = p.keepFd(join.pidfd);
+        const what = `the ${types} namespace${join.types.length > 1 ? 's' : ''} of the process (pidfd)`;
+        return { join, fd, what, close: 'close the pidfd' };
+      }
+      const what = `the ${types} namespace ${join.path}`;
+      const fd = p.syscall('openat', [AT_FDCWD, join.path, O_RDONLY | O_CLOEXEC], `open ${what}`);
+      return { join, fd, what, close: `close the ${types} namespace fd` };
+    });
+    for (const { join, fd, what } of steps) {
+      const flags = join.types.reduce((acc, type) => acc | CLONE_FLAG_OF[type], 0);
+      p.syscall('setns', [fd, flags], `join ${what}`);
     }
-    for (const { spec, fd } of fds) p.syscall('close', [fd], `close the ${spec.type} namespace fd`);
+    for (const { fd, close } of steps) p.syscall('close', [fd], close);
   }
 
   let mapRequestOp: number | undefined;

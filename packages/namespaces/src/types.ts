@@ -31,6 +31,21 @@ export interface NamespaceSpec {
   readonly path?: string;
 }
 
+/**
+ * Namespaces of a running process to join through its pidfd (gocontainer's,
+ * not OCI's, which only has `path`). One `setns(pidfd, CLONE_NEW...|...)`
+ * joins every listed type at once, or none of them (Linux 5.8).
+ */
+export interface JoinProcess {
+  /**
+   * A pidfd of the process, in this (the parent) process: `kernel.pidfdOpen(pid)`.
+   * The program hands it to the child; keep it open until `kernel.spawn` returns.
+   */
+  readonly pidfd: number;
+  /** The namespaces to join; each type at most once, and none also in `namespaces`. */
+  readonly types: readonly NamespaceType[];
+}
+
 /** One line of a user namespace's uid_map or gid_map (OCI `linux.uidMappings[]`). */
 export interface IdMapping {
   readonly containerID: number;

@@ -1,6 +1,6 @@
 import { GcError } from '@gc/syscall';
 import { describe, expect, it } from 'vitest';
-import type { NamespaceSpec } from './types.js';
+import type { NamespaceSpec, NamespaceType } from './types.js';
 import { type NamespaceInput, validateNamespaceInput } from './validate.js';
 
 function errorOf(input: NamespaceInput): GcError {
@@ -45,6 +45,47 @@ describe('validateNamespaceInput', () => {
     expect(errorOf({ namespaces: {} as unknown as NamespaceSpec[] }).message).toBe(
       'linux.namespaces: expected an array',
     );
+  });
+
+  it('joinProcess: a pidfd and a non-empty list of types, none also in linux.namespaces', () => {
+    expect(() =>
+      validateNamespaceInput({
+        namespaces: [{ type: 'mount' }, { type: 'pid', path: '/proc/1/ns/pid' }],
+        joinProcess: { pidfd: 3, types: ['uts', 'network'] },
+      }),
+    ).not.toThrow();
+    expect(errorOf({ namespaces: [], joinProcess: { pidfd: -1, types: ['uts'] } }).message).toBe(
+      'joinProcess.pidfd: -1 is not an fd number',
+    );
+    expect(errorOf({ namespaces: [], joinProcess: { pidfd: 3, types: [] } }).message).toBe(
+      'joinProcess.types: expected a non-empty array of namespace types',
+    );
+    expect(errorOf({ namespaces: [], joinProcess: { pidfd: 3, types: ['uts', 'net' as NamespaceType] } }).message).toBe(
+      'joinProcess.types[1]: "net" is not a namespace type (mount, uts, ipc, pid, network, cgroup, user, time)',
+    );
+    expect(errorOf({ namespaces: [], joinProcess: { pidfd: 3, types: ['uts', 'uts'] } }).message).toBe(
+      'joinProcess.types[1]: "uts" is listed twice (also joinProcess.types[0])',
+    );
+    expect(
+      errorOf({ namespaces: [{ type: 'mount' }, { type: 'uts' }], joinProcess: { pidfd: 3, types: ['uts'] } }).message,
+    ).toBe('joinProcess.types[0]: "uts" is also in linux.namespaces[1]: a namespace is new, or joined one way');
+  });
+
+  it('joinProcess: its user namespace satisfies id mappings (unused, as with a path); its time namespace takes no offsets', () => {
+    expect(() =>
+      validateNamespaceInput({
+        namespaces: [],
+        joinProcess: { pidfd: 3, types: ['user'] },
+        uidMappings: [map(0, 1000, 1)],
+      }),
+    ).not.toThrow();
+    expect(
+      errorOf({
+        namespaces: [],
+        joinProcess: { pidfd: 3, types: ['time'] },
+        timeOffsets: { boottime: { secs: 1, nanosecs: 0 } },
+      }).message,
+    ).toBe('linux.timeOffsets: time offsets cannot be set on the time namespace joined by joinProcess');
   });
 
   it('refuses id mappings without a user namespace', () => {

@@ -2,6 +2,7 @@ import { GcError } from '@gc/syscall';
 import {
   type IdMapping,
   isNamespaceType,
+  type JoinProcess,
   NAMESPACE_TYPES,
   type NamespaceSpec,
   type NamespaceType,
@@ -9,12 +10,16 @@ import {
   type TimeOffsets,
 } from './types.js';
 
-/** What `planNamespaces` takes: the namespace part of an OCI config's `linux` object. */
+/**
+ * What `planNamespaces` takes: the namespace part of an OCI config's `linux`
+ * object, and `joinProcess` (not in OCI) to join a process's namespaces by pidfd.
+ */
 export interface NamespaceInput {
   readonly namespaces: readonly NamespaceSpec[];
   readonly uidMappings?: readonly IdMapping[];
   readonly gidMappings?: readonly IdMapping[];
   readonly timeOffsets?: TimeOffsets;
+  readonly joinProcess?: JoinProcess;
 }
 
 /** The error code of every invalid-configuration error of this package. */
@@ -37,18 +42,22 @@ function invalid(field: string, message: string): GcError {
 export function validateNamespaceInput(input: NamespaceInput): void {
   if (typeof input !== 'object' || input === null) throw invalid('linux', 'expected an object');
   const specs = validateNamespaces(input.namespaces);
-  const user = specs.get('user');
+  const byPidfd = input.joinProcess === undefined ? [] : validateJoinProcess(input.joinProcess, input.namespaces);
+  const hasUser = specs.has('user') || byPidfd.includes('user');
   for (const field of ['uidMappings', 'gidMappings'] as const) {
     const mappings = input[field];
     if (mappings === undefined) continue;
     validateIdMappings(mappings, `linux.${field}`);
-    if (mappings.length > 0 && user === undefined) {
+    if (mappings.length > 0 && !hasUser) {
       throw invalid(`linux.${field}`, 'id mappings need a user namespace: add {"type": "user"} to linux.namespaces');
     }
   }
   if (input.timeOffsets !== undefined) {
     const present = validateTimeOffsets(input.timeOffsets);
     const time = specs.get('time');
+    if (present && byPidfd.includes('time')) {
+      throw invalid('linux.timeOffsets', 'time offsets cannot be set on the time namespace joined by joinProcess');
+    }
     if (present && time === undefined) {
       throw invalid(
         'linux.timeOffsets',
@@ -88,6 +97,35 @@ export function validateNamespaces(namespaces: readonly NamespaceSpec[]): Map<Na
     byType.set(spec.type, spec);
   });
   return byType;
+}
+
+/**
+ * The types of a pidfd join; throws on a bad pidfd, an empty or bad type list,
+ * and a type also in `namespaces` (a namespace is new, joined by path, or
+ * joined by pidfd: one of them).
+ */
+function validateJoinProcess(join: JoinProcess, namespaces: readonly NamespaceSpec[]): readonly NamespaceType[] {
+  const field = 'joinProcess';
+  if (typeof join !== 'object' || join === null) throw invalid(field, 'expected { pidfd, types }');
+  if (!Number.isInteger(join.pidfd) || join.pidfd < 0 || join.pidfd > 0x7fffffff) {
+    throw invalid(`${field}.pidfd`, `${JSON.stringify(join.pidfd)} is not an fd number`);
+  }
+  if (!Array.isArray(join.types) || join.types.length === 0) {
+    throw invalid(`${field}.types`, 'expected a non-empty array of namespace types');
+  }
+  join.types.forEach((type: NamespaceType, i) => {
+    const at = `${field}.types[${i}]`;
+    if (!isNamespaceType(type)) {
+      throw invalid(at, `${JSON.stringify(type)} is not a namespace type (${NAMESPACE_TYPES.join(', ')})`);
+    }
+    const earlier = join.types.indexOf(type);
+    if (earlier !== i) throw invalid(at, `"${type}" is listed twice (also ${field}.types[${earlier}])`);
+    const spec = namespaces.findIndex((s) => s.type === type);
+    if (spec !== -1) {
+      throw invalid(at, `"${type}" is also in linux.namespaces[${spec}]: a namespace is new, or joined one way`);
+    }
+  });
+  return join.types;
 }
 
 /** Each mapping well formed, and no two overlapping on either side (the kernel refuses both). */

@@ -10,14 +10,25 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKernel, Program } from '@gc/syscall';
-import { type BusyboxRoot, canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
+import { createKernel, type Kernel, Program } from '@gc/syscall';
+import {
+  type BusyboxRoot,
+  CONTAINER_CLONE_FLAGS,
+  canRunIntegration,
+  createBusyboxRoot,
+  runProgram,
+} from '@gc/syscall/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultMounts } from './dev.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './masked-paths.js';
 import { planRootfs } from './plan-rootfs.js';
-import { hostMountsMentioning, run } from './test-support/run.js';
+import { hostMountsMentioning } from './test-support/host-mounts.js';
 import type { RootfsInput } from './types.js';
+
+/** Run in a container's namespaces, stdout and stderr on one pipe. */
+function run(kernel: Kernel, program: Program) {
+  return runProgram(kernel, program, { cloneFlags: CONTAINER_CLONE_FLAGS, stderr: 'stdout' });
+}
 
 function container(input: RootfsInput, script: string): Program {
   const program = new Program();

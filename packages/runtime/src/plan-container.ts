@@ -73,6 +73,9 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
 
   const program = new Program();
   const p = program.scope(PKG);
+  // The container's stdio first: fds kept by planners are numbered above it.
+  const stdio = opts.stdio ?? [0, 1, 2];
+  program.setFds(stdio.map((source, target): FdEntry => ({ target, source })));
 
   // With a cgroup to join after the clone, a new cgroup namespace must wait for it.
   const lateCgroupNs = opts.joinCgroup === true && namespaceSpecs.some((n) => n.type === 'cgroup' && !n.path);
@@ -139,11 +142,9 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   if (capabilities) planCapabilitySets(program, capabilities);
   if (spec.process.noNewPrivileges) planNoNewPrivs(program);
 
-  const stdio = opts.stdio ?? [0, 1, 2];
-  const fds: FdEntry[] = stdio.map((source, target) => ({ target, source }));
-  const initTarget = Math.max(fds.length, 3);
+  // keepFd (gc-init's fd here, a namespace pidfd elsewhere) numbers above these.
+  const initTarget = opts.initFd === undefined ? -1 : p.keepFd(opts.initFd);
   if (opts.initFd !== undefined) {
-    fds.push({ target: initTarget, source: opts.initFd });
     // The fd table hands fds over without CLOEXEC; this one is for execveat only.
     p.syscall('fcntl', [initTarget, F_SETFD, FD_CLOEXEC], 'mark the gc-init fd close-on-exec');
   }
@@ -164,6 +165,5 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     execOp = program.ops.length;
     p.execvp(command, args, env, `exec ${command}`);
   }
-  program.setFds(fds);
   return { program, cloneFlags: namespaces.cloneFlags, namespaces, execOp, command };
 }

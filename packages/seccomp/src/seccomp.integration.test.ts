@@ -1,22 +1,9 @@
-import { Socket } from 'node:net';
-import { CLONE_NEWNS, CLONE_NEWPID, createKernel, MS_PRIVATE, MS_REC, Program, type SyscallError } from '@gc/syscall';
-import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
+import { CLONE_NEWNS, CLONE_NEWPID, createKernel, MS_PRIVATE, MS_REC, Program } from '@gc/syscall';
+import { canRunIntegration, createBusyboxRoot, runProgram } from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultProfile } from './default-profile.js';
 import { planSeccomp } from './plan.js';
 import type { SeccompProfile } from './types.js';
-
-const O_CLOEXEC = 0o2000000;
-
-function drain(fd: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = new Socket({ fd, readable: true, writable: false });
-    const chunks: Buffer[] = [];
-    s.on('data', (c: Buffer) => chunks.push(c));
-    s.on('error', reject);
-    s.on('close', () => resolve(Buffer.concat(chunks).toString()));
-  });
-}
 
 describe.skipIf(!canRunIntegration())('seccomp filters in a real child (integration, root)', () => {
   const kernel = createKernel();
@@ -36,26 +23,14 @@ describe.skipIf(!canRunIntegration())('seccomp filters in a real child (integrat
     program.syscall('mount', ['proc', '/proc', 'proc', 0, null], 'mount proc on /proc');
     const plan = planSeccomp(program, profile, { noNewPrivs: true, capabilities });
     program.execvp(argv[0] as string, argv, ['PATH=/bin'], `exec ${argv[0]}`);
-    const [r, w] = kernel.pipe2(O_CLOEXEC);
-    program.setFds([
-      { target: 0, source: 0 },
-      { target: 1, source: w },
-      { target: 2, source: w },
-    ]);
-    let child: ReturnType<typeof kernel.spawn>;
-    try {
-      child = kernel.spawn(program, { cloneFlags: CLONE_NEWNS | CLONE_NEWPID });
-    } finally {
-      kernel.close(w);
-    }
-    const [output, status, startError] = await Promise.all([
-      drain(r),
-      child.exited,
-      child.started.then(
-        () => null,
-        (e: unknown) => e as SyscallError,
-      ),
-    ]);
+    const {
+      stdout: output,
+      status,
+      startError,
+    } = await runProgram(kernel, program, {
+      cloneFlags: CLONE_NEWNS | CLONE_NEWPID,
+      stderr: 'stdout',
+    });
     return { output, status, startError, plan };
   }
 

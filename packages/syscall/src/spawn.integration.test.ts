@@ -1,52 +1,37 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyscallError } from './errors.js';
 import type { Kernel } from './kernel.js';
 import { Program } from './program/program.js';
 import { createKernel } from './real-kernel.js';
-import { CONTAINER_NAMESPACES, containerProgram } from './test-support/container-program.js';
-import { canRunIntegration, createBusyboxRoot } from './testing/busybox-root.js';
+import {
+  BUSYBOX_ENV,
+  CONTAINER_CLONE_FLAGS,
+  canRunIntegration,
+  createBusyboxRoot,
+  drainPipe,
+  planBusyboxRoot,
+  runProgram,
+} from './testing/index.js';
 
 const O_CLOEXEC = 0o2000000;
 const CLONE_PARENT = 0x8000;
 
-/** Collect everything written to a pipe's read end until EOF. */
-function drain(fd: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = new Socket({ fd, readable: true, writable: false });
-    const chunks: Buffer[] = [];
-    s.on('data', (c: Buffer) => chunks.push(c));
-    s.on('error', reject);
-    s.on('close', () => resolve(Buffer.concat(chunks).toString()));
-  });
+/** A container on the busybox root (and with a hostname) that execs `argv`. */
+function containerProgram(opts: { root: string; hostname?: string; argv: string[]; env?: string[] }): Program {
+  const program = new Program();
+  planBusyboxRoot(program, { root: opts.root, hostname: opts.hostname });
+  const [file] = opts.argv;
+  if (!file) throw new TypeError('argv must name a command');
+  program.scope('@gc/test').execvp(file, opts.argv, opts.env ?? BUSYBOX_ENV, `exec ${file}`);
+  return program;
 }
 
-/** Run a program with its stdout on a pipe; returns what it printed and how it ended. */
-async function run(kernel: Kernel, program: Program, cloneFlags = CONTAINER_NAMESPACES) {
-  const [r, w] = kernel.pipe2(O_CLOEXEC);
-  program.setFds([
-    { target: 0, source: 0 },
-    { target: 1, source: w },
-    { target: 2, source: 2 },
-  ]);
-  let child: ReturnType<Kernel['spawn']>;
-  try {
-    child = kernel.spawn(program, { cloneFlags });
-  } finally {
-    kernel.close(w);
-  }
-  const [stdout, status, started] = await Promise.all([
-    drain(r),
-    child.exited,
-    child.started.then(
-      () => null,
-      (e: unknown) => e,
-    ),
-  ]);
-  return { stdout, status, startError: started as SyscallError | null, pid: child.pid };
+/** Run a program with its stdout on a pipe and its stderr on ours. */
+function run(kernel: Kernel, program: Program, cloneFlags: number = CONTAINER_CLONE_FLAGS) {
+  return runProgram(kernel, program, { cloneFlags, stderr: 2 });
 }
 
 function zombiesOf(pid: number): number[] {
@@ -163,9 +148,9 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
       { target: 2, source: 2 },
       { target: 7, source: extraR },
     ]);
-    const child = kernel.spawn(program, { cloneFlags: CONTAINER_NAMESPACES });
+    const child = kernel.spawn(program, { cloneFlags: CONTAINER_CLONE_FLAGS });
     kernel.close(w);
-    const [out] = await Promise.all([drain(r), child.exited]);
+    const [out] = await Promise.all([drainPipe(r), child.exited]);
     kernel.close(extraR);
     kernel.close(extraW);
     // 3 is ls's own directory fd.
@@ -210,7 +195,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
 
   it('reports a death by signal, and kill() reaches the child', async () => {
     const program = containerProgram({ root: root.path, argv: ['/bin/sleep', '30'] });
-    const child = kernel.spawn(program, { cloneFlags: CONTAINER_NAMESPACES });
+    const child = kernel.spawn(program, { cloneFlags: CONTAINER_CLONE_FLAGS });
     await child.started;
     child.kill('SIGTERM');
     // PID 1 ignores SIGTERM unless it installed a handler: SIGKILL still works.
@@ -224,7 +209,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
     for (let i = 0; i < 1000; i++) {
       const program = containerProgram({ root: root.path, argv: ['/bin/true'] });
       program.setFds([]);
-      const child = kernel.spawn(program, { cloneFlags: CONTAINER_NAMESPACES });
+      const child = kernel.spawn(program, { cloneFlags: CONTAINER_CLONE_FLAGS });
       const status = await child.exited;
       if (status.code !== 0) throw new Error(`spawn ${i} ended with ${JSON.stringify(status)}`);
       await child.started;

@@ -1,6 +1,6 @@
-import { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Kernel, O_CLOEXEC, type ProcessHandle, type Program, type SpawnedChild } from '@gc/syscall';
+import type { Kernel, ProcessHandle, Program, SpawnedChild } from '@gc/syscall';
+import { startProgram } from '@gc/syscall/testing';
 import type { NamespacePlan } from '../plan.js';
 
 /**
@@ -9,20 +9,6 @@ import type { NamespacePlan } from '../plan.js';
  */
 export const INIT_PATH =
   process.env.GC_NATIVE_INIT ?? fileURLToPath(new URL('../../../../native/build/gc-init', import.meta.url));
-
-/** Collect what is written to a pipe's read end until EOF. */
-export function drain(fd: number, onData?: (text: string) => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = new Socket({ fd, readable: true, writable: false });
-    const chunks: Buffer[] = [];
-    s.on('data', (c: Buffer) => {
-      chunks.push(c);
-      onData?.(Buffer.concat(chunks).toString());
-    });
-    s.on('error', reject);
-    s.on('close', () => resolve(Buffer.concat(chunks).toString()));
-  });
-}
 
 export interface Started {
   child: SpawnedChild;
@@ -40,22 +26,7 @@ export async function start(
   plan: NamespacePlan,
   onStdout?: (text: string) => void,
 ): Promise<Started> {
-  const [outR, outW] = kernel.pipe2(O_CLOEXEC);
-  const [errR, errW] = kernel.pipe2(O_CLOEXEC);
-  program.setFds([
-    { target: 0, source: 0 },
-    { target: 1, source: outW },
-    { target: 2, source: errW },
-  ]);
-  let child: SpawnedChild;
-  try {
-    child = kernel.spawn(program, { cloneFlags: plan.cloneFlags });
-  } finally {
-    kernel.close(outW);
-    kernel.close(errW);
-  }
-  const stdout = drain(outR, onStdout);
-  const stderr = drain(errR);
+  const { child, stdout, stderr } = startProgram(kernel, program, { cloneFlags: plan.cloneFlags, onStdout });
   const stop = async (proc: ProcessHandle) => {
     child.kill();
     proc.kill();

@@ -197,6 +197,83 @@ describe('Program planning', () => {
   });
 });
 
+describe('Program fd table: setFds and keepFd', () => {
+  const p = () => new Program({ arch: 'x64' });
+
+  it('keepFd hands a parent fd to the child above the highest target, never on 0-2', () => {
+    const program = p();
+    expect(program.scope('@gc/namespaces').keepFd(17)).toBe(3);
+    expect(program.keepFd(18)).toBe(4);
+    expect(program.fds).toEqual([
+      { target: 0, source: 0 },
+      { target: 1, source: 1 },
+      { target: 2, source: 2 },
+      { target: 3, source: 17 },
+      { target: 4, source: 18 },
+    ]);
+    expect(p().setFds([]).keepFd(5)).toBe(3);
+    expect(
+      p()
+        .setFds([{ target: 9, source: 1 }])
+        .keepFd(5),
+    ).toBe(10);
+  });
+
+  it('keepFd then setFds: the runtime setting stdio later keeps the kept entry', () => {
+    const program = p();
+    const target = program.scope('@gc/namespaces').keepFd(17);
+    program.setFds([
+      { target: 0, source: 40 },
+      { target: 1, source: 41 },
+      { target: 2, source: 42 },
+    ]);
+    expect(program.fds).toEqual([
+      { target: 0, source: 40 },
+      { target: 1, source: 41 },
+      { target: 2, source: 42 },
+      { target, source: 17 },
+    ]);
+    // setFds replaces its own entries, never the kept ones.
+    program.setFds([]);
+    expect(program.fds).toEqual([{ target: 3, source: 17 }]);
+  });
+
+  it('setFds then keepFd: the kept entry goes above the ones set', () => {
+    const program = p().setFds([
+      { target: 0, source: 0 },
+      { target: 1, source: 41 },
+      { target: 2, source: 42 },
+      { target: 3, source: 43 },
+    ]);
+    expect(program.keepFd(17)).toBe(4);
+    expect(program.fds.at(-1)).toEqual({ target: 4, source: 17 });
+  });
+
+  it('a setFds entry on a kept target is an error, not a silent replacement', () => {
+    const program = p();
+    program.scope('@gc/namespaces').keepFd(17);
+    expect(() =>
+      program.setFds([
+        { target: 0, source: 0 },
+        { target: 3, source: 30 },
+      ]),
+    ).toThrow('setFds: entry 1 target 3 is taken: @gc/namespaces kept fd 17 there with keepFd');
+    expect(program.fds.map((fd) => fd.target)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('kept entries are in the encoded fd table and the explanation', () => {
+    const program = p();
+    program.keepFd(17);
+    program.setFds([{ target: 0, source: 0 }]);
+    program.execvp('/bin/true', ['true'], [], 'exec true');
+    expect(decodeProgram(program.encode()).fds).toEqual([
+      { target: 0, source: 0 },
+      { target: 3, source: 17 },
+    ]);
+    expect(program.toString().split('\n')[0]).toBe('# x64 program, 1 ops, child fds 0<-0 3<-17');
+  });
+});
+
 describe('Program validation', () => {
   const p = () => new Program({ arch: 'x64' });
 
@@ -242,6 +319,17 @@ describe('Program validation', () => {
     const tooMany = Array.from({ length: 257 }, (_, i) => ({ target: i, source: i }));
     expect(() => p().setFds(tooMany)).toThrow(/at most 256 fds, got 257/);
     expect(p().setFds([]).fds).toEqual([]);
+  });
+
+  it('rejects a bad keepFd source and a full fd table', () => {
+    expect(() => p().keepFd(-1)).toThrow(/keepFd \(@gc\/syscall\): source must be a non-negative 32-bit integer/);
+    const full = p().setFds(Array.from({ length: 256 }, (_, i) => ({ target: i, source: i })));
+    expect(() => full.scope('@gc/namespaces').keepFd(9)).toThrow(/keepFd \(@gc\/namespaces\): the fd table is full/);
+    const kept = p();
+    kept.keepFd(9);
+    expect(() => kept.setFds(Array.from({ length: 256 }, (_, i) => ({ target: i + 100, source: i })))).toThrow(
+      /setFds: at most 256 fds, got 257 \(256 \+ 1 kept with keepFd\)/,
+    );
   });
 
   it('rejects refs to later ops or other programs, and bad immediates', () => {

@@ -60,12 +60,19 @@ export interface ExecvpOptions {
   readonly path?: string;
 }
 
+/** An fd-table entry added by `keepFd`: it survives `setFds`. */
+interface KeptFd extends FdEntry {
+  /** The package whose scope kept it, for error messages. */
+  readonly pkg: string;
+}
+
 /** The state the program and all its scopes share. */
 interface ProgramState {
   readonly program: Program;
   readonly arch: Arch;
   readonly arena: Arena;
   readonly ops: OpInfo[];
+  readonly kept: KeptFd[];
   execOp: number | undefined;
 }
 
@@ -203,6 +210,27 @@ export class ProgramScope {
     return this.#push({ kind: 'store', args: [value, dest, width], label });
   }
 
+  /**
+   * Hand fd `source` of the parent to the child as well, whatever fd table
+   * the program gets, and return its number in the child: one above the
+   * highest target so far, and never 0, 1 or 2. For fds a planner's ops use
+   * (a pidfd to `setns` with), not for the container: the entry is made
+   * without CLOEXEC, so `close` it (or set FD_CLOEXEC) in an op once used.
+   *
+   * Kept entries survive `setFds`, which may come before or after; a
+   * `setFds` entry with the same target is an error, never a silent
+   * replacement. `source` must stay open in the parent until `spawn`.
+   */
+  keepFd(source: number): number {
+    checkFdNumber(source, `keepFd (${this.pkg}): source`);
+    const state = this.#state;
+    const fds = state.program.fds;
+    if (fds.length >= MAX_FDS) throw new TypeError(`keepFd (${this.pkg}): the fd table is full (${MAX_FDS} fds)`);
+    const target = Math.max(2, ...fds.map((fd) => fd.target)) + 1;
+    state.kept.push({ target, source, pkg: this.pkg });
+    return target;
+  }
+
   /** A C string in the program's arena. */
   cstring(value: string): ArenaPtr {
     return this.#state.arena.cstring(value);
@@ -283,6 +311,7 @@ export class ProgramScope {
 export class Program extends ProgramScope {
   readonly #ops: OpInfo[];
   readonly #arena: Arena;
+  readonly #kept: KeptFd[];
   #fds: readonly FdEntry[] = DEFAULT_FDS;
 
   constructor(opts: { arch?: Arch } = {}) {
@@ -290,9 +319,11 @@ export class Program extends ProgramScope {
     if (!isArch(arch)) throw new GcError('EARCH', `unsupported program arch ${String(arch)}: expected x64 or arm64`);
     const ops: OpInfo[] = [];
     const arena = new Arena();
-    super(undefined, DEFAULT_PKG, (self) => ({ program: self, arch, arena, ops, execOp: undefined }));
+    const kept: KeptFd[] = [];
+    super(undefined, DEFAULT_PKG, (self) => ({ program: self, arch, arena, ops, kept, execOp: undefined }));
     this.#ops = ops;
     this.#arena = arena;
+    this.#kept = kept;
   }
 
   /** Decode a serialised program (validating it); see `decodeProgram`. */
@@ -309,27 +340,34 @@ export class Program extends ProgramScope {
     return this.#arena;
   }
 
-  /** The child's fds after the prologue. */
+  /** The child's fds after the prologue: the `setFds` entries, then the `keepFd` ones. */
   get fds(): readonly FdEntry[] {
-    return this.#fds;
+    return [...this.#fds, ...this.#kept.map(({ target, source }) => ({ target, source }))];
   }
 
   /**
-   * The fds the child keeps (every other fd is closed before the first op).
-   * By default 0, 1 and 2 are the parent's 0, 1 and 2.
+   * The fds the child gets (every other fd is closed before the first op),
+   * replacing those of an earlier `setFds`. By default 0, 1 and 2 are the
+   * parent's 0, 1 and 2. Entries added by `keepFd` stay, whichever came
+   * first; an entry with the target of a kept one is an error.
    */
   setFds(entries: readonly FdEntry[]): this {
     if (!Array.isArray(entries)) throw new TypeError('setFds: expected an array of { target, source }');
-    if (entries.length > MAX_FDS) throw new TypeError(`setFds: at most ${MAX_FDS} fds, got ${entries.length}`);
+    const total = entries.length + this.#kept.length;
+    if (total > MAX_FDS) {
+      const kept = this.#kept.length > 0 ? ` (${entries.length} + ${this.#kept.length} kept with keepFd)` : '';
+      throw new TypeError(`setFds: at most ${MAX_FDS} fds, got ${total}${kept}`);
+    }
     const seen = new Set<number>();
     entries.forEach((entry, i) => {
-      for (const field of ['target', 'source'] as const) {
-        const v = entry?.[field];
-        if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 0x7fffffff) {
-          throw new TypeError(`setFds: entry ${i} ${field} must be a non-negative 32-bit integer, got ${String(v)}`);
-        }
-      }
+      for (const field of ['target', 'source'] as const) checkFdNumber(entry?.[field], `setFds: entry ${i} ${field}`);
       if (seen.has(entry.target)) throw new TypeError(`setFds: entry ${i} target ${entry.target} is a duplicate`);
+      const kept = this.#kept.find((k) => k.target === entry.target);
+      if (kept) {
+        throw new TypeError(
+          `setFds: entry ${i} target ${entry.target} is taken: ${kept.pkg} kept fd ${kept.source} there with keepFd`,
+        );
+      }
       seen.add(entry.target);
     });
     this.#fds = entries.map(({ target, source }) => ({ target, source }));
@@ -348,12 +386,18 @@ export class Program extends ProgramScope {
 
   /** The blob the executor runs. */
   encode(): Uint8Array {
-    return encodeProgram(this.arch, this.#ops, this.#fds, this.#arena);
+    return encodeProgram(this.arch, this.#ops, this.fds, this.#arena);
   }
 
   /** The program for humans (`--explain`, golden files): a header line, then one line per op. */
   override toString(): string {
-    return formatProgram(this.arch, this.#ops, this.#fds);
+    return formatProgram(this.arch, this.#ops, this.fds);
+  }
+}
+
+function checkFdNumber(value: unknown, what: string): asserts value is number {
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 0x7fffffff) {
+    throw new TypeError(`${what} must be a non-negative 32-bit integer, got ${String(value)}`);
   }
 }
 
