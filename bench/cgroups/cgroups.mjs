@@ -33,7 +33,7 @@ for (let i = 0; i < count + 5; i++) {
   driver = cgroup.driver;
   cgroup.create();
   cgroup.apply(resources);
-  cgroup.join(proc.pid);
+  await cgroup.join(proc.pid);
   const t1 = performance.now();
   proc.release();
   await proc.exited;

@@ -72,4 +72,16 @@ export class CgroupDir {
       throw fsError(e, 'write', `write "${data}" to ${path}`, path, field);
     }
   }
+
+  /** `write`, through `writeFileAsync` when the fs has it, so that several can run at once. */
+  async writeAsync(name: string, value: string | number, field?: string): Promise<void> {
+    const path = this.file(name);
+    const data = String(value);
+    try {
+      if (this.fs.writeFileAsync) await this.fs.writeFileAsync(path, data);
+      else this.fs.writeFile(path, data);
+    } catch (e) {
+      throw fsError(e, 'write', `write "${data}" to ${path}`, path, field);
+    }
+  }
 }

@@ -65,7 +65,7 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
     const m = make('memory');
     m.apply({ memory: { limit: 50 * 1024 * 1024 } });
     const p = held('dd if=/dev/zero of=/dev/null bs=200M count=1');
-    m.join(p.child.pid as number);
+    await m.join(p.child.pid as number);
     p.go();
     const exit = await p.exited;
     expect(exit.signal).toBe('SIGKILL');
@@ -79,7 +79,7 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
     const m = make('pids');
     m.apply({ pids: { limit: 4 } });
     const p = held(`${BUSYBOX} sh -c 'for i in 1 2 3 4 5 6 7 8; do ${BUSYBOX} sleep 30 & done; wait'`);
-    m.join(p.child.pid as number);
+    await m.join(p.child.pid as number);
     p.go();
     await sleep(300);
     const pids = m.stats().pids;
@@ -97,7 +97,7 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
     const m = make('cpu');
     m.apply({ cpu: { quota: 20_000, period: 100_000 } });
     const p = held("sh -c 'while :; do :; done'");
-    m.join(p.child.pid as number);
+    await m.join(p.child.pid as number);
     p.go();
     await sleep(1000);
     await m.killAll();
@@ -111,7 +111,7 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
   it('freeze stops progress and thaw resumes it', async () => {
     const m = make('freeze');
     const p = held("sh -c 'while :; do :; done'");
-    m.join(p.child.pid as number);
+    await m.join(p.child.pid as number);
     p.go();
     await sleep(200);
     await m.freeze();
@@ -130,7 +130,7 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
   it('kill-all ends every process, forks included, and destroy removes the cgroup', async () => {
     const m = make('kill');
     const p = held(`${BUSYBOX} sh -c '${BUSYBOX} sleep 100 & ${BUSYBOX} sleep 100 & ${BUSYBOX} sleep 100 & wait'`);
-    m.join(p.child.pid as number);
+    await m.join(p.child.pid as number);
     p.go();
     // The shell (exec'd twice, one process) and its three sleeps.
     for (let i = 0; i < 100 && m.pids().length < 4; i++) await sleep(20);
@@ -158,7 +158,7 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
     const child = kernel.spawn(program, { cgroupFd });
     if (cgroupFd !== undefined) closeSync(cgroupFd);
     kernel.close(w);
-    m.join(child.pid);
+    await m.join(child.pid);
     child.release();
     const out = await drainPipe(r);
     await child.started;

@@ -37,7 +37,7 @@ describe('CgroupV2Manager (temp-dir cgroupfs)', () => {
       ['cpu', 'cpuset', 'hugetlb', 'io', 'memory', 'pids', 'rdma'].sort(),
     );
     expect(tree.read('gocontainer/c1/cgroup.controllers')).toContain('memory');
-    manager.join(4242);
+    await manager.join(4242);
     expect(tree.read('gocontainer/c1/cgroup.procs')).toBe('4242\n');
     await manager.destroy();
     expect(existsSync(join(tree.root, 'gocontainer'))).toBe(false);
@@ -129,7 +129,7 @@ describe('CgroupV2Manager (temp-dir cgroupfs)', () => {
   it('freezes, reads stats and OOM kills, kills all and destroys', async () => {
     const { tree, manager } = setup('v2');
     manager.create();
-    manager.join(1234);
+    await manager.join(1234);
     await manager.freeze();
     expect(tree.read('gocontainer/c1/cgroup.events')).toContain('frozen 1');
     await manager.thaw();
@@ -159,7 +159,7 @@ describe('CgroupV1Manager (temp-dir cgroupfs)', () => {
     manager.create();
     expect(tree.read('cpuset/gocontainer/c1/cpuset.cpus')).toBe('0-1');
     expect(tree.read('cpuset/gocontainer/cpuset.mems')).toBe('0');
-    manager.join(77);
+    await manager.join(77);
     for (const c of ['memory', 'cpu', 'pids', 'freezer', 'systemd']) {
       expect(tree.read(`${c}/gocontainer/c1/cgroup.procs`)).toBe('77\n');
     }
@@ -246,7 +246,7 @@ describe('CgroupV1Manager (temp-dir cgroupfs)', () => {
   it('gives up on a cgroup that stays busy, naming the pids', async () => {
     const { manager } = setup('v1');
     manager.create();
-    manager.join(31337); // never signalled: the recorder stands in for kill(2)
+    await manager.join(31337); // never signalled: the recorder stands in for kill(2)
     await expect(manager.destroy()).rejects.toThrow('kill the processes of the cgroup: 31337 still there after 500 ms');
     expect(killed.length > 0 && killed.every((pid) => pid === 31337)).toBe(true);
   });
@@ -267,7 +267,7 @@ describe('CgroupHybridManager (temp-dir cgroupfs)', () => {
     expect(() => manager.apply({ unified: { 'memory.max': '1' } })).toThrow(
       /linux.resources.unified\["memory.max"\]: not supported/,
     );
-    manager.join(99);
+    await manager.join(99);
     expect(tree.read('unified/gocontainer/c1/cgroup.procs')).toBe('99\n');
     expect(Object.keys(manager.dirs)).toContain('unified');
   });

@@ -20,7 +20,7 @@ export interface CgroupManager {
   /** Write OCI `linux.resources`; a setting the host cannot apply throws, naming the field. */
   apply(resources: LinuxResources): void;
   /** Move a process (all its threads) into the cgroup, in every hierarchy. */
-  join(pid: number): void;
+  join(pid: number): Promise<void>;
   /**
    * v2 only: a directory fd for `spawn(program, { cgroupFd })` (CLONE_INTO_CGROUP),
    * so the child starts inside. undefined on v1 and hybrid hosts: there, spawn

@@ -115,8 +115,8 @@ export class CgroupV1Manager implements CgroupManager {
     applyUnified(unified, resources, enabledControllers(unified), where);
   }
 
-  join(pid: number): void {
-    for (const dir of this.#allDirs()) dir.write('cgroup.procs', pid);
+  async join(pid: number): Promise<void> {
+    await Promise.all(this.#allDirs().map((dir) => dir.writeAsync('cgroup.procs', pid)));
   }
 
   /** CLONE_INTO_CGROUP places a child in the v2 hierarchy only: v1 needs join(). */

@@ -103,7 +103,7 @@ export class CgroupV2Manager implements CgroupManager {
     applyUnified(this.#dir, resources, enabledControllers(this.#dir), where);
   }
 
-  join(pid: number): void {
+  async join(pid: number): Promise<void> {
     this.#dir.write('cgroup.procs', pid);
   }
 

@@ -79,7 +79,7 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
       if (cgroupFd !== undefined) kernel.close(cgroupFd);
     }
     process = await plan.namespaces.afterSpawn(child, kernel);
-    cgroup.join(process.pid);
+    await cgroup.join(process.pid);
     child.release(0);
     await child.started;
   } catch (e) {

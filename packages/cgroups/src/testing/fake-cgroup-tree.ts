@@ -185,6 +185,8 @@ export function createFakeCgroupTree(options: FakeCgroupTreeOptions): FakeCgroup
 
   const fakeFs: CgroupFs = {
     ...nodeCgroupFs,
+    // Every write goes through the emulation below, including join()'s concurrent ones.
+    writeFileAsync: async (path, data) => fakeFs.writeFile(path, data),
     mkdir(path) {
       const m = mountOf(path);
       if (fs.existsSync(path)) throw errnoError('EEXIST', path);
