@@ -1,5 +1,6 @@
 export type { LinuxResources } from '@gc/cgroups';
 export { GcError, SyscallError } from '@gc/syscall';
+export { newContainerId } from './container-id.js';
 export type { NetworkMode } from './docker-defaults.js';
 export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './docker-defaults.js';
 export type { Security, SecurityOptions } from './docker-security.js';

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
 import {
   createKernel,
@@ -8,6 +7,7 @@ import {
   SyscallError,
   shellExitCode,
 } from '@gc/syscall';
+import { newContainerId } from './container-id.js';
 import { ContainerStartError } from './errors.js';
 import { initBinaryFd } from './init-binary.js';
 import { type PlanOptions, planContainer } from './plan-container.js';
@@ -52,7 +52,7 @@ export interface RunningContainer {
  */
 export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise<RunningContainer> {
   const kernel = opts.kernel ?? createKernel();
-  const id = opts.containerId ?? randomBytes(32).toString('hex');
+  const id = opts.containerId ?? newContainerId();
   const cgroup = createCgroupManager({
     id,
     ...(spec.linux?.cgroupsPath ? { cgroupsPath: spec.linux.cgroupsPath } : {}),

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { createRunDir, type RunDir, type RunningContainer, startContainer } from '@gc/runtime';
+import { createRunDir, newContainerId, type RunDir, type RunningContainer, startContainer } from '@gc/runtime';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
@@ -50,7 +49,7 @@ function formatSize(bytes: number): string {
 }
 
 async function run(command: string, args: string[], flags: RunFlags): Promise<number> {
-  const id = randomBytes(32).toString('hex');
+  const id = newContainerId();
   let container: RunningContainer | undefined;
   const pending: NodeJS.Signals[] = [];
   const forward = (signal: NodeJS.Signals) => {
