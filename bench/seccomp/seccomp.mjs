@@ -6,6 +6,7 @@
 //
 //   node bench/seccomp/seccomp.mjs [--compiles N] [--count M]
 import { parseArgs } from 'node:util';
+import { DOCKER_DEFAULT_CAPABILITIES } from '@gc/capabilities';
 import { compileSeccomp, defaultProfile, planSeccomp } from '@gc/seccomp';
 import { createKernel, Program } from '@gc/syscall';
 
@@ -16,22 +17,7 @@ const compiles = Number(values.compiles);
 const count = Number(values.count);
 
 // Docker's default bounding set: the capabilities its profile's includes/excludes see.
-const DOCKER_CAPS = [
-  'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE',
-  'CAP_FSETID',
-  'CAP_FOWNER',
-  'CAP_MKNOD',
-  'CAP_NET_RAW',
-  'CAP_SETGID',
-  'CAP_SETUID',
-  'CAP_SETFCAP',
-  'CAP_SETPCAP',
-  'CAP_NET_BIND_SERVICE',
-  'CAP_SYS_CHROOT',
-  'CAP_KILL',
-  'CAP_AUDIT_WRITE',
-];
+const DOCKER_CAPS = [...DOCKER_DEFAULT_CAPABILITIES];
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
