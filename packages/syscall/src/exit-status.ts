@@ -1,19 +1,14 @@
-import { constants } from 'node:os';
 import type { ExitStatus } from './kernel.js';
+import { signalName } from './signals.js';
 
 const CLD_EXITED = 1;
 const CLD_DUMPED = 3;
-
-const signalNames = new Map<number, NodeJS.Signals>();
-for (const [name, num] of Object.entries(constants.signals)) {
-  if (!signalNames.has(num)) signalNames.set(num, name as NodeJS.Signals);
-}
 
 /** From waitid's si_code/si_status to an ExitStatus. */
 export function exitStatusFromSiginfo(siCode: number, siStatus: number): ExitStatus {
   if (siCode === CLD_EXITED) return { code: siStatus };
   return {
-    signal: signalNames.get(siStatus) ?? `SIG${siStatus}`,
+    signal: signalName(siStatus) as NodeJS.Signals,
     signalNumber: siStatus,
     coreDumped: siCode === CLD_DUMPED,
   };

@@ -1,4 +1,3 @@
-import { constants } from 'node:os';
 import { currentArch } from './arch.js';
 import { SyscallError } from './errors.js';
 import { exitStatusFromSiginfo } from './exit-status.js';
@@ -6,6 +5,7 @@ import { ExitWatcher } from './exit-watcher.js';
 import type { Kernel, ProcessHandle, Pty, SpawnedChild, SpawnOptions, WaitResult } from './kernel.js';
 import { type Libc, libc } from './libc.js';
 import type { Program } from './program/program.js';
+import { signalNumber } from './signals.js';
 import { attachProcess, spawnProgram } from './spawn.js';
 import { syscallNumber } from './syscall-table.js';
 
@@ -127,8 +127,7 @@ class RealKernel implements Kernel {
   }
 
   pidfdSendSignal(pidfd: number, signal: NodeJS.Signals | number): void {
-    const sig = typeof signal === 'number' ? signal : constants.signals[signal];
-    if (sig === undefined) throw new TypeError(`unknown signal: ${String(signal)}`);
+    const sig = signalNumber(signal);
     const nr = syscallNumber('pidfd_send_signal', this.arch);
     this.check(
       this.c.syscall(nr, 'int', pidfd, 'int', sig, 'void *', null, 'uint', 0),

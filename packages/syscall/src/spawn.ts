@@ -1,11 +1,11 @@
 import { Socket } from 'node:net';
-import { constants } from 'node:os';
 import { SyscallError } from './errors.js';
 import { exitStatusFromSiginfo } from './exit-status.js';
 import type { ExitWatcher, WatchEvent } from './exit-watcher.js';
 import type { ExitStatus, Notification, ProcessHandle, SpawnedChild, SpawnOptions } from './kernel.js';
 import type { Libc } from './libc.js';
 import type { Program } from './program/program.js';
+import { signalNumber } from './signals.js';
 import { syscallNumber } from './syscall-table.js';
 
 const NOTIFY_RECORD = 16;
@@ -43,8 +43,7 @@ function signalPidfd(
   pid: number,
   signal: NodeJS.Signals | number,
 ): void {
-  const sig = typeof signal === 'number' ? signal : constants.signals[signal];
-  if (sig === undefined) throw new TypeError(`unknown signal: ${String(signal)}`);
+  const sig = signalNumber(signal);
   const nr = syscallNumber('pidfd_send_signal', arch);
   const r = Number(c.syscall(nr, 'int', pidfd, 'int', sig, 'void *', null, 'uint', 0));
   if (r < 0) {
