@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: ['src/main.ts'],
@@ -13,4 +16,5 @@ export default defineConfig({
   // @gc/native stays external: it finds its binaries next to its own files.
   noExternal: [/^@gc\/(?!native)/],
   external: ['koffi', '@gc/native'],
+  define: { __GC_VERSION__: JSON.stringify(version) },
 });

@@ -5,7 +5,7 @@
 // threads let them share one (see @gc/cgroups' join()).
 process.env.UV_THREADPOOL_SIZE ??= '12';
 require('./load-main.cjs')
-  .loadMain()
+  .loadMain(process.argv[2] === 'run' ? 'run' : 'other')
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

@@ -7,6 +7,10 @@
  * the module wrapper with vm.Script and cachedData, and refresh the cache
  * after a run when V8 rejected it or there was none. A cache that cannot be
  * read or written only costs the compile time.
+ *
+ * V8 caches only the functions compiled by the time the cache is made, so a
+ * cache made by `gocontainer --help` would leave `run`'s code to be compiled
+ * on every run: each `kind` of command (the caller names it) has its own.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -14,9 +18,9 @@ const vm = require('node:vm');
 const Module = require('node:module');
 
 const file = path.join(__dirname, '..', 'dist', 'main.cjs');
-const cacheFile = `${file}.${process.version}.cache`;
 
-exports.loadMain = function loadMain() {
+exports.loadMain = function loadMain(kind) {
+  const cacheFile = `${file}.${process.version}.${kind}.cache`;
   const source = fs.readFileSync(file, 'utf8');
   let cachedData;
   try {
@@ -26,7 +30,7 @@ exports.loadMain = function loadMain() {
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
-    process.once('beforeExit', () => saveCache(script));
+    process.once('beforeExit', () => saveCache(script, cacheFile));
   }
   const mod = new Module(file, module);
   mod.filename = file;
@@ -37,7 +41,7 @@ exports.loadMain = function loadMain() {
   return mod.exports;
 };
 
-function saveCache(script) {
+function saveCache(script, cacheFile) {
   try {
     const tmp = `${cacheFile}.${process.pid}`;
     fs.writeFileSync(tmp, script.createCachedData());

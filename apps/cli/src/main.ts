@@ -2,12 +2,17 @@ import { runCommand } from './commands/run/index.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';
 
+declare const __GC_VERSION__: string | undefined;
+/** apps/cli/package.json's version, put in by tsup at build time. */
+const VERSION = typeof __GC_VERSION__ === 'string' ? __GC_VERSION__ : '0.0.0-dev';
+
 const HELP = `Usage: gocontainer COMMAND [ARG...]
 
 Run containers: gocontainer run /bin/bash gives an isolated shell, with no setup.
 
 Commands:
-  run     Run a command in a new container
+  run       Run a command in a new container
+  version   Show the version (also --version, -v)
 
 Run 'gocontainer COMMAND --help' for a command's options.
 `;
@@ -18,6 +23,11 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest);
+    case 'version':
+    case '--version':
+    case '-v':
+      process.stdout.write(`gocontainer version ${VERSION}\nnode: ${process.version}\n`);
+      return 0;
     case undefined:
     case '--help':
     case 'help':

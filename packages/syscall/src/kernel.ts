@@ -116,6 +116,8 @@ export interface Kernel {
   memfdCreate(name: string, flags: number): number;
   /** fcntl(2) with an integer argument (`F_ADD_SEALS`, `F_GETFD`, ...). */
   fcntl(fd: number, cmd: number, arg?: number): number;
+  /** isatty(3): is `fd` a terminal? (node:tty would load node:net at start-up.) */
+  isatty(fd: number): boolean;
   /** posix_openpt + grantpt + unlockpt, and the slave opened (both CLOEXEC, O_NOCTTY). */
   openPty(): Pty;
 }

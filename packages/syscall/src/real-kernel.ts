@@ -51,6 +51,10 @@ class RealKernel implements Kernel {
     return this.check(this.c.syscall(nr, 'const char *', name, 'uint', flags), 'memfd_create', `create memfd ${name}`);
   }
 
+  isatty(fd: number): boolean {
+    return this.c.isatty(fd) === 1;
+  }
+
   fcntl(fd: number, cmd: number, arg = 0): number {
     return this.check(this.c.fcntl(fd, cmd, arg), 'fcntl', `fcntl ${cmd} on fd ${fd}`);
   }

@@ -32,7 +32,9 @@ export function spawnProgram(
   const [pidfd, errPipe, syncFd] = [out[0] as number, out[1] as number, out[2] as number];
   const usesSync = program.ops.some((op) => op.kind === 'wait' || op.kind === 'notify' || op.kind === 'fork');
   if (!usesSync) c.close(syncFd);
-  return new RealChild(c, watcher, program, pid, pidfd, errPipe, usesSync ? syncFd : -1);
+  // Records come back only from notify and fork ops; releases alone are plain writes.
+  const readsRecords = program.ops.some((op) => op.kind === 'notify' || op.kind === 'fork');
+  return new RealChild(c, watcher, program, pid, pidfd, errPipe, usesSync ? syncFd : -1, readsRecords);
 }
 
 /** Send a signal through a pidfd; ESRCH (exited, not yet reaped) is not an error. */
@@ -95,7 +97,8 @@ class RealChild implements SpawnedChild {
     readonly pid: number,
     readonly pidfd: number,
     errPipe: number,
-    private readonly syncFd: number,
+    private syncFd: number,
+    readsRecords: boolean,
   ) {
     let resolveStarted!: () => void;
     let rejectStarted!: (e: Error) => void;
@@ -109,14 +112,20 @@ class RealChild implements SpawnedChild {
     this.exited = new Promise((res) => {
       resolveExited = res;
     });
-    // Opened at once so that records written just before an exit are never lost.
-    if (syncFd >= 0) this.openSync();
+    // Opened at once so that records written just before an exit are never
+    // lost. A program that only waits gets plain writes instead: a
+    // net.Socket costs ~2 ms on a cold start.
+    if (syncFd >= 0 && readsRecords) this.openSync();
     watcher.watch(pidfd, errPipe, (event: WatchEvent) => {
       if (event.kind === 'started') resolveStarted();
       else if (event.kind === 'failed') rejectStarted(this.opError(event.op, event.errno));
       else {
         this.alive = false;
         this.c.close(this.pidfd);
+        if (!this.sync && this.syncFd >= 0) {
+          this.c.close(this.syncFd);
+          this.syncFd = -1;
+        }
         resolveExited(exitStatusFromSiginfo(event.siCode, event.siStatus));
       }
     });
@@ -140,10 +149,15 @@ class RealChild implements SpawnedChild {
   }
 
   release(value: number | bigint = 0): void {
-    if (!this.sync) throw new TypeError('this program has no wait, notify or fork op: nothing to release');
+    if (!this.sync && this.syncFd < 0) {
+      throw new TypeError('this program has no wait, notify or fork op: nothing to release');
+    }
     const buf = Buffer.alloc(8);
     buf.writeBigInt64LE(BigInt(value));
-    this.sync?.write(buf);
+    if (this.sync) this.sync.write(buf);
+    // 8 bytes into an empty socket buffer: never blocks. A child that died
+    // (EPIPE) is reported by its exit, as with the socket.
+    else if (this.alive) this.c.write(this.syncFd, buf, buf.length);
   }
 
   private openSync(): void {

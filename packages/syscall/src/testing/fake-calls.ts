@@ -28,6 +28,7 @@ export interface FakeCallArgs {
   attach: { pid: number };
   memfdCreate: { name: string; flags: number };
   fcntl: { fd: number; cmd: number; arg: number };
+  isatty: { fd: number };
   /** A spawned child's `kill()`: a pidfd_send_signal on its pidfd. */
   kill: { pid: number; signal: number };
 }

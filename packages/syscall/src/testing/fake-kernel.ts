@@ -177,6 +177,11 @@ export class FakeKernel implements Kernel {
     return this.#callFd('memfdCreate', 'memfd_create', { name, flags }, name, [name, flags]);
   }
 
+  /** Not a terminal, unless a test's hook answers 1. */
+  isatty(fd: number): boolean {
+    return this.#callNumber('isatty', 'ioctl', { fd }, undefined, [fd], () => 0) === 1;
+  }
+
   fcntl(fd: number, cmd: number, arg = 0): number {
     return this.#callNumber('fcntl', 'fcntl', { fd, cmd, arg }, undefined, [fd, cmd, arg], () => 0);
   }

@@ -1,4 +1,5 @@
 import { createRunDir, newContainerId, type RunDir, type RunningContainer, startContainer } from '@gc/runtime';
+import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
@@ -59,9 +60,12 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
   for (const s of FORWARDED) process.on(s, forward);
   let runDir: RunDir | undefined;
   try {
-    const request = buildRunRequest(command, args, flags, id);
+    // isatty through the kernel binding: node:tty (process.stdin) loads node:net, ~6 ms of start-up.
+    const kernel = createKernel();
+    const request = buildRunRequest(command, args, flags, id, kernel.isatty(0));
     if (request.hostRootOverlay) runDir = createRunDir(id);
     container = await startContainer(request.spec, {
+      kernel,
       init: request.init,
       containerId: id,
       ...(request.cgroupParent ? { cgroupParent: request.cgroupParent } : {}),

@@ -36,6 +36,20 @@ describe('gocontainer run options', () => {
     expect(r.spec.mounts?.some((m) => m.destination === '/tmp')).toBe(false);
   });
 
+  it("passes the caller's TERM only when standard input is a terminal", () => {
+    const saved = process.env.TERM;
+    process.env.TERM = 'gc-test-term';
+    try {
+      expect(buildRunRequest('/bin/true', [], flags(), ID, true).spec.process.env).toContain('TERM=gc-test-term');
+      expect(
+        buildRunRequest('/bin/true', [], flags(), ID, false).spec.process.env?.some((e) => e.startsWith('TERM=')),
+      ).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.TERM;
+      else process.env.TERM = saved;
+    }
+  });
+
   it('-e sets, overrides, and passes through variables', () => {
     process.env.GC_TEST_PASS = 'passed';
     const r = buildRunRequest('/bin/true', [], flags({ env: ['A=1', 'PATH=/x', 'GC_TEST_PASS', 'GC_TEST_UNSET'] }), ID);

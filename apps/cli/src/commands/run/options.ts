@@ -48,8 +48,18 @@ export interface RunRequest {
   init: boolean;
 }
 
-/** Turn `run`'s flags and command into an OCI spec, with Docker's defaults. */
-export function buildRunRequest(command: string, args: string[], flags: RunFlags, id: string): RunRequest {
+/**
+ * Turn `run`'s flags and command into an OCI spec, with Docker's defaults.
+ * `stdinIsTerminal`: the caller's standard input is a terminal (its TERM then
+ * goes into the container).
+ */
+export function buildRunRequest(
+  command: string,
+  args: string[],
+  flags: RunFlags,
+  id: string,
+  stdinIsTerminal = false,
+): RunRequest {
   if (!command.startsWith('/')) {
     throw new UsageError(
       `"${command}" is not an absolute command path, and images are not supported yet: ` +
@@ -103,7 +113,7 @@ export function buildRunRequest(command: string, args: string[], flags: RunFlags
       ociVersion: '1.2.0',
       process: {
         args: [command, ...args],
-        env: buildEnv(flags.env, hostname),
+        env: buildEnv(flags.env, hostname, stdinIsTerminal),
         cwd: flags.workdir ?? '/',
         terminal: false,
         ...(user ? { user } : {}),
@@ -164,13 +174,13 @@ export function parseVolume(value: string): { destination: string; type: string;
   return { destination, type: 'bind', source, options: ['rbind', 'rprivate', mode ?? 'rw'] };
 }
 
-function buildEnv(flagsEnv: string[], hostname: string): string[] {
+function buildEnv(flagsEnv: string[], hostname: string, stdinIsTerminal: boolean): string[] {
   const env = new Map<string, string>([
     ['PATH', DEFAULT_PATH],
     ['HOSTNAME', hostname],
     ['HOME', '/root'],
   ]);
-  if (process.stdin.isTTY && process.env.TERM) env.set('TERM', process.env.TERM);
+  if (stdinIsTerminal && process.env.TERM) env.set('TERM', process.env.TERM);
   for (const entry of flagsEnv) {
     const eq = entry.indexOf('=');
     if (eq === 0) throw new UsageError(`--env: "${entry}" has no name`);
