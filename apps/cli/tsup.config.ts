@@ -16,5 +16,8 @@ export default defineConfig({
   // @gc/native stays external: it finds its binaries next to its own files.
   noExternal: [/^@gc\/(?!native)/],
   external: ['koffi', '@gc/native'],
-  define: { __GC_VERSION__: JSON.stringify(version) },
+  define: {
+    __GC_VERSION__: JSON.stringify(version),
+    __GC_BUILD_ID__: JSON.stringify(`${version}-${Date.now().toString(36)}`),
+  },
 });

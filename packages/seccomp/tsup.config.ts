@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -8,4 +11,6 @@ export default defineConfig({
   dts: { compilerOptions: { composite: false, incremental: false } },
   clean: true,
   sourcemap: true,
+  // SECCOMP_VERSION (src/version.ts): part of every filter cache key.
+  define: { __GC_SECCOMP_VERSION__: JSON.stringify(version) },
 });

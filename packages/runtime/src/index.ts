@@ -1,4 +1,6 @@
 export type { LinuxResources } from '@gc/cgroups';
+export type { FileFilterCacheOptions, FilterCache } from '@gc/seccomp';
+export { createFileFilterCache } from '@gc/seccomp';
 export { GcError, SyscallError } from '@gc/syscall';
 export { newContainerId } from './container-id.js';
 export type { NetworkMode } from './docker-defaults.js';

@@ -1,3 +1,4 @@
+import type { CompiledFilterSummary, FilterCache } from '@gc/seccomp';
 import { FakeKernel } from '@gc/syscall/testing';
 import { describe, expect, it } from 'vitest';
 import { dockerFilesystem, dockerNamespaces } from './docker-defaults.js';
@@ -57,15 +58,47 @@ describe('planContainer', () => {
     expect(indexOf(ops, /no_new_privs/)).toBe(-1);
   });
 
-  it('waits to be placed in its cgroup, then unshares the cgroup namespace', () => {
+  it('reuses a compiled seccomp filter from seccompCache, with the same program', () => {
+    const sec = dockerSecurity({});
+    const s = spec({ capabilities: sec.capabilities, noNewPrivileges: true }, { seccomp: sec.seccomp });
+    const entries = new Map<string, CompiledFilterSummary>();
+    let hits = 0;
+    const seccompCache: FilterCache = {
+      get: (key) => {
+        const value = entries.get(key);
+        if (value) hits++;
+        return value;
+      },
+      set: (key, value) => entries.set(key, value),
+    };
+    const uncached = planContainer(s).program.encode();
+    expect(planContainer(s, { seccompCache }).program.encode()).toEqual(uncached);
+    expect([entries.size, hits]).toEqual([1, 0]);
+    expect(planContainer(s, { seccompCache }).program.encode()).toEqual(uncached);
+    expect([entries.size, hits]).toEqual([1, 1]);
+  });
+
+  it('waits to be placed in its cgroup right before mounting cgroupfs, then unshares the cgroup namespace', () => {
     const plan = planContainer(spec(), { joinCgroup: true });
     const ops = plan.program.ops.map((op) => op.label);
     const wait = indexOf(ops, /wait to be placed in the container cgroup/);
-    expect(wait).toBeGreaterThanOrEqual(0);
+    // The mounts before it run while the parent writes the cgroup.
+    expect(wait).toBeGreaterThan(indexOf(ops, /mount proc on \/proc/));
+    expect(wait).toBeLessThan(indexOf(ops, /mount .* on \/sys\/fs\/cgroup/));
     expect(indexOf(ops, /unshare the cgroup namespace/)).toBe(wait + 1);
     expect(plan.cloneFlags & 0x02000000n).toBe(0n); // no CLONE_NEWCGROUP at clone time
     // Without a cgroup to join, the clone makes the cgroup namespace itself.
     expect(planContainer(spec()).cloneFlags & 0x02000000n).toBe(0x02000000n);
+  });
+
+  it('without a cgroup mount, waits after the root filesystem and before the capabilities', () => {
+    const s = spec({ capabilities: dockerSecurity({}).capabilities });
+    s.mounts = s.mounts?.filter((m) => m.type !== 'cgroup');
+    const ops = planContainer(s, { joinCgroup: true }).program.ops.map((op) => op.label);
+    const wait = indexOf(ops, /wait to be placed in the container cgroup/);
+    expect(wait).toBeGreaterThan(indexOf(ops, /pivot_root/));
+    expect(wait).toBeLessThan(indexOf(ops, /bounding set/));
+    expect(ops.filter((l) => /wait to be placed/.test(l))).toHaveLength(1);
   });
 
   it('runs gc-init by fd, kept above the stdio and close-on-exec', () => {

@@ -79,7 +79,14 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
       if (cgroupFd !== undefined) kernel.close(cgroupFd);
     }
     process = await plan.namespaces.afterSpawn(child, kernel);
-    await cgroup.join(process.pid);
+    try {
+      await cgroup.join(process.pid);
+    } catch (e) {
+      // The child mounts its root meanwhile, before its wait: one whose mount
+      // failed is gone before the write, and its error is the one to report.
+      child.kill('SIGKILL');
+      throw (await child.started.then(() => undefined, (failed: unknown) => failed)) ?? e;
+    }
     child.release(0);
     await child.started;
   } catch (e) {

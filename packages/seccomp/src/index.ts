@@ -8,6 +8,11 @@ export * from './constants.js';
 export { defaultProfile } from './default-profile.js';
 export { SeccompProfileError } from './errors.js';
 export { evaluateProfile } from './evaluate.js';
+export type { FileFilterCacheOptions } from './file-filter-cache.js';
+export { createFileFilterCache } from './file-filter-cache.js';
+export type { FilterCache } from './filter-cache.js';
+export type { CompiledFilterSummary } from './filter-summary.js';
+export { isFilterSummary, summarizeFilter } from './filter-summary.js';
 export type { FilterResult, SeccompData } from './interpreter.js';
 export { checkFilter, runFilter, seccompDataBytes } from './interpreter.js';
 export type { Condition, NormalizedProfile, ProfileOptions, Rule, SkippedName } from './normalize.js';
@@ -24,3 +29,4 @@ export type {
   SeccompProfile,
   SeccompSyscall,
 } from './types.js';
+export { SECCOMP_VERSION } from './version.js';

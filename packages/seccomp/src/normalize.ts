@@ -313,7 +313,8 @@ function dockerSelects(entry: SeccompSyscall, caps: Set<string>, arch: string, k
   return true;
 }
 
-function capName(cap: string): string {
+/** `sys_admin` → `CAP_SYS_ADMIN`: how a capability is compared. */
+export function capName(cap: string): string {
   const upper = cap.toUpperCase();
   return upper.startsWith('CAP_') ? upper : `CAP_${upper}`;
 }

@@ -2,7 +2,9 @@ import { Program, readArenaU64 } from '@gc/syscall';
 import { FakeKernel } from '@gc/syscall/testing';
 import { describe, expect, it } from 'vitest';
 import { decodeFilter } from './bpf.js';
+import { compileSeccomp } from './compile.js';
 import { defaultProfile } from './default-profile.js';
+import { summarizeFilter } from './filter-summary.js';
 import { planSeccomp } from './plan.js';
 
 describe('planSeccomp', () => {
@@ -26,9 +28,13 @@ describe('planSeccomp', () => {
     const bytes = arena.bytesCopy();
     const view = new DataView(bytes.buffer);
     const at = fprog?.offset as number;
-    expect(view.getUint16(at, true)).toBe(plan.filter.instructions.length);
+    expect(view.getUint16(at, true)).toBe(plan.filter.instructionCount);
     const ptr = Number(readArenaU64(bytes, at + 8));
-    expect(decodeFilter(bytes.subarray(ptr, ptr + plan.filter.bytes.length))).toEqual(plan.filter.instructions);
+    expect(bytes.subarray(ptr, ptr + plan.filter.bytes.length)).toEqual(plan.filter.bytes);
+    const compiled = compileSeccomp(defaultProfile(), { arch: 'x64', kernelVersion: '6.1.0' });
+    expect(decodeFilter(plan.filter.bytes)).toEqual(compiled.instructions);
+    expect(plan.filter).toEqual(summarizeFilter(compiled));
+    expect(plan.fromCache).toBe(false);
     expect(program.toString()).toContain('seccomp(');
   });
 

@@ -1,10 +1,31 @@
-import { createRunDir, newContainerId, type RunDir, type RunningContainer, startContainer } from '@gc/runtime';
+import { join } from 'node:path';
+import {
+  createFileFilterCache,
+  createRunDir,
+  type FilterCache,
+  newContainerId,
+  type RunDir,
+  type RunningContainer,
+  startContainer,
+} from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
 import { buildRunRequest, type RunFlags } from './options.js';
 import { RUN_OPTIONS } from './run-options.js';
+
+/** Set by tsup, once per build: salts the seccomp filter cache. */
+declare const __GC_BUILD_ID__: string | undefined;
+
+/**
+ * Compiled seccomp filters kept next to the bundle (dist/, which a rebuild
+ * wipes): a repeat run skips the compile. None when run from source (tests).
+ */
+function seccompCache(): FilterCache | undefined {
+  if (typeof __dirname !== 'string' || typeof __GC_BUILD_ID__ !== 'string') return undefined;
+  return createFileFilterCache(join(__dirname, 'seccomp-cache'), { salt: __GC_BUILD_ID__ });
+}
 
 /** Signals sent to gocontainer that go on to the container, as `docker run` does. */
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
@@ -66,6 +87,7 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
     if (request.hostRootOverlay) runDir = createRunDir(id);
     container = await startContainer(request.spec, {
       kernel,
+      seccompCache: seccompCache(),
       init: request.init,
       containerId: id,
       ...(request.cgroupParent ? { cgroupParent: request.cgroupParent } : {}),
