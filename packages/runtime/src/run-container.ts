@@ -85,7 +85,11 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
       // The child mounts its root meanwhile, before its wait: one whose mount
       // failed is gone before the write, and its error is the one to report.
       child.kill('SIGKILL');
-      throw (await child.started.then(() => undefined, (failed: unknown) => failed)) ?? e;
+      const failed = await child.started.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      throw failed ?? e;
     }
     child.release(0);
     await child.started;
