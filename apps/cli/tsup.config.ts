@@ -8,6 +8,8 @@ export default defineConfig({
   // CommonJS: Node 20 starts a CommonJS entry ~10 ms sooner than an ES module,
   // and bin/load-main.cjs can give it a V8 code cache.
   format: ['cjs'],
+  // import.meta.url in CommonJS (@gc/syscall loads node:net lazily through createRequire).
+  shims: true,
   target: 'node20',
   clean: true,
   sourcemap: true,

@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { read } from 'node:fs';
 import { SyscallError } from './errors.js';
 import type { Libc } from './libc.js';
 
@@ -16,12 +16,17 @@ const WATCH_PIDFD = 0;
 const WATCH_ERRPIPE = 1;
 
 /**
- * The Node end of the native reaper thread: one pipe, read as a stream, for
- * the exits and exec outcomes of every child. The stream is unref'd while
- * nothing is watched, so it never keeps the process alive on its own.
+ * The Node end of the native reaper thread: one pipe for the exits and exec
+ * outcomes of every child. It is read with fs.read on libuv's pool, one read
+ * at a time and only while something is watched: the pending read keeps the
+ * process alive exactly as long as a child is watched, and one pool thread
+ * waits in it for all children. (A net.Socket would do the same, but loading
+ * node:net and its streams costs ~6 ms of every cold start.)
  */
 export class ExitWatcher {
-  private socket: Socket | undefined;
+  private fd = -1;
+  private reading = false;
+  private readonly buffer = Buffer.alloc(EVENT_SIZE * 64);
   private readonly listeners = new Map<bigint, Listener>();
   private readonly pending = new Map<bigint, number>();
   private nextToken = 1n;
@@ -40,7 +45,7 @@ export class ExitWatcher {
     this.pending.set(token, errPipe === null ? 1 : 2);
     this.add(pidfd, token, WATCH_PIDFD, 'watch a child pidfd');
     if (errPipe !== null) this.add(errPipe, token, WATCH_ERRPIPE, 'watch a child error pipe');
-    this.socket?.ref();
+    this.pump();
   }
 
   private add(fd: number, token: bigint, kind: number, label: string): void {
@@ -49,12 +54,27 @@ export class ExitWatcher {
   }
 
   private ensureStarted(): void {
-    if (this.socket) return;
+    if (this.fd >= 0) return;
     const fd = Number(this.c.gc_reaper_start());
     if (fd < 0) throw new SyscallError({ syscall: 'pthread_create', errno: -fd, label: 'start the reaper thread' });
-    const socket = new Socket({ fd, readable: true, writable: false });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.socket = socket;
+    this.fd = fd;
+  }
+
+  /** One read in flight while anything is watched; none once nothing is. */
+  private pump(): void {
+    if (this.reading || this.listeners.size === 0) return;
+    this.reading = true;
+    read(this.fd, this.buffer, 0, this.buffer.length, null, (err, n) => {
+      this.reading = false;
+      if (err) {
+        if (err.code !== 'EINTR' && err.code !== 'EAGAIN') {
+          throw new SyscallError({ syscall: 'read', errno: -(err.errno ?? 0), label: 'read the reaper events' });
+        }
+      } else {
+        this.onData(this.buffer.subarray(0, n));
+      }
+      this.pump();
+    });
   }
 
   private onData(chunk: Buffer): void {
@@ -78,7 +98,6 @@ export class ExitWatcher {
     if (left <= 0) {
       this.listeners.delete(token);
       this.pending.delete(token);
-      if (this.listeners.size === 0) this.socket?.unref();
     } else {
       this.pending.set(token, left);
     }

@@ -1,4 +1,5 @@
-import { Socket } from 'node:net';
+import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 import { SyscallError } from './errors.js';
 import { exitStatusFromSiginfo } from './exit-status.js';
 import type { ExitWatcher, WatchEvent } from './exit-watcher.js';
@@ -9,6 +10,12 @@ import { signalNumber } from './signals.js';
 import { syscallNumber } from './syscall-table.js';
 
 const NOTIFY_RECORD = 16;
+
+/** node:net and its streams cost ~6 ms to load: only programs with notify or fork ops need them. */
+function netSocket(fd: number): Socket {
+  const { Socket: NetSocket } = createRequire(import.meta.url)('node:net') as typeof import('node:net');
+  return new NetSocket({ fd, readable: true, writable: true });
+}
 
 /** Spawn a child that runs `program`; see `Kernel.spawn`. */
 export function spawnProgram(
@@ -161,7 +168,7 @@ class RealChild implements SpawnedChild {
   }
 
   private openSync(): void {
-    const s = new Socket({ fd: this.syncFd, readable: true, writable: true });
+    const s = netSocket(this.syncFd);
     s.on('data', (chunk: Buffer) => this.onSyncData(chunk));
     s.on('error', () => {});
     s.on('close', () => this.onSyncClosed());
