@@ -1,17 +1,23 @@
-import { join } from 'node:path';
 import type { CgroupFs } from './cgroup-fs.js';
 import { fsError } from './errors.js';
+import { isNormalAbsolute, joinName } from './join-path.js';
 
 /** One cgroup directory in one hierarchy, with error messages that name the file and the value. */
 export class CgroupDir {
+  /** Is `path` normal, so that a file's path is `${path}/${name}`? */
+  readonly #normal: boolean;
+
   constructor(
     readonly path: string,
     readonly version: 1 | 2,
     readonly fs: CgroupFs,
-  ) {}
+  ) {
+    this.#normal = isNormalAbsolute(path);
+  }
 
+  /** `join(path, name)`: every read and write makes one, so without normalising the path again. */
   file(name: string): string {
-    return join(this.path, name);
+    return joinName(this.path, name, this.#normal);
   }
 
   has(name: string): boolean {
@@ -27,9 +33,19 @@ export class CgroupDir {
     }
   }
 
-  /** The file's content, or undefined when the file does not exist. */
+  /**
+   * The file's content, or undefined when the file does not exist. One read
+   * when it does (the usual case); whether it exists is asked only when the
+   * read failed, so a file that is there but cannot be read still throws.
+   */
   readIfExists(name: string): string | undefined {
-    return this.has(name) ? this.read(name) : undefined;
+    const path = this.file(name);
+    try {
+      return this.fs.readFile(path);
+    } catch (e) {
+      if (!this.fs.exists(path)) return undefined;
+      throw fsError(e, 'read', `read ${path}`, path);
+    }
   }
 
   /** A single-number file; undefined when missing, `max` or a v1 "unlimited" value. */

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import { open } from 'node:fs/promises';
 
 /**
  * The file operations the drivers make on cgroupfs. Real cgroupfs is only
@@ -13,11 +12,21 @@ export interface CgroupFs {
   writeFile(path: string, data: string): void;
   /**
    * The same write, off the main thread. Moving a process into a v1 cgroup
-   * waits for an RCU grace period (~2.5 ms here) per hierarchy; writes made at
-   * once share them, so join() writes every hierarchy concurrently.
+   * takes a global lock (cgroup_threadgroup_rwsem) whose first writer waits
+   * for an RCU grace period (10 to 30 ms on the development VMs); writes that
+   * follow within a grace period pass at once. join() writes every hierarchy
+   * concurrently: the first waits, the others queue behind it, none of them
+   * blocks the event loop.
    */
   writeFileAsync?(path: string, data: string): Promise<void>;
   mkdir(path: string): void;
+  /**
+   * `mkdir -p`: make `path` and its missing parents in one call; returns the
+   * first directory it made (those below it were made too), undefined when
+   * `path` was there. Optional: without it, each directory is made by `mkdir`.
+   * A double that overrides `mkdir` must override this as well (or leave it out).
+   */
+  mkdirp?(path: string): string | undefined;
   rmdir(path: string): void;
   /** The names of the subdirectories (child cgroups). */
   subdirs(path: string): string[];
@@ -37,15 +46,21 @@ export const nodeCgroupFs: CgroupFs = {
       fs.closeSync(fd);
     }
   },
+  // Only the write goes to libuv's pool: it is what can wait (an RCU grace
+  // period in a v1 cgroup.procs), while open and close on cgroupfs return at
+  // once. One pool round trip per value instead of three.
   writeFileAsync: async (path, data) => {
-    const file = await open(path, fs.constants.O_WRONLY);
+    const fd = fs.openSync(path, fs.constants.O_WRONLY);
     try {
-      await file.write(data);
+      await new Promise<void>((resolve, reject) => {
+        fs.write(fd, data, (err) => (err ? reject(err) : resolve()));
+      });
     } finally {
-      await file.close();
+      fs.closeSync(fd);
     }
   },
   mkdir: (path) => fs.mkdirSync(path),
+  mkdirp: (path) => fs.mkdirSync(path, { recursive: true }),
   rmdir: (path) => fs.rmdirSync(path),
   subdirs: (path) =>
     fs

@@ -140,6 +140,17 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
     expect((await p.exited).signal).toBe('SIGKILL');
   });
 
+  it('destroy kills what is left and removes the cgroup from every hierarchy', async () => {
+    const m = make('destroy');
+    const p = held(`${BUSYBOX} sleep 100`);
+    await m.join(p.child.pid as number);
+    p.go();
+    for (let i = 0; i < 100 && !m.pids().includes(p.child.pid as number); i++) await sleep(10);
+    await m.destroy();
+    expect((await p.exited).signal).toBe('SIGKILL');
+    for (const dir of Object.values(m.dirs)) expect(existsSync(dir), dir).toBe(false);
+  });
+
   it('places a spawned child before its program runs user code (WAIT op + join, or CLONE_INTO_CGROUP)', async () => {
     const m = make('spawn');
     m.apply({ pids: { limit: 10 } });

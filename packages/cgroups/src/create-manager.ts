@@ -1,7 +1,7 @@
 import type { CgroupFs } from './cgroup-fs.js';
 import { type CgroupPathOptions, resolveCgroupPath } from './cgroup-path.js';
 import { CgroupError } from './errors.js';
-import { type CgroupLayout, detectCgroupLayout } from './layout.js';
+import { type CgroupLayout, hostCgroupLayout } from './layout.js';
 import type { CgroupManager } from './manager.js';
 import { CgroupHybridManager, CgroupV1Manager } from './v1-manager.js';
 import { CgroupV2Manager } from './v2-manager.js';
@@ -9,7 +9,7 @@ import { CgroupV2Manager } from './v2-manager.js';
 export interface CreateCgroupManagerOptions extends CgroupPathOptions {
   /** `cgroupfs` (default) or `systemd` (not supported yet: throws). */
   driver?: 'cgroupfs' | 'systemd';
-  /** The hierarchies (default: `detectCgroupLayout()`); tests pass temp dirs. */
+  /** The hierarchies (default: this host's, detected once per process); tests pass temp dirs. */
   layout?: CgroupLayout;
   fs?: CgroupFs;
   /** How long freeze, killAll and destroy may wait (default 10 s). */
@@ -30,7 +30,7 @@ export function createCgroupManager(options: CreateCgroupManagerOptions): Cgroup
     });
   }
   const path = resolveCgroupPath(options);
-  const layout = options.layout ?? detectCgroupLayout();
+  const layout = options.layout ?? hostCgroupLayout();
   const common = {
     path,
     ...(options.fs ? { fs: options.fs } : {}),

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CgroupFs } from './cgroup-fs.js';
 import { createCgroupManager } from './create-manager.js';
 import { CgroupError } from './errors.js';
 import type { CgroupMode } from './layout.js';
@@ -283,5 +284,209 @@ describe('createCgroupManager', () => {
     } catch (e) {
       expect(CgroupError.isInstance(e) && e.code).toBe('ESYSTEMD');
     }
+  });
+});
+
+/** A manager on a fake tree whose fs records the reads and the directory listings. */
+function recorded(mode: CgroupMode) {
+  const tree = createFakeCgroupTree({ mode });
+  trees.push(tree);
+  const reads: string[] = [];
+  const listed: string[] = [];
+  const fs: CgroupFs = {
+    ...tree.fs,
+    readFile: (path) => {
+      reads.push(path.slice(tree.root.length + 1));
+      return tree.fs.readFile(path);
+    },
+    subdirs: (path) => {
+      listed.push(path.slice(tree.root.length + 1));
+      return tree.fs.subdirs(path);
+    },
+  };
+  const manager = createCgroupManager({
+    id: 'c1',
+    layout: tree.layout,
+    fs,
+    timeoutMs: 300,
+    killProcess: (pid) => killed.push(pid),
+  });
+  return { tree, manager, reads, listed };
+}
+
+/** Does `path` exist, in each hierarchy of the tree? */
+const everywhere = (tree: FakeCgroupTree, path: string) =>
+  [...new Set([...Object.values(tree.layout.v1), ...(tree.layout.unified ? [tree.layout.unified] : [])])].map((m) =>
+    existsSync(join(m, path)),
+  );
+
+describe('destroy', () => {
+  for (const mode of ['v1', 'hybrid', 'v2'] as const) {
+    it(`${mode}: removes an empty cgroup with one rmdir per hierarchy, reading no pids`, async () => {
+      const { tree, manager, reads, listed } = recorded(mode);
+      manager.create();
+      reads.length = 0;
+      await manager.destroy();
+      expect(reads).toEqual([]);
+      expect(listed).toEqual([]);
+      expect(everywhere(tree, 'gocontainer').every((e) => !e)).toBe(true);
+    });
+  }
+
+  it('v2: kills what is left through cgroup.kill, then removes the cgroup', async () => {
+    const { tree, manager } = recorded('v2');
+    manager.create();
+    await manager.join(31337);
+    await manager.destroy();
+    expect(killed).toEqual([]);
+    expect(existsSync(join(tree.root, 'gocontainer'))).toBe(false);
+  });
+
+  for (const mode of ['v1', 'hybrid'] as const) {
+    it(`${mode}: fails clearly on a cgroup still holding a process, and removes nothing`, async () => {
+      const { tree, manager } = recorded(mode);
+      manager.create();
+      await manager.join(31337); // a fake pid: the recorder stands in for kill(2), so it never dies
+      await expect(manager.destroy()).rejects.toThrow(/31337/);
+      expect(killed.length > 0 && killed.every((pid) => pid === 31337)).toBe(true);
+      expect(everywhere(tree, 'gocontainer/c1').every(Boolean)).toBe(true);
+    });
+  }
+
+  it('kills what is left, then removes child cgroups leaf first, in every hierarchy', async () => {
+    const tree = createFakeCgroupTree({ mode: 'hybrid' });
+    trees.push(tree);
+    const scope = 'systemd/gocontainer/c1/init.scope';
+    // SIGKILL, as the kernel would carry it out: the process leaves every cgroup.
+    let wholeAtKill = false;
+    const kill = (pid: number) => {
+      killed.push(pid);
+      wholeAtKill = everywhere(tree, 'gocontainer/c1').every(Boolean);
+      for (const dir of [...Object.values(manager.dirs), join(tree.root, scope)]) {
+        writeFileSync(join(dir, 'cgroup.procs'), '');
+      }
+    };
+    const manager = createCgroupManager({ id: 'c1', layout: tree.layout, fs: tree.fs, killProcess: kill });
+    manager.create();
+    // As systemd inside a container leaves it: the process in a child cgroup of one hierarchy, in the cgroup elsewhere.
+    await manager.join(4711);
+    tree.fs.mkdir(join(tree.root, scope));
+    writeFileSync(join(tree.root, 'systemd/gocontainer/c1/cgroup.procs'), '');
+    tree.fs.writeFile(join(tree.root, scope, 'cgroup.procs'), '4711');
+    await manager.destroy();
+    expect(killed).toContain(4711);
+    // Nothing was removed before the kill (so it could freeze first).
+    expect(wholeAtKill).toBe(true);
+    expect(everywhere(tree, 'gocontainer').every((e) => !e)).toBe(true);
+  });
+
+  it('removes child cgroups a container left, with no process in them', async () => {
+    const { tree, manager } = recorded('v1');
+    manager.create();
+    tree.fs.mkdir(join(tree.root, 'memory/gocontainer/c1/sub'));
+    await manager.destroy();
+    expect(killed).toEqual([]);
+    expect(everywhere(tree, 'gocontainer').every((e) => !e)).toBe(true);
+  });
+
+  it('is a no-op on a cgroup never created, and leaves a parent it did not make', async () => {
+    const { tree, manager } = recorded('hybrid');
+    await manager.destroy();
+    const other = createCgroupManager({ id: 'c2', layout: tree.layout, fs: tree.fs });
+    other.create();
+    manager.create();
+    await manager.destroy();
+    expect(everywhere(tree, 'gocontainer/c1').some(Boolean)).toBe(false);
+    expect(everywhere(tree, 'gocontainer/c2').every(Boolean)).toBe(true);
+    await other.destroy();
+    expect(everywhere(tree, 'gocontainer').some(Boolean)).toBe(false);
+  });
+});
+
+describe('create', () => {
+  it('makes only what is missing, and copies cpuset from the nearest ancestor that has it', () => {
+    const { tree, manager, reads } = recorded('v1');
+    // A parent made by someone else, with its own cpus and no mems yet.
+    tree.fs.mkdir(join(tree.root, 'cpuset/gocontainer'));
+    writeFileSync(join(tree.root, 'cpuset/gocontainer/cpuset.cpus'), '1');
+    manager.create();
+    expect(tree.read('cpuset/gocontainer/c1/cpuset.cpus')).toBe('1');
+    expect(tree.read('cpuset/gocontainer/cpuset.mems')).toBe('0');
+    expect(tree.read('cpuset/gocontainer/c1/cpuset.mems')).toBe('0');
+    // The new cgroup's own files are not read: a new cpuset cgroup is empty.
+    expect(reads.filter((r) => r.startsWith('cpuset/gocontainer/c1/'))).toEqual([]);
+    expect(reads.filter((r) => r === 'cpuset/cpuset.cpus')).toEqual([]);
+  });
+
+  it('names the directory it could not make', () => {
+    const tree = createFakeCgroupTree({ mode: 'v1' });
+    trees.push(tree);
+    const eacces = (path: string) => Object.assign(new Error(`EACCES: ${path}`), { code: 'EACCES' });
+    const fs: CgroupFs = {
+      ...tree.fs,
+      mkdirp: (path) => {
+        throw eacces(path);
+      },
+      mkdir: (path) => {
+        if (path.endsWith('/gocontainer')) throw eacces(path);
+        tree.fs.mkdir(path);
+      },
+    };
+    const manager = createCgroupManager({ id: 'c1', layout: tree.layout, fs });
+    expect(() => manager.create()).toThrow(`mkdir ${tree.root}/cpu/gocontainer (cgroups): EACCES`);
+  });
+});
+
+describe('stats(parts)', () => {
+  for (const mode of ['v1', 'v2'] as const) {
+    it(`${mode}: reads only the parts asked for`, async () => {
+      const { manager, reads } = recorded(mode);
+      manager.create();
+      await manager.join(1234);
+      reads.length = 0;
+      const memory = manager.stats(['memory']);
+      expect(Object.keys(memory)).toEqual(['memory']);
+      expect(memory.memory).toEqual(manager.stats().memory);
+      expect(reads.length).toBeGreaterThan(0);
+      expect(Object.keys(manager.stats())).toEqual(['memory', 'cpu', 'pids', 'io']);
+      reads.length = 0;
+      manager.stats(['memory']);
+      expect(reads.every((r) => r.includes('memory'))).toBe(true);
+      expect(manager.stats([])).toEqual({});
+    });
+  }
+});
+
+describe('CgroupV2Manager.join', () => {
+  it('writes cgroup.procs only when the process is not in the cgroup already (CLONE_INTO_CGROUP put it there)', async () => {
+    const tree = createFakeCgroupTree({ mode: 'v2' });
+    trees.push(tree);
+    const writes: string[] = [];
+    const record = (path: string, data: string) => writes.push(`${path.slice(tree.root.length + 1)} ${data}`);
+    const fs: CgroupFs = {
+      ...tree.fs,
+      writeFile: (path, data) => {
+        record(path, data);
+        tree.fs.writeFile(path, data);
+      },
+      writeFileAsync: async (path, data) => {
+        record(path, data);
+        tree.fs.writeFile(path, data);
+      },
+    };
+    const manager = createCgroupManager({ id: 'c1', layout: tree.layout, fs });
+    manager.create();
+    writes.length = 0;
+    await manager.join(100);
+    expect(writes).toEqual(['gocontainer/c1/cgroup.procs 100']);
+    await manager.join(100);
+    expect(writes).toHaveLength(1);
+    // With a child cgroup, threads of the process could be there: the write moves them back.
+    tree.fs.mkdir(join(tree.root, 'gocontainer/c1/sub'));
+    await manager.join(100);
+    expect(writes).toEqual(['gocontainer/c1/cgroup.procs 100', 'gocontainer/c1/cgroup.procs 100']);
+    await expect(createCgroupManager({ id: 'none', layout: tree.layout, fs }).join(1)).rejects.toThrow(
+      `write "1" to ${tree.root}/gocontainer/none/cgroup.procs (cgroups): ENOENT`,
+    );
   });
 });

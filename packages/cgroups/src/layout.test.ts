@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectCgroupLayout } from './layout.js';
+import { detectCgroupLayout, hostCgroupLayout } from './layout.js';
 
 const HYBRID_MOUNTINFO = `31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
 32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu
@@ -49,5 +49,34 @@ describe('detectCgroupLayout', () => {
 
   it('reads this process', () => {
     expect(['v1', 'v2', 'hybrid']).toContain(detectCgroupLayout().mode);
+  });
+
+  it('looks only at the separator of each line, and keeps the first cgroup2 mount', () => {
+    const mountinfo = [
+      // Optional fields, and a mount point that spells " - cgroup" (mountinfo escapes its spaces).
+      '25 1 0:22 / /a\\040-\\040cgroup rw shared:5 master:1 - tmpfs tmpfs rw',
+      '26 25 0:23 / /sys/fs/cgroup/unified rw,nosuid shared:6 - cgroup2 cgroup2 rw,nsdelegate',
+      '27 25 0:24 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,nosuid,pids,name=x',
+      // A bind mount of the cgroup2 mount, last line without a newline.
+      '28 25 0:23 / /mnt/cg2 rw - cgroup2 cgroup2 rw',
+    ].join('\n');
+    expect(detectCgroupLayout({ mountinfo, procCgroup: '\n2:pids,name=x:/\n0::/\n\n' })).toEqual({
+      mode: 'hybrid',
+      unified: '/sys/fs/cgroup/unified',
+      v1: { pids: '/sys/fs/cgroup/pids', 'name=x': '/sys/fs/cgroup/pids' },
+    });
+  });
+
+  it('takes a host with only named v1 hierarchies, or a process only in 0::, for a v2 host', () => {
+    const mountinfo = `40 31 0:37 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd
+41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw
+`;
+    expect(detectCgroupLayout({ mountinfo, procCgroup: '1:name=systemd:/\n0::/\n' }).mode).toBe('v2');
+    expect(detectCgroupLayout({ mountinfo: HYBRID_MOUNTINFO, procCgroup: '0::/x\n  \n' }).mode).toBe('v2');
+  });
+
+  it('detects this host once per process', () => {
+    expect(hostCgroupLayout()).toBe(hostCgroupLayout());
+    expect(hostCgroupLayout()).toEqual(detectCgroupLayout());
   });
 });

@@ -42,7 +42,31 @@ export interface DetectOptions {
 
 /** mountinfo escapes space, tab, newline and backslash as octal. */
 function unescapeMountPath(s: string): string {
+  if (!s.includes('\\')) return s;
   return s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(Number.parseInt(oct, 8)));
+}
+
+/** The `index`th space-separated field of `line` (from `from`), without splitting the whole line. */
+function field(line: string, index: number, from = 0): string | undefined {
+  let start = from;
+  for (let i = 0; i < index; i++) {
+    const space = line.indexOf(' ', start);
+    if (space < 0) return undefined;
+    start = space + 1;
+  }
+  const end = line.indexOf(' ', start);
+  return line.slice(start, end < 0 ? line.length : end);
+}
+
+/** Does /proc/self/cgroup have a line other than the v2 one (`0::/...`)? Blank lines do not count. */
+function inV1Hierarchy(procCgroup: string): boolean {
+  for (let start = 0; start < procCgroup.length; ) {
+    const nl = procCgroup.indexOf('\n', start);
+    const end = nl < 0 ? procCgroup.length : nl;
+    if (!procCgroup.startsWith('0::', start) && procCgroup.slice(start, end).trim() !== '') return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 /**
@@ -56,29 +80,48 @@ export function detectCgroupLayout(options: DetectOptions = {}): CgroupLayout {
 
   let unified: string | undefined;
   const v1: Record<string, string> = {};
-  for (const line of mountinfo.split('\n')) {
+  let hasV1Controllers = false;
+  // Only cgroup mounts matter: jump from one ` - cgroup` (the separator, then
+  // the fstype) to the next rather than parsing every line of a host's mounts.
+  for (let at = mountinfo.indexOf(' - cgroup'); at >= 0; at = mountinfo.indexOf(' - cgroup', at + 1)) {
+    const start = mountinfo.lastIndexOf('\n', at) + 1;
+    const nl = mountinfo.indexOf('\n', at);
+    const line = mountinfo.slice(start, nl < 0 ? mountinfo.length : nl);
     const sep = line.indexOf(' - ');
-    if (sep < 0) continue;
-    const before = line.slice(0, sep).split(' ');
-    const [fstype, , superOptions = ''] = line.slice(sep + 3).split(' ');
-    const mountPoint = before[4];
+    // The separator is the first ` - ` of the line: mount paths escape their spaces.
+    if (sep !== at - start) continue;
+    const fstype = field(line, 0, sep + 3);
+    const mountPoint = field(line.slice(0, sep), 4);
     if (!mountPoint) continue;
     if (fstype === 'cgroup2') {
       // The first mount wins: later ones are usually bind mounts of it.
       unified ??= unescapeMountPath(mountPoint);
     } else if (fstype === 'cgroup') {
-      for (const opt of superOptions.split(',')) {
-        if (V1_SUBSYSTEMS.has(opt) || opt.startsWith('name=')) v1[opt] ??= unescapeMountPath(mountPoint);
+      for (const opt of (field(line, 2, sep + 3) ?? '').split(',')) {
+        const subsystem = V1_SUBSYSTEMS.has(opt);
+        if (subsystem || opt.startsWith('name=')) {
+          v1[opt] ??= unescapeMountPath(mountPoint);
+          hasV1Controllers ||= subsystem;
+        }
       }
     }
   }
 
-  const lines = procCgroup.split('\n').filter((l) => l.trim() !== '');
-  const inV1 = lines.some((l) => !l.startsWith('0::'));
-  const hasV1Controllers = Object.keys(v1).some((k) => !k.startsWith('name='));
-  if (inV1 && hasV1Controllers) {
+  if (hasV1Controllers && inV1Hierarchy(procCgroup)) {
     return unified !== undefined ? { mode: 'hybrid', unified, v1 } : { mode: 'v1', v1 };
   }
   if (unified !== undefined) return { mode: 'v2', unified, v1: {} };
   throw new CgroupError('ENOCGROUPS', 'no cgroup hierarchy is mounted (nothing in /proc/self/mountinfo)');
+}
+
+let hostLayout: CgroupLayout | undefined;
+
+/**
+ * `detectCgroupLayout()` of this host, detected once per process: a host
+ * does not change how it mounts cgroups under a running runtime, and every
+ * manager would otherwise read and parse the same two files again.
+ */
+export function hostCgroupLayout(): CgroupLayout {
+  hostLayout ??= detectCgroupLayout();
+  return hostLayout;
 }

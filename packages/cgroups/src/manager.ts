@@ -1,7 +1,7 @@
 import type { CgroupFs } from './cgroup-fs.js';
 import type { CgroupMode } from './layout.js';
 import type { LinuxResources } from './resources.js';
-import type { CgroupStats } from './stats.js';
+import type { CgroupStats, CgroupStatsPart } from './stats.js';
 
 /**
  * One container's cgroup, on whatever hierarchies the host has. Errors are
@@ -29,7 +29,11 @@ export interface CgroupManager {
   openDirFd(): number | undefined;
   /** Pids in the cgroup and its child cgroups. */
   pids(): number[];
-  stats(): CgroupStats;
+  /**
+   * What the cgroup used. `parts` reads only those (`['memory']`: the memory
+   * files alone, as for an exit report); default: every part.
+   */
+  stats(parts?: readonly CgroupStatsPart[]): CgroupStats;
   /** Did the OOM killer kill a process of this cgroup? (v2 memory.events oom_kill; v1 memory.oom_control) */
   oomKilled(): boolean;
   /** Stop every process (v2 cgroup.freeze; v1 freezer.state); resolves once all are frozen. */

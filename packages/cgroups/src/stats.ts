@@ -1,10 +1,13 @@
-/** What a cgroup used, read from its files. Absent parts: the controller is not available. */
+/** What a cgroup used, read from its files. Absent parts: the controller is not available (or not asked for). */
 export interface CgroupStats {
   memory?: MemoryStats;
   cpu?: CpuStats;
   pids?: PidsStats;
   io?: IoStats;
 }
+
+/** A part of `CgroupStats`, to read only some: `stats(['memory'])`. */
+export type CgroupStatsPart = keyof CgroupStats;
 
 export interface MemoryEvents {
   /** Times the limit was hit and the OOM killer ran (v1: same as oomKill, v1 counts no more). */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { CgroupDir } from './cgroup-dir.js';
 import type { CgroupFs } from './cgroup-fs.js';
 import { errnoCode, fsError } from './errors.js';
+import { isNormalAbsolute, joinAbsolute } from './join-path.js';
 import { sleep } from './poll.js';
 
 /**
@@ -9,6 +10,28 @@ import { sleep } from './poll.js';
  * call created, top-down, so that destroy can remove them again.
  */
 export function mkdirChain(fs: CgroupFs, mount: string, path: string): string[] {
+  if (!fs.mkdirp) return mkdirEach(fs, mount, path);
+  // One call, and no stat per component: the leaf is made at once when its
+  // parent exists, and the parent first otherwise.
+  const leaf = joinAbsolute(mount, path);
+  let first: string | undefined;
+  try {
+    first = fs.mkdirp(leaf);
+  } catch {
+    // Again one directory at a time, so that the error names the one that failed.
+    return mkdirEach(fs, mount, path);
+  }
+  if (first === undefined) return [];
+  // `first` and the directories below it, down to the leaf (a normal path: its parent is up to the last slash).
+  const created: string[] = [];
+  for (let dir = leaf; dir.length > mount.length; dir = dir.slice(0, dir.lastIndexOf('/'))) {
+    created.push(dir);
+    if (dir === first) break;
+  }
+  return created.reverse();
+}
+
+function mkdirEach(fs: CgroupFs, mount: string, path: string): string[] {
   const created: string[] = [];
   let dir = mount;
   for (const part of path.split('/').filter(Boolean)) {
@@ -27,9 +50,10 @@ export function mkdirChain(fs: CgroupFs, mount: string, path: string): string[] 
 /** The directories from the mount down to the cgroup itself, as CgroupDirs. */
 export function chain(fs: CgroupFs, mount: string, path: string, version: 1 | 2): CgroupDir[] {
   const out = [new CgroupDir(mount, version, fs)];
+  const normal = isNormalAbsolute(mount) && isNormalAbsolute(path);
   let dir = mount;
   for (const part of path.split('/').filter(Boolean)) {
-    dir = join(dir, part);
+    dir = normal ? `${dir}/${part}` : join(dir, part);
     out.push(new CgroupDir(dir, version, fs));
   }
   return out;
@@ -52,6 +76,21 @@ export async function removeTree(fs: CgroupFs, dir: string, deadline: number): P
       if (code !== 'EBUSY' || Date.now() > deadline) throw fsError(e, 'rmdir', `rmdir ${dir}`, dir);
       await sleep(10);
     }
+  }
+}
+
+/**
+ * rmdir a cgroup that should be empty, in one call: true when it is gone (or
+ * was not there). false when the kernel refused, EBUSY while it holds
+ * processes or child cgroups: it was left as it is, for removeTree (which
+ * also reports any other error).
+ */
+export function rmdirIfEmpty(fs: CgroupFs, dir: string): boolean {
+  try {
+    fs.rmdir(dir);
+    return true;
+  } catch (e) {
+    return errnoCode(e) === 'ENOENT';
   }
 }
 

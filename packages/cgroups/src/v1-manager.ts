@@ -10,10 +10,11 @@ import { memoryStatsV1, oomKilledV1 } from './controllers/memory.js';
 import { pidsStats } from './controllers/pids.js';
 import { applyUnified } from './controllers/unified.js';
 import { CgroupError, unsupported } from './errors.js';
+import { joinAbsolute } from './join-path.js';
 import { type CgroupManager, DEFAULT_TIMEOUT_MS, defaultKillProcess, type ManagerOptions } from './manager.js';
 import type { LinuxResources } from './resources.js';
-import type { CgroupStats } from './stats.js';
-import { chain, mkdirChain, removeCreatedParents, removeTree } from './tree.js';
+import type { CgroupStats, CgroupStatsPart } from './stats.js';
+import { chain, mkdirChain, removeCreatedParents, removeTree, rmdirIfEmpty } from './tree.js';
 import { applyV2, enabledControllers, enableSubtreeControllers, killByPid } from './v2-manager.js';
 
 export interface V1ManagerOptions extends ManagerOptions {
@@ -39,6 +40,8 @@ export class CgroupV1Manager implements CgroupManager {
   /** The cgroup2 mount of a hybrid host. */
   protected readonly unified: CgroupDir | undefined;
   readonly #unifiedRoot: string | undefined;
+  /** The cgroup's directory in each hierarchy: one per v1 mount, in mount order, then the cgroup2 one. */
+  readonly #leaves: readonly CgroupDir[];
   #created: string[] = [];
 
   constructor(options: V1ManagerOptions, unifiedRoot?: string) {
@@ -46,23 +49,28 @@ export class CgroupV1Manager implements CgroupManager {
     this.fs = options.fs ?? nodeCgroupFs;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#kill = options.killProcess ?? defaultKillProcess;
+    /** mount point -> the cgroup's directory there, shared by the controllers mounted together. */
+    const byMount = new Map<string, CgroupDir>();
     for (const [controller, mount] of Object.entries(options.hierarchies)) {
-      this.#mounts.set(mount, [...(this.#mounts.get(mount) ?? []), controller]);
-      this.#byController.set(controller, new CgroupDir(join(mount, this.path), 1, this.fs));
+      let dir = byMount.get(mount);
+      if (dir === undefined) {
+        dir = new CgroupDir(joinAbsolute(mount, this.path), 1, this.fs);
+        byMount.set(mount, dir);
+        this.#mounts.set(mount, [controller]);
+      } else {
+        this.#mounts.get(mount)?.push(controller);
+      }
+      this.#byController.set(controller, dir);
     }
     if (this.#mounts.size === 0) throw new CgroupError('ENOCGROUPS', 'no cgroup v1 hierarchy given');
     this.#unifiedRoot = unifiedRoot;
-    this.unified = unifiedRoot === undefined ? undefined : new CgroupDir(join(unifiedRoot, this.path), 2, this.fs);
+    this.unified =
+      unifiedRoot === undefined ? undefined : new CgroupDir(joinAbsolute(unifiedRoot, this.path), 2, this.fs);
     const dirs: Record<string, string> = {};
-    for (const [mount, controllers] of this.#mounts) dirs[controllers.join(',')] = join(mount, this.path);
+    for (const [mount, dir] of byMount) dirs[(this.#mounts.get(mount) as string[]).join(',')] = dir.path;
     if (this.unified) dirs.unified = this.unified.path;
     this.dirs = dirs;
-  }
-
-  #allDirs(): CgroupDir[] {
-    const out = [...this.#mounts.keys()].map((m) => new CgroupDir(join(m, this.path), 1, this.fs));
-    if (this.unified) out.push(this.unified);
-    return out;
+    this.#leaves = this.unified ? [...byMount.values(), this.unified] : [...byMount.values()];
   }
 
   protected dir(controller: string): CgroupDir | undefined {
@@ -71,10 +79,10 @@ export class CgroupV1Manager implements CgroupManager {
 
   create(): void {
     for (const [mount, controllers] of this.#mounts) {
-      this.#created.push(...mkdirChain(this.fs, mount, this.path));
+      const created = mkdirChain(this.fs, mount, this.path);
+      this.#created.push(...created);
       if (controllers.includes('cpuset')) {
-        const dirs = chain(this.fs, mount, this.path, 1);
-        for (let i = 1; i < dirs.length; i++) initCpusetV1(dirs[i - 1] as CgroupDir, dirs[i] as CgroupDir);
+        initCpusetV1(chain(this.fs, mount, this.path, 1), (dir) => created.includes(dir.path));
       }
     }
     // The process joins the unified hierarchy too, so tools reading its cgroup2 path find the container.
@@ -106,17 +114,18 @@ export class CgroupV1Manager implements CgroupManager {
       if (c.v2 && !(c.v1 && onV1.has(c.v1)) && c.fields(resources).length > 0) wanted.add(c.v2);
     }
     for (const key of Object.keys(resources.unified ?? {})) wanted.add(key.slice(0, key.indexOf('.')));
-    if (wanted.size > 0) {
-      // Only what is asked for: the hybrid host's cgroup2 root is shared with everything else.
-      enableSubtreeControllers(chain(this.fs, this.#unifiedRoot as string, this.path, 2).slice(0, -1), wanted);
-    }
-    const where = `on this host's cgroup v2 mount (it has: ${[...enabledControllers(unified)].join(' ') || 'none'})`;
-    applyV2(unified, resources, where, onV1);
-    applyUnified(unified, resources, enabledControllers(unified), where);
+    // Nothing for the cgroup2 mount (the usual case): nothing there to read or write.
+    if (wanted.size === 0) return;
+    // Only what is asked for: the hybrid host's cgroup2 root is shared with everything else.
+    enableSubtreeControllers(chain(this.fs, this.#unifiedRoot as string, this.path, 2).slice(0, -1), wanted);
+    const enabled = enabledControllers(unified);
+    const where = `on this host's cgroup v2 mount (it has: ${[...enabled].join(' ') || 'none'})`;
+    applyV2(unified, resources, where, onV1, enabled);
+    applyUnified(unified, resources, enabled, where);
   }
 
   async join(pid: number): Promise<void> {
-    await Promise.all(this.#allDirs().map((dir) => dir.writeAsync('cgroup.procs', pid)));
+    await Promise.all(this.#leaves.map((dir) => dir.writeAsync('cgroup.procs', pid)));
   }
 
   /** CLONE_INTO_CGROUP places a child in the v2 hierarchy only: v1 needs join(). */
@@ -130,16 +139,17 @@ export class CgroupV1Manager implements CgroupManager {
       for (const pid of dir.procs()) out.add(pid);
       for (const sub of this.fs.subdirs(dir.path)) walk(new CgroupDir(join(dir.path, sub), dir.version, this.fs));
     };
-    for (const dir of this.#allDirs()) if (this.fs.exists(dir.path)) walk(dir);
+    for (const dir of this.#leaves) if (this.fs.exists(dir.path)) walk(dir);
     return [...out];
   }
 
-  stats(): CgroupStats {
-    const memory = this.dir('memory');
-    const cpu = this.dir('cpu');
-    const cpuacct = this.dir('cpuacct');
-    const pids = this.dir('pids');
-    const blkio = this.dir('blkio');
+  stats(parts?: readonly CgroupStatsPart[]): CgroupStats {
+    const want = (part: CgroupStatsPart) => parts === undefined || parts.includes(part);
+    const memory = want('memory') ? this.dir('memory') : undefined;
+    const cpu = want('cpu') ? this.dir('cpu') : undefined;
+    const cpuacct = want('cpu') ? this.dir('cpuacct') : undefined;
+    const pids = want('pids') ? this.dir('pids') : undefined;
+    const blkio = want('io') ? this.dir('blkio') : undefined;
     return {
       ...(memory ? { memory: memoryStatsV1(memory) } : {}),
       ...(cpu || cpuacct ? { cpu: cpuStatsV1(cpu, cpuacct) } : {}),
@@ -175,18 +185,29 @@ export class CgroupV1Manager implements CgroupManager {
   }
 
   async killAll(): Promise<void> {
-    const canFreeze = this.#freezer() !== undefined && this.#allDirs().every((d) => this.fs.exists(d.path));
+    const canFreeze = this.#freezer() !== undefined && this.#leaves.every((d) => this.fs.exists(d.path));
     await killByPid(this, this.timeoutMs, canFreeze, this.#kill);
   }
 
   async destroy(): Promise<void> {
-    if (this.pids().length > 0) await this.killAll();
-    const deadline = Date.now() + this.timeoutMs;
-    const leaves = new Set(this.#allDirs().map((d) => d.path));
-    for (const dir of leaves) await removeTree(this.fs, dir, deadline);
+    // After its processes exited (the usual case) the cgroup is empty, and one
+    // rmdir per hierarchy removes it: no pids to read. A hierarchy still
+    // holding a process or a child cgroup refuses (EBUSY), and from there on it
+    // goes as it always did: kill what is left, then remove leaf first. A
+    // process still running is in every hierarchy (join() put it in all, its
+    // children inherit them), so then the first rmdir refuses: nothing is
+    // removed before the kill.
+    const leaves = this.#leaves.map((d) => d.path);
+    let i = 0;
+    while (i < leaves.length && rmdirIfEmpty(this.fs, leaves[i] as string)) i++;
+    if (i < leaves.length) {
+      if (this.pids().length > 0) await this.killAll();
+      const deadline = Date.now() + this.timeoutMs;
+      for (const dir of leaves.slice(i)) await removeTree(this.fs, dir, deadline);
+    }
     removeCreatedParents(
       this.fs,
-      this.#created.filter((d) => !leaves.has(d)),
+      this.#created.filter((d) => !leaves.includes(d)),
     );
     this.#created = [];
   }

@@ -9,11 +9,12 @@ import { memoryStatsV2, oomKilledV2 } from './controllers/memory.js';
 import { pidsStats } from './controllers/pids.js';
 import { applyUnified } from './controllers/unified.js';
 import { CgroupError, unsupported } from './errors.js';
+import { joinAbsolute } from './join-path.js';
 import { type CgroupManager, DEFAULT_TIMEOUT_MS, defaultKillProcess, type ManagerOptions } from './manager.js';
 import { sleep, until } from './poll.js';
 import type { LinuxResources } from './resources.js';
-import type { CgroupStats } from './stats.js';
-import { chain, mkdirChain, removeCreatedParents, removeTree } from './tree.js';
+import type { CgroupStats, CgroupStatsPart } from './stats.js';
+import { chain, mkdirChain, removeCreatedParents, removeTree, rmdirIfEmpty } from './tree.js';
 
 export interface V2ManagerOptions extends ManagerOptions {
   /** The cgroup2 mount point (`/sys/fs/cgroup`). */
@@ -47,8 +48,13 @@ export function enableSubtreeControllers(ancestors: readonly CgroupDir[], only?:
 }
 
 /** Apply every controller's settings to one v2 cgroup (shared by the v2 and hybrid drivers). */
-export function applyV2(dir: CgroupDir, r: LinuxResources, where: string, onV1?: ReadonlySet<string>): void {
-  const enabled = enabledControllers(dir);
+export function applyV2(
+  dir: CgroupDir,
+  r: LinuxResources,
+  where: string,
+  onV1?: ReadonlySet<string>,
+  enabled: ReadonlySet<string> = enabledControllers(dir),
+): void {
   for (const c of CONTROLLERS) {
     if (c.v1 && onV1?.has(c.v1)) continue;
     const fields = c.fields(r);
@@ -85,7 +91,7 @@ export class CgroupV2Manager implements CgroupManager {
     this.#fs = options.fs ?? nodeCgroupFs;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#kill = options.killProcess ?? defaultKillProcess;
-    this.#dir = new CgroupDir(join(this.#root, this.path), 2, this.#fs);
+    this.#dir = new CgroupDir(joinAbsolute(this.#root, this.path), 2, this.#fs);
     this.dirs = { unified: this.#dir.path };
   }
 
@@ -99,12 +105,18 @@ export class CgroupV2Manager implements CgroupManager {
 
   apply(resources: LinuxResources): void {
     const where = `in ${this.path} (not enabled in its parent's cgroup.subtree_control)`;
-    applyV2(this.#dir, resources, where);
-    applyUnified(this.#dir, resources, enabledControllers(this.#dir), where);
+    const enabled = enabledControllers(this.#dir);
+    applyV2(this.#dir, resources, where, undefined, enabled);
+    applyUnified(this.#dir, resources, enabled, where);
   }
 
   async join(pid: number): Promise<void> {
-    this.#dir.write('cgroup.procs', pid);
+    // After CLONE_INTO_CGROUP the process is in already. The write would move
+    // nothing and still wait for an RCU grace period (the lock it takes), so
+    // it is left out when the cgroup lists the pid and has no child cgroup
+    // (where threads of the process could be, which the write would move back).
+    if (this.#dir.procs().includes(pid) && this.#fs.subdirs(this.#dir.path).length === 0) return;
+    await this.#dir.writeAsync('cgroup.procs', pid);
   }
 
   openDirFd(): number {
@@ -121,13 +133,14 @@ export class CgroupV2Manager implements CgroupManager {
     return out;
   }
 
-  stats(): CgroupStats {
+  stats(parts?: readonly CgroupStatsPart[]): CgroupStats {
     const d = this.#dir;
+    const want = (part: CgroupStatsPart, file: string) => (parts === undefined || parts.includes(part)) && d.has(file);
     return {
-      ...(d.has('memory.current') ? { memory: memoryStatsV2(d) } : {}),
-      ...(d.has('cpu.stat') ? { cpu: cpuStatsV2(d) } : {}),
-      ...(d.has('pids.current') ? { pids: pidsStats(d) } : {}),
-      ...(d.has('io.stat') ? { io: ioStatsV2(d) } : {}),
+      ...(want('memory', 'memory.current') ? { memory: memoryStatsV2(d) } : {}),
+      ...(want('cpu', 'cpu.stat') ? { cpu: cpuStatsV2(d) } : {}),
+      ...(want('pids', 'pids.current') ? { pids: pidsStats(d) } : {}),
+      ...(want('io', 'io.stat') ? { io: ioStatsV2(d) } : {}),
     };
   }
 
@@ -155,8 +168,11 @@ export class CgroupV2Manager implements CgroupManager {
   }
 
   async destroy(): Promise<void> {
-    if (this.#fs.exists(this.#dir.path) && this.pids().length > 0) await this.killAll();
-    await removeTree(this.#fs, this.#dir.path, Date.now() + this.#timeoutMs);
+    // Empty (the usual case, after its processes exited): one rmdir. Else, as always: kill, then remove leaf first.
+    if (!rmdirIfEmpty(this.#fs, this.#dir.path)) {
+      if (this.#fs.exists(this.#dir.path) && this.pids().length > 0) await this.killAll();
+      await removeTree(this.#fs, this.#dir.path, Date.now() + this.#timeoutMs);
+    }
     removeCreatedParents(
       this.#fs,
       this.#created.filter((d) => d !== this.#dir.path),

@@ -27,12 +27,27 @@ export const cpusetController: Controller = {
 
 /**
  * A new v1 cpuset cgroup starts with empty cpus and mems, and joining it then
- * fails with ENOSPC: copy the parent's down, as runc and crun do.
+ * fails with ENOSPC: copy the parent's down, as runc and crun do. `dirs` runs
+ * from the hierarchy root to the cgroup. A directory create() has just made
+ * (`isNew`) is not read: it is empty (or, under a parent with
+ * cgroup.clone_children, holds the parent's values already, and writing them
+ * again changes nothing). Each value is read once, from the first directory
+ * that has it.
  */
-export function initCpusetV1(parent: CgroupDir, dir: CgroupDir): void {
+export function initCpusetV1(dirs: readonly CgroupDir[], isNew: (dir: CgroupDir) => boolean): void {
   for (const k of ['cpuset.cpus', 'cpuset.mems']) {
-    if ((dir.readIfExists(k) ?? '').trim() === '') {
-      const value = (parent.readIfExists(k) ?? '').trim();
+    /** The parent's value, once read (or written). */
+    let value: string | undefined;
+    for (let i = 1; i < dirs.length; i++) {
+      const dir = dirs[i] as CgroupDir;
+      if (!isNew(dir)) {
+        const own = (dir.readIfExists(k) ?? '').trim();
+        if (own !== '') {
+          value = own;
+          continue;
+        }
+      }
+      value ??= ((dirs[i - 1] as CgroupDir).readIfExists(k) ?? '').trim();
       if (value !== '') dir.write(k, value);
     }
   }

@@ -194,6 +194,14 @@ export function createFakeCgroupTree(options: FakeCgroupTreeOptions): FakeCgroup
       fs.mkdirSync(path);
       fill(path, m.files(path));
     },
+    // mkdir -p through the emulation above, so that every new cgroup gets its files.
+    mkdirp(path) {
+      const missing: string[] = [];
+      for (let dir = path; !fs.existsSync(dir); dir = dirname(dir)) missing.push(dir);
+      missing.reverse();
+      for (const dir of missing) fakeFs.mkdir(dir);
+      return missing[0];
+    },
     rmdir(path) {
       if (!fs.existsSync(path)) throw errnoError('ENOENT', path);
       if (nodeCgroupFs.subdirs(path).length > 0 || readList(join(path, 'cgroup.procs')).length > 0) {
