@@ -11,6 +11,11 @@
  * V8 caches only the functions compiled by the time the cache is made, so a
  * cache made by `gocontainer --help` would leave `run`'s code to be compiled
  * on every run: each `kind` of command (the caller names it) has its own.
+ *
+ * The bundle's own requires of packages (koffi, @gc/native) are resolved
+ * once and the file names kept beside the bundle: Node's package lookup
+ * (node_modules walk, package.json "exports", realpath through pnpm's
+ * links) costs ~7 ms cold. A kept name whose file is gone is resolved again.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -18,6 +23,7 @@ const vm = require('node:vm');
 const Module = require('node:module');
 
 const file = path.join(__dirname, '..', 'dist', 'main.cjs');
+const resolvedFile = `${file}.resolved.json`;
 
 exports.loadMain = function loadMain(kind) {
   const cacheFile = `${file}.${process.version}.${kind}.cache`;
@@ -35,11 +41,41 @@ exports.loadMain = function loadMain(kind) {
   const mod = new Module(file, module);
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
-  const req = (id) => mod.require(id);
+  const resolved = readResolved();
+  let learned = false;
+  const req = (id) => {
+    if (Module.isBuiltin(id)) return mod.require(id);
+    const kept = resolved[id];
+    if (typeof kept === 'string' && fs.existsSync(kept)) return mod.require(kept);
+    const filename = Module._resolveFilename(id, mod);
+    if (!learned) process.once('beforeExit', () => saveJson(resolvedFile, resolved));
+    resolved[id] = filename;
+    learned = true;
+    return mod.require(filename);
+  };
   req.resolve = (id) => Module._resolveFilename(id, mod);
   script.runInThisContext()(mod.exports, req, mod, file, path.dirname(file));
   return mod.exports;
 };
+
+function readResolved() {
+  try {
+    const value = JSON.parse(fs.readFileSync(resolvedFile, 'utf8'));
+    return typeof value === 'object' && value !== null ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+function saveJson(target, value) {
+  try {
+    const tmp = `${target}.${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(value));
+    fs.renameSync(tmp, target);
+  } catch {
+    // read-only install, or a race with another run: resolved again next time
+  }
+}
 
 function saveCache(script, cacheFile) {
   try {

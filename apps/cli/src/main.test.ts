@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gocontainer } from './test-support/gocontainer.js';
+import { GOCONTAINER, gocontainer } from './test-support/gocontainer.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -12,6 +12,19 @@ describe('gocontainer (the built binary)', () => {
       const r = await gocontainer([arg]);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(`gocontainer version ${version}\nnode: ${process.version}\n`);
+    }
+  });
+
+  it('resolves packages again when a kept resolution is gone or unreadable', async () => {
+    const kept = `${GOCONTAINER.replace(/bin\/gocontainer\.cjs$/, 'dist/main.cjs')}.resolved.json`;
+    for (const junk of ['{"koffi":"/nonexistent/koffi/index.cjs","@gc/native":7}', 'not json']) {
+      writeFileSync(kept, junk);
+      const r = await gocontainer(['--version']);
+      expect(r.code).toBe(0);
+      const names = JSON.parse(readFileSync(kept, 'utf8')) as Record<string, string>;
+      expect(names.koffi).toMatch(/\/koffi\/index\.cjs$/);
+      expect(readFileSync(names.koffi as string, 'utf8').length).toBeGreaterThan(0);
+      expect(names['@gc/native']).toMatch(/index\.cjs$/);
     }
   });
 

@@ -97,7 +97,7 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   // Placed in the container's cgroup as late as it can be: right before a
   // cgroup filesystem is mounted (it must show the new cgroup namespace),
   // else after the root filesystem. The mounts before run while the parent
-  // writes the cgroup (each v1 hierarchy waits out an RCU grace period).
+  // writes the cgroup (a v1 move waits out an RCU grace period).
   let placed = false;
   const waitForCgroup = () => {
     if (placed) return;

@@ -10,7 +10,7 @@ import {
 import { newContainerId } from './container-id.js';
 import { ContainerStartError } from './errors.js';
 import { initBinaryFd } from './init-binary.js';
-import { type PlanOptions, planContainer } from './plan-container.js';
+import { type ContainerPlan, type PlanOptions, planContainer } from './plan-container.js';
 import type { Spec } from './spec.js';
 
 export interface RunOptions extends Omit<PlanOptions, 'initFd' | 'joinCgroup'> {
@@ -58,17 +58,20 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
     ...(spec.linux?.cgroupsPath ? { cgroupsPath: spec.linux.cgroupsPath } : {}),
     ...(opts.cgroupParent ? { parent: opts.cgroupParent } : {}),
   });
-  const plan = planContainer(spec, {
-    ...opts,
-    containerId: id,
-    joinCgroup: true,
-    ...(opts.init ? { initFd: initBinaryFd(kernel) } : {}),
-  });
+  let plan: ContainerPlan | undefined;
   let child: ReturnType<Kernel['spawn']> | undefined;
   let process: ProcessHandle | undefined;
   try {
+    // The cgroup first: making a v1 cgroup leaves an RCU grace period in
+    // flight that the join would otherwise wait out; planning hides it.
     cgroup.create();
     if (spec.linux?.resources) cgroup.apply(spec.linux.resources);
+    plan = planContainer(spec, {
+      ...opts,
+      containerId: id,
+      joinCgroup: true,
+      ...(opts.init ? { initFd: initBinaryFd(kernel) } : {}),
+    });
     const cgroupFd = cgroup.openDirFd();
     try {
       child = kernel.spawn(plan.program, {
@@ -98,7 +101,7 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
     process?.kill('SIGKILL');
     await Promise.all([child?.exited, process?.exited]);
     await cgroup.destroy();
-    throw startError(e, plan.execOp, plan.command);
+    throw plan ? startError(e, plan.execOp, plan.command) : e;
   }
   const pid1 = process;
   return {
@@ -109,7 +112,7 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
       let memoryLimit: number | undefined;
       try {
         oomKilled = cgroup.oomKilled();
-        memoryLimit = cgroup.stats().memory?.limit;
+        memoryLimit = cgroup.stats(['memory']).memory?.limit;
       } finally {
         await cgroup.destroy();
       }
