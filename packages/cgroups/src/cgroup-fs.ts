@@ -32,6 +32,9 @@ export interface CgroupFs {
   subdirs(path: string): string[];
   /** An O_RDONLY | O_DIRECTORY | O_CLOEXEC fd for the directory. */
   openDir(path: string): number;
+  /** An O_WRONLY | O_CLOEXEC fd for the file (a v1 `tasks` file a new process writes to). */
+  openWrite(path: string): number;
+  close(fd: number): void;
 }
 
 export const nodeCgroupFs: CgroupFs = {
@@ -69,4 +72,6 @@ export const nodeCgroupFs: CgroupFs = {
       .map((d) => d.name),
   // libuv opens with O_CLOEXEC, so the fd does not leak into other children.
   openDir: (path) => fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY),
+  openWrite: (path) => fs.openSync(path, fs.constants.O_WRONLY),
+  close: (fd) => fs.closeSync(fd),
 };

@@ -151,6 +151,40 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
     for (const dir of Object.values(m.dirs)) expect(existsSync(dir), dir).toBe(false);
   });
 
+  it('openPlacement: the child starts in the cgroup2 part and moves itself into every v1 hierarchy', async () => {
+    const m = make('placement');
+    m.apply({ pids: { limit: 10 } });
+    const kernel = createKernel();
+    const [r, w] = kernel.pipe2();
+    const program = new Program();
+    const p = program.scope('@gc/cgroups test');
+    program.setFds([
+      { target: 0, source: 0 },
+      { target: 1, source: w },
+      { target: 2, source: 2 },
+    ]);
+    const placement = m.openPlacement();
+    for (const { fd, hierarchy } of placement.selfMove) {
+      const tasks = p.keepFd(fd);
+      p.syscall('write', [tasks, '0', 1], `move into ${hierarchy}`);
+      p.syscall('close', [tasks], `close the ${hierarchy} tasks file`);
+    }
+    p.execvp(BUSYBOX, ['busybox', 'cat', '/proc/self/cgroup'], [], 'exec cat /proc/self/cgroup');
+    const child = kernel.spawn(program, placement.cloneInto === undefined ? {} : { cgroupFd: placement.cloneInto });
+    if (placement.cloneInto !== undefined) closeSync(placement.cloneInto);
+    for (const { fd } of placement.selfMove) closeSync(fd);
+    kernel.close(w);
+    const out = await drainPipe(r);
+    await child.started;
+    expect(await child.exited).toEqual({ code: 0 });
+    const lines = out.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      if (/^\d+:(name=)/.test(line)) continue;
+      expect(line.endsWith(`${PARENT}/placement`), line).toBe(true);
+    }
+  });
+
   it('places a spawned child before its program runs user code (WAIT op + join, or CLONE_INTO_CGROUP)', async () => {
     const m = make('spawn');
     m.apply({ pids: { limit: 10 } });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync, readlinkSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CgroupFs } from './cgroup-fs.js';
@@ -488,5 +488,55 @@ describe('CgroupV2Manager.join', () => {
     await expect(createCgroupManager({ id: 'none', layout: tree.layout, fs }).join(1)).rejects.toThrow(
       `write "1" to ${tree.root}/gocontainer/none/cgroup.procs (cgroups): ENOENT`,
     );
+  });
+});
+
+describe('openPlacement', () => {
+  it('v1: a writable tasks fd per hierarchy, named by its controllers; no cgroup2 fd', () => {
+    const { tree, manager } = setup('v1');
+    manager.create();
+    const placement = manager.openPlacement();
+    try {
+      expect(placement.cloneInto).toBeUndefined();
+      const names = placement.selfMove.map((m) => m.hierarchy);
+      expect(names.length).toBe(Object.keys(manager.dirs).length);
+      expect(names).toContain('memory');
+      // Each fd is that hierarchy's tasks file: what the new process writes lands there.
+      for (const { fd } of placement.selfMove) writeSync(fd, '0');
+      expect(tree.read('memory/gocontainer/c1/tasks')).toBe('0');
+      expect(tree.read('pids/gocontainer/c1/tasks')).toBe('0');
+    } finally {
+      for (const { fd } of placement.selfMove) closeSync(fd);
+    }
+  });
+
+  it('hybrid: v1 tasks fds and the cgroup2 directory for CLONE_INTO_CGROUP', () => {
+    const { tree, manager } = setup('hybrid');
+    manager.create();
+    const placement = manager.openPlacement();
+    try {
+      expect(placement.cloneInto).toBeGreaterThan(2);
+      expect(readlinkSync(`/proc/self/fd/${placement.cloneInto}`)).toBe(join(tree.root, 'unified/gocontainer/c1'));
+      expect(placement.selfMove.length).toBe(Object.keys(manager.dirs).length - 1);
+    } finally {
+      for (const { fd } of placement.selfMove) closeSync(fd);
+      if (placement.cloneInto !== undefined) closeSync(placement.cloneInto);
+    }
+  });
+
+  it('v2: only the directory fd', () => {
+    const { tree, manager } = setup('v2');
+    manager.create();
+    const placement = manager.openPlacement();
+    expect(placement.selfMove).toEqual([]);
+    expect(readlinkSync(`/proc/self/fd/${placement.cloneInto}`)).toBe(join(tree.root, 'gocontainer/c1'));
+    closeSync(placement.cloneInto as number);
+  });
+
+  it('names the file it cannot open, and leaves no fd open', () => {
+    const { manager } = setup('v1');
+    const before = readdirSync('/proc/self/fd').length;
+    expect(() => manager.openPlacement()).toThrow(/open .*\/gocontainer\/c1\/tasks .*ENOENT/);
+    expect(readdirSync('/proc/self/fd').length).toBe(before);
   });
 });

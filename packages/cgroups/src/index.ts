@@ -9,7 +9,7 @@ export type { CgroupErrorCode } from './errors.js';
 export { CgroupError } from './errors.js';
 export type { CgroupLayout, CgroupMode, DetectOptions } from './layout.js';
 export { detectCgroupLayout } from './layout.js';
-export type { CgroupManager, ManagerOptions } from './manager.js';
+export type { CgroupManager, CgroupPlacement, CgroupSelfMove, ManagerOptions } from './manager.js';
 export type * from './resources.js';
 export type * from './stats.js';
 export type { HybridManagerOptions, V1ManagerOptions } from './v1-manager.js';

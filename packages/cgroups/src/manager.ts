@@ -3,6 +3,30 @@ import type { CgroupMode } from './layout.js';
 import type { LinuxResources } from './resources.js';
 import type { CgroupStats, CgroupStatsPart } from './stats.js';
 
+/** A v1 hierarchy's `tasks` file, open for writing, for a new process to move itself with. */
+export interface CgroupSelfMove {
+  readonly fd: number;
+  /** The hierarchy's controllers (`cpu,cpuacct`, `memory`, `name=systemd`), for error messages. */
+  readonly hierarchy: string;
+}
+
+/**
+ * How a new process is put into the cgroup as it starts, without join().
+ * The caller closes every fd once the process is spawned.
+ */
+export interface CgroupPlacement {
+  /** A cgroup2 directory fd for clone3's CLONE_INTO_CGROUP (v2 hosts, and the unified hierarchy of hybrid ones). */
+  readonly cloneInto: number | undefined;
+  /**
+   * v1 hosts: each hierarchy's `tasks` file, for the new process to write
+   * "0" to, first thing. A thread that moves itself takes no global lock, so
+   * it waits out no RCU grace period (a move by another process, as join()
+   * makes, does: 7-20 ms here). The kernel checks such writes against the
+   * credentials of the opener, so they work from a new user namespace too.
+   */
+  readonly selfMove: readonly CgroupSelfMove[];
+}
+
 /**
  * One container's cgroup, on whatever hierarchies the host has. Errors are
  * `CgroupError` (a setting this host cannot apply, named by its OCI field) or
@@ -21,10 +45,13 @@ export interface CgroupManager {
   apply(resources: LinuxResources): void;
   /** Move a process (all its threads) into the cgroup, in every hierarchy. */
   join(pid: number): Promise<void>;
+  /** Put a process about to be spawned into the cgroup as it starts (see CgroupPlacement); faster than join(). */
+  openPlacement(): CgroupPlacement;
   /**
    * v2 only: a directory fd for `spawn(program, { cgroupFd })` (CLONE_INTO_CGROUP),
-   * so the child starts inside. undefined on v1 and hybrid hosts: there, spawn
-   * with a WAIT op and call `join(pid)` before releasing the child. The caller closes the fd.
+   * so the child starts inside. undefined on v1 and hybrid hosts: there, use
+   * openPlacement(), or spawn with a WAIT op and call `join(pid)` before
+   * releasing the child. The caller closes the fd.
    */
   openDirFd(): number | undefined;
   /** Pids in the cgroup and its child cgroups. */

@@ -9,9 +9,16 @@ import { ioStatsV1 } from './controllers/io.js';
 import { memoryStatsV1, oomKilledV1 } from './controllers/memory.js';
 import { pidsStats } from './controllers/pids.js';
 import { applyUnified } from './controllers/unified.js';
-import { CgroupError, unsupported } from './errors.js';
+import { CgroupError, fsError, unsupported } from './errors.js';
 import { joinAbsolute } from './join-path.js';
-import { type CgroupManager, DEFAULT_TIMEOUT_MS, defaultKillProcess, type ManagerOptions } from './manager.js';
+import {
+  type CgroupManager,
+  type CgroupPlacement,
+  type CgroupSelfMove,
+  DEFAULT_TIMEOUT_MS,
+  defaultKillProcess,
+  type ManagerOptions,
+} from './manager.js';
 import type { LinuxResources } from './resources.js';
 import type { CgroupStats, CgroupStatsPart } from './stats.js';
 import { chain, mkdirChain, removeCreatedParents, removeTree, rmdirIfEmpty } from './tree.js';
@@ -128,7 +135,27 @@ export class CgroupV1Manager implements CgroupManager {
     await Promise.all(this.#leaves.map((dir) => dir.writeAsync('cgroup.procs', pid)));
   }
 
-  /** CLONE_INTO_CGROUP places a child in the v2 hierarchy only: v1 needs join(). */
+  openPlacement(): CgroupPlacement {
+    const selfMove: CgroupSelfMove[] = [];
+    let cloneInto: number | undefined;
+    try {
+      for (const controllers of this.#mounts.values()) {
+        const tasks = (this.#byController.get(controllers[0] as string) as CgroupDir).file('tasks');
+        try {
+          selfMove.push({ fd: this.fs.openWrite(tasks), hierarchy: controllers.join(',') });
+        } catch (e) {
+          throw fsError(e, 'open', `open ${tasks}`, tasks);
+        }
+      }
+      if (this.unified) cloneInto = this.fs.openDir(this.unified.path);
+    } catch (e) {
+      for (const { fd } of selfMove) this.fs.close(fd);
+      throw e;
+    }
+    return { cloneInto, selfMove };
+  }
+
+  /** CLONE_INTO_CGROUP places a child in the v2 hierarchy only: v1 needs join() or openPlacement(). */
   openDirFd(): undefined {
     return undefined;
   }

@@ -10,7 +10,13 @@ import { pidsStats } from './controllers/pids.js';
 import { applyUnified } from './controllers/unified.js';
 import { CgroupError, unsupported } from './errors.js';
 import { joinAbsolute } from './join-path.js';
-import { type CgroupManager, DEFAULT_TIMEOUT_MS, defaultKillProcess, type ManagerOptions } from './manager.js';
+import {
+  type CgroupManager,
+  type CgroupPlacement,
+  DEFAULT_TIMEOUT_MS,
+  defaultKillProcess,
+  type ManagerOptions,
+} from './manager.js';
 import { sleep, until } from './poll.js';
 import type { LinuxResources } from './resources.js';
 import type { CgroupStats, CgroupStatsPart } from './stats.js';
@@ -121,6 +127,11 @@ export class CgroupV2Manager implements CgroupManager {
 
   openDirFd(): number {
     return this.#fs.openDir(this.#dir.path);
+  }
+
+  /** The child starts inside (CLONE_INTO_CGROUP): nothing to move. */
+  openPlacement(): CgroupPlacement {
+    return { cloneInto: this.openDirFd(), selfMove: [] };
   }
 
   pids(): number[] {

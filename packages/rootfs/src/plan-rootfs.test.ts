@@ -288,40 +288,6 @@ describe('planRootfs', () => {
     expect(labels).toContain('move_mount: mount cgroup2 on /sys/fs/cgroup');
   });
 
-  it('calls beforeCgroupMount once, right before the first cgroup filesystem, after the mounts before it', () => {
-    const program = new Program({ arch: 'x64' });
-    const cgroup = defaultMounts()[4] as never;
-    const proc = { destination: '/proc', type: 'proc', source: 'proc' };
-    let calls = 0;
-    planRootfs(
-      program,
-      { root: { path: ROOT }, mounts: [proc, cgroup, cgroup] },
-      {
-        host: fakeHost({ ...IMAGE, ...KERNEL_PATHS }),
-        beforeCgroupMount: () => {
-          calls++;
-          program.wait('placed in the cgroup');
-        },
-      },
-    );
-    const labels = steps(program);
-    expect(calls).toBe(1);
-    const wait = labels.indexOf('wait: placed in the cgroup');
-    expect(wait).toBeGreaterThan(labels.indexOf('move_mount: mount proc on /proc'));
-    expect(wait).toBeLessThan(labels.indexOf('fsopen: open a cgroup2 filesystem for /sys/fs/cgroup'));
-  });
-
-  it('never calls beforeCgroupMount without a cgroup mount', () => {
-    let calls = 0;
-    const program = new Program({ arch: 'x64' });
-    planRootfs(
-      program,
-      { root: { path: ROOT }, mounts: defaultMounts().filter((m) => m.type !== 'cgroup') },
-      { host: fakeHost({ ...IMAGE, ...KERNEL_PATHS }), beforeCgroupMount: () => calls++ },
-    );
-    expect(calls).toBe(0);
-  });
-
   it('on a v1 host mounts a tmpfs with each hierarchy in it, read-only last', () => {
     const host = fakeHost(IMAGE, {
       cgroups: {

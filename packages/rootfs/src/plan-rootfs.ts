@@ -18,14 +18,6 @@ export interface PlanRootfsOptions {
   readonly host?: HostProbe;
   /** The nodes of a fresh /dev (default `defaultDevices()`). */
   readonly devices?: readonly Device[];
-  /**
-   * Called once, right before the first cgroup filesystem is mounted, to
-   * plan ops that must come first. A runtime waits there to be placed in the
-   * container's cgroup and unshares the cgroup namespace, so that the mount
-   * shows the container's cgroup as its root, while the mounts before it
-   * overlap with the parent's cgroup writes.
-   */
-  readonly beforeCgroupMount?: () => void;
 }
 
 function checkInput(input: RootfsInput): Propagation {
@@ -98,7 +90,6 @@ export function planRootfs(program: ProgramScope, input: RootfsInput, options: P
         host.stat(mount.source) === 'dir' || host.stat(mount.source) === undefined ? 'dir' : 'file',
       );
     } else if (mount.fstype === 'cgroup') {
-      if (cgroups === undefined) options.beforeCgroupMount?.();
       cgroups ??= host.cgroupLayout();
       planCgroup(p, resolver, mount, cgroups, userNamespace);
     } else {

@@ -78,27 +78,35 @@ describe('planContainer', () => {
     expect([entries.size, hits]).toEqual([1, 1]);
   });
 
-  it('waits to be placed in its cgroup right before mounting cgroupfs, then unshares the cgroup namespace', () => {
-    const plan = planContainer(spec(), { joinCgroup: true });
-    const ops = plan.program.ops.map((op) => op.label);
-    const wait = indexOf(ops, /wait to be placed in the container cgroup/);
-    // The mounts before it run while the parent writes the cgroup.
-    expect(wait).toBeGreaterThan(indexOf(ops, /mount proc on \/proc/));
-    expect(wait).toBeLessThan(indexOf(ops, /mount .* on \/sys\/fs\/cgroup/));
-    expect(indexOf(ops, /unshare the cgroup namespace/)).toBe(wait + 1);
+  it('moves itself into each v1 hierarchy first, then unshares the cgroup namespace', () => {
+    const cgroup = {
+      selfMove: [
+        { fd: 40, hierarchy: 'memory' },
+        { fd: 41, hierarchy: 'cpu,cpuacct' },
+      ],
+    };
+    const plan = planContainer(spec(), { cgroup });
+    const ops = plan.program.ops;
+    const labels = ops.map((op) => op.label);
+    const memory = indexOf(labels, /move into the container cgroup \(memory\)/);
+    const cpu = indexOf(labels, /move into the container cgroup \(cpu,cpuacct\)/);
+    // Each tasks fd is handed over and written "0" (the child itself), then closed.
+    const target = (source: number) => plan.program.fds.find((f) => f.source === source)?.target;
+    expect(ops[memory]?.syscall).toBe('write');
+    expect(ops[memory]?.args.slice(0, 1)).toEqual([target(40)]);
+    expect(ops[memory]?.args[2]).toBe(1);
+    expect(labels[memory + 1]).toBe('close the memory tasks file');
+    expect(ops[cpu]?.args[0]).toBe(target(41));
+    // Before the container's own setup, and the cgroup namespace right after.
+    expect(memory).toBeLessThan(indexOf(labels, /session keyring/));
+    expect(indexOf(labels, /unshare the cgroup namespace/)).toBe(cpu + 2);
     expect(plan.cloneFlags & 0x02000000n).toBe(0n); // no CLONE_NEWCGROUP at clone time
-    // Without a cgroup to join, the clone makes the cgroup namespace itself.
+    // Without a cgroup to be placed in, the clone makes the cgroup namespace itself.
     expect(planContainer(spec()).cloneFlags & 0x02000000n).toBe(0x02000000n);
-  });
-
-  it('without a cgroup mount, waits after the root filesystem and before the capabilities', () => {
-    const s = spec({ capabilities: dockerSecurity({}).capabilities });
-    s.mounts = s.mounts?.filter((m) => m.type !== 'cgroup');
-    const ops = planContainer(s, { joinCgroup: true }).program.ops.map((op) => op.label);
-    const wait = indexOf(ops, /wait to be placed in the container cgroup/);
-    expect(wait).toBeGreaterThan(indexOf(ops, /pivot_root/));
-    expect(wait).toBeLessThan(indexOf(ops, /bounding set/));
-    expect(ops.filter((l) => /wait to be placed/.test(l))).toHaveLength(1);
+    // Placed by CLONE_INTO_CGROUP alone (cgroup v2): no moves, the namespace still after the clone.
+    const v2 = planContainer(spec(), { cgroup: { selfMove: [] } });
+    expect(v2.cloneFlags & 0x02000000n).toBe(0n);
+    expect(v2.program.ops.map((op) => op.label)).toContain('unshare the cgroup namespace');
   });
 
   it('runs gc-init by fd, kept above the stdio and close-on-exec', () => {

@@ -1,4 +1,5 @@
 import { planBoundingSet, planCapabilitySets } from '@gc/capabilities';
+import type { CgroupPlacement } from '@gc/cgroups';
 import {
   planNoNewPrivs,
   planOomScoreAdj,
@@ -38,14 +39,16 @@ export interface PlanOptions {
   /** fds the container gets: fd N in the container is `stdio[N]` in this process. Default 0, 1, 2. */
   stdio?: readonly number[];
   /**
-   * The child waits (a WAIT op) until the parent has put it into the
-   * container's cgroup: nothing of the container runs outside it. The wait
-   * comes right before the first cgroup filesystem mount (else after the
-   * root filesystem), so that the mounts before it overlap with the
-   * parent's cgroup writes. A new cgroup namespace is made after the wait,
-   * so that its root is that cgroup (on v1 the move happens after the clone).
+   * The container's cgroup, placed as the child starts (@gc/cgroups'
+   * openPlacement()): the runtime clones the child into its cgroup2 part
+   * (CLONE_INTO_CGROUP), and the child, first thing after the namespaces,
+   * writes "0" to each v1 hierarchy's `tasks` fd given here, moving itself:
+   * nothing of the container runs outside the cgroup, and a thread that
+   * moves itself waits out no RCU grace period (a move by the parent does,
+   * 7-20 ms). A new cgroup namespace is unshared after the moves, so that its
+   * root is that cgroup.
    */
-  joinCgroup?: boolean;
+  cgroup?: Pick<CgroupPlacement, 'selfMove'>;
   /**
    * Compiled seccomp filters to reuse (`createFileFilterCache`): planning the
    * same profile for the same capabilities, arch and kernel again skips the
@@ -85,8 +88,8 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   const stdio = opts.stdio ?? [0, 1, 2];
   program.setFds(stdio.map((source, target): FdEntry => ({ target, source })));
 
-  // With a cgroup to join after the clone, a new cgroup namespace must wait for it.
-  const lateCgroupNs = opts.joinCgroup === true && namespaceSpecs.some((n) => n.type === 'cgroup' && !n.path);
+  // Placed in its cgroup after the clone, the child makes a new cgroup namespace after that.
+  const lateCgroupNs = opts.cgroup !== undefined && namespaceSpecs.some((n) => n.type === 'cgroup' && !n.path);
   const namespaces = planNamespaces(program, {
     namespaces: lateCgroupNs ? namespaceSpecs.filter((n) => n.type !== 'cgroup') : namespaceSpecs,
     ...(spec.linux?.uidMappings ? { uidMappings: spec.linux.uidMappings } : {}),
@@ -94,17 +97,12 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     ...(spec.linux?.timeOffsets ? { timeOffsets: spec.linux.timeOffsets } : {}),
   });
 
-  // Placed in the container's cgroup as late as it can be: right before a
-  // cgroup filesystem is mounted (it must show the new cgroup namespace),
-  // else after the root filesystem. The mounts before run while the parent
-  // writes the cgroup (a v1 move waits out an RCU grace period).
-  let placed = false;
-  const waitForCgroup = () => {
-    if (placed) return;
-    placed = true;
-    if (opts.joinCgroup) p.wait('wait to be placed in the container cgroup');
-    if (lateCgroupNs) p.syscall('unshare', [CLONE_NEWCGROUP], 'unshare the cgroup namespace');
-  };
+  for (const { fd, hierarchy } of opts.cgroup?.selfMove ?? []) {
+    const tasks = p.keepFd(fd);
+    p.syscall('write', [tasks, '0', 1], `move into the container cgroup (${hierarchy})`);
+    p.syscall('close', [tasks], `close the ${hierarchy} tasks file`);
+  }
+  if (lateCgroupNs) p.syscall('unshare', [CLONE_NEWCGROUP], 'unshare the cgroup namespace');
 
   // The container must not outlive gocontainer (a crash or SIGKILL of ours).
   p.syscall('prctl', [PR_SET_PDEATHSIG, signalNumber('SIGKILL'), 0, 0, 0], 'die with the parent (PR_SET_PDEATHSIG)');
@@ -130,8 +128,7 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
       ? { propagation: spec.linux.rootfsPropagation as RootfsInput['propagation'] }
       : {}),
   };
-  planRootfs(program, rootInput, { beforeCgroupMount: waitForCgroup });
-  waitForCgroup();
+  planRootfs(program, rootInput);
 
   const hasNew = (type: string) => namespaceSpecs.some((n) => n.type === type && !n.path);
   if (spec.hostname) {

@@ -13,7 +13,7 @@ import { initBinaryFd } from './init-binary.js';
 import { type ContainerPlan, type PlanOptions, planContainer } from './plan-container.js';
 import type { Spec } from './spec.js';
 
-export interface RunOptions extends Omit<PlanOptions, 'initFd' | 'joinCgroup'> {
+export interface RunOptions extends Omit<PlanOptions, 'initFd' | 'cgroup'> {
   /** Put gc-init in front of the command (as `docker run --init`). */
   init?: boolean;
   /** The cgroup the container's cgroup is made under when the spec has no cgroupsPath (`--cgroup-parent`). */
@@ -62,39 +62,27 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
   let child: ReturnType<Kernel['spawn']> | undefined;
   let process: ProcessHandle | undefined;
   try {
-    // The cgroup first: making a v1 cgroup leaves an RCU grace period in
-    // flight that the join would otherwise wait out; planning hides it.
+    // The cgroup first: the plan takes its fds (CLONE_INTO_CGROUP, and the
+    // v1 tasks files the child writes to move itself).
     cgroup.create();
     if (spec.linux?.resources) cgroup.apply(spec.linux.resources);
-    plan = planContainer(spec, {
-      ...opts,
-      containerId: id,
-      joinCgroup: true,
-      ...(opts.init ? { initFd: initBinaryFd(kernel) } : {}),
-    });
-    const cgroupFd = cgroup.openDirFd();
+    const placement = cgroup.openPlacement();
     try {
+      plan = planContainer(spec, {
+        ...opts,
+        containerId: id,
+        cgroup: placement,
+        ...(opts.init ? { initFd: initBinaryFd(kernel) } : {}),
+      });
       child = kernel.spawn(plan.program, {
         cloneFlags: plan.cloneFlags,
-        ...(cgroupFd !== undefined ? { cgroupFd } : {}),
+        ...(placement.cloneInto !== undefined ? { cgroupFd: placement.cloneInto } : {}),
       });
     } finally {
-      if (cgroupFd !== undefined) kernel.close(cgroupFd);
+      if (placement.cloneInto !== undefined) kernel.close(placement.cloneInto);
+      for (const { fd } of placement.selfMove) kernel.close(fd);
     }
     process = await plan.namespaces.afterSpawn(child, kernel);
-    try {
-      await cgroup.join(process.pid);
-    } catch (e) {
-      // The child mounts its root meanwhile, before its wait: one whose mount
-      // failed is gone before the write, and its error is the one to report.
-      child.kill('SIGKILL');
-      const failed = await child.started.then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      throw failed ?? e;
-    }
-    child.release(0);
     await child.started;
   } catch (e) {
     child?.kill('SIGKILL');

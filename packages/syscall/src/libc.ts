@@ -1,10 +1,11 @@
 /*
  * The only place koffi is imported. Everything is loaded once, lazily, on
- * first use: importing @gc/syscall costs nothing on a machine that never calls
- * the kernel (unit tests with FakeKernel, macOS type-checks).
+ * first use (koffi itself too, ~12 ms): importing @gc/syscall costs nothing
+ * on a machine that never calls the kernel (unit tests with FakeKernel,
+ * macOS type-checks, `gocontainer --help`).
  */
-import { libraryPath } from '@gc/native';
-import koffi from 'koffi';
+import { createRequire } from 'node:module';
+import type Koffi from 'koffi';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -43,6 +44,11 @@ export function libc(): Libc {
 }
 
 function load(): Libc {
+  // Bundled into CommonJS (the CLI), the bundle's own require, which keeps
+  // what it resolved before; as an ES module, one of its own.
+  const load = typeof __filename === 'string' ? require : createRequire(import.meta.url);
+  const koffi = load('koffi') as typeof Koffi;
+  const { libraryPath } = load('@gc/native') as typeof import('@gc/native');
   const c = koffi.load('libc.so.6');
   const gc = koffi.load(libraryPath);
   return {
