@@ -15,7 +15,7 @@
 //   node bench/cgroups/placement.mjs [--count N] [--gap MS]
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { createCgroupManager } from '@gc/cgroups';
+import { createCgroupManager, planCgroupPlacement } from '@gc/cgroups';
 import { createKernel, Program } from '@gc/syscall';
 
 const { values } = parseArgs({
@@ -36,11 +36,7 @@ function program(selfMove, wait) {
     { target: 2, source: 2 },
   ]);
   if (wait) s.wait('wait for the join');
-  for (const { fd, hierarchy } of selfMove) {
-    const tasks = s.keepFd(fd);
-    s.syscall('write', [tasks, '0', 1], `move into ${hierarchy}`);
-    s.syscall('close', [tasks], `close the ${hierarchy} tasks file`);
-  }
+  planCgroupPlacement(p, { selfMove });
   s.execvp('/bin/true', ['true'], [], 'exec /bin/true');
   return p;
 }

@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createCgroupManager } from './create-manager.js';
 import { detectCgroupLayout } from './layout.js';
 import type { CgroupManager } from './manager.js';
+import { planCgroupPlacement } from './plan-placement.js';
 import { sleep } from './poll.js';
 
 // Run on this host (hybrid v1 on the development machines) and, through
@@ -164,11 +165,7 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
       { target: 2, source: 2 },
     ]);
     const placement = m.openPlacement();
-    for (const { fd, hierarchy } of placement.selfMove) {
-      const tasks = p.keepFd(fd);
-      p.syscall('write', [tasks, '0', 1], `move into ${hierarchy}`);
-      p.syscall('close', [tasks], `close the ${hierarchy} tasks file`);
-    }
+    planCgroupPlacement(program, placement);
     p.execvp(BUSYBOX, ['busybox', 'cat', '/proc/self/cgroup'], [], 'exec cat /proc/self/cgroup');
     const child = kernel.spawn(program, placement.cloneInto === undefined ? {} : { cgroupFd: placement.cloneInto });
     if (placement.cloneInto !== undefined) closeSync(placement.cloneInto);

@@ -10,6 +10,7 @@ export { CgroupError } from './errors.js';
 export type { CgroupLayout, CgroupMode, DetectOptions } from './layout.js';
 export { detectCgroupLayout } from './layout.js';
 export type { CgroupManager, CgroupPlacement, CgroupSelfMove, ManagerOptions } from './manager.js';
+export { planCgroupPlacement } from './plan-placement.js';
 export type * from './resources.js';
 export type * from './stats.js';
 export type { HybridManagerOptions, V1ManagerOptions } from './v1-manager.js';

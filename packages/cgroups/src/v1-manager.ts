@@ -221,9 +221,9 @@ export class CgroupV1Manager implements CgroupManager {
     // rmdir per hierarchy removes it: no pids to read. A hierarchy still
     // holding a process or a child cgroup refuses (EBUSY), and from there on it
     // goes as it always did: kill what is left, then remove leaf first. A
-    // process still running is in every hierarchy (join() put it in all, its
-    // children inherit them), so then the first rmdir refuses: nothing is
-    // removed before the kill.
+    // process still running is in every hierarchy (join(), or its own moves
+    // after openPlacement(), put it in all; its children inherit them), so
+    // then the first rmdir refuses: nothing is removed before the kill.
     const leaves = this.#leaves.map((d) => d.path);
     let i = 0;
     while (i < leaves.length && rmdirIfEmpty(this.fs, leaves[i] as string)) i++;

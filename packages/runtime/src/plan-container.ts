@@ -1,5 +1,5 @@
 import { planBoundingSet, planCapabilitySets } from '@gc/capabilities';
-import type { CgroupPlacement } from '@gc/cgroups';
+import { type CgroupPlacement, planCgroupPlacement } from '@gc/cgroups';
 import {
   planNoNewPrivs,
   planOomScoreAdj,
@@ -97,11 +97,7 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     ...(spec.linux?.timeOffsets ? { timeOffsets: spec.linux.timeOffsets } : {}),
   });
 
-  for (const { fd, hierarchy } of opts.cgroup?.selfMove ?? []) {
-    const tasks = p.keepFd(fd);
-    p.syscall('write', [tasks, '0', 1], `move into the container cgroup (${hierarchy})`);
-    p.syscall('close', [tasks], `close the ${hierarchy} tasks file`);
-  }
+  if (opts.cgroup) planCgroupPlacement(program, opts.cgroup);
   if (lateCgroupNs) p.syscall('unshare', [CLONE_NEWCGROUP], 'unshare the cgroup namespace');
 
   // The container must not outlive gocontainer (a crash or SIGKILL of ours).
