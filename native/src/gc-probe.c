@@ -5,12 +5,14 @@
  *
  *   gc-probe mount | unshare-user | keyctl | ptrace PID | reboot | raw-socket
  *            | init-module | mknod-block PATH | open-write PATH
+ *            | create-tmpfile DIR | io-uring-setup
  *
  * Static, so that it runs in any root filesystem.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <linux/keyctl.h>
 #include <linux/reboot.h>
 #include <netinet/in.h>
@@ -61,6 +63,15 @@ int main(int argc, char **argv)
 		return report(mknod(arg, S_IFBLK | 0600, makedev(7, 0)));
 	if (!strcmp(what, "open-write") && arg)
 		return report(open(arg, O_WRONLY | O_CLOEXEC));
-	fprintf(stderr, "usage: gc-probe mount|unshare-user|keyctl|ptrace PID|reboot|raw-socket|init-module|mknod-block PATH|open-write PATH\n");
+	if (!strcmp(what, "create-tmpfile") && arg)
+		/* An unnamed file in DIR: the same write check as a named one, and gone at exit. */
+		return report(open(arg, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
+	if (!strcmp(what, "io-uring-setup")) {
+		struct io_uring_params params;
+		memset(&params, 0, sizeof(params));
+		return report(syscall(__NR_io_uring_setup, 1, &params));
+	}
+	fprintf(stderr, "usage: gc-probe mount|unshare-user|keyctl|ptrace PID|reboot|raw-socket|init-module|mknod-block PATH"
+			"|open-write PATH|create-tmpfile DIR|io-uring-setup\n");
 	return 2;
 }
