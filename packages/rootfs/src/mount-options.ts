@@ -16,6 +16,7 @@ import {
   MS_UNBINDABLE,
 } from '@gc/syscall';
 import { containerPath, show } from './container-path.js';
+import { kernelAtLeast } from './host-probe.js';
 import type { MountAttr } from './structs.js';
 import type { Mount, Propagation } from './types.js';
 
@@ -290,4 +291,22 @@ export function parseMount(mount: Mount, index: number): ParsedMount {
     attrFlags: attr.set,
     propagation,
   };
+}
+
+/**
+ * The recursive forms (`rro`, ...) need mount_setattr(2) with AT_RECURSIVE,
+ * Linux 5.12+. Where the kernel lacks it, say so while planning rather than
+ * fall back to a top-only `ro` that leaves the submounts writable.
+ */
+export function checkRecursiveAttrs(mounts: readonly ParsedMount[], kernelRelease: string): void {
+  if (kernelAtLeast(kernelRelease, 5, 12)) return;
+  for (const mount of mounts) {
+    if (mount.kind !== 'bind') continue;
+    const i = mount.options.findIndex((o) => RECURSIVE_FLAGS.has(o));
+    if (i < 0) continue;
+    throw new GcError(
+      'EROOTFS_KERNEL',
+      `mounts[${mount.index}].options[${i}]: ${JSON.stringify(mount.options[i])} needs mount_setattr(2) with AT_RECURSIVE, Linux 5.12 or later (this kernel is ${kernelRelease})`,
+    );
+  }
 }

@@ -189,6 +189,40 @@ describe('planRootfs', () => {
     expect(text).toContain(`{attr_set: ${MOUNT_ATTR_RDONLY}, attr_clr: 0, propagation: 0, userns_fd: 0}`);
   });
 
+  it('makes every mount of an rro bind read-only: mount_setattr(AT_RECURSIVE) on the clone, before it is attached', () => {
+    const host = fakeHost({ ...IMAGE, '/': 'dir' });
+    const { program } = plan(
+      { mounts: [{ destination: '/host', type: 'bind', source: '/', options: ['rbind', 'rprivate', 'rro'] }] },
+      host,
+    );
+    const labels = steps(program);
+    const setattr = labels.indexOf('mount_setattr: set the options of every mount under / for /host');
+    expect(setattr).toBeGreaterThan(labels.indexOf('open_tree: clone / for /host'));
+    expect(setattr).toBeLessThan(labels.indexOf('move_mount: rbind / on /host (rprivate,rro)'));
+    const op = program.ops.find((o) => o.label === 'set the options of every mount under / for /host');
+    expect(op?.args[2]).toBe(AT_EMPTY_PATH | AT_RECURSIVE);
+    expect(program.toString()).toContain(
+      `{attr_set: ${MOUNT_ATTR_RDONLY}, attr_clr: 0, propagation: ${MS_PRIVATE}, userns_fd: 0}`,
+    );
+  });
+
+  it('refuses rro on a kernel without mount_setattr (before 5.12), naming the option', () => {
+    const host = fakeHost({ ...IMAGE, '/srv': 'dir' }, { kernel: '5.10.0-28-amd64' });
+    const program = new Program({ arch: 'x64' });
+    const input: RootfsInput = {
+      root: { path: ROOT },
+      mounts: [
+        { destination: '/a', type: 'bind', source: '/srv', options: ['rbind', 'ro'] },
+        { destination: '/b', type: 'bind', source: '/srv', options: ['rbind', 'rprivate', 'rro'] },
+      ],
+    };
+    expect(() => planRootfs(program, input, { host })).toThrow(
+      'mounts[1].options[2]: "rro" needs mount_setattr(2) with AT_RECURSIVE, Linux 5.12 or later (this kernel is 5.10.0-28-amd64)',
+    );
+    expect(program.ops).toEqual([]);
+    expect(() => planRootfs(program, { ...input, mounts: input.mounts.slice(0, 1) }, { host })).not.toThrow();
+  });
+
   it('populates /dev when a tmpfs is mounted on it', () => {
     const { program, result } = plan({ mounts: defaultMounts().slice(0, 3) });
     expect(result.devCreated).toBe(true);

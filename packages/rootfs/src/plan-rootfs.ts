@@ -4,7 +4,7 @@ import { containerPath } from './container-path.js';
 import { type Device, defaultDevices, mountsFreshDev, planDev } from './dev.js';
 import { type CgroupLayout, createHostProbe, type HostProbe } from './host-probe.js';
 import { isKernelPath, planMask, planReadonly } from './masked-paths.js';
-import { type ParsedMount, PROPAGATION_FLAGS, parseMount } from './mount-options.js';
+import { checkRecursiveAttrs, type ParsedMount, PROPAGATION_FLAGS, parseMount } from './mount-options.js';
 import { planBind, planFs } from './mount-plan.js';
 import { checkLayers } from './overlay.js';
 import { isShared, planPivot, planRootPropagation } from './pivot.js';
@@ -68,6 +68,7 @@ export function planRootfs(program: ProgramScope, input: RootfsInput, options: P
   const propagation = checkInput(input);
   const host = options.host ?? createHostProbe();
   const mounts: ParsedMount[] = input.mounts.map((mount, i) => parseMount(mount, i));
+  checkRecursiveAttrs(mounts, host.kernelRelease());
   const readonlyPaths = pathList(input.readonlyPaths, 'readonlyPaths');
   const maskedPaths = pathList(input.maskedPaths, 'maskedPaths');
   const cwd = input.cwd === undefined ? undefined : containerPath(input.cwd, 'cwd');

@@ -58,12 +58,12 @@ describe('gocontainer run options', () => {
     expect(r.spec.process.env?.filter((e) => e.startsWith('PATH=')).length).toBe(1);
   });
 
-  it('parses volumes as private recursive binds', () => {
+  it('parses volumes as private recursive binds, ro as recursive read-only', () => {
     expect(parseVolume('/tmp:/data:ro')).toEqual({
       destination: '/data',
       type: 'bind',
       source: '/tmp',
-      options: ['rbind', 'rprivate', 'ro'],
+      options: ['rbind', 'rprivate', 'rro'],
     });
     expect(parseVolume('/tmp:/data').options).toContain('rw');
   });
@@ -74,8 +74,8 @@ describe('gocontainer run options', () => {
     [['/bin/true', []], { rootfs: '/no/such/dir' }, '--rootfs: /no/such/dir is not a directory'],
     [['/bin/true', []], { hostname: 'bad_name!' }, '--hostname: "bad_name!" is not a valid hostname'],
     [['/bin/true', []], { workdir: 'rel' }, '--workdir: "rel" must be an absolute path'],
-    [['/bin/true', []], { volume: ['/tmp'] }, '--volume: "/tmp" is not HOST:CONTAINER[:ro]'],
-    [['/bin/true', []], { volume: ['/tmp:/x:rx'] }, 'the mode must be ro or rw, not "rx"'],
+    [['/bin/true', []], { volume: ['/tmp'] }, '--volume: "/tmp" is not HOST:CONTAINER[:OPTIONS]'],
+    [['/bin/true', []], { volume: ['/tmp:/x:rx'] }, '--volume: "/tmp:/x:rx": "rx" is not a volume option'],
     [['/bin/true', []], { volume: ['/no/such:/x'] }, '--volume: host path /no/such does not exist'],
     [['/bin/true', []], { env: ['=x'] }, '--env: "=x" has no name'],
   ] as const)('refuses %j %j', ([command, args], over, message) => {

@@ -7,6 +7,7 @@ import {
   dockerSecurity,
   dockerUlimits,
   dockerUser,
+  dockerVolume,
   type NetworkMode,
   type Spec,
 } from '@gc/runtime';
@@ -157,21 +158,11 @@ function parseSysctls(values: string[]): Record<string, string> {
   return out;
 }
 
-/** `-v HOST:CTR[:ro|rw]`: a private recursive bind mount. */
-export function parseVolume(value: string): { destination: string; type: string; source: string; options: string[] } {
-  const parts = value.split(':');
-  const [source, destination, mode] = parts;
-  if (parts.length < 2 || parts.length > 3 || !source || !destination) {
-    throw new UsageError(`--volume: "${value}" is not HOST:CONTAINER[:ro]`);
-  }
-  if (!isAbsolute(source) || !isAbsolute(destination)) {
-    throw new UsageError(`--volume: "${value}": both paths must be absolute`);
-  }
-  if (mode !== undefined && mode !== 'ro' && mode !== 'rw') {
-    throw new UsageError(`--volume: "${value}": the mode must be ro or rw, not "${mode}"`);
-  }
-  if (!existsSync(source)) throw new UsageError(`--volume: host path ${source} does not exist`);
-  return { destination, type: 'bind', source, options: ['rbind', 'rprivate', mode ?? 'rw'] };
+/** `-v HOST:CTR[:OPTIONS]`: Docker's volume (`ro` is recursive read-only), on a host path that exists. */
+export function parseVolume(value: string): NonNullable<Spec['mounts']>[number] {
+  const mount = dockerVolume(value);
+  if (!existsSync(mount.source as string)) throw new UsageError(`--volume: host path ${mount.source} does not exist`);
+  return mount;
 }
 
 function buildEnv(flagsEnv: string[], hostname: string, stdinIsTerminal: boolean): string[] {
