@@ -20,6 +20,7 @@ import {
 import { defaultProfile } from './default-profile.js';
 import { evaluateProfile } from './evaluate.js';
 import { runFilter, type SeccompData } from './interpreter.js';
+import { seccompSyscallNumber } from './syscall-names.js';
 import type { SeccompProfile } from './types.js';
 
 const EPERM = SECCOMP_RET_ERRNO | 1;
@@ -274,6 +275,40 @@ describe("Docker's default profile", () => {
     expect(check(p, x64(56, 0x10000000n), { ...k, capabilities: ['CAP_SYS_ADMIN'] })).toBe(SECCOMP_RET_ALLOW);
     expect(check(p, x64(161), { ...k, capabilities: ['CAP_SYS_CHROOT'] })).toBe(SECCOMP_RET_ALLOW);
     expect(check(p, x64(161), k)).toBe(EPERM);
+  });
+
+  it('refuses io_uring on every ABI with EPERM, whatever the capabilities, as Docker 25 does', () => {
+    const abis = [
+      ['x64', 'x86_64', AUDIT_ARCH_X86_64],
+      ['x64', 'x32', AUDIT_ARCH_X86_64],
+      ['x64', 'x86', AUDIT_ARCH_I386],
+      ['arm64', 'aarch64', AUDIT_ARCH_AARCH64],
+      ['arm64', 'arm', AUDIT_ARCH_ARM],
+    ] as const;
+    for (const capabilities of [[], ['CAP_SYS_ADMIN', 'CAP_SYS_PTRACE', 'CAP_SYS_RESOURCE', 'CAP_IPC_LOCK']]) {
+      for (const [host, table, audit] of abis) {
+        const f = compileSeccomp(defaultProfile(), { arch: host, capabilities, kernelVersion: '6.18.0' });
+        for (const name of ['io_uring_setup', 'io_uring_enter', 'io_uring_register']) {
+          const nr = seccompSyscallNumber(name, table) as number;
+          expect(nr, `${name} on ${table}`).toBeGreaterThan(0);
+          const data = { nr, arch: audit };
+          expect(runFilter(f.instructions, data).value, `${name} on ${table}`).toBe(EPERM);
+          expect(evaluateProfile(f.profile, data)).toBe(EPERM);
+        }
+      }
+    }
+  });
+
+  it('allows the syscalls Docker 25.0.3 added (moby#47341): cachestat, fchmodat2, map_shadow_stack', () => {
+    const p = defaultProfile();
+    for (const [name, nr] of [
+      ['cachestat', 451],
+      ['fchmodat2', 452],
+      ['map_shadow_stack', 453],
+    ] as const) {
+      expect(seccompSyscallNumber(name, 'x86_64')).toBe(nr);
+      expect(check(p, x64(nr), { kernelVersion: '6.18.0' }), name).toBe(SECCOMP_RET_ALLOW);
+    }
   });
 
   it('keeps the arm-only entries on arm64 hosts', () => {
