@@ -15,3 +15,4 @@ export { startContainer } from './run-container.js';
 export type { RunDir } from './run-dir.js';
 export { createRunDir, RUN_ROOT } from './run-dir.js';
 export type { Linux, Process, Root, Spec } from './spec.js';
+export { DATA_ROOT, gocontainerStatePaths } from './state-paths.js';

@@ -11,6 +11,8 @@ export function fakeHost(
       const kind = paths[path];
       return kind === 'symlink' ? 'dir' : kind;
     },
+    owner: (path) =>
+      paths[path] === undefined ? undefined : { mode: path === '/tmp' ? 0o1777 : 0o755, uid: 0, gid: 0 },
     cgroupLayout: () => options.cgroups ?? { mode: 'unified' },
     mountPointOf: () => options.mountPoint ?? '/',
     kernelRelease: () => options.kernel ?? '6.18.0',

@@ -28,7 +28,12 @@ describe.skipIf(!canRunIntegration())('containers see nothing of gocontainer (in
   });
 
   it("a container cannot read another running container's writes", async () => {
-    const writer = start(['run', '/bin/sh', '-c', 'trap "exit 0" TERM; echo topsecret > /root/secret-B; echo ready; sleep 30 & wait']);
+    const writer = start([
+      'run',
+      '/bin/sh',
+      '-c',
+      'trap "exit 0" TERM; echo topsecret > /root/secret-B; echo ready; sleep 30 & wait',
+    ]);
     try {
       await waitForOutput(writer, 'ready');
       const reader = await gocontainer([

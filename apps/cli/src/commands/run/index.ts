@@ -3,6 +3,7 @@ import {
   createFileFilterCache,
   createRunDir,
   type FilterCache,
+  gocontainerStatePaths,
   newContainerId,
   type RunDir,
   type RunningContainer,
@@ -91,7 +92,9 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
       init: request.init,
       containerId: id,
       ...(request.cgroupParent ? { cgroupParent: request.cgroupParent } : {}),
-      ...(runDir ? { overlay: { lower: ['/'], upper: runDir.upper, work: runDir.work } } : {}),
+      ...(runDir
+        ? { overlay: { lower: ['/'], upper: runDir.upper, work: runDir.work, hidden: gocontainerStatePaths() } }
+        : {}),
     });
     for (const s of pending.splice(0)) container.kill(s);
     const exit = await container.exited;
