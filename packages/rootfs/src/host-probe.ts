@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, realpathSync, statfsSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, realpathSync, statfsSync, statSync } from 'node:fs';
 import { release } from 'node:os';
 
 export type PathKind = 'dir' | 'file' | 'symlink' | 'other';
@@ -27,6 +27,8 @@ export interface HostProbe {
   lstat(path: string): PathKind | undefined;
   /** The kind of what `path` leads to, following symlinks. */
   stat(path: string): PathKind | undefined;
+  /** The target of the symlink `path`, or undefined when it is not one. */
+  readlink(path: string): string | undefined;
   /** The permission bits and owner of `path` itself (lstat), or undefined when it does not exist. */
   owner(path: string): FileOwner | undefined;
   cgroupLayout(): CgroupLayout;
@@ -94,6 +96,13 @@ export function createHostProbe(): HostProbe {
     stat(path) {
       try {
         return kindOf(statSync(path));
+      } catch {
+        return undefined;
+      }
+    },
+    readlink(path) {
+      try {
+        return readlinkSync(path);
       } catch {
         return undefined;
       }

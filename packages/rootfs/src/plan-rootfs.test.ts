@@ -157,6 +157,34 @@ describe('planRootfs', () => {
     expect(labels).toContain('openat2: open /evil in the root');
   });
 
+  it("a file bind onto a dangling symlink of the image makes the link's target inside the root", () => {
+    const links = {
+      [`${ROOT}/etc/resolv.conf`]: '../run/systemd/resolve/stub-resolv.conf',
+      [`${ROOT}/run`]: '/../../var/run',
+    };
+    const host = fakeHost(
+      {
+        ...IMAGE,
+        [`${ROOT}/etc`]: 'dir',
+        [`${ROOT}/etc/resolv.conf`]: 'symlink',
+        [`${ROOT}/run`]: 'symlink',
+        '/host/resolv.conf': 'file',
+      },
+      { links },
+    );
+    const mounts = [{ destination: '/etc/resolv.conf', type: 'bind', source: '/host/resolv.conf', options: ['rbind'] }];
+    const labels = steps(plan({ mounts }, host).program);
+    // /run leads to /var/run (never above the root): the file is made there, then the bind lands on it.
+    expect(labels.filter((l) => l.startsWith('mkdirat') || l.startsWith('mknodat'))).toEqual([
+      'mkdirat: create /var in the root',
+      'mkdirat: create /var/run in the root',
+      'mkdirat: create /var/run/systemd in the root',
+      'mkdirat: create /var/run/systemd/resolve in the root',
+      'mknodat: create the file /var/run/systemd/resolve/stub-resolv.conf in the root',
+    ]);
+    expect(labels).toContain('move_mount: rbind /host/resolv.conf on /etc/resolv.conf');
+  });
+
   it('plans a bind: open_tree, mount_setattr, move_mount; a file source gets a file target', () => {
     const host = fakeHost({ ...IMAGE, '/host/data': 'dir', '/host/hosts': 'file' });
     const { program } = plan(

@@ -88,7 +88,9 @@ export function planRootfs(program: ProgramScope, input: RootfsInput, options: P
     planWhiteouts(p, overlay, hiddenPaths(overlay.hidden, 'root.overlay.hidden'), host);
   }
   const root = prepareRoot(p, input.root, host.kernelRelease());
-  const resolver = new RootResolver(p, root.fd, root.layers ? undefined : root.path, host);
+  // Where planning looks at the image: the root directory, or the overlay's layers, top-most first.
+  const image = root.layers ? [root.layers.upper, ...root.layers.lower] : [root.path];
+  const resolver = new RootResolver(p, root.fd, root.layers ? undefined : root.path, host, image);
 
   for (const mount of mounts) {
     if (mount.kind === 'bind') {
@@ -119,8 +121,7 @@ export function planRootfs(program: ProgramScope, input: RootfsInput, options: P
   const kindOf = (path: string): 'dir' | 'file' | undefined => {
     let kind = isKernelPath(path) ? host.stat(path) : undefined;
     if (!isKernelPath(path)) {
-      const places = root.layers ? [root.layers.upper, ...root.layers.lower] : [root.path];
-      for (const place of places) {
+      for (const place of image) {
         kind = host.stat(place + path);
         if (kind !== undefined) break;
       }
