@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import { RUN_ROOT } from './run-dir.js';
 
@@ -17,17 +17,29 @@ export function gocontainerStatePaths(extra: readonly string[] = []): string[] {
   return [RUN_ROOT, DATA_ROOT, ...extra].map(realPathOf);
 }
 
-/** realpath(3) of the deepest ancestor that exists, then the rest as written. */
+/**
+ * The path with every symlink on the way followed, as a lookup in the
+ * container would follow it: like realpath(3), but a missing component or a
+ * dangling link's missing target is kept as written.
+ */
 function realPathOf(path: string): string {
-  const rest: string[] = [];
-  let at = posix.resolve(path);
-  for (;;) {
+  let pending = posix.resolve(path).split('/').filter(Boolean);
+  let done = '/';
+  for (let links = 0; pending.length > 0; ) {
+    const part = pending.shift() as string;
+    const here = posix.join(done, part);
+    let target: string | undefined;
     try {
-      return posix.join(realpathSync(at), ...rest);
+      target = lstatSync(here).isSymbolicLink() ? readlinkSync(here) : undefined;
     } catch {
-      if (at === '/') return posix.join('/', ...rest);
-      rest.unshift(posix.basename(at));
-      at = posix.dirname(at);
+      return posix.join(here, ...pending); // missing: nothing more to follow
     }
+    if (target === undefined || ++links > 40) {
+      done = here;
+      continue;
+    }
+    pending = [...posix.resolve(done, target).split('/').filter(Boolean), ...pending];
+    done = '/';
   }
+  return done;
 }

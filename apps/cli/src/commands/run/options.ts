@@ -7,6 +7,7 @@ import {
   dockerSecurity,
   dockerUlimits,
   dockerUser,
+  type EtcFilesOptions,
   type NetworkMode,
   type Spec,
 } from '@gc/runtime';
@@ -46,6 +47,8 @@ export interface RunRequest {
   /** Run on a throwaway overlay of the host's root rather than `spec.root`. */
   hostRootOverlay: boolean;
   init: boolean;
+  /** What the container's /etc/hosts, /etc/hostname and /etc/resolv.conf are made from (`writeDockerEtcFiles`). */
+  etcFiles: EtcFilesOptions;
 }
 
 /**
@@ -136,6 +139,12 @@ export function buildRunRequest(
     },
     hostRootOverlay,
     init: flags.init ?? false,
+    etcFiles: {
+      hostname,
+      network: flags.network as NetworkMode,
+      readonly: flags.readOnly ?? false,
+      mountedByUser: mounts.map((m) => m.destination),
+    },
   };
 }
 
