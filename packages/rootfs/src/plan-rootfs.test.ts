@@ -444,13 +444,24 @@ describe('planRootfs', () => {
     expect(program.ops).toHaveLength(0);
   });
 
-  it('runs to the exec on the FakeKernel and closes every fd it opens', async () => {
-    const { program } = plan({
-      mounts: defaultMounts(),
-      maskedPaths: [...DEFAULT_MASKED_PATHS],
-      readonlyPaths: [...DEFAULT_READONLY_PATHS],
-      cwd: '/w',
-    });
+  it.each([
+    ['a directory root', { path: ROOT }],
+    [
+      'an overlay with hidden paths',
+      { overlay: { lower: ['/'], upper: '/c/upper', work: '/c/work', hidden: ['/run/gc', '/var/lib/gc'] } },
+    ],
+  ] as const)('runs to the exec on the FakeKernel and closes every fd it opens (%s)', async (_name, root) => {
+    const host = fakeHost({ ...IMAGE, ...KERNEL_PATHS, '/run': 'dir', '/var': 'dir', '/var/lib': 'dir' });
+    const { program } = plan(
+      {
+        root: root as RootfsInput['root'],
+        mounts: defaultMounts(),
+        maskedPaths: [...DEFAULT_MASKED_PATHS],
+        readonlyPaths: [...DEFAULT_READONLY_PATHS],
+        cwd: '/w',
+      },
+      host,
+    );
     program.scope('@gc/test').execvp('/bin/sh', ['/bin/sh'], [], 'exec sh');
     const kernel = new FakeKernel();
     // Every fd-returning op gets its own number, so closes can be matched.

@@ -219,6 +219,19 @@ describe.skipIf(!canRunIntegration())('the files every program expects (integrat
     expect(r.stdout).toBe(readFileSync('/etc/resolv.conf', 'utf8'));
   });
 
+  it('a root without /etc gets one, with the three files, made inside the root', async () => {
+    const bare = createBusyboxRoot();
+    try {
+      rmSync(join(bare.path, 'etc'), { recursive: true, force: true });
+      const r = await gocontainer(['run', '--hostname', 'bare', '--rootfs', bare.path, '/bin/cat', '/etc/hostname']);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('bare\n');
+      expect(readdirSync(join(bare.path, 'etc')).sort()).toEqual(['hostname', 'hosts', 'resolv.conf']);
+    } finally {
+      bare.remove();
+    }
+  });
+
   it('a symlinked /etc/hosts in the image cannot lead the file out of the root', async () => {
     const evil = createBusyboxRoot();
     const outside = `/tmp/gc-isolation-outside-${process.pid}`;
