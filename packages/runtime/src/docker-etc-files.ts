@@ -4,11 +4,11 @@ import type { Mount } from '@gc/rootfs';
 import type { NetworkMode } from './docker-defaults.js';
 
 /** The files Docker gives every container, by their path inside it. */
-export const ETC_FILES = ['/etc/hosts', '/etc/hostname', '/etc/resolv.conf'] as const;
-export type EtcFile = (typeof ETC_FILES)[number];
+const ETC_FILES = ['/etc/hosts', '/etc/hostname', '/etc/resolv.conf'] as const;
+type EtcFile = (typeof ETC_FILES)[number];
 
 /** Docker's fallback resolvers, for a host whose only resolvers are on its loopback (unreachable from a container). */
-export const FALLBACK_NAMESERVERS: readonly string[] = Object.freeze([
+const FALLBACK_NAMESERVERS: readonly string[] = Object.freeze([
   '8.8.8.8',
   '8.8.4.4',
   '2001:4860:4860::8888',
@@ -86,7 +86,7 @@ function withoutLoopback(resolvConf: string): { text: string; servers: number } 
 }
 
 /** The host's files, read from this machine. */
-export function readHostEtcFiles(): HostEtcFiles {
+function readHostEtcFiles(): HostEtcFiles {
   const read = (path: string) => {
     try {
       return readFileSync(path, 'utf8');
@@ -108,7 +108,7 @@ export interface EtcFilesOptions {
   readonly readonly: boolean;
   /** Destinations the user mounts something on already (`-v x:/etc/hosts`): Docker leaves those alone. */
   readonly mountedByUser?: readonly string[];
-  /** Default: this machine's (`readHostEtcFiles()`). */
+  /** The host's files (default: this machine's /etc/hosts, /etc/resolv.conf and systemd-resolved's list). */
   readonly host?: HostEtcFiles;
 }
 
