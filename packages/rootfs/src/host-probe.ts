@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, realpathSync, statfsSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, realpathSync, statfsSync, statSync } from 'node:fs';
 import { release } from 'node:os';
 
 export type PathKind = 'dir' | 'file' | 'symlink' | 'other';
@@ -27,11 +27,22 @@ export interface HostProbe {
   lstat(path: string): PathKind | undefined;
   /** The kind of what `path` leads to, following symlinks. */
   stat(path: string): PathKind | undefined;
+  /** The target of the symlink `path`, or undefined when it is not one. */
+  readlink(path: string): string | undefined;
+  /** The permission bits and owner of `path` itself (lstat), or undefined when it does not exist. */
+  owner(path: string): FileOwner | undefined;
   cgroupLayout(): CgroupLayout;
   /** The mount point of the mount `path` lives on (the longest mount point above its real path). */
   mountPointOf(path: string): string;
   /** `uname -r`: `6.18.44`. */
   kernelRelease(): string;
+}
+
+export interface FileOwner {
+  /** The permission bits, with setuid, setgid and sticky: `0o1777`. */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
 }
 
 const CGROUP2_SUPER_MAGIC = 0x63677270;
@@ -85,6 +96,21 @@ export function createHostProbe(): HostProbe {
     stat(path) {
       try {
         return kindOf(statSync(path));
+      } catch {
+        return undefined;
+      }
+    },
+    readlink(path) {
+      try {
+        return readlinkSync(path);
+      } catch {
+        return undefined;
+      }
+    },
+    owner(path) {
+      try {
+        const { mode, uid, gid } = lstatSync(path);
+        return { mode: mode & 0o7777, uid, gid };
       } catch {
         return undefined;
       }

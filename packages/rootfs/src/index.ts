@@ -3,7 +3,7 @@
 
 export type { Device, DevOptions } from './dev.js';
 export { defaultDevices, defaultMounts, devSymlinks, makedev } from './dev.js';
-export type { CgroupHierarchy, CgroupLayout, HostProbe, PathKind } from './host-probe.js';
+export type { CgroupHierarchy, CgroupLayout, FileOwner, HostProbe, PathKind } from './host-probe.js';
 export { createHostProbe, parseCgroupMountinfo } from './host-probe.js';
 export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './masked-paths.js';
 export type { FsParam, ParsedBind, ParsedFs, ParsedMount, PropagationChange } from './mount-options.js';

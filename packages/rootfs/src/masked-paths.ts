@@ -1,6 +1,5 @@
 import {
   AT_EMPTY_PATH,
-  AT_FDCWD,
   AT_RECURSIVE,
   MOUNT_ATTR_NODEV,
   MOUNT_ATTR_NOEXEC,
@@ -44,8 +43,10 @@ export function isKernelPath(path: string): boolean {
 }
 
 /**
- * Hide a path: /dev/null bind-mounted over a file (the host's /dev/null,
- * cloned before the pivot), a read-only empty tmpfs over a directory.
+ * Hide a path: the container's own /dev/null bind-mounted over a file (as
+ * runc does; a clone of the host's would show the host's devtmpfs, and its
+ * size, in the container's mountinfo), a read-only empty tmpfs over a
+ * directory. Planned after /dev is populated.
  */
 export function planMask(p: ProgramScope, root: RootResolver, path: string, kind: 'dir' | 'file'): void {
   if (kind === 'dir') {
@@ -53,11 +54,13 @@ export function planMask(p: ProgramScope, root: RootResolver, path: string, kind
     root.attach(mnt, path, `mask ${path}`, `the tmpfs for ${path}`);
     return;
   }
+  const devNull = root.open('/dev/null', `open the container's /dev/null to mask ${path}`);
   const tree = p.syscall(
     'open_tree',
-    [AT_FDCWD, '/dev/null', OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC],
+    [devNull, '', OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH],
     `clone /dev/null to mask ${path}`,
   );
+  root.close(devNull, "the container's /dev/null");
   root.attach(tree, path, `mask ${path}`, `the clone of /dev/null for ${path}`);
 }
 

@@ -157,6 +157,34 @@ describe('planRootfs', () => {
     expect(labels).toContain('openat2: open /evil in the root');
   });
 
+  it("a file bind onto a dangling symlink of the image makes the link's target inside the root", () => {
+    const links = {
+      [`${ROOT}/etc/resolv.conf`]: '../run/systemd/resolve/stub-resolv.conf',
+      [`${ROOT}/run`]: '/../../var/run',
+    };
+    const host = fakeHost(
+      {
+        ...IMAGE,
+        [`${ROOT}/etc`]: 'dir',
+        [`${ROOT}/etc/resolv.conf`]: 'symlink',
+        [`${ROOT}/run`]: 'symlink',
+        '/host/resolv.conf': 'file',
+      },
+      { links },
+    );
+    const mounts = [{ destination: '/etc/resolv.conf', type: 'bind', source: '/host/resolv.conf', options: ['rbind'] }];
+    const labels = steps(plan({ mounts }, host).program);
+    // /run leads to /var/run (never above the root): the file is made there, then the bind lands on it.
+    expect(labels.filter((l) => l.startsWith('mkdirat') || l.startsWith('mknodat'))).toEqual([
+      'mkdirat: create /var in the root',
+      'mkdirat: create /var/run in the root',
+      'mkdirat: create /var/run/systemd in the root',
+      'mkdirat: create /var/run/systemd/resolve in the root',
+      'mknodat: create the file /var/run/systemd/resolve/stub-resolv.conf in the root',
+    ]);
+    expect(labels).toContain('move_mount: rbind /host/resolv.conf on /etc/resolv.conf');
+  });
+
   it('plans a bind: open_tree, mount_setattr, move_mount; a file source gets a file target', () => {
     const host = fakeHost({ ...IMAGE, '/host/data': 'dir', '/host/hosts': 'file' });
     const { program } = plan(
@@ -374,6 +402,68 @@ describe('planRootfs', () => {
     expect(old.ops.find((op) => op.args[2] === 'lowerdir')?.args[3]).toBe('/layers/b:/layers/a\\:1');
   });
 
+  it('whites out hidden paths in the upper layer before the overlay is mounted', () => {
+    const host = fakeHost({ '/': 'dir', '/run': 'dir', '/var': 'dir', '/var/lib': 'dir', '/tmp': 'dir' });
+    const overlay = { lower: ['/'], upper: '/c/upper', work: '/c/work' };
+    const { program } = plan(
+      { root: { overlay: { ...overlay, hidden: ['/run/gc', '/var/lib/gc', '/run/gc/c1', '/tmp/a/b', '/opt/x'] } } },
+      host,
+    );
+    const labels = steps(program);
+    expect(labels.slice(1, labels.indexOf('fsopen: open an overlay filesystem for the root'))).toEqual([
+      'openat: open the upper layer /c/upper to hide paths of the lower ones',
+      'mkdirat: create /run in the upper layer',
+      'openat2: open /run in the upper layer',
+      "fchown: give /run of the upper layer the lower's owner",
+      "fchmod: give /run of the upper layer the lower's mode 0755",
+      'close: close /run of the upper layer',
+      'openat2: open /run in the upper layer',
+      'mknodat: hide /run/gc from the container',
+      'close: close /run of the upper layer',
+      'mkdirat: create /var in the upper layer',
+      'openat2: open /var in the upper layer',
+      "fchown: give /var of the upper layer the lower's owner",
+      "fchmod: give /var of the upper layer the lower's mode 0755",
+      'close: close /var of the upper layer',
+      'openat2: open /var in the upper layer',
+      'mkdirat: create /var/lib in the upper layer',
+      'close: close /var of the upper layer',
+      'openat2: open /var/lib in the upper layer',
+      "fchown: give /var/lib of the upper layer the lower's owner",
+      "fchmod: give /var/lib of the upper layer the lower's mode 0755",
+      'close: close /var/lib of the upper layer',
+      'openat2: open /var/lib in the upper layer',
+      'mknodat: hide /var/lib/gc from the container',
+      'close: close /var/lib of the upper layer',
+      // The sticky bit of /tmp is kept; /tmp/a is missing on the host: its whiteout hides /tmp/a/b too.
+      'mkdirat: create /tmp in the upper layer',
+      'openat2: open /tmp in the upper layer',
+      "fchown: give /tmp of the upper layer the lower's owner",
+      "fchmod: give /tmp of the upper layer the lower's mode 01777",
+      'close: close /tmp of the upper layer',
+      'openat2: open /tmp in the upper layer',
+      'mknodat: hide /tmp/a from the container',
+      'close: close /tmp of the upper layer',
+      'mknodat: hide /opt from the container',
+      'close: close the upper layer',
+    ]);
+    const whiteout = program.ops.find((op) => op.label === 'hide /run/gc from the container');
+    expect(whiteout?.args.slice(1)).toEqual(['gc', S_IFCHR, 0]);
+    const open = program.ops.find((op) => op.syscall === 'openat2' && op.label === 'open /run in the upper layer');
+    expect(open?.args[1]).toBe('run');
+
+    // A path through a symlink of the lower layer would show its target: refused.
+    expect(() =>
+      plan(
+        { root: { overlay: { ...overlay, hidden: ['/var/run/gc'] } } },
+        fakeHost({ '/var': 'dir', '/var/run': 'symlink' }),
+      ),
+    ).toThrow('root.overlay.hidden: /var/run/gc leads through the symlink /var/run of /; give its real path');
+    expect(() => plan({ root: { overlay: { ...overlay, hidden: ['/'] } } }, host)).toThrow(
+      'root.overlay.hidden[0]: cannot hide the whole root',
+    );
+  });
+
   it('throws before planning anything when the input is wrong', () => {
     const program = new Program({ arch: 'x64' });
     expect(() =>
@@ -388,13 +478,24 @@ describe('planRootfs', () => {
     expect(program.ops).toHaveLength(0);
   });
 
-  it('runs to the exec on the FakeKernel and closes every fd it opens', async () => {
-    const { program } = plan({
-      mounts: defaultMounts(),
-      maskedPaths: [...DEFAULT_MASKED_PATHS],
-      readonlyPaths: [...DEFAULT_READONLY_PATHS],
-      cwd: '/w',
-    });
+  it.each([
+    ['a directory root', { path: ROOT }],
+    [
+      'an overlay with hidden paths',
+      { overlay: { lower: ['/'], upper: '/c/upper', work: '/c/work', hidden: ['/run/gc', '/var/lib/gc'] } },
+    ],
+  ] as const)('runs to the exec on the FakeKernel and closes every fd it opens (%s)', async (_name, root) => {
+    const host = fakeHost({ ...IMAGE, ...KERNEL_PATHS, '/run': 'dir', '/var': 'dir', '/var/lib': 'dir' });
+    const { program } = plan(
+      {
+        root: root as RootfsInput['root'],
+        mounts: defaultMounts(),
+        maskedPaths: [...DEFAULT_MASKED_PATHS],
+        readonlyPaths: [...DEFAULT_READONLY_PATHS],
+        cwd: '/w',
+      },
+      host,
+    );
     program.scope('@gc/test').execvp('/bin/sh', ['/bin/sh'], [], 'exec sh');
     const kernel = new FakeKernel();
     // Every fd-returning op gets its own number, so closes can be matched.

@@ -12,6 +12,7 @@ import { overlayTarget, prepareRoot } from './prepare-root.js';
 import { RootResolver } from './resolve-in-root.js';
 import { mountAttr } from './structs.js';
 import type { Propagation, RootfsInput, RootfsPlan } from './types.js';
+import { hiddenPaths, planWhiteouts } from './whiteout.js';
 
 export interface PlanRootfsOptions {
   /** What planning reads from the host (default: this machine, through node:fs). */
@@ -31,7 +32,10 @@ function checkInput(input: RootfsInput): Propagation {
       `root.path: expected an absolute host path, got ${JSON.stringify(input.root.path)}`,
     );
   }
-  if ('overlay' in input.root) checkLayers(input.root.overlay, 'root.overlay');
+  if ('overlay' in input.root) {
+    checkLayers(input.root.overlay, 'root.overlay');
+    hiddenPaths(input.root.overlay.hidden, 'root.overlay.hidden');
+  }
   if (!Array.isArray(input.mounts)) throw new GcError('EROOTFS_MOUNT', 'mounts: expected an array of mounts');
   const propagation = input.propagation ?? 'rprivate';
   if (!Object.hasOwn(PROPAGATION_FLAGS, propagation)) {
@@ -52,8 +56,9 @@ function pathList(paths: readonly string[] | undefined, field: string): string[]
 /**
  * Plan the container's root filesystem into `program`, credited to
  * `@gc/rootfs`. In order: `/` made private (or the requested propagation);
- * the root made a mount (a bind on itself, or an overlay assembled in the
- * child's mount namespace) and opened; every mount in the order given, each
+ * the overlay's hidden paths whited out in its upper layer; the root made a
+ * mount (a bind on itself, or an overlay assembled in the child's mount
+ * namespace) and opened; every mount in the order given, each
  * target resolved inside the root; /dev populated when a tmpfs is mounted on
  * it; read-only then masked paths; the working directory created; pivot_root
  * (or MS_MOVE + chroot); the root made read-only; chdir to the working
@@ -79,8 +84,14 @@ export function planRootfs(program: ProgramScope, input: RootfsInput, options: P
 
   const p = program.scope('@gc/rootfs');
   planRootPropagation(p, propagation);
+  if ('overlay' in input.root) {
+    const { overlay } = input.root;
+    planWhiteouts(p, overlay, hiddenPaths(overlay.hidden, 'root.overlay.hidden'), host);
+  }
   const root = prepareRoot(p, input.root, host.kernelRelease());
-  const resolver = new RootResolver(p, root.fd, root.layers ? undefined : root.path, host);
+  // Where planning looks at the image: the root directory, or the overlay's layers, top-most first.
+  const image = root.layers ? [root.layers.upper, ...root.layers.lower] : [root.path];
+  const resolver = new RootResolver(p, root.fd, root.layers ? undefined : root.path, host, image);
 
   for (const mount of mounts) {
     if (mount.kind === 'bind') {
@@ -111,8 +122,7 @@ export function planRootfs(program: ProgramScope, input: RootfsInput, options: P
   const kindOf = (path: string): 'dir' | 'file' | undefined => {
     let kind = isKernelPath(path) ? host.stat(path) : undefined;
     if (!isKernelPath(path)) {
-      const places = root.layers ? [root.layers.upper, ...root.layers.lower] : [root.path];
-      for (const place of places) {
+      for (const place of image) {
         kind = host.stat(place + path);
         if (kind !== undefined) break;
       }

@@ -33,16 +33,25 @@ export class RootResolver {
   readonly #rootFd: OpRef;
   /** The root directory on the host, or undefined when its content cannot be looked at (an overlay). */
   readonly #hostRoot: string | undefined;
+  /** Where the image's files are on the host, top-most first: the root, or an overlay's upper and lower layers. */
+  readonly #image: readonly string[];
   readonly #host: HostProbe;
   /** Paths known to exist (planned mkdirs, mount points); overrides the host view. */
   readonly #known = new Map<string, PathKind>();
   /** Planned mount points: below them the host view says nothing. */
   readonly #mountPoints: string[] = [];
 
-  constructor(p: ProgramScope, rootFd: OpRef, hostRoot: string | undefined, host: HostProbe) {
+  constructor(
+    p: ProgramScope,
+    rootFd: OpRef,
+    hostRoot: string | undefined,
+    host: HostProbe,
+    image: readonly string[] = hostRoot === undefined ? [] : [hostRoot],
+  ) {
     this.#p = p;
     this.#rootFd = rootFd;
     this.#hostRoot = hostRoot;
+    this.#image = image;
     this.#host = host;
   }
 
@@ -68,11 +77,59 @@ export class RootResolver {
     }
   }
 
-  /** The parent directories, then an empty file (a mount point for a file bind). */
+  /**
+   * The parent directories, then an empty file (a mount point for a file
+   * bind). Where the image has a symlink on the way (`/etc/resolv.conf ->
+   * ../run/systemd/resolve/stub-resolv.conf`), the file is made where the link
+   * leads inside the root, as runc does: the bind, resolved by the kernel
+   * inside the root, then lands there.
+   */
   ensureFile(path: string): void {
-    this.ensureDir(posix.dirname(path));
-    if (this.kind(path) !== undefined) return;
-    this.#createIn(path, 'file');
+    const real = this.resolveLinks(path);
+    this.ensureDir(posix.dirname(real));
+    if (this.kind(real) !== undefined) return;
+    this.#createIn(real, 'file');
+  }
+
+  /**
+   * `path` with the image's symlinks followed as RESOLVE_IN_ROOT does (an
+   * absolute target starts again at the root, `..` stops at it), from what
+   * planning sees of the image on the host. It only decides where files are
+   * made: every open is still resolved by the kernel, inside the root.
+   */
+  resolveLinks(path: string): string {
+    let pending = path.split('/').filter(Boolean);
+    let done: string[] = [];
+    for (let links = 0; pending.length > 0; ) {
+      const part = pending.shift() as string;
+      if (part === '.') continue;
+      if (part === '..') {
+        done.pop();
+        continue;
+      }
+      const here = `/${[...done, part].join('/')}`;
+      const target = this.#linkTarget(here);
+      if (target === undefined) {
+        done.push(part);
+        continue;
+      }
+      if (++links > 40) return path; // the kernel will say ELOOP
+      if (target.startsWith('/')) done = [];
+      pending = [...target.split('/').filter(Boolean), ...pending];
+    }
+    return `/${done.join('/')}`;
+  }
+
+  /** The target of `path` if the image holds a symlink there (and nothing planned covers it). */
+  #linkTarget(path: string): string | undefined {
+    if (this.#known.has(path) || this.#mountPoints.some((m) => isWithin(path, m))) return undefined;
+    for (const place of this.#image) {
+      const onHost = posix.join(place, path);
+      const kind = this.#host.lstat(onHost);
+      if (kind === undefined) continue;
+      return kind === 'symlink' ? this.#host.readlink(onHost) : undefined;
+    }
+    return undefined;
   }
 
   /** Record that a mount was planned on `path`: whatever was known below it is hidden now. */

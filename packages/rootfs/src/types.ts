@@ -29,8 +29,10 @@ export type RootSpec =
        * Layers as overlayfs takes them: `lower[0]` is the top-most lower layer.
        * `target` is where the overlay is attached in the child's mount namespace
        * (default: the `merged` sibling of `upper`, which the caller creates).
+       * `hidden`: real paths of the lower layers the container never sees,
+       * now or later (a whiteout for each is made in `upper` first).
        */
-      overlay: { lower: string[]; upper: string; work: string; target?: string };
+      overlay: { lower: string[]; upper: string; work: string; target?: string; hidden?: string[] };
       readonly?: boolean;
     };
 

@@ -29,8 +29,12 @@ const PKG = '@gc/runtime';
 export interface PlanOptions {
   /** Names the container's session keyring (`_ses.<id>`). Default: a fixed name. */
   containerId?: string;
-  /** Root filesystem override: an overlay assembled inside the container's mount namespace. */
-  overlay?: { lower: string[]; upper: string; work: string };
+  /**
+   * Root filesystem override: an overlay assembled inside the container's
+   * mount namespace. `hidden`: real paths of the lower layers the container
+   * must never see (whited out in `upper` first; `gocontainerStatePaths()`).
+   */
+  overlay?: { lower: string[]; upper: string; work: string; hidden?: string[] };
   /**
    * Put gc-init in front of the command as PID 1: the fd (in the parent) of
    * the sealed binary to execveat. It reaps zombies and forwards signals.

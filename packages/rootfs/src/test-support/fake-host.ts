@@ -3,7 +3,7 @@ import type { CgroupLayout, HostProbe, PathKind } from '../host-probe.js';
 /** A host made of a path -> kind table, for unit tests that must not depend on this machine. */
 export function fakeHost(
   paths: Record<string, PathKind>,
-  options: { cgroups?: CgroupLayout; kernel?: string; mountPoint?: string } = {},
+  options: { cgroups?: CgroupLayout; kernel?: string; mountPoint?: string; links?: Record<string, string> } = {},
 ): HostProbe {
   return {
     lstat: (path) => paths[path],
@@ -11,6 +11,9 @@ export function fakeHost(
       const kind = paths[path];
       return kind === 'symlink' ? 'dir' : kind;
     },
+    readlink: (path) => (paths[path] === 'symlink' ? options.links?.[path] : undefined),
+    owner: (path) =>
+      paths[path] === undefined ? undefined : { mode: path === '/tmp' ? 0o1777 : 0o755, uid: 0, gid: 0 },
     cgroupLayout: () => options.cgroups ?? { mode: 'unified' },
     mountPointOf: () => options.mountPoint ?? '/',
     kernelRelease: () => options.kernel ?? '6.18.0',

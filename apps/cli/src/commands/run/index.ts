@@ -3,10 +3,12 @@ import {
   createFileFilterCache,
   createRunDir,
   type FilterCache,
+  gocontainerStatePaths,
   newContainerId,
   type RunDir,
   type RunningContainer,
   startContainer,
+  writeDockerEtcFiles,
 } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
@@ -84,14 +86,18 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
     // isatty through the kernel binding: node:tty (process.stdin) loads node:net, ~6 ms of start-up.
     const kernel = createKernel();
     const request = buildRunRequest(command, args, flags, id, kernel.isatty(0));
-    if (request.hostRootOverlay) runDir = createRunDir(id);
+    runDir = createRunDir(id);
+    // Docker's /etc/hosts, /etc/hostname and /etc/resolv.conf, bound in from the run directory.
+    request.spec.mounts = [...(request.spec.mounts ?? []), ...writeDockerEtcFiles(runDir.path, request.etcFiles)];
     container = await startContainer(request.spec, {
       kernel,
       seccompCache: seccompCache(),
       init: request.init,
       containerId: id,
       ...(request.cgroupParent ? { cgroupParent: request.cgroupParent } : {}),
-      ...(runDir ? { overlay: { lower: ['/'], upper: runDir.upper, work: runDir.work } } : {}),
+      ...(request.hostRootOverlay
+        ? { overlay: { lower: ['/'], upper: runDir.upper, work: runDir.work, hidden: gocontainerStatePaths() } }
+        : {}),
     });
     for (const s of pending.splice(0)) container.kill(s);
     const exit = await container.exited;

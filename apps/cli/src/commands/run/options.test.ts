@@ -36,6 +36,23 @@ describe('gocontainer run options', () => {
     expect(r.spec.mounts?.some((m) => m.destination === '/tmp')).toBe(false);
   });
 
+  it("asks for Docker's /etc files: the hostname, the network, --read-only, and what -v already covers", () => {
+    const r = buildRunRequest(
+      '/bin/true',
+      [],
+      flags({ hostname: 'web-1', network: 'host', readOnly: true, volume: ['/etc/hosts:/etc/hosts:ro'] }),
+      ID,
+    );
+    expect(r.etcFiles).toMatchObject({ hostname: 'web-1', network: 'host', readonly: true });
+    expect(r.etcFiles.mountedByUser).toContain('/etc/hosts');
+    expect(r.etcFiles.mountedByUser).not.toContain('/etc/resolv.conf');
+    expect(buildRunRequest('/bin/true', [], flags(), ID).etcFiles).toMatchObject({
+      hostname: ID.slice(0, 12),
+      network: 'none',
+      readonly: false,
+    });
+  });
+
   it("passes the caller's TERM only when standard input is a terminal", () => {
     const saved = process.env.TERM;
     process.env.TERM = 'gc-test-term';

@@ -8,6 +8,7 @@ import {
   dockerUlimits,
   dockerUser,
   dockerVolume,
+  type EtcFilesOptions,
   type NetworkMode,
   type Spec,
 } from '@gc/runtime';
@@ -47,6 +48,8 @@ export interface RunRequest {
   /** Run on a throwaway overlay of the host's root rather than `spec.root`. */
   hostRootOverlay: boolean;
   init: boolean;
+  /** What the container's /etc/hosts, /etc/hostname and /etc/resolv.conf are made from (`writeDockerEtcFiles`). */
+  etcFiles: EtcFilesOptions;
 }
 
 /**
@@ -137,6 +140,12 @@ export function buildRunRequest(
     },
     hostRootOverlay,
     init: flags.init ?? false,
+    etcFiles: {
+      hostname,
+      network: flags.network as NetworkMode,
+      readonly: flags.readOnly ?? false,
+      mountedByUser: mounts.map((m) => m.destination),
+    },
   };
 }
 
