@@ -7,6 +7,7 @@ export type { NetworkMode } from './docker-defaults.js';
 export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './docker-defaults.js';
 export type { Security, SecurityOptions } from './docker-security.js';
 export { dockerSecurity, dockerUlimits, dockerUser, hardenDockerProfile } from './docker-security.js';
+export { dockerSysctls } from './docker-sysctls.js';
 export { ContainerStartError, SpecError } from './errors.js';
 export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';

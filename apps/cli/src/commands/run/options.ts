@@ -1,19 +1,23 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import {
-  DEFAULT_PATH,
   dockerFilesystem,
   dockerNamespaces,
   dockerSecurity,
+  dockerSysctls,
   dockerUlimits,
   dockerUser,
   type NetworkMode,
   type Spec,
 } from '@gc/runtime';
 import { UsageError } from '../../usage-error.js';
+import { show } from './check-path.js';
+import { buildEnv } from './env.js';
+import { checkCgroupParent, checkRootfs, checkVolumePaths, workdir } from './path-options.js';
 import { buildResources, type ResourceFlags } from './resources.js';
+import { checkUserSpec } from './user-spec.js';
 
-/** The flags of `gocontainer run`, as commander hands them over. */
+/** The flags of `gocontainer run`, as the command line hands them over. */
 export interface RunFlags extends ResourceFlags {
   rootfs?: string;
   init?: boolean;
@@ -50,7 +54,8 @@ export interface RunRequest {
 
 /**
  * Turn `run`'s flags and command into an OCI spec, with Docker's defaults.
- * `stdinIsTerminal`: the caller's standard input is a terminal (its TERM then
+ * Every flag is checked here, before anything is made: a bad value is a
+ * UsageError naming the flag, the value and what is allowed. `stdinIsTerminal`: the caller's standard input is a terminal (its TERM then
  * goes into the container).
  */
 export function buildRunRequest(
@@ -67,22 +72,18 @@ export function buildRunRequest(
     );
   }
   if (flags.network !== 'none' && flags.network !== 'host') {
-    throw new UsageError(`--network: "${flags.network}" is not supported (expected none or host)`);
+    throw new UsageError(`--network: ${show(flags.network)} is not supported (expected none or host)`);
   }
-  if (flags.rootfs !== undefined) {
-    if (!existsSync(flags.rootfs) || !statSync(flags.rootfs).isDirectory()) {
-      throw new UsageError(`--rootfs: ${flags.rootfs} is not a directory`);
-    }
-  }
+  if (flags.rootfs !== undefined) checkRootfs(flags.rootfs);
   const hostname = flags.hostname ?? id.slice(0, 12);
   if (Buffer.byteLength(hostname) > 64 || !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(hostname)) {
     throw new UsageError(
-      `--hostname: "${hostname}" is not a valid hostname (letters, digits, '-' and '.', at most 64)`,
+      `--hostname: ${show(hostname)} is not a valid hostname (letters, digits, '-' and '.', at most 64)`,
     );
   }
-  if (flags.workdir !== undefined && !isAbsolute(flags.workdir)) {
-    throw new UsageError(`--workdir: "${flags.workdir}" must be an absolute path`);
-  }
+  const cwd = flags.workdir === undefined ? '/' : workdir(flags.workdir);
+  if (flags.user !== undefined) checkUserSpec(flags.user);
+  if (flags.cgroupParent !== undefined) checkCgroupParent(flags.cgroupParent);
 
   const fs = dockerFilesystem();
   const mounts = [...fs.mounts];
@@ -114,7 +115,7 @@ export function buildRunRequest(
       process: {
         args: [command, ...args],
         env: buildEnv(flags.env, hostname, stdinIsTerminal),
-        cwd: flags.workdir ?? '/',
+        cwd,
         terminal: false,
         ...(user ? { user } : {}),
         capabilities: security.capabilities,
@@ -130,7 +131,7 @@ export function buildRunRequest(
         maskedPaths: security.maskPaths ? fs.maskedPaths : [],
         readonlyPaths: security.maskPaths ? fs.readonlyPaths : [],
         ...(security.seccomp ? { seccomp: security.seccomp } : {}),
-        ...(flags.sysctl.length ? { sysctl: parseSysctls(flags.sysctl) } : {}),
+        ...(flags.sysctl.length ? { sysctl: dockerSysctls(flags.sysctl, flags.network as NetworkMode) } : {}),
         ...(resources ? { resources } : {}),
       },
     },
@@ -142,19 +143,11 @@ export function buildRunRequest(
 function parseOomScoreAdj(value: string): number {
   const n = Number(value);
   if (!/^-?\d+$/.test(value) || n < -1000 || n > 1000) {
-    throw new UsageError(`--oom-score-adj: "${value}" is not an integer from -1000 to 1000`);
+    throw new UsageError(
+      `--oom-score-adj: ${show(value)} is not an integer in the range for oom score adj, [-1000, 1000]`,
+    );
   }
   return n;
-}
-
-function parseSysctls(values: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values) {
-    const eq = v.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--sysctl: "${v}" is not KEY=VALUE`);
-    out[v.slice(0, eq)] = v.slice(eq + 1);
-  }
-  return out;
 }
 
 /** `-v HOST:CTR[:ro|rw]`: a private recursive bind mount. */
@@ -162,8 +155,9 @@ export function parseVolume(value: string): { destination: string; type: string;
   const parts = value.split(':');
   const [source, destination, mode] = parts;
   if (parts.length < 2 || parts.length > 3 || !source || !destination) {
-    throw new UsageError(`--volume: "${value}" is not HOST:CONTAINER[:ro]`);
+    throw new UsageError(`--volume: ${show(value)} is not HOST:CONTAINER[:ro]`);
   }
+  checkVolumePaths(value, source, destination);
   if (!isAbsolute(source) || !isAbsolute(destination)) {
     throw new UsageError(`--volume: "${value}": both paths must be absolute`);
   }
@@ -172,24 +166,4 @@ export function parseVolume(value: string): { destination: string; type: string;
   }
   if (!existsSync(source)) throw new UsageError(`--volume: host path ${source} does not exist`);
   return { destination, type: 'bind', source, options: ['rbind', 'rprivate', mode ?? 'rw'] };
-}
-
-function buildEnv(flagsEnv: string[], hostname: string, stdinIsTerminal: boolean): string[] {
-  const env = new Map<string, string>([
-    ['PATH', DEFAULT_PATH],
-    ['HOSTNAME', hostname],
-    ['HOME', '/root'],
-  ]);
-  if (stdinIsTerminal && process.env.TERM) env.set('TERM', process.env.TERM);
-  for (const entry of flagsEnv) {
-    const eq = entry.indexOf('=');
-    if (eq === 0) throw new UsageError(`--env: "${entry}" has no name`);
-    if (eq > 0) env.set(entry.slice(0, eq), entry.slice(eq + 1));
-    else {
-      // `-e NAME` passes the caller's value through, as Docker does; unset stays unset.
-      const value = process.env[entry];
-      if (value !== undefined) env.set(entry, value);
-    }
-  }
-  return [...env].map(([k, v]) => `${k}=${v}`);
 }
