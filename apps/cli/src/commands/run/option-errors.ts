@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { GcError } from '@gc/runtime';
 import { UsageError } from '../../usage-error.js';
 import { show } from './check-path.js';
@@ -19,6 +20,7 @@ const FIELDS: readonly (readonly [field: string, flag: string, key: keyof RunFla
   ['process.user', '--user', 'user'],
   ['process.cwd', '--workdir', 'workdir'],
   ['linux.sysctl', '--sysctl', 'sysctl'],
+  ['linux.seccomp', '--security-opt', 'securityOpt'],
   ['hostname', '--hostname', 'hostname'],
   ['cgroupParent', '--cgroup-parent', 'cgroupParent'],
 ];
@@ -42,8 +44,21 @@ export function blameOption(e: unknown, flags: RunFlags): unknown {
     const value = flags[key];
     // A list flag's field has the index: `process.rlimits[1]` is the second --ulimit.
     const index = Number(/^[^[]*\[(\d+)\]/.exec(message)?.[1]);
-    const given = Array.isArray(value) ? value[index] : value;
+    // The profile of `--security-opt seccomp=FILE`, whichever of the options it was.
+    const given = Array.isArray(value)
+      ? (value[index] ?? [...value].reverse().find((v: string) => v.startsWith('seccomp')))
+      : value;
     return blamed(flag, typeof given === 'string' ? given : undefined, message, e);
+  }
+  if (/^change to the working directory /.test(message) && flags.workdir !== undefined) {
+    return blamed('--workdir', flags.workdir, message, e);
+  }
+  // A sysctl the rules allow but this kernel lacks, or a value it refuses.
+  const sysctl = /^(?:open \/proc\/sys\/(\S+)|set sysctl (\S+) to)/.exec(message);
+  if (sysctl) {
+    const key = (sysctl[1] ?? sysctl[2] ?? '').replaceAll('/', '.');
+    const given = flags.sysctl.find((v) => v.slice(0, v.indexOf('=')).replaceAll('/', '.') === key);
+    return blamed('--sysctl', given, message, e);
   }
   if (message.includes('/proc/self/oom_score_adj')) {
     // The kernel lets only CAP_SYS_RESOURCE lower it, which a container host may withhold.
@@ -53,7 +68,10 @@ export function blameOption(e: unknown, flags: RunFlags): unknown {
   // A directory or mount point made in the root: the working directory, or a volume's container path.
   const made = /^create (?:the file )?(\/\S*) in the root/.exec(message)?.[1];
   if (made !== undefined) {
-    const under = (path: string) => path === made || path.startsWith(`${made}/`);
+    const under = (path: string) => {
+      const p = posix.normalize(path);
+      return p === made || p.startsWith(`${made}/`);
+    };
     if (flags.workdir !== undefined && under(flags.workdir)) return blamed('--workdir', flags.workdir, message, e);
     const volume = flags.volume.find((v) => under(v.split(':')[1] ?? ''));
     if (volume !== undefined) return blamed('--volume', volume, message, e);

@@ -13,7 +13,7 @@ import {
 import { UsageError } from '../../usage-error.js';
 import { show } from './check-path.js';
 import { buildEnv } from './env.js';
-import { checkCgroupParent, checkRootfs, checkVolumePaths, workdir } from './path-options.js';
+import { checkCgroupParent, checkVolumePaths, rootfs, workdir } from './path-options.js';
 import { buildResources, type ResourceFlags } from './resources.js';
 import { checkUserSpec } from './user-spec.js';
 
@@ -74,7 +74,7 @@ export function buildRunRequest(
   if (flags.network !== 'none' && flags.network !== 'host') {
     throw new UsageError(`--network: ${show(flags.network)} is not supported (expected none or host)`);
   }
-  if (flags.rootfs !== undefined) checkRootfs(flags.rootfs);
+  const rootDir = flags.rootfs === undefined ? undefined : rootfs(flags.rootfs);
   const hostname = flags.hostname ?? id.slice(0, 12);
   if (Buffer.byteLength(hostname) > 64 || !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(hostname)) {
     throw new UsageError(
@@ -94,7 +94,7 @@ export function buildRunRequest(
   }
   mounts.push(...flags.volume.map(parseVolume));
 
-  const rootPath = flags.rootfs ?? '/';
+  const rootPath = rootDir ?? '/';
   const user = flags.user === undefined ? undefined : dockerUser(rootPath, flags.user);
   const security = dockerSecurity(
     {

@@ -1,24 +1,27 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { posix } from 'node:path';
+import { posix, resolve } from 'node:path';
 import { UsageError } from '../../usage-error.js';
 import { checkPath, show } from './check-path.js';
 
 /**
- * `--rootfs DIR`: an existing directory other than the host's own root.
+ * `--rootfs DIR`: an existing directory (made absolute) other than the host's own root.
  * pivot_root(2) cannot make the root it is on the new root (EBUSY), and runc
  * refuses a root of "/" for that reason; Docker has no such flag (its roots
  * are image layers). Running on the host's root is what leaving --rootfs out does.
  */
-export function checkRootfs(value: string): void {
-  checkPath('--rootfs', value, 'directory');
+export function rootfs(value: string): string {
+  checkPath('--rootfs', value, 'directory', { relative: true });
   if (!existsSync(value) || !statSync(value).isDirectory()) {
     throw new UsageError(`--rootfs: ${show(value)} is not a directory`);
   }
-  if (realpathSync(value) === '/') {
+  const real = realpathSync(value);
+  if (real === '/') {
     throw new UsageError(
       `--rootfs: ${show(value)} is the host's root, which cannot be a container's root (pivot_root needs another directory; runc refuses it too): leave --rootfs out to run on a throwaway overlay of the host's root`,
     );
   }
+  // Absolute, as OCI's root.path is taken relative to a bundle, which `run` has none of.
+  return resolve(value);
 }
 
 /**
