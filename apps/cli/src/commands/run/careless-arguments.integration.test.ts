@@ -38,6 +38,8 @@ const CPU_RANGE = `the range of CPUs is from 0\\.01 to ${CPUS}\\.00, as there ar
 interface Case {
   /** The flags and command after `run --rootfs ROOT` (a later --rootfs wins). */
   args: string[];
+  /** Run on the host's root (an overlay in a run directory) rather than the busybox root. */
+  hostRoot?: boolean;
   code: number;
   /** The whole of stderr: one line, or nothing. */
   stderr: RegExp | '';
@@ -68,6 +70,18 @@ function cases(): Case[] {
     { args: ['/no/such'], code: 127, stderr: /^gocontainer: no such file or directory: \/no\/such$/ },
     { args: ['/etc/passwd'], code: 126, stderr: /^gocontainer: permission denied: \/etc\/passwd cannot be executed$/ },
     good(['-it', '--rm', T]),
+    good(['--help'], /^Usage: gocontainer run \[OPTIONS\] COMMAND/),
+    { args: ['/bin/a\nb'], code: 127, stderr: /^gocontainer: no such file or directory: \/bin\/a\\nb$/ },
+    // On the host's root, a late failure must remove the run directory too.
+    { ...good([T]), hostRoot: true },
+    {
+      ...bad(['-w', '/sys/gc-careless', T], /^gocontainer: --workdir: "\/sys\/gc-careless": create .*EROFS/),
+      hostRoot: true,
+    },
+    {
+      ...bad(['-w', `/${`${'d'.repeat(99)}/`.repeat(50)}`, T], / is 5001 bytes long \(at most 4095\)$/),
+      hostRoot: true,
+    },
     good(['--init', ...SH('echo init')], /^init\n$/),
 
     // -m, --memory
@@ -507,7 +521,7 @@ describe.skipIf(!canRunIntegration())('gocontainer run: careless arguments (inte
     const queue = [...table];
     const worker = async () => {
       for (let c = queue.shift(); c; c = queue.shift()) {
-        const argv = ['run', '--rootfs', root.path, ...c.args];
+        const argv = ['run', ...(c.hostRoot ? [] : ['--rootfs', root.path]), ...c.args];
         // A case that hangs is that case's failure, not the whole table's.
         const r = await gocontainer(argv, { timeoutMs: 30_000 }).catch(
           (e: Error): Ran => ({ code: null, signal: null, stdout: '', stderr: e.message }),
