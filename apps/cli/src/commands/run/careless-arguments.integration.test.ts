@@ -3,9 +3,12 @@ import {
   chmodSync,
   type Dirent,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
+  rmdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -27,6 +30,8 @@ const RUN_ROOT = '/run/gocontainer';
 /** A working directory that `--rootfs /` must not make on the host. */
 const MADE_ON_HOST = '/gc-careless-made';
 const CGROUP_ROOT = '/sys/fs/cgroup';
+/** Every case's --cgroup-parent, unless the case gives its own (the last one wins). */
+const PARENT = `gc-careless-${process.pid}`;
 const CPUS = availableParallelism();
 const ONLINE = canRunIntegration() ? readFileSync('/sys/devices/system/cpu/online', 'utf8').trim() : '0';
 /** Lowering oom_score_adj needs CAP_SYS_RESOURCE, which a CI container may lack. */
@@ -452,26 +457,43 @@ function tree(dir: string, prefix = ''): string[] {
 }
 
 /**
- * The cgroups of finished containers, in every hierarchy: /gocontainer's
- * children without processes (those with processes are other users'
- * running containers), and the test's own --cgroup-parent.
+ * The cgroup hierarchies of this host (each v1 controller, the v2 part), once
+ * each: `cpu` and `cpuacct` are links to `cpu,cpuacct`.
  */
-function containerCgroups(): string[] {
+function hierarchies(): string[] {
   if (!existsSync(CGROUP_ROOT)) return [];
-  const out: string[] = [];
-  for (const h of readdirSync(CGROUP_ROOT)) {
-    const own = join(CGROUP_ROOT, h, 'gc-careless-parent');
-    if (existsSync(own)) out.push(own);
-    const dir = join(CGROUP_ROOT, h, 'gocontainer');
-    if (!existsSync(dir)) continue;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (!e.isDirectory()) continue;
-      try {
-        if (readFileSync(join(dir, e.name, 'cgroup.procs'), 'utf8').trim() === '') out.push(join(dir, e.name));
-      } catch {
-        // removed meanwhile
-      }
+  const dirs = readdirSync(CGROUP_ROOT)
+    .map((h) => join(CGROUP_ROOT, h))
+    .filter((d) => existsSync(join(d, 'cgroup.procs')))
+    .map((d) => realpathSync(d));
+  return [...new Set(dirs)];
+}
+
+/**
+ * Made before the table in every hierarchy, so that it is the parent of every
+ * case's cgroup and holds no one else's (other users of this host run
+ * containers under /gocontainer meanwhile). No run removes it: none made it.
+ */
+function makeParent(): void {
+  for (const h of hierarchies()) {
+    const dir = join(h, PARENT);
+    mkdirSync(dir, { recursive: true });
+    // A v1 cpuset cgroup takes no task until it has CPUs and memory nodes.
+    for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+      if (existsSync(join(h, file))) writeFileSync(join(dir, file), readFileSync(join(h, file)));
     }
+  }
+}
+
+/** The cgroups the cases left: children of the parent, and the --cgroup-parent case's own. */
+function containerCgroups(): string[] {
+  const out: string[] = [];
+  for (const h of hierarchies()) {
+    const own = join(h, 'gc-careless-parent');
+    if (existsSync(own)) out.push(own);
+    const dir = join(h, PARENT);
+    if (!existsSync(dir)) continue;
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) out.push(join(dir, e.name));
   }
   return out.sort();
 }
@@ -493,7 +515,7 @@ describe.skipIf(!canRunIntegration())('gocontainer run: careless arguments (inte
   let hostDir: string;
   const results = new Map<Case, Ran>();
   const table: Case[] = [];
-  let before: { tree: string[]; mounts: string[]; cgroups: string[]; runDirs: string[]; hostMade: boolean };
+  let before: { tree: string[]; mounts: string[]; runDirs: string[]; hostMade: boolean };
 
   beforeAll(async () => {
     root = createBusyboxRoot();
@@ -509,10 +531,10 @@ describe.skipIf(!canRunIntegration())('gocontainer run: careless arguments (inte
     host.notJson = join(hostDir, 'not-json.json');
     writeFileSync(host.notJson, 'seccomp? no');
     table.push(...cases());
+    makeParent();
     before = {
       tree: tree(root.path),
       mounts: hostMounts(),
-      cgroups: containerCgroups(),
       runDirs: runDirs(),
       hostMade: existsSync(MADE_ON_HOST),
     };
@@ -521,7 +543,13 @@ describe.skipIf(!canRunIntegration())('gocontainer run: careless arguments (inte
     const queue = [...table];
     const worker = async () => {
       for (let c = queue.shift(); c; c = queue.shift()) {
-        const argv = ['run', ...(c.hostRoot ? [] : ['--rootfs', root.path]), ...c.args];
+        const argv = [
+          'run',
+          '--cgroup-parent',
+          `/${PARENT}`,
+          ...(c.hostRoot ? [] : ['--rootfs', root.path]),
+          ...c.args,
+        ];
         // A case that hangs is that case's failure, not the whole table's.
         const r = await gocontainer(argv, { timeoutMs: 30_000 }).catch(
           (e: Error): Ran => ({ code: null, signal: null, stdout: '', stderr: e.message }),
@@ -538,6 +566,7 @@ describe.skipIf(!canRunIntegration())('gocontainer run: careless arguments (inte
     if (hostDir) rmSync(hostDir, { recursive: true, force: true });
     // What `--rootfs / -w /gc-careless-made` made on the host's root before the fix.
     if (!before?.hostMade) rmSync(MADE_ON_HOST, { recursive: true, force: true });
+    for (const h of hierarchies()) if (existsSync(join(h, PARENT))) rmdirSync(join(h, PARENT));
   });
 
   it('has a case for each flag of run', async () => {
@@ -577,7 +606,7 @@ describe.skipIf(!canRunIntegration())('gocontainer run: careless arguments (inte
     expect(tree(root.path)).toEqual(before.tree);
     expect(existsSync(MADE_ON_HOST)).toBe(before.hostMade);
     expect(hostMounts()).toEqual(before.mounts);
-    expect(await settled(containerCgroups, before.cgroups)).toEqual(before.cgroups);
+    expect(containerCgroups()).toEqual([]);
     expect(await settled(runDirs, before.runDirs)).toEqual(before.runDirs);
     expect(processesMatching(root.path)).toEqual([]);
   });
