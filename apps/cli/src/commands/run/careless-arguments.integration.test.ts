@@ -521,6 +521,8 @@ describe.skipIf(!canRunIntegration())('gocontainer run: careless arguments (inte
     root = createBusyboxRoot();
     // Other users (-u 1000) must reach /bin in it; mkdtemp made it 0700.
     chmodSync(root.path, 0o755);
+    // As in an image: the files a run may bind its own onto exist, so a good run adds nothing to the root.
+    for (const f of ['hosts', 'hostname', 'resolv.conf']) writeFileSync(join(root.path, 'etc', f), '');
     hostDir = mkdtempSync(join(tmpdir(), 'gc-careless-'));
     host.scratch = mkdtempSync(join(hostDir, 'scratch-'));
     writeFileSync(join(host.scratch, 'file'), 'scratch\n');
