@@ -34,6 +34,8 @@ const CGROUP_ROOT = '/sys/fs/cgroup';
 const PARENT = `gc-careless-${process.pid}`;
 const CPUS = availableParallelism();
 const ONLINE = canRunIntegration() ? readFileSync('/sys/devices/system/cpu/online', 'utf8').trim() : '0';
+/** The first CPU past the online ones. */
+const BEYOND = Math.max(...ONLINE.split(/[,-]/).map(Number)) + 1;
 /** Lowering oom_score_adj needs CAP_SYS_RESOURCE, which a CI container may lack. */
 const HAS_SYS_RESOURCE = canRunIntegration()
   ? (BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0'}`) >> 24n) & 1n
@@ -173,7 +175,7 @@ function cases(): Case[] {
         `^gocontainer: --cpuset-cpus: "999": requested CPUs are not available \\(999\\); available: ${ONLINE}$`,
       ),
     ),
-    bad(['--cpuset-cpus', String(CPUS), T], /^gocontainer: --cpuset-cpus: "\d+": requested CPUs are not available/),
+    bad(['--cpuset-cpus', String(BEYOND), T], /^gocontainer: --cpuset-cpus: "\d+": requested CPUs are not available/),
     bad(['--cpuset-cpus', '0-99999999', T], /^gocontainer: --cpuset-cpus: "0-99999999" is not a CPU list/),
     bad(['--cpuset-cpus', '1-0', T], /^gocontainer: --cpuset-cpus: "1-0" is not a CPU list \(such as 0-2,4; this host/),
     bad(['--cpuset-cpus', '', T], /^gocontainer: --cpuset-cpus: "" is not a CPU list/),
