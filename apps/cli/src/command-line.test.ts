@@ -44,4 +44,32 @@ describe('parseCommandLine', () => {
     expect(() => parse('-m')).toThrow(/run: Option '-m, --memory <value>' argument missing/);
     expect(() => parse('--privileged=yes', '/bin/true')).toThrow(/--privileged/);
   });
+
+  it('takes a value that starts with a dash in the next argument, as docker does', () => {
+    const { flags, rest } = parse(
+      '--memory-swap',
+      '-1',
+      '--pids-limit',
+      '-1',
+      '--oom-score-adj',
+      '-500',
+      '--cpu-shares',
+      '-1',
+      '-e',
+      '-x',
+      '/bin/true',
+      '-1',
+    );
+    expect(flags.memorySwap).toBe('-1');
+    expect(flags.pidsLimit).toBe('-1');
+    expect(flags.oomScoreAdj).toBe('-500');
+    expect(flags.cpuShares).toBe('-1');
+    expect(flags.env).toEqual(['-x']);
+    expect(rest).toEqual(['/bin/true', '-1']);
+    // The `=` form is unchanged, and a value may even be `--`.
+    expect(parse('--oom-score-adj=-5', '-w', '--', '/bin/true').flags).toMatchObject({
+      oomScoreAdj: '-5',
+      workdir: '--',
+    });
+  });
 });

@@ -29,6 +29,11 @@ export function parseCommandLine(command: string, argv: readonly string[], specs
   const byLong = new Map(specs.map((s) => [`--${s.long}`, s]));
   const byShort = new Map(specs.filter((s) => s.short).map((s) => [`-${s.short}`, s]));
   let end = 0;
+  // The options as parseArgs gets them: a value in the next argument is joined
+  // to its option (`--memory-swap -1` becomes `--memory-swap=-1`), so a value
+  // that starts with a dash is taken as pflag (docker's parser) takes it,
+  // rather than refused as "ambiguous".
+  const joined: string[] = [];
   while (end < argv.length) {
     const arg = argv[end] as string;
     if (arg === '--') break;
@@ -37,7 +42,13 @@ export function parseCommandLine(command: string, argv: readonly string[], specs
     const spec = arg.startsWith('--') ? byLong.get(name as string) : byShort.get(name as string);
     // A value in the next argument: `--env A=1`, `-e A=1` (not `--env=A=1`, `-eA=1`, nor `-it`).
     const valueFollows = spec?.value !== undefined && (arg.startsWith('--') ? !arg.includes('=') : arg.length === 2);
-    end += valueFollows ? 2 : 1;
+    if (valueFollows && spec && end + 1 < argv.length) {
+      joined.push(`--${spec.long}=${argv[end + 1]}`);
+      end += 2;
+    } else {
+      joined.push(arg);
+      end += 1;
+    }
   }
   const options = Object.fromEntries(
     specs.map((s) => [
@@ -51,7 +62,7 @@ export function parseCommandLine(command: string, argv: readonly string[], specs
   ) as NonNullable<Parameters<typeof parseArgs>[0]>['options'];
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: argv.slice(0, end), options, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: joined, options, strict: true, allowPositionals: false }));
   } catch (e) {
     throw new UsageError(`${command}: ${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`);
   }

@@ -33,8 +33,8 @@ export interface ResolveCapabilitiesOptions {
 export function resolveCapabilities(options: ResolveCapabilitiesOptions = {}): string[] {
   const all = () => allCapabilities(options.lastCap);
   if (options.privileged) return all();
-  const add = (options.add ?? []).map((v, i) => normalizeCapabilityFlag(v, `--cap-add[${i}]`));
-  const drop = (options.drop ?? []).map((v, i) => normalizeCapabilityFlag(v, `--cap-drop[${i}]`));
+  const add = (options.add ?? []).map((v) => normalizeCapabilityFlag(v, '--cap-add'));
+  const drop = (options.drop ?? []).map((v) => normalizeCapabilityFlag(v, '--cap-drop'));
   const base = options.base ?? DOCKER_DEFAULT_CAPABILITIES;
   let caps: string[];
   if (add.includes(ALL_CAPABILITIES)) caps = all().filter((c) => !drop.includes(c));

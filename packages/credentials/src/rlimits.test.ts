@@ -146,5 +146,7 @@ describe('parseUlimit (docker run --ulimit)', () => {
       'the soft limit of nofile (unlimited) is above its hard limit (1)',
     );
     expect(() => parseUlimit('nofile=lots')).toThrow('--ulimit nofile soft limit: "lots" is not a number');
+    // Docker refuses a third value rather than dropping it.
+    expect(() => parseUlimit('nofile=1:2:3')).toThrow('--ulimit: "nofile=1:2:3" has too many limit values');
   });
 });

@@ -35,7 +35,14 @@ export function parseUlimit(value: string, field = '--ulimit'): { type: RlimitTy
       `${field}: ${JSON.stringify(name)} is not a ulimit (expected one of ${ULIMIT_NAMES.join(', ')})`,
     );
   }
-  const [softText = '', hardText] = value.slice(eq + 1).split(':', 2);
+  const values = value.slice(eq + 1).split(':');
+  if (values.length > 2) {
+    throw new GcError(
+      INVALID_CONFIG,
+      `${field}: ${JSON.stringify(value)} has too many limit values: at most two, soft[:hard]`,
+    );
+  }
+  const [softText = '', hardText] = values;
   const soft = limit(softText, `${field} ${name} soft limit`);
   const hard = hardText === undefined ? soft : limit(hardText, `${field} ${name} hard limit`);
   if (hard !== -1n && (soft === -1n || soft > hard)) {

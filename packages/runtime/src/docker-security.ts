@@ -138,8 +138,8 @@ export function dockerUser(rootPath: string, spec: string): NonNullable<Process[
 
 /** `--ulimit name=soft[:hard]` values as OCI rlimits. */
 export function dockerUlimits(values: string[]): Rlimit[] {
-  return values.map((v, i) => {
-    const u = parseUlimit(v, `--ulimit[${i}]`);
+  return values.map((v) => {
+    const u = parseUlimit(v, '--ulimit');
     return { type: u.type, soft: u.soft, hard: u.hard };
   });
 }

@@ -9,6 +9,7 @@ export type { EtcFilesOptions, HostEtcFiles } from './docker-etc-files.js';
 export { writeDockerEtcFiles } from './docker-etc-files.js';
 export type { Security, SecurityOptions } from './docker-security.js';
 export { dockerSecurity, dockerUlimits, dockerUser, hardenDockerProfile } from './docker-security.js';
+export { dockerSysctls } from './docker-sysctls.js';
 export { dockerVolume } from './docker-volume.js';
 export { ContainerStartError, SpecError } from './errors.js';
 export type { ContainerPlan, PlanOptions } from './plan-container.js';

@@ -14,6 +14,7 @@ import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
+import { blameOption } from './option-errors.js';
 import { buildRunRequest, type RunFlags } from './options.js';
 import { RUN_OPTIONS } from './run-options.js';
 
@@ -107,7 +108,7 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
     }
     return exit.exitCode;
   } catch (e) {
-    return reportError(e);
+    return reportError(blameOption(e, flags));
   } finally {
     for (const s of FORWARDED) process.off(s, forward);
     runDir?.remove();

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildRunRequest, parseVolume, type RunFlags } from './options.js';
 
 const flags = (over: Partial<RunFlags> = {}): RunFlags => ({
@@ -13,6 +16,8 @@ const flags = (over: Partial<RunFlags> = {}): RunFlags => ({
   ...over,
 });
 const ID = 'ab'.repeat(32);
+const DIR = mkdtempSync(join(tmpdir(), 'gc-options-'));
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 describe('gocontainer run options', () => {
   it('builds Docker-like defaults on the host root', () => {
@@ -30,7 +35,7 @@ describe('gocontainer run options', () => {
   });
 
   it('--network host keeps the host network namespace; --rootfs uses the directory', () => {
-    const r = buildRunRequest('/bin/true', [], flags({ network: 'host', rootfs: '/' }), ID);
+    const r = buildRunRequest('/bin/true', [], flags({ network: 'host', rootfs: DIR }), ID);
     expect(r.spec.linux?.namespaces?.some((n) => n.type === 'network')).toBe(false);
     expect(r.hostRootOverlay).toBe(false);
     expect(r.spec.mounts?.some((m) => m.destination === '/tmp')).toBe(false);
@@ -88,14 +93,75 @@ describe('gocontainer run options', () => {
   it.each([
     [['busybox', []], {}, 'is not an absolute command path'],
     [['/bin/true', []], { network: 'bridge' }, '--network: "bridge" is not supported (expected none or host)'],
-    [['/bin/true', []], { rootfs: '/no/such/dir' }, '--rootfs: /no/such/dir is not a directory'],
+    [['/bin/true', []], { rootfs: '/no/such/dir' }, '--rootfs: "/no/such/dir" is not a directory'],
     [['/bin/true', []], { hostname: 'bad_name!' }, '--hostname: "bad_name!" is not a valid hostname'],
-    [['/bin/true', []], { workdir: 'rel' }, '--workdir: "rel" must be an absolute path'],
+    [['/bin/true', []], { workdir: 'rel' }, '--workdir: the working directory "rel" must be an absolute path'],
     [['/bin/true', []], { volume: ['/tmp'] }, '--volume: "/tmp" is not HOST:CONTAINER[:OPTIONS]'],
     [['/bin/true', []], { volume: ['/tmp:/x:rx'] }, '--volume: "/tmp:/x:rx": "rx" is not a volume option'],
     [['/bin/true', []], { volume: ['/no/such:/x'] }, '--volume: host path /no/such does not exist'],
-    [['/bin/true', []], { env: ['=x'] }, '--env: "=x" has no name'],
+    [['/bin/true', []], { env: ['=x'] }, '--env: invalid environment variable "=x": the name is empty'],
+    // Careless values of every family, refused before anything is made (issue 9).
+    [['/bin/true', []], { env: [''] }, '--env: invalid environment variable "": the name is empty'],
+    [['/bin/true', []], { env: ['A B=c'] }, '--env: the name of "A B=c" contains whitespace'],
+    [['/bin/true', []], { env: ['A\nB=c'] }, '--env: the name of "A\\nB=c" contains a newline'],
+    [['/bin/true', []], { env: ['A\0B=c'] }, '--env: the name of "A\\u0000B=c" contains a NUL byte'],
+    [['/bin/true', []], { rootfs: '/' }, '--rootfs: "/" is the host\'s root, which cannot be a container\'s root'],
+    [['/bin/true', []], { rootfs: '/tmp/..' }, '--rootfs: "/tmp/.." is the host\'s root'],
+    [['/bin/true', []], { rootfs: '/tmp\n' }, '--rootfs: the directory "/tmp\\n" contains a newline'],
+    [['/bin/true', []], { workdir: '/a\0b' }, '--workdir: the working directory "/a\\u0000b" contains a NUL byte'],
+    [['/bin/true', []], { workdir: `/${'a'.repeat(256)}` }, 'has a name of 256 bytes (at most 255)'],
+    [['/bin/true', []], { workdir: '/a'.repeat(2048) }, 'is 4096 bytes long (at most 4095)'],
+    [['/bin/true', []], { hostname: 'a\nb' }, '--hostname: "a\\nb" is not a valid hostname'],
+    [['/bin/true', []], { hostname: 'a'.repeat(65) }, 'is not a valid hostname'],
+    [['/bin/true', []], { user: ':' }, '--user: ":" is not USER, UID, USER:GROUP or UID:GID'],
+    [['/bin/true', []], { user: '' }, '--user: "" is not USER'],
+    [['/bin/true', []], { user: 'root:' }, '--user: "root:" is not USER'],
+    [['/bin/true', []], { user: ':root' }, '--user: ":root" is not USER'],
+    [['/bin/true', []], { user: '0:0:0' }, '--user: "0:0:0" is not USER'],
+    [['/bin/true', []], { user: 'ro ot' }, '--user: "ro ot" is not USER'],
+    [['/bin/true', []], { cgroupParent: '../up' }, '--cgroup-parent: "../up" must not contain ".."'],
+    [['/bin/true', []], { cgroupParent: 'a:b:c' }, '--cgroup-parent: "a:b:c" looks like a systemd slice path'],
+    [['/bin/true', []], { cgroupParent: 'a\nb' }, '--cgroup-parent: the cgroup path "a\\nb" contains a newline'],
+    [['/bin/true', []], { volume: ['/tmp:/'] }, '--volume: "/tmp:/": the container path cannot be /'],
+    [['/bin/true', []], { volume: ['/tmp:/x/..'] }, '--volume: "/tmp:/x/..": the container path cannot be "/"'],
+    [['/bin/true', []], { volume: ['/tmp:/a\nb'] }, '--volume: the container path "/a\\nb" contains a newline'],
+    [['/bin/true', []], { volume: ['/tmp:rel'] }, '--volume: "/tmp:rel": both paths must be absolute'],
+    [['/bin/true', []], { volume: [':/x'] }, '--volume: ":/x" is not HOST:CONTAINER[:OPTIONS]'],
+    [['/bin/true', []], { sysctl: ['kernel.foo=1'] }, '--sysctl: "kernel.foo=1": not namespaced'],
+    [['/bin/true', []], { sysctl: ['=1'] }, '--sysctl: "=1" is not KEY=VALUE'],
+    [['/bin/true', []], { sysctl: ['kernel.hostname=x'] }, '--sysctl: "kernel.hostname=x": set the hostname'],
+    [['/bin/true', []], { sysctl: ['net.a b=1'] }, '--sysctl: "net.a b=1": not a sysctl name'],
+    [['/bin/true', []], { sysctl: ['net.ipv4.ip_forward=1\n0'] }, 'the value contains a newline'],
+    [
+      ['/bin/true', []],
+      { sysctl: ['net.ipv4.ip_forward=1'], network: 'host' },
+      '--sysctl: "net.ipv4.ip_forward=1": net.* sysctls are not allowed with --network host',
+    ],
+    [['/bin/true', []], { ulimit: ['nofile=1:2:3'] }, '--ulimit: "nofile=1:2:3" has too many limit values'],
+    [['/bin/true', []], { oomScoreAdj: '-1001' }, '--oom-score-adj: "-1001" is not an integer in the range'],
+    [['/bin/true', []], { oomScoreAdj: '1e3' }, '--oom-score-adj: "1e3" is not an integer'],
+    [['/bin/true', []], { network: 'a\nb' }, '--network: "a\\nb" is not supported'],
   ] as const)('refuses %j %j', ([command, args], over, message) => {
     expect(() => buildRunRequest(command, [...args], flags(over as Partial<RunFlags>), ID)).toThrow(message);
+  });
+
+  it('takes the good edge values', () => {
+    const r = buildRunRequest(
+      '/bin/true',
+      [],
+      flags({
+        workdir: '/a/../b/',
+        user: '0:0',
+        oomScoreAdj: '-1000',
+        env: ['A=', 'B=multi\nline'],
+        sysctl: ['net.ipv4.ip_forward=1', 'kernel.shmmax=65536'],
+        hostname: 'a'.repeat(64),
+      }),
+      ID,
+    );
+    expect(r.spec.process.cwd).toBe('/b/');
+    expect(r.spec.process.oomScoreAdj).toBe(-1000);
+    expect(r.spec.process.env).toEqual(expect.arrayContaining(['A=', 'B=multi\nline']));
+    expect(r.spec.linux?.sysctl).toEqual({ 'net.ipv4.ip_forward': '1', 'kernel.shmmax': '65536' });
   });
 });

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import {
-  DEFAULT_PATH,
   dockerFilesystem,
   dockerNamespaces,
   dockerSecurity,
+  dockerSysctls,
   dockerUlimits,
   dockerUser,
   dockerVolume,
@@ -13,9 +13,13 @@ import {
   type Spec,
 } from '@gc/runtime';
 import { UsageError } from '../../usage-error.js';
+import { show } from './check-path.js';
+import { buildEnv } from './env.js';
+import { checkCgroupParent, checkVolumePaths, rootfs, workdir } from './path-options.js';
 import { buildResources, type ResourceFlags } from './resources.js';
+import { checkUserSpec } from './user-spec.js';
 
-/** The flags of `gocontainer run`, as commander hands them over. */
+/** The flags of `gocontainer run`, as the command line hands them over. */
 export interface RunFlags extends ResourceFlags {
   rootfs?: string;
   init?: boolean;
@@ -54,7 +58,8 @@ export interface RunRequest {
 
 /**
  * Turn `run`'s flags and command into an OCI spec, with Docker's defaults.
- * `stdinIsTerminal`: the caller's standard input is a terminal (its TERM then
+ * Every flag is checked here, before anything is made: a bad value is a
+ * UsageError naming the flag, the value and what is allowed. `stdinIsTerminal`: the caller's standard input is a terminal (its TERM then
  * goes into the container).
  */
 export function buildRunRequest(
@@ -71,22 +76,18 @@ export function buildRunRequest(
     );
   }
   if (flags.network !== 'none' && flags.network !== 'host') {
-    throw new UsageError(`--network: "${flags.network}" is not supported (expected none or host)`);
+    throw new UsageError(`--network: ${show(flags.network)} is not supported (expected none or host)`);
   }
-  if (flags.rootfs !== undefined) {
-    if (!existsSync(flags.rootfs) || !statSync(flags.rootfs).isDirectory()) {
-      throw new UsageError(`--rootfs: ${flags.rootfs} is not a directory`);
-    }
-  }
+  const rootDir = flags.rootfs === undefined ? undefined : rootfs(flags.rootfs);
   const hostname = flags.hostname ?? id.slice(0, 12);
   if (Buffer.byteLength(hostname) > 64 || !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(hostname)) {
     throw new UsageError(
-      `--hostname: "${hostname}" is not a valid hostname (letters, digits, '-' and '.', at most 64)`,
+      `--hostname: ${show(hostname)} is not a valid hostname (letters, digits, '-' and '.', at most 64)`,
     );
   }
-  if (flags.workdir !== undefined && !isAbsolute(flags.workdir)) {
-    throw new UsageError(`--workdir: "${flags.workdir}" must be an absolute path`);
-  }
+  const cwd = flags.workdir === undefined ? '/' : workdir(flags.workdir);
+  if (flags.user !== undefined) checkUserSpec(flags.user);
+  if (flags.cgroupParent !== undefined) checkCgroupParent(flags.cgroupParent);
 
   const fs = dockerFilesystem();
   const mounts = [...fs.mounts];
@@ -97,7 +98,7 @@ export function buildRunRequest(
   }
   mounts.push(...flags.volume.map(parseVolume));
 
-  const rootPath = flags.rootfs ?? '/';
+  const rootPath = rootDir ?? '/';
   const user = flags.user === undefined ? undefined : dockerUser(rootPath, flags.user);
   const security = dockerSecurity(
     {
@@ -118,7 +119,7 @@ export function buildRunRequest(
       process: {
         args: [command, ...args],
         env: buildEnv(flags.env, hostname, stdinIsTerminal),
-        cwd: flags.workdir ?? '/',
+        cwd,
         terminal: false,
         ...(user ? { user } : {}),
         capabilities: security.capabilities,
@@ -134,7 +135,7 @@ export function buildRunRequest(
         maskedPaths: security.maskPaths ? fs.maskedPaths : [],
         readonlyPaths: security.maskPaths ? fs.readonlyPaths : [],
         ...(security.seccomp ? { seccomp: security.seccomp } : {}),
-        ...(flags.sysctl.length ? { sysctl: parseSysctls(flags.sysctl) } : {}),
+        ...(flags.sysctl.length ? { sysctl: dockerSysctls(flags.sysctl, flags.network as NetworkMode) } : {}),
         ...(resources ? { resources } : {}),
       },
     },
@@ -152,44 +153,17 @@ export function buildRunRequest(
 function parseOomScoreAdj(value: string): number {
   const n = Number(value);
   if (!/^-?\d+$/.test(value) || n < -1000 || n > 1000) {
-    throw new UsageError(`--oom-score-adj: "${value}" is not an integer from -1000 to 1000`);
+    throw new UsageError(
+      `--oom-score-adj: ${show(value)} is not an integer in the range for oom score adj, [-1000, 1000]`,
+    );
   }
   return n;
-}
-
-function parseSysctls(values: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values) {
-    const eq = v.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--sysctl: "${v}" is not KEY=VALUE`);
-    out[v.slice(0, eq)] = v.slice(eq + 1);
-  }
-  return out;
 }
 
 /** `-v HOST:CTR[:OPTIONS]`: Docker's volume (`ro` is recursive read-only), on a host path that exists. */
 export function parseVolume(value: string): NonNullable<Spec['mounts']>[number] {
   const mount = dockerVolume(value);
+  checkVolumePaths(value, mount.source as string, mount.destination);
   if (!existsSync(mount.source as string)) throw new UsageError(`--volume: host path ${mount.source} does not exist`);
   return mount;
-}
-
-function buildEnv(flagsEnv: string[], hostname: string, stdinIsTerminal: boolean): string[] {
-  const env = new Map<string, string>([
-    ['PATH', DEFAULT_PATH],
-    ['HOSTNAME', hostname],
-    ['HOME', '/root'],
-  ]);
-  if (stdinIsTerminal && process.env.TERM) env.set('TERM', process.env.TERM);
-  for (const entry of flagsEnv) {
-    const eq = entry.indexOf('=');
-    if (eq === 0) throw new UsageError(`--env: "${entry}" has no name`);
-    if (eq > 0) env.set(entry.slice(0, eq), entry.slice(eq + 1));
-    else {
-      // `-e NAME` passes the caller's value through, as Docker does; unset stays unset.
-      const value = process.env[entry];
-      if (value !== undefined) env.set(entry, value);
-    }
-  }
-  return [...env].map(([k, v]) => `${k}=${v}`);
 }

@@ -259,7 +259,7 @@ describe.skipIf(!canRunIntegration())('gocontainer run (integration, root)', () 
   it('bad resource flags name the flag and leave no cgroup', async () => {
     const r = await gocontainer(['run', '-m', '1k', '--rootfs', root.path, '/bin/true']);
     expect(r.code).toBe(125);
-    expect(r.stderr).toContain('--memory: "1k" is below the minimum of 6m');
+    expect(r.stderr).toContain('--memory: "1k" is below the minimum memory limit of 6MB');
     const s = await gocontainer(['run', '--cpus', 'lots', '--rootfs', root.path, '/bin/true']);
     expect(s.stderr).toContain('--cpus: "lots"');
   });

@@ -1,0 +1,57 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { posix, resolve } from 'node:path';
+import { UsageError } from '../../usage-error.js';
+import { checkPath, show } from './check-path.js';
+
+/**
+ * `--rootfs DIR`: an existing directory (made absolute) other than the host's own root.
+ * pivot_root(2) cannot make the root it is on the new root (EBUSY), and runc
+ * refuses a root of "/" for that reason; Docker has no such flag (its roots
+ * are image layers). Running on the host's root is what leaving --rootfs out does.
+ */
+export function rootfs(value: string): string {
+  checkPath('--rootfs', value, 'directory', { relative: true });
+  if (!existsSync(value) || !statSync(value).isDirectory()) {
+    throw new UsageError(`--rootfs: ${show(value)} is not a directory`);
+  }
+  const real = realpathSync(value);
+  if (real === '/') {
+    throw new UsageError(
+      `--rootfs: ${show(value)} is the host's root, which cannot be a container's root (pivot_root needs another directory; runc refuses it too): leave --rootfs out to run on a throwaway overlay of the host's root`,
+    );
+  }
+  // Absolute, as OCI's root.path is taken relative to a bundle, which `run` has none of.
+  return resolve(value);
+}
+
+/**
+ * `-w DIR`: an absolute path the kernel can take, made normal (`/a/../b` is
+ * `/b`, as Docker cleans it), so that creating it cannot fail halfway for its
+ * length nor make directories the path only passes through.
+ */
+export function workdir(value: string): string {
+  checkPath('--workdir', value, 'working directory');
+  return posix.normalize(value);
+}
+
+/** `--cgroup-parent PATH`: a cgroupfs path below the hierarchy's root, without "..". */
+export function checkCgroupParent(value: string): void {
+  checkPath('--cgroup-parent', value, 'cgroup path', { relative: true });
+  if (value.split('/').includes('..')) {
+    throw new UsageError(`--cgroup-parent: ${show(value)} must not contain ".." (a path below each hierarchy's root)`);
+  }
+  if (value.includes(':')) {
+    throw new UsageError(
+      `--cgroup-parent: ${show(value)} looks like a systemd slice path: only the cgroupfs driver is supported (such as /gocontainer)`,
+    );
+  }
+}
+
+/** The two paths of `-v HOST:CONTAINER[:MODE]`, checked before parseVolume reads the mode. */
+export function checkVolumePaths(value: string, source: string, destination: string): void {
+  checkPath('--volume', source, 'host path');
+  checkPath('--volume', destination, 'container path');
+  if (posix.normalize(destination) === '/') {
+    throw new UsageError(`--volume: ${show(value)}: the container path cannot be "/" (the root is --rootfs)`);
+  }
+}

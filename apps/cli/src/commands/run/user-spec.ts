@@ -1,0 +1,13 @@
+import { UsageError } from '../../usage-error.js';
+import { show } from './check-path.js';
+
+/**
+ * `-u` in one of Docker's forms: `user`, `uid`, `user:group`, `uid:gid`
+ * (names or numbers). An empty side (`-u :`, `-u root:`) would silently mean
+ * root, so it is refused, as are extra colons, whitespace and control characters.
+ */
+export function checkUserSpec(value: string): void {
+  if (!/^[^:\s\p{Cc}]+(:[^:\s\p{Cc}]+)?$/u.test(value)) {
+    throw new UsageError(`--user: ${show(value)} is not USER, UID, USER:GROUP or UID:GID`);
+  }
+}
