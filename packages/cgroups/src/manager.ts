@@ -1,3 +1,4 @@
+import type { Kernel } from '@gc/syscall';
 import type { CgroupFs } from './cgroup-fs.js';
 import type { CgroupMode } from './layout.js';
 import type { LinuxResources } from './resources.js';
@@ -81,6 +82,8 @@ export interface ManagerOptions {
   timeoutMs?: number;
   /** How killAll SIGKILLs one pid where the kernel cannot kill a whole cgroup (default `process.kill`). */
   killProcess?: (pid: number) => void;
+  /** For what is no cgroupfs file: the v2 device filter's bpf(2) calls (default `createKernel()`). */
+  kernel?: Kernel;
 }
 
 export function defaultKillProcess(pid: number): void {
