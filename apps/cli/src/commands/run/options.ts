@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import {
   DEFAULT_PATH,
+  dockerDevices,
   dockerFilesystem,
   dockerNamespaces,
   dockerSecurity,
@@ -30,6 +31,8 @@ export interface RunFlags extends ResourceFlags {
   capDrop: string[];
   securityOpt: string[];
   privileged?: boolean;
+  device?: string[];
+  deviceCgroupRule?: string[];
   user?: string;
   ulimit: string[];
   sysctl: string[];
@@ -106,7 +109,13 @@ export function buildRunRequest(
     user?.uid ?? 0,
   );
   const namespaces = dockerNamespaces(flags.network as NetworkMode);
-  const resources = buildResources(flags);
+  const devices = dockerDevices({
+    privileged: flags.privileged ?? false,
+    devices: flags.device ?? [],
+    cgroupRules: flags.deviceCgroupRule ?? [],
+    stat: (path) => statSync(path),
+  });
+  const resources = { ...buildResources(flags), devices: devices.rules };
   return {
     cgroupParent: flags.cgroupParent,
     spec: {
@@ -131,7 +140,8 @@ export function buildRunRequest(
         readonlyPaths: security.maskPaths ? fs.readonlyPaths : [],
         ...(security.seccomp ? { seccomp: security.seccomp } : {}),
         ...(flags.sysctl.length ? { sysctl: parseSysctls(flags.sysctl) } : {}),
-        ...(resources ? { resources } : {}),
+        ...(devices.devices.length ? { devices: devices.devices } : {}),
+        resources,
       },
     },
     hostRootOverlay,

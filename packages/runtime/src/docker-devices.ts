@@ -1,0 +1,134 @@
+import { type LinuxDeviceCgroup, parseDeviceCgroupRule } from '@gc/cgroups';
+import type { LinuxDevice } from '@gc/rootfs';
+import { GcError } from '@gc/syscall';
+
+/** What `--device` needs to know of a host node (node:fs's Stats has it). */
+export interface HostNode {
+  mode: number;
+  rdev: number;
+  uid: number;
+  gid: number;
+}
+
+export interface DeviceOptions {
+  privileged?: boolean;
+  /** `--device HOST[:CONTAINER[:PERMS]]` values. */
+  devices?: string[];
+  /** `--device-cgroup-rule` values: `c 13:* rwm`. */
+  cgroupRules?: string[];
+  /** Stat a host path (the CLI passes node:fs's statSync; the library never reads argv paths itself). */
+  stat?: (path: string) => HostNode;
+}
+
+export interface Devices {
+  /** OCI `linux.devices`: the nodes `--device` adds to the container's /dev. */
+  devices: LinuxDevice[];
+  /** OCI `linux.resources.devices`. */
+  rules: LinuxDeviceCgroup[];
+}
+
+const rwm = (type: 'c' | 'b', major?: number, minor?: number): LinuxDeviceCgroup => ({
+  allow: true,
+  type,
+  ...(major !== undefined ? { major } : {}),
+  ...(minor !== undefined ? { minor } : {}),
+  access: 'rwm',
+});
+
+/**
+ * The device rules of `docker run`: moby's (deny all, then null, zero, full,
+ * random, urandom, tty and console), followed by those runc adds to every
+ * container (mknod of any node, ptmx, the pts devices, tun).
+ */
+export const DOCKER_DEVICE_RULES: readonly LinuxDeviceCgroup[] = [
+  { allow: false, access: 'rwm' },
+  ...(
+    [
+      [1, 5],
+      [1, 3],
+      [1, 9],
+      [1, 8],
+      [1, 7],
+      [5, 0],
+      [5, 1],
+    ] as const
+  ).map(([major, minor]) => rwm('c', major, minor)),
+  { allow: true, type: 'c', access: 'm' },
+  { allow: true, type: 'b', access: 'm' },
+  rwm('c', 136),
+  rwm('c', 5, 2),
+  rwm('c', 10, 200),
+];
+
+const S_IFMT = 0o170000;
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+
+/** glibc's major()/minor() of a st_rdev. */
+function splitDev(rdev: number): { major: number; minor: number } {
+  const dev = BigInt(rdev);
+  return {
+    major: Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn)),
+    minor: Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn)),
+  };
+}
+
+/** `HOST[:CONTAINER[:PERMS]]`, as docker's parser reads it: a second part of only r, w and m is the permissions. */
+function parseDeviceFlag(value: string): { host: string; container: string; access: string } {
+  const parts = value.split(':');
+  const isAccess = (s: string) => /^[rwm]{1,3}$/.test(s) && new Set(s).size === s.length;
+  if (parts.length > 3 || parts.some((p) => p === '')) {
+    throw new GcError('EUSAGE', `--device: "${value}": expected HOST[:CONTAINER[:PERMS]] (PERMS some of rwm)`);
+  }
+  const [host, second, third] = parts as [string, string?, string?];
+  let container = host;
+  let access = 'rwm';
+  if (third !== undefined) {
+    container = second as string;
+    access = third;
+  } else if (second !== undefined) {
+    if (isAccess(second)) access = second;
+    else container = second;
+  }
+  if (!isAccess(access)) {
+    throw new GcError('EUSAGE', `--device: "${value}": the permissions "${access}" must be some of r, w and m`);
+  }
+  for (const path of [host, container]) {
+    if (!path.startsWith('/')) throw new GcError('EUSAGE', `--device: "${value}": ${path} is not an absolute path`);
+  }
+  return { host, container, access };
+}
+
+/**
+ * `docker run`'s devices: its default rules, a node and an allow rule per
+ * `--device`, then the `--device-cgroup-rule`s; `--privileged` allows every
+ * device instead. Errors name the flag and the value.
+ */
+export function dockerDevices(opts: DeviceOptions): Devices {
+  const devices: LinuxDevice[] = [];
+  const rules: LinuxDeviceCgroup[] = opts.privileged ? [{ allow: true, access: 'rwm' }] : [...DOCKER_DEVICE_RULES];
+  for (const value of opts.devices ?? []) {
+    const { host, container, access } = parseDeviceFlag(value);
+    if (!opts.stat) throw new GcError('EUSAGE', `--device ${value}: no way to stat the host's ${host}`);
+    let node: HostNode;
+    try {
+      node = opts.stat(host);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new GcError(
+        'EUSAGE',
+        `--device: "${value}": cannot stat ${host} on the host (${code ?? (e as Error).message})`,
+      );
+    }
+    const kind = node.mode & S_IFMT;
+    if (kind !== S_IFCHR && kind !== S_IFBLK) {
+      throw new GcError('EUSAGE', `--device: "${value}": ${host} is not a character or block device`);
+    }
+    const type = kind === S_IFCHR ? 'c' : 'b';
+    const { major, minor } = splitDev(node.rdev);
+    devices.push({ path: container, type, major, minor, fileMode: node.mode & 0o777, uid: node.uid, gid: node.gid });
+    if (!opts.privileged) rules.push({ allow: true, type, major, minor, access });
+  }
+  for (const text of opts.cgroupRules ?? []) rules.push(parseDeviceCgroupRule(text, '--device-cgroup-rule'));
+  return { devices, rules };
+}
