@@ -16,7 +16,7 @@ import { ACCESS_ALL, type DeviceRule, normalizeDeviceRules } from './rule.js';
 const unified = canRunIntegration() ? detectCgroupLayout().unified : undefined;
 
 describe.skipIf(!canRunIntegration())('device filter in the kernel (integration, root)', () => {
-  it("the verifier accepts the programs of an empty list, of allow-all and of random rule lists", () => {
+  it('the verifier accepts the programs of an empty list, of allow-all and of random rule lists', () => {
     const kernel = createKernel();
     const load = (rules: DeviceRule[]) => {
       const fd = kernel.bpfProgLoad({
