@@ -62,9 +62,7 @@ export function compileDeviceFilter(rules: readonly DeviceRule[]): BpfInsn[] {
     toNext = [];
   };
   // No access asked for: nothing to allow (the kernel never asks so).
-  skip((off) => jump32Imm(BPF_JEQ, ACCESS, 0, off));
-  const denyAtEnd = toNext;
-  toNext = [];
+  insns.push(jump32Imm(BPF_JNE, ACCESS, 0, 2), alu32Imm(BPF_MOV, R0, DENY), exit());
   for (let i = rules.length - 1; i >= 0; i--) {
     const rule = rules[i] as DeviceRule;
     if (rule.type !== 'a') {
@@ -92,8 +90,6 @@ export function compileDeviceFilter(rules: readonly DeviceRule[]): BpfInsn[] {
     }
     settle();
   }
-  toNext = denyAtEnd;
-  settle();
   insns.push(alu32Imm(BPF_MOV, R0, DENY), exit());
   return insns;
 }

@@ -83,6 +83,8 @@ export function encodeInsns(insns: readonly BpfInsn[]): Uint8Array {
   const out = new Uint8Array(insns.length * 8);
   const view = new DataView(out.buffer);
   insns.forEach((insn, i) => {
+    if (insn.off < -0x8000 || insn.off > 0x7fff)
+      throw new RangeError(`insn ${i}: offset ${insn.off} is beyond 16 bits`);
     view.setUint8(i * 8, insn.code);
     view.setUint8(i * 8 + 1, (insn.dst & 0xf) | ((insn.src & 0xf) << 4));
     view.setInt16(i * 8 + 2, insn.off, true);
