@@ -59,8 +59,37 @@ describe('dockerDevices', () => {
     ]);
   });
 
-  it('--privileged allows every device', () => {
-    expect(dockerDevices({ privileged: true }).rules).toEqual([{ allow: true, access: 'rwm' }]);
+  it("--privileged allows every device, and gives the host's nodes but ptmx, console, pts and the like", () => {
+    expect(dockerDevices({ privileged: true })).toEqual({ devices: [], rules: [{ allow: true, access: 'rwm' }] });
+    const dir = { mode: 0o040755, rdev: 0, uid: 0, gid: 0 };
+    const tree: Record<string, HostNode | string[]> = {
+      '/dev': ['net', 'pts', 'fuse', 'ptmx', 'console', 'stdin', 'shm', 'vanished'],
+      '/dev/net': ['tun'],
+      '/dev/net/tun': { mode: S_IFCHR | 0o666, rdev: (10 << 8) | 200, uid: 0, gid: 0 },
+      '/dev/fuse': HOST['/dev/fuse'] as HostNode,
+      '/dev/ptmx': { mode: S_IFCHR | 0o666, rdev: (5 << 8) | 2, uid: 0, gid: 0 },
+      '/dev/console': { mode: S_IFCHR | 0o600, rdev: (5 << 8) | 1, uid: 0, gid: 0 },
+      '/dev/stdin': { mode: 0o120777, rdev: 0, uid: 0, gid: 0 },
+    };
+    const hostDev = {
+      readdir: (path: string) => {
+        const names = tree[path];
+        if (!Array.isArray(names)) throw Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR' });
+        return names;
+      },
+      lstat: (path: string) => {
+        const entry = tree[path];
+        if (entry === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+        return Array.isArray(entry) ? dir : entry;
+      },
+    };
+    const { devices, rules } = dockerDevices({ privileged: true, hostDev, devices: ['/dev/fuse:/dev/f2'], stat });
+    expect(devices.map((d) => `${d.path} ${d.type} ${d.major}:${d.minor}`)).toEqual([
+      '/dev/fuse c 10:229',
+      '/dev/net/tun c 10:200',
+      '/dev/f2 c 10:229',
+    ]);
+    expect(rules).toEqual([{ allow: true, access: 'rwm' }]);
   });
 
   it('names the flag and the value it cannot use', () => {

@@ -18,6 +18,12 @@ export interface DeviceOptions {
   cgroupRules?: string[];
   /** Stat a host path (the CLI passes node:fs's statSync; the library never reads argv paths itself). */
   stat?: (path: string) => HostNode;
+  /**
+   * With `privileged`: how to list the host's /dev (node:fs's readdirSync and
+   * lstatSync), whose nodes the container then gets, as with Docker. Without:
+   * every device is allowed, but /dev has only the default nodes.
+   */
+  hostDev?: { readdir: (path: string) => string[]; lstat: (path: string) => HostNode };
 }
 
 export interface Devices {
@@ -61,8 +67,71 @@ export const DOCKER_DEVICE_RULES: readonly LinuxDeviceCgroup[] = [
 ];
 
 const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
 const S_IFCHR = 0o020000;
 const S_IFBLK = 0o060000;
+
+/**
+ * What runc's HostDevices leaves out of a privileged container's /dev:
+ * directories of other filesystems or of their own, the console, and ptmx
+ * (the container's is its own devpts').
+ */
+const HOST_DEV_SKIPPED = new Set([
+  '/dev/pts',
+  '/dev/shm',
+  '/dev/fd',
+  '/dev/mqueue',
+  '/dev/.lxc',
+  '/dev/.lxd-mounts',
+  '/dev/.udev',
+  '/dev/console',
+  '/dev/ptmx',
+]);
+
+function deviceNode(path: string, node: HostNode): LinuxDevice | undefined {
+  const kind = node.mode & S_IFMT;
+  if (kind !== S_IFCHR && kind !== S_IFBLK) return undefined;
+  const { major, minor } = splitDev(node.rdev);
+  return {
+    path,
+    type: kind === S_IFCHR ? 'c' : 'b',
+    major,
+    minor,
+    fileMode: node.mode & 0o777,
+    uid: node.uid,
+    gid: node.gid,
+  };
+}
+
+/** Every device node under the host's /dev (not following links), for `--privileged`. */
+function hostDevices(hostDev: NonNullable<DeviceOptions['hostDev']>): LinuxDevice[] {
+  const out: LinuxDevice[] = [];
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = hostDev.readdir(dir);
+    } catch {
+      return; // gone meanwhile, or not readable: runc skips it too
+    }
+    for (const name of names.sort()) {
+      const path = `${dir}/${name}`;
+      if (HOST_DEV_SKIPPED.has(path)) continue;
+      let node: HostNode;
+      try {
+        node = hostDev.lstat(path);
+      } catch {
+        continue;
+      }
+      if ((node.mode & S_IFMT) === S_IFDIR) walk(path);
+      else {
+        const device = deviceNode(path, node);
+        if (device) out.push(device);
+      }
+    }
+  };
+  walk('/dev');
+  return out;
+}
 
 /** glibc's major()/minor() of a st_rdev. */
 function splitDev(rdev: number): { major: number; minor: number } {
@@ -102,10 +171,11 @@ function parseDeviceFlag(value: string): { host: string; container: string; acce
 /**
  * `docker run`'s devices: its default rules, a node and an allow rule per
  * `--device`, then the `--device-cgroup-rule`s; `--privileged` allows every
- * device instead. Errors name the flag and the value.
+ * device instead and gives the host's device nodes. Errors name the flag and
+ * the value.
  */
 export function dockerDevices(opts: DeviceOptions): Devices {
-  const devices: LinuxDevice[] = [];
+  const devices: LinuxDevice[] = opts.privileged && opts.hostDev ? hostDevices(opts.hostDev) : [];
   const rules: LinuxDeviceCgroup[] = opts.privileged ? [{ allow: true, access: 'rwm' }] : [...DOCKER_DEVICE_RULES];
   for (const value of opts.devices ?? []) {
     const { host, container, access } = parseDeviceFlag(value);
@@ -120,14 +190,11 @@ export function dockerDevices(opts: DeviceOptions): Devices {
         `--device: "${value}": cannot stat ${host} on the host (${code ?? (e as Error).message})`,
       );
     }
-    const kind = node.mode & S_IFMT;
-    if (kind !== S_IFCHR && kind !== S_IFBLK) {
-      throw new GcError('EUSAGE', `--device: "${value}": ${host} is not a character or block device`);
-    }
-    const type = kind === S_IFCHR ? 'c' : 'b';
-    const { major, minor } = splitDev(node.rdev);
-    devices.push({ path: container, type, major, minor, fileMode: node.mode & 0o777, uid: node.uid, gid: node.gid });
-    if (!opts.privileged) rules.push({ allow: true, type, major, minor, access });
+    const device = deviceNode(container, node);
+    if (!device) throw new GcError('EUSAGE', `--device: "${value}": ${host} is not a character or block device`);
+    devices.push(device);
+    if (!opts.privileged)
+      rules.push({ allow: true, type: device.type, major: device.major, minor: device.minor, access });
   }
   for (const text of opts.cgroupRules ?? []) rules.push(parseDeviceCgroupRule(text, '--device-cgroup-rule'));
   return { devices, rules };

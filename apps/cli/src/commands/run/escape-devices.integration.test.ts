@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { probePath } from '@gc/native';
 import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
@@ -39,6 +39,21 @@ describe.skipIf(!canRunIntegration())('devices from a container (integration, ro
     expect(await mknodOpen([], 'c', major, minor, access)).toBe('EPERM');
     // Past the device check, an open may still find no driver on this host (uinput here).
     expect(await mknodOpen(['--privileged'], 'c', major, minor, access)).toMatch(/^(ok|ENODEV|ENXIO)$/);
+  });
+
+  it("--privileged gives the host's device nodes, but keeps its own ptmx", async () => {
+    const host = readdirSync('/dev').filter((name) => /^(tty\d+|fuse|kmsg|loop\d+)$/.test(name));
+    const r = await gocontainer([
+      'run',
+      '--privileged',
+      '--rootfs',
+      root.path,
+      '/bin/sh',
+      '-c',
+      `cd /dev && ls ${host.join(' ')} && readlink ptmx && gc-probe mknod-open c 1 11 /dev/kmsg w`,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toEqual([...host.sort(), 'pts/ptmx', 'ok']);
   });
 
   it('--device-cgroup-rule allows what it names, and only that', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import {
   DEFAULT_PATH,
@@ -114,6 +114,7 @@ export function buildRunRequest(
     devices: flags.device ?? [],
     cgroupRules: flags.deviceCgroupRule ?? [],
     stat: (path) => statSync(path),
+    hostDev: { readdir: (path) => readdirSync(path), lstat: (path) => lstatSync(path) },
   });
   const resources = { ...buildResources(flags), devices: devices.rules };
   return {
