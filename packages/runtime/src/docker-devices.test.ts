@@ -16,6 +16,30 @@ const stat = (path: string): HostNode => {
   return node;
 };
 
+/** A host /dev to walk. */
+const dir = { mode: 0o040755, rdev: 0, uid: 0, gid: 0 };
+const tree: Record<string, HostNode | string[]> = {
+  '/dev': ['net', 'pts', 'fuse', 'ptmx', 'console', 'stdin', 'shm', 'vanished'],
+  '/dev/net': ['tun'],
+  '/dev/net/tun': { mode: S_IFCHR | 0o666, rdev: (10 << 8) | 200, uid: 0, gid: 0 },
+  '/dev/fuse': HOST['/dev/fuse'] as HostNode,
+  '/dev/ptmx': { mode: S_IFCHR | 0o666, rdev: (5 << 8) | 2, uid: 0, gid: 0 },
+  '/dev/console': { mode: S_IFCHR | 0o600, rdev: (5 << 8) | 1, uid: 0, gid: 0 },
+  '/dev/stdin': { mode: 0o120777, rdev: 0, uid: 0, gid: 0 },
+};
+const hostDev = {
+  readdir: (path: string) => {
+    const names = tree[path];
+    if (!Array.isArray(names)) throw Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR' });
+    return names;
+  },
+  lstat: (path: string) => {
+    const entry = tree[path];
+    if (entry === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    return Array.isArray(entry) ? dir : entry;
+  },
+};
+
 describe('dockerDevices', () => {
   it("gives Docker's rules by default: deny all, mknod of anything, the usual nodes", () => {
     const { devices, rules } = dockerDevices({});
@@ -61,28 +85,6 @@ describe('dockerDevices', () => {
 
   it("--privileged allows every device, and gives the host's nodes but ptmx, console, pts and the like", () => {
     expect(dockerDevices({ privileged: true })).toEqual({ devices: [], rules: [{ allow: true, access: 'rwm' }] });
-    const dir = { mode: 0o040755, rdev: 0, uid: 0, gid: 0 };
-    const tree: Record<string, HostNode | string[]> = {
-      '/dev': ['net', 'pts', 'fuse', 'ptmx', 'console', 'stdin', 'shm', 'vanished'],
-      '/dev/net': ['tun'],
-      '/dev/net/tun': { mode: S_IFCHR | 0o666, rdev: (10 << 8) | 200, uid: 0, gid: 0 },
-      '/dev/fuse': HOST['/dev/fuse'] as HostNode,
-      '/dev/ptmx': { mode: S_IFCHR | 0o666, rdev: (5 << 8) | 2, uid: 0, gid: 0 },
-      '/dev/console': { mode: S_IFCHR | 0o600, rdev: (5 << 8) | 1, uid: 0, gid: 0 },
-      '/dev/stdin': { mode: 0o120777, rdev: 0, uid: 0, gid: 0 },
-    };
-    const hostDev = {
-      readdir: (path: string) => {
-        const names = tree[path];
-        if (!Array.isArray(names)) throw Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR' });
-        return names;
-      },
-      lstat: (path: string) => {
-        const entry = tree[path];
-        if (entry === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-        return Array.isArray(entry) ? dir : entry;
-      },
-    };
     const { devices, rules } = dockerDevices({ privileged: true, hostDev, devices: ['/dev/fuse:/dev/f2'], stat });
     expect(devices.map((d) => `${d.path} ${d.type} ${d.major}:${d.minor}`)).toEqual([
       '/dev/fuse c 10:229',
@@ -90,6 +92,18 @@ describe('dockerDevices', () => {
       '/dev/f2 c 10:229',
     ]);
     expect(rules).toEqual([{ allow: true, access: 'rwm' }]);
+  });
+
+  it('--device DIR adds every node under it, at the same place under CONTAINER', () => {
+    const { devices, rules } = dockerDevices({ devices: ['/dev/net:/dev/n:rw'], stat: hostDev.lstat, hostDev });
+    expect(devices).toEqual([
+      { path: '/dev/n/tun', type: 'c', major: 10, minor: 200, fileMode: 0o666, uid: 0, gid: 0 },
+    ]);
+    expect(rules.at(-1)).toEqual({ allow: true, type: 'c', major: 10, minor: 200, access: 'rw' });
+    tree['/dev/empty'] = [];
+    expect(() => dockerDevices({ devices: ['/dev/empty'], stat: hostDev.lstat, hostDev })).toThrow(
+      '--device: "/dev/empty": /dev/empty holds no device node',
+    );
   });
 
   it('names the flag and the value it cannot use', () => {

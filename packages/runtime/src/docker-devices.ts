@@ -103,8 +103,8 @@ function deviceNode(path: string, node: HostNode): LinuxDevice | undefined {
   };
 }
 
-/** Every device node under the host's /dev (not following links), for `--privileged`. */
-function hostDevices(hostDev: NonNullable<DeviceOptions['hostDev']>): LinuxDevice[] {
+/** Every device node under a host directory (not following links): /dev for `--privileged`, or a `--device` directory. */
+function hostDevices(hostDev: NonNullable<DeviceOptions['hostDev']>, top = '/dev'): LinuxDevice[] {
   const out: LinuxDevice[] = [];
   const walk = (dir: string) => {
     let names: string[];
@@ -129,7 +129,7 @@ function hostDevices(hostDev: NonNullable<DeviceOptions['hostDev']>): LinuxDevic
       }
     }
   };
-  walk('/dev');
+  walk(top);
   return out;
 }
 
@@ -190,11 +190,21 @@ export function dockerDevices(opts: DeviceOptions): Devices {
         `--device: "${value}": cannot stat ${host} on the host (${code ?? (e as Error).message})`,
       );
     }
-    const device = deviceNode(container, node);
-    if (!device) throw new GcError('EUSAGE', `--device: "${value}": ${host} is not a character or block device`);
-    devices.push(device);
-    if (!opts.privileged)
-      rules.push({ allow: true, type: device.type, major: device.major, minor: device.minor, access });
+    let found: LinuxDevice[];
+    if ((node.mode & S_IFMT) === S_IFDIR && opts.hostDev) {
+      // A directory: every node under it, at the same place under CONTAINER (as Docker).
+      found = hostDevices(opts.hostDev, host).map((d) => ({ ...d, path: container + d.path.slice(host.length) }));
+      if (found.length === 0) throw new GcError('EUSAGE', `--device: "${value}": ${host} holds no device node`);
+    } else {
+      const device = deviceNode(container, node);
+      if (!device) throw new GcError('EUSAGE', `--device: "${value}": ${host} is not a character or block device`);
+      found = [device];
+    }
+    for (const device of found) {
+      devices.push(device);
+      if (!opts.privileged)
+        rules.push({ allow: true, type: device.type, major: device.major, minor: device.minor, access });
+    }
   }
   for (const text of opts.cgroupRules ?? []) rules.push(parseDeviceCgroupRule(text, '--device-cgroup-rule'));
   return { devices, rules };
