@@ -42,7 +42,11 @@ export interface CgroupManager {
 
   /** mkdir the cgroup (and missing parents) in every hierarchy; enable v2 controllers on the way. Idempotent. */
   create(): void;
-  /** Write OCI `linux.resources`; a setting the host cannot apply throws, naming the field. */
+  /**
+   * Write OCI `linux.resources`; a setting the host cannot apply throws,
+   * naming the field. `devices` on v2 loads and attaches an eBPF program: once
+   * per cgroup, before processes are placed in it (a second one would be added).
+   */
   apply(resources: LinuxResources): void;
   /** Move a process (all its threads) into the cgroup, in every hierarchy. */
   join(pid: number): Promise<void>;
