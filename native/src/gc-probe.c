@@ -6,6 +6,7 @@
  *   gc-probe mount | unshare-user | keyctl | ptrace PID | reboot | raw-socket
  *            | init-module | mknod-block PATH | open-write PATH
  *            | create-tmpfile DIR | io-uring-setup
+ *            | mknod-open c|b MAJOR MINOR PATH r|w|rw
  *
  * Static, so that it runs in any root filesystem.
  */
@@ -36,6 +37,19 @@ static int report(long r)
 	}
 	printf("%s\n", strerrorname_np(errno) ? strerrorname_np(errno) : "EUNKNOWN");
 	return 1;
+}
+
+/* Make a device node (it may be there already), then open it: "mknod ERRNO" or the open's answer. */
+static int mknod_open(char **a)
+{
+	mode_t type = a[0][0] == 'b' ? S_IFBLK : S_IFCHR;
+	int mode = !strcmp(a[4], "rw") ? O_RDWR : !strcmp(a[4], "w") ? O_WRONLY : O_RDONLY;
+
+	if (mknod(a[3], type | 0600, makedev(atoi(a[1]), atoi(a[2]))) < 0 && errno != EEXIST) {
+		printf("mknod ");
+		return report(-1);
+	}
+	return report(open(a[3], mode | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
 }
 
 int main(int argc, char **argv)
@@ -71,7 +85,9 @@ int main(int argc, char **argv)
 		memset(&params, 0, sizeof(params));
 		return report(syscall(__NR_io_uring_setup, 1, &params));
 	}
+	if (!strcmp(what, "mknod-open") && argc == 7)
+		return mknod_open(argv + 2);
 	fprintf(stderr, "usage: gc-probe mount|unshare-user|keyctl|ptrace PID|reboot|raw-socket|init-module|mknod-block PATH"
-			"|open-write PATH|create-tmpfile DIR|io-uring-setup\n");
+			"|open-write PATH|create-tmpfile DIR|io-uring-setup|mknod-open c|b MAJOR MINOR PATH r|w|rw\n");
 	return 2;
 }

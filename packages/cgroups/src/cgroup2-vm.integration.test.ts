@@ -60,6 +60,7 @@ describe.skipIf(!runnable)('cgroups on a cgroup v2 kernel (QEMU VM)', () => {
         'runs on a detected driver',
         'memory limit: a 200 MB allocation is OOM-killed (137) and the OOM kill is reported',
         'pids limit: fork fails beyond it',
+        'device rules: a node may be made, but only the allowed one opens (devices cgroup, or eBPF on v2)',
         'cpu quota: a 1 s busy loop gets well under one CPU, and is throttled',
         'freeze stops progress and thaw resumes it',
         'kill-all ends every process, forks included, and destroy removes the cgroup',

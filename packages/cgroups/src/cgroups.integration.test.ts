@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKernel, Program } from '@gc/syscall';
 import { canRunIntegration, drainPipe } from '@gc/syscall/testing';
@@ -107,6 +107,33 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
     expect(cpu?.usageUsec).toBeGreaterThan(50_000);
     expect(cpu?.usageUsec).toBeLessThan(450_000);
     expect(cpu?.throttledPeriods).toBeGreaterThan(0);
+  });
+
+  it('device rules: a node may be made, but only the allowed one opens (devices cgroup, or eBPF on v2)', async () => {
+    const m = make('devices');
+    m.apply({
+      devices: [
+        { allow: false, access: 'rwm' },
+        { allow: true, type: 'c', access: 'm' },
+        { allow: true, type: 'c', major: 1, minor: 3, access: 'rw' },
+      ],
+    });
+    const dir = mkdtempSync('/tmp/gc-devices-');
+    try {
+      const p = held(
+        `sh -c 'mknod ${dir}/null c 1 3 && mknod ${dir}/tty1 c 4 1 && echo x > ${dir}/null && echo null-ok >&2; ` +
+          `cat ${dir}/tty1 </dev/null; mknod ${dir}/loop b 7 0'`,
+      );
+      await m.join(p.child.pid as number);
+      p.go();
+      expect(await p.exited).toEqual({ code: 1, signal: null });
+      const lines = p.stderr().trim().split('\n');
+      expect(lines[0]).toBe('null-ok');
+      expect(lines[1]).toMatch(/tty1.*Operation not permitted/);
+      expect(lines[2]).toMatch(/loop.*Operation not permitted/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('freeze stops progress and thaw resumes it', async () => {

@@ -1,3 +1,4 @@
+import type { Kernel } from '@gc/syscall';
 import type { CgroupFs } from './cgroup-fs.js';
 import { type CgroupPathOptions, resolveCgroupPath } from './cgroup-path.js';
 import { CgroupError } from './errors.js';
@@ -16,6 +17,8 @@ export interface CreateCgroupManagerOptions extends CgroupPathOptions {
   timeoutMs?: number;
   /** How killAll SIGKILLs one pid on v1 (default `process.kill`); tests pass a recorder. */
   killProcess?: (pid: number) => void;
+  /** The v2 device filter's bpf(2) calls (default `createKernel()`); tests pass a FakeKernel. */
+  kernel?: Kernel;
 }
 
 /**
@@ -36,6 +39,7 @@ export function createCgroupManager(options: CreateCgroupManagerOptions): Cgroup
     ...(options.fs ? { fs: options.fs } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.killProcess ? { killProcess: options.killProcess } : {}),
+    ...(options.kernel ? { kernel: options.kernel } : {}),
   };
   switch (layout.mode) {
     case 'v2':

@@ -1,8 +1,13 @@
 import { closeSync, existsSync, readdirSync, readlinkSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI, BPF_PROG_TYPE_CGROUP_DEVICE } from '@gc/syscall';
+import { FakeKernel } from '@gc/syscall/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CgroupFs } from './cgroup-fs.js';
 import { createCgroupManager } from './create-manager.js';
+import { decodeInsns } from './devices/ebpf.js';
+import { deviceContext, runBpf } from './devices/interpreter.js';
+import { ACCESS_READ, ACCESS_WRITE } from './devices/rule.js';
 import { CgroupError } from './errors.js';
 import type { CgroupMode } from './layout.js';
 import { createFakeCgroupTree, type FakeCgroupTree } from './testing/index.js';
@@ -30,6 +35,58 @@ function setup(mode: CgroupMode, opts: { swapAccounting?: boolean } = {}) {
 }
 
 describe('CgroupV2Manager (temp-dir cgroupfs)', () => {
+  it('attaches the device rules as an eBPF program to the cgroup, and closes the fds', () => {
+    const tree = createFakeCgroupTree({ mode: 'v2' });
+    trees.push(tree);
+    const kernel = new FakeKernel();
+    const dirFds: number[] = [];
+    const closed: number[] = [];
+    const fs: CgroupFs = {
+      ...tree.fs,
+      openDir: (path) => {
+        dirFds.push(tree.fs.openDir(path));
+        return dirFds.at(-1) as number;
+      },
+      close: (fd) => {
+        closed.push(fd);
+        tree.fs.close(fd);
+      },
+    };
+    const manager = createCgroupManager({ id: 'c1', layout: tree.layout, fs, kernel });
+    manager.create();
+    manager.apply({
+      devices: [
+        { allow: false, access: 'rwm' },
+        { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' },
+      ],
+    });
+    const [load] = kernel.callsOf('bpfProgLoad');
+    expect(load).toMatchObject({ type: BPF_PROG_TYPE_CGROUP_DEVICE, expectedAttachType: BPF_CGROUP_DEVICE });
+    const insns = decodeInsns(load?.insns as Uint8Array);
+    const run = (major: number, minor: number) =>
+      runBpf(insns, deviceContext({ type: 'c', major, minor, access: ACCESS_READ | ACCESS_WRITE }));
+    expect([run(1, 3), run(4, 1), run(10, 229)]).toEqual([1, 0, 0]);
+    const progFd = kernel.calls.find((c) => c.call === 'bpfProgLoad')?.result as number;
+    expect(kernel.callsOf('bpfProgAttach')).toEqual([
+      { targetFd: dirFds[0], progFd, attachType: BPF_CGROUP_DEVICE, flags: BPF_F_ALLOW_MULTI },
+    ]);
+    // The attachment holds the program: our fd for it, and the directory's, are closed.
+    expect(kernel.openFds.has(progFd)).toBe(false);
+    expect(closed).toEqual(dirFds);
+  });
+
+  it('names the device filter step when the kernel refuses it', () => {
+    const tree = createFakeCgroupTree({ mode: 'v2' });
+    trees.push(tree);
+    const kernel = new FakeKernel().fail({ syscall: 'bpfProgAttach', errno: 'EPERM' });
+    const manager = createCgroupManager({ id: 'c1', layout: tree.layout, fs: tree.fs, kernel });
+    manager.create();
+    expect(() => manager.apply({ devices: [] })).toThrow(
+      `linux.resources.devices: attach the device filter to ${tree.root}/gocontainer/c1 (cgroups): EPERM`,
+    );
+    expect(kernel.openFds.size).toBe(0);
+  });
+
   it('creates nested cgroups with controllers enabled on the way, and removes what it made', async () => {
     const { tree, manager } = setup('v2');
     expect(manager.driver).toBe('v2');
@@ -82,10 +139,6 @@ describe('CgroupV2Manager (temp-dir cgroupfs)', () => {
       ],
       [{ memory: { kernel: 1 << 20 } }, 'linux.resources.memory.kernel: not supported on this host'],
       [{ cpu: { realtimeRuntime: 1000 } }, 'linux.resources.cpu.realtimeRuntime: not supported on this host'],
-      [
-        { devices: [{ allow: false, access: 'rwm' }] },
-        'linux.resources.devices: not supported on this host (cgroup v2 needs an eBPF device program',
-      ],
       [
         { network: { classID: 1 } },
         'linux.resources.network.classID: not supported on this host (cgroup v2 has no net_cls controller)',
@@ -182,10 +235,6 @@ describe('CgroupV1Manager (temp-dir cgroupfs)', () => {
       cpu: { shares: 512, quota: 20000, period: 100000, cpus: '0', mems: '0', idle: 1 },
       pids: { limit: -1 },
       blockIO: { throttleWriteIOPSDevice: [{ major: 8, minor: 16, rate: 100 }] },
-      devices: [
-        { allow: false, access: 'rwm' },
-        { allow: true, type: 'c', major: 1, minor: 3, access: 'rw' },
-      ],
     });
     const r = (f: string) => tree.read(`${f}`);
     expect(r('memory/gocontainer/c1/memory.limit_in_bytes')).toBe(String(100 << 20));
@@ -199,8 +248,54 @@ describe('CgroupV1Manager (temp-dir cgroupfs)', () => {
     expect(r('cpuset/gocontainer/c1/cpuset.cpus')).toBe('0');
     expect(r('pids/gocontainer/c1/pids.max')).toBe('max');
     expect(r('blkio/gocontainer/c1/blkio.throttle.write_iops_device')).toBe('8:16 100');
-    expect(r('devices/gocontainer/c1/devices.allow')).toBe('c 1:3 rw');
-    expect(r('devices/gocontainer/c1/devices.deny')).toBe('a *:* rwm');
+  });
+
+  it('writes device rules as runc does: devices.deny a, then one line per rule in order', () => {
+    const { tree, manager } = setup('v1');
+    const writes: string[] = [];
+    const write = tree.fs.writeFile;
+    tree.fs.writeFile = (path, data) => {
+      if (path.includes('/devices.')) writes.push(`${path.slice(tree.root.length + 1)} ${data}`);
+      write(path, data);
+    };
+    manager.create();
+    manager.apply({
+      devices: [
+        { allow: false, access: 'rwm' },
+        { allow: true, type: 'c', major: 1, minor: 3, access: 'rw' },
+        { allow: true, type: 'a', minor: 7, access: 'm' },
+        { allow: false, type: 'c', major: 1, minor: 3, access: 'w' },
+      ],
+    });
+    const d = 'devices/gocontainer/c1';
+    expect(writes).toEqual([
+      `${d}/devices.deny a`,
+      `${d}/devices.deny a`,
+      `${d}/devices.allow c 1:3 rw`,
+      `${d}/devices.allow b *:7 m`,
+      `${d}/devices.allow c *:7 m`,
+      `${d}/devices.deny c 1:3 w`,
+    ]);
+  });
+
+  it('refuses device rules that cgroup v1 would read otherwise, naming the device', () => {
+    const { tree, manager } = setup('v1');
+    manager.create();
+    // v1 keeps c 4:1 open here: its deny only narrows an allow of the very same c 4:1.
+    expect(() =>
+      manager.apply({
+        devices: [
+          { allow: true, type: 'c', access: 'rwm' },
+          { allow: false, type: 'c', major: 4, minor: 1, access: 'rw' },
+        ],
+      }),
+    ).toThrow(
+      "linux.resources.devices: not supported on this host (cgroup v1's devices controller would decide character device 4:1 (r)",
+    );
+    expect(tree.read('devices/gocontainer/c1/devices.allow')).toBe('');
+    expect(() => manager.apply({ devices: [{ allow: true, type: 'x' }] })).toThrow(
+      'linux.resources.devices[0].type: expected "a", "b" or "c", got "x"',
+    );
   });
 
   it('names what this v1 host cannot do', () => {

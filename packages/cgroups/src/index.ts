@@ -5,6 +5,7 @@ export { DEFAULT_CGROUP_PARENT, resolveCgroupPath } from './cgroup-path.js';
 export { blkioWeightToIoWeight, cpuSharesToWeight, memorySwapToV2 } from './controllers/conversions.js';
 export type { CreateCgroupManagerOptions } from './create-manager.js';
 export { createCgroupManager } from './create-manager.js';
+export { parseDeviceCgroupRule } from './devices/rule.js';
 export type { CgroupErrorCode } from './errors.js';
 export { CgroupError } from './errors.js';
 export type { CgroupLayout, CgroupMode, DetectOptions } from './layout.js';

@@ -1,3 +1,4 @@
+import type { Kernel } from '@gc/syscall';
 import type { CgroupFs } from './cgroup-fs.js';
 import type { CgroupMode } from './layout.js';
 import type { LinuxResources } from './resources.js';
@@ -41,7 +42,11 @@ export interface CgroupManager {
 
   /** mkdir the cgroup (and missing parents) in every hierarchy; enable v2 controllers on the way. Idempotent. */
   create(): void;
-  /** Write OCI `linux.resources`; a setting the host cannot apply throws, naming the field. */
+  /**
+   * Write OCI `linux.resources`; a setting the host cannot apply throws,
+   * naming the field. `devices` on v2 loads and attaches an eBPF program: once
+   * per cgroup, before processes are placed in it (a second one would be added).
+   */
   apply(resources: LinuxResources): void;
   /** Move a process (all its threads) into the cgroup, in every hierarchy. */
   join(pid: number): Promise<void>;
@@ -81,6 +86,8 @@ export interface ManagerOptions {
   timeoutMs?: number;
   /** How killAll SIGKILLs one pid where the kernel cannot kill a whole cgroup (default `process.kill`). */
   killProcess?: (pid: number) => void;
+  /** For what is no cgroupfs file: the v2 device filter's bpf(2) calls (default `createKernel()`). */
+  kernel?: Kernel;
 }
 
 export function defaultKillProcess(pid: number): void {

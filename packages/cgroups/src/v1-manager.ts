@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { createKernel, type Kernel } from '@gc/syscall';
 import { CgroupDir } from './cgroup-dir.js';
 import { type CgroupFs, nodeCgroupFs } from './cgroup-fs.js';
 import { cpuStatsV1 } from './controllers/cpu.js';
@@ -40,6 +41,7 @@ export class CgroupV1Manager implements CgroupManager {
   protected readonly fs: CgroupFs;
   protected readonly timeoutMs: number;
   readonly #kill: (pid: number) => void;
+  readonly #kernel: () => Kernel;
   /** mount point -> controllers mounted there. */
   readonly #mounts = new Map<string, string[]>();
   /** controller -> its CgroupDir. */
@@ -56,6 +58,7 @@ export class CgroupV1Manager implements CgroupManager {
     this.fs = options.fs ?? nodeCgroupFs;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#kill = options.killProcess ?? defaultKillProcess;
+    this.#kernel = () => options.kernel ?? createKernel();
     /** mount point -> the cgroup's directory there, shared by the controllers mounted together. */
     const byMount = new Map<string, CgroupDir>();
     for (const [controller, mount] of Object.entries(options.hierarchies)) {
@@ -127,7 +130,7 @@ export class CgroupV1Manager implements CgroupManager {
     enableSubtreeControllers(chain(this.fs, this.#unifiedRoot as string, this.path, 2).slice(0, -1), wanted);
     const enabled = enabledControllers(unified);
     const where = `on this host's cgroup v2 mount (it has: ${[...enabled].join(' ') || 'none'})`;
-    applyV2(unified, resources, where, onV1, enabled);
+    applyV2(unified, resources, where, this.#kernel, onV1, enabled);
     applyUnified(unified, resources, enabled, where);
   }
 

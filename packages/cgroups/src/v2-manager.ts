@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { createKernel, type Kernel } from '@gc/syscall';
 import { CgroupDir } from './cgroup-dir.js';
 import { type CgroupFs, nodeCgroupFs } from './cgroup-fs.js';
 import { cpuStatsV2 } from './controllers/cpu.js';
@@ -58,6 +59,7 @@ export function applyV2(
   dir: CgroupDir,
   r: LinuxResources,
   where: string,
+  kernel: () => Kernel,
   onV1?: ReadonlySet<string>,
   enabled: ReadonlySet<string> = enabledControllers(dir),
 ): void {
@@ -66,16 +68,10 @@ export function applyV2(
     const fields = c.fields(r);
     if (fields.length === 0) continue;
     const field = fields[0] as string;
-    if (!c.v2 || !c.applyV2) {
-      throw unsupported(
-        field,
-        c.v1 === 'devices'
-          ? 'cgroup v2 needs an eBPF device program, not loaded yet'
-          : `cgroup v2 has no ${c.v1} controller`,
-      );
-    }
-    if (!enabled.has(c.v2)) throw unsupported(field, `the ${c.v2} controller is not available ${where}`);
-    c.applyV2(dir, r);
+    if (!c.applyV2) throw unsupported(field, `cgroup v2 has no ${c.v1} controller`);
+    // (devices has no controller file: its eBPF program needs none.)
+    if (c.v2 && !enabled.has(c.v2)) throw unsupported(field, `the ${c.v2} controller is not available ${where}`);
+    c.applyV2(dir, r, kernel);
   }
 }
 
@@ -89,6 +85,7 @@ export class CgroupV2Manager implements CgroupManager {
   readonly #timeoutMs: number;
   readonly #kill: (pid: number) => void;
   readonly #dir: CgroupDir;
+  readonly #kernel: () => Kernel;
   #created: string[] = [];
 
   constructor(options: V2ManagerOptions) {
@@ -97,6 +94,7 @@ export class CgroupV2Manager implements CgroupManager {
     this.#fs = options.fs ?? nodeCgroupFs;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#kill = options.killProcess ?? defaultKillProcess;
+    this.#kernel = () => options.kernel ?? createKernel();
     this.#dir = new CgroupDir(joinAbsolute(this.#root, this.path), 2, this.#fs);
     this.dirs = { unified: this.#dir.path };
   }
@@ -112,7 +110,7 @@ export class CgroupV2Manager implements CgroupManager {
   apply(resources: LinuxResources): void {
     const where = `in ${this.path} (not enabled in its parent's cgroup.subtree_control)`;
     const enabled = enabledControllers(this.#dir);
-    applyV2(this.#dir, resources, where, undefined, enabled);
+    applyV2(this.#dir, resources, where, this.#kernel, undefined, enabled);
     applyUnified(this.#dir, resources, enabled, where);
   }
 

@@ -1,5 +1,16 @@
 import { posix } from 'node:path';
-import { AT_FDCWD, OPEN_TREE_CLOEXEC, OPEN_TREE_CLONE, type ProgramScope, S_IFBLK, S_IFCHR } from '@gc/syscall';
+import {
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  GcError,
+  OPEN_TREE_CLOEXEC,
+  OPEN_TREE_CLONE,
+  type ProgramScope,
+  S_IFBLK,
+  S_IFCHR,
+  S_IFIFO,
+} from '@gc/syscall';
+import { containerPath } from './container-path.js';
 import type { RootResolver } from './resolve-in-root.js';
 import type { Mount } from './types.js';
 
@@ -7,11 +18,64 @@ import type { Mount } from './types.js';
 export interface Device {
   /** Absolute path in the container: `/dev/null`. */
   readonly path: string;
-  readonly type: 'c' | 'b';
+  /** Character, block, or a FIFO (`p`, no numbers). */
+  readonly type: 'c' | 'b' | 'p';
   readonly major: number;
   readonly minor: number;
   /** Permission bits: 0o666. */
   readonly fileMode: number;
+  /** The node's owner, when not root. */
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+/** OCI `linux.devices[]`, as config.json has it. */
+export interface LinuxDevice {
+  path: string;
+  /** `c`, `b`, `u` (a character device too) or `p` (a FIFO). */
+  type: string;
+  major?: number;
+  minor?: number;
+  fileMode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * The nodes of a fresh /dev: the default ones, then OCI `linux.devices`
+ * (one at a default's path takes its place). Errors name the field.
+ */
+export function containerDevices(extra: readonly LinuxDevice[] | undefined, field = 'linux.devices'): Device[] {
+  const out = new Map(defaultDevices().map((d) => [d.path, d]));
+  if (extra !== undefined && !Array.isArray(extra)) throw new GcError('EROOTFS_DEVICE', `${field}: expected an array`);
+  (extra ?? []).forEach((d, i) => {
+    const f = `${field}[${i}]`;
+    const bad = (what: string, expected: string, got: unknown) =>
+      new GcError('EROOTFS_DEVICE', `${f}.${what}: expected ${expected}, got ${JSON.stringify(got)}`);
+    if (typeof d !== 'object' || d === null) throw new GcError('EROOTFS_DEVICE', `${f}: expected a device object`);
+    const path = containerPath(d.path, `${f}.path`);
+    if (!['c', 'b', 'u', 'p'].includes(d.type)) throw bad('type', '"c", "b", "u" or "p"', d.type);
+    const type = d.type === 'u' ? 'c' : (d.type as Device['type']);
+    const int = (what: 'major' | 'minor' | 'fileMode' | 'uid' | 'gid', max: number, fallback?: number) => {
+      const n = d[what] ?? fallback;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max) {
+        throw bad(what, `an integer from 0 to ${max}`, d[what]);
+      }
+      return n;
+    };
+    const major = type === 'p' ? 0 : int('major', 0xfff);
+    const minor = type === 'p' ? 0 : int('minor', 0xfffff);
+    out.set(path, {
+      path,
+      type,
+      major,
+      minor,
+      fileMode: int('fileMode', 0o7777, 0o666),
+      ...(d.uid !== undefined ? { uid: int('uid', 0xfffffffe) } : {}),
+      ...(d.gid !== undefined ? { gid: int('gid', 0xfffffffe) } : {}),
+    });
+  });
+  return [...out.values()];
 }
 
 /** The nodes every container gets, as runc and Docker create them. */
@@ -102,17 +166,27 @@ export function planDev(p: ProgramScope, root: RootResolver, options: DevOptions
       const dir = root.open(parent);
       for (const device of devices) {
         const name = posix.basename(device.path);
-        const type = device.type === 'b' ? S_IFBLK : S_IFCHR;
+        const type = device.type === 'b' ? S_IFBLK : device.type === 'p' ? S_IFIFO : S_IFCHR;
+        const what = device.type === 'p' ? 'FIFO' : `${device.type} ${device.major}:${device.minor}`;
         p.syscall(
           'mknodat',
           [dir, name, type | device.fileMode, makedev(device.major, device.minor)],
-          `create the device ${device.path} (${device.type} ${device.major}:${device.minor})`,
+          `create the device ${device.path} (${what})`,
         );
         p.syscall(
           'fchmodat',
           [dir, name, device.fileMode, 0],
           `set the mode of ${device.path} to 0${device.fileMode.toString(8)}`,
         );
+        if (device.uid !== undefined || device.gid !== undefined) {
+          const uid = device.uid ?? -1;
+          const gid = device.gid ?? -1;
+          p.syscall(
+            'fchownat',
+            [dir, name, uid, gid, AT_SYMLINK_NOFOLLOW],
+            `give ${device.path} to ${device.uid ?? '-'}:${device.gid ?? '-'}`,
+          );
+        }
       }
       root.close(dir, parent);
     }

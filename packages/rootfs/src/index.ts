@@ -1,7 +1,7 @@
 // @gc/rootfs: the container's root filesystem as ops of a syscall program
 // (mounts, /dev, masked and read-only paths, pivot_root), and host-side overlays.
 
-export type { Device, DevOptions } from './dev.js';
+export type { Device, DevOptions, LinuxDevice } from './dev.js';
 export { defaultDevices, defaultMounts, devSymlinks, makedev } from './dev.js';
 export type { CgroupHierarchy, CgroupLayout, FileOwner, HostProbe, PathKind } from './host-probe.js';
 export { createHostProbe, parseCgroupMountinfo } from './host-probe.js';

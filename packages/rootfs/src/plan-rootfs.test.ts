@@ -19,12 +19,13 @@ import {
   Program,
   RESOLVE_IN_ROOT,
   RESOLVE_NO_MAGICLINKS,
+  S_IFBLK,
   S_IFCHR,
   S_IFREG,
 } from '@gc/syscall';
 import { FakeKernel } from '@gc/syscall/testing';
 import { describe, expect, it } from 'vitest';
-import { defaultMounts } from './dev.js';
+import { defaultMounts, makedev } from './dev.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './masked-paths.js';
 import { planRootfs } from './plan-rootfs.js';
 import { fakeHost, KERNEL_PATHS } from './test-support/fake-host.js';
@@ -275,6 +276,45 @@ describe('planRootfs', () => {
     ]);
     // /dev/pts is made inside the tmpfs, not trusted from the image.
     expect(steps(program)).toContain('mkdirat: create /dev/pts in the root');
+  });
+
+  it('makes the OCI linux.devices nodes with their mode and owner, one at a default path replacing it', () => {
+    const { program } = plan({
+      mounts: defaultMounts().slice(1, 2),
+      devices: [
+        { path: '/dev/fuse', type: 'c', major: 10, minor: 229, fileMode: 0o660, uid: 1000, gid: 5 },
+        { path: '/dev/null', type: 'c', major: 1, minor: 3, fileMode: 0o600 },
+        { path: '/dev/net/tun', type: 'u', major: 10, minor: 200 },
+        { path: '/dev/loop0', type: 'b', major: 7, minor: 0 },
+      ],
+    });
+    const mknods = program.ops
+      .filter((op) => op.syscall === 'mknodat')
+      .map((op) => [op.args[1], op.args[2], op.args[3]]);
+    expect(mknods).toContainEqual(['fuse', S_IFCHR | 0o660, makedev(10, 229)]);
+    expect(mknods).toContainEqual(['null', S_IFCHR | 0o600, 0x103]);
+    expect(mknods).toContainEqual(['tun', S_IFCHR | 0o666, makedev(10, 200)]);
+    expect(mknods).toContainEqual(['loop0', S_IFBLK | 0o666, makedev(7, 0)]);
+    expect(mknods.filter(([name]) => name === 'null')).toHaveLength(1);
+    const labels = steps(program);
+    expect(labels).toContain('fchownat: give /dev/fuse to 1000:5');
+    expect(labels).toContain('mkdirat: create /dev/net in the root');
+  });
+
+  it('names the linux.devices field that is wrong', () => {
+    const dev = defaultMounts().slice(1, 2);
+    expect(() => plan({ mounts: dev, devices: [{ path: 'dev/x', type: 'c', major: 1, minor: 1 }] })).toThrow(
+      'linux.devices[0].path: "dev/x" is not absolute',
+    );
+    expect(() => plan({ mounts: dev, devices: [{ path: '/dev/x', type: 'x' }] })).toThrow(
+      'linux.devices[0].type: expected "c", "b", "u" or "p", got "x"',
+    );
+    expect(() => plan({ mounts: dev, devices: [{ path: '/dev/x', type: 'c', major: 4096, minor: 0 }] })).toThrow(
+      'linux.devices[0].major: expected an integer from 0 to 4095, got 4096',
+    );
+    expect(() => plan({ devices: [{ path: '/dev/x', type: 'c', major: 1, minor: 1 }] })).toThrow(
+      'linux.devices: needs a tmpfs mounted on /dev',
+    );
   });
 
   it('binds the host device nodes in a user namespace', () => {

@@ -1,7 +1,7 @@
 import { AT_FDCWD, GcError, MOUNT_ATTR_RDONLY, MOUNT_ATTR_SIZE_VER0, type ProgramScope } from '@gc/syscall';
 import { planCgroup } from './cgroup-mount.js';
 import { containerPath } from './container-path.js';
-import { type Device, defaultDevices, mountsFreshDev, planDev } from './dev.js';
+import { containerDevices, mountsFreshDev, planDev } from './dev.js';
 import { type CgroupLayout, createHostProbe, type HostProbe } from './host-probe.js';
 import { isKernelPath, planMask, planReadonly } from './masked-paths.js';
 import { checkRecursiveAttrs, type ParsedMount, PROPAGATION_FLAGS, parseMount } from './mount-options.js';
@@ -17,8 +17,6 @@ import { hiddenPaths, planWhiteouts } from './whiteout.js';
 export interface PlanRootfsOptions {
   /** What planning reads from the host (default: this machine, through node:fs). */
   readonly host?: HostProbe;
-  /** The nodes of a fresh /dev (default `defaultDevices()`). */
-  readonly devices?: readonly Device[];
 }
 
 function checkInput(input: RootfsInput): Propagation {
@@ -79,6 +77,10 @@ export function planRootfs(program: ProgramScope, input: RootfsInput, options: P
   const cwd = input.cwd === undefined ? undefined : containerPath(input.cwd, 'cwd');
   const rootPath = 'path' in input.root ? input.root.path : overlayTarget(input.root.overlay);
   const userNamespace = input.userNamespace ?? false;
+  const devices = containerDevices(input.devices);
+  if (input.devices?.length && !mountsFreshDev(mounts)) {
+    throw new GcError('EROOTFS_DEVICE', 'linux.devices: needs a tmpfs mounted on /dev (the nodes are made there)');
+  }
   let cgroups: CgroupLayout | undefined;
   const parentMount = isShared(propagation) ? host.mountPointOf(rootPath) : '/';
 
@@ -112,7 +114,7 @@ export function planRootfs(program: ProgramScope, input: RootfsInput, options: P
   const devCreated = mountsFreshDev(mounts);
   if (devCreated) {
     planDev(p, resolver, {
-      devices: options.devices ?? defaultDevices(),
+      devices,
       bindFromHost: userNamespace,
       kcore: host.stat('/proc/kcore') !== undefined,
     });

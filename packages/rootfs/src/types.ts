@@ -1,3 +1,5 @@
+import type { LinuxDevice } from './dev.js';
+
 /** An OCI mount, as `config.json` lists it. */
 export interface Mount {
   /** Absolute path inside the container. */
@@ -51,6 +53,11 @@ export interface RootfsInput {
   cwd?: string;
   /** In a user namespace device nodes cannot be made: they are bind-mounted from the host. */
   userNamespace?: boolean;
+  /**
+   * OCI `linux.devices`: nodes made in a fresh /dev besides the default ones
+   * (`defaultDevices()`); needs a tmpfs mounted on /dev.
+   */
+  devices?: LinuxDevice[];
 }
 
 /** What `planRootfs` planned, for callers that explain or check it. The child's fds are all closed by the plan. */

@@ -5,6 +5,8 @@ export { GcError, SyscallError } from '@gc/syscall';
 export { newContainerId } from './container-id.js';
 export type { NetworkMode } from './docker-defaults.js';
 export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './docker-defaults.js';
+export type { DeviceOptions, Devices, HostNode } from './docker-devices.js';
+export { dockerDevices } from './docker-devices.js';
 export type { EtcFilesOptions, HostEtcFiles } from './docker-etc-files.js';
 export { writeDockerEtcFiles } from './docker-etc-files.js';
 export type { Security, SecurityOptions } from './docker-security.js';

@@ -124,6 +124,7 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     readonlyPaths: spec.linux?.readonlyPaths ?? [],
     cwd: spec.process.cwd || '/',
     userNamespace: namespaceSpecs.some((n) => n.type === 'user'),
+    ...(spec.linux?.devices ? { devices: spec.linux.devices } : {}),
     ...(spec.linux?.rootfsPropagation
       ? { propagation: spec.linux.rootfsPropagation as RootfsInput['propagation'] }
       : {}),

@@ -57,6 +57,7 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
     id,
     ...(spec.linux?.cgroupsPath ? { cgroupsPath: spec.linux.cgroupsPath } : {}),
     ...(opts.cgroupParent ? { parent: opts.cgroupParent } : {}),
+    kernel,
   });
   let plan: ContainerPlan | undefined;
   let child: ReturnType<Kernel['spawn']> | undefined;

@@ -6,7 +6,7 @@ import type { CapabilitiesInput } from '@gc/capabilities';
 import type { LinuxResources } from '@gc/cgroups';
 import type { Rlimit } from '@gc/credentials';
 import type { IdMapping, NamespaceSpec, TimeOffsets } from '@gc/namespaces';
-import type { Mount } from '@gc/rootfs';
+import type { LinuxDevice, Mount } from '@gc/rootfs';
 import type { SeccompProfile } from '@gc/seccomp';
 
 export interface User {
@@ -43,6 +43,8 @@ export interface Linux {
   sysctl?: Record<string, string>;
   seccomp?: SeccompProfile;
   resources?: LinuxResources;
+  /** Nodes made in the container's /dev besides the default ones (access to them is `resources.devices`' business). */
+  devices?: LinuxDevice[];
   cgroupsPath?: string;
 }
 

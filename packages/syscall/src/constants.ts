@@ -522,6 +522,13 @@ export const SECCOMP_FILTER_FLAG_SPEC_ALLOW = 1 << 2;
 export const SECCOMP_FILTER_FLAG_NEW_LISTENER = 1 << 3;
 export const LINUX_CAPABILITY_VERSION_3 = 0x20080522;
 
+// --- bpf(2): linux/bpf.h ---
+export const BPF_PROG_LOAD = 5;
+export const BPF_PROG_ATTACH = 8;
+export const BPF_PROG_TYPE_CGROUP_DEVICE = 15;
+export const BPF_CGROUP_DEVICE = 6;
+export const BPF_F_ALLOW_MULTI = 1 << 1;
+
 /** `O_RDWR|O_CREAT|O_CLOEXEC`: the access mode by name, then the flags, as an arch reads them. */
 export function openFlagsToString(value: number | bigint, arch: Arch): string {
   const v = BigInt.asUintN(64, BigInt(value));

@@ -8,6 +8,7 @@ export { exitStatusFromSiginfo, shellExitCode } from './exit-status.js';
 export type { FlagTable } from './flags.js';
 export { enumToString, flagsToString } from './flags.js';
 export type {
+  BpfProgram,
   ExitStatus,
   Kernel,
   Notification,

@@ -54,6 +54,20 @@ export interface Pty {
   path: string;
 }
 
+/** An eBPF program for `bpf(BPF_PROG_LOAD)`. */
+export interface BpfProgram {
+  /** `BPF_PROG_TYPE_*` */
+  type: number;
+  /** The instructions, 8 bytes each (`struct bpf_insn`, little-endian). */
+  insns: Uint8Array;
+  /** The license string the kernel checks helper calls against. */
+  license: string;
+  /** `expected_attach_type` (`BPF_CGROUP_DEVICE`, ...); default 0. */
+  expectedAttachType?: number;
+  /** Shown by bpftool (at most 15 characters are kept). */
+  name?: string;
+}
+
 /** A reaped or still-running child, as `waitid` reports it. */
 export interface WaitResult {
   pid: number;
@@ -118,6 +132,13 @@ export interface Kernel {
   fcntl(fd: number, cmd: number, arg?: number): number;
   /** isatty(3): is `fd` a terminal? (node:tty would load node:net at start-up.) */
   isatty(fd: number): boolean;
+  /**
+   * bpf(BPF_PROG_LOAD): returns the program's fd (CLOEXEC). A program the
+   * verifier refuses fails with the verifier's log in the error message.
+   */
+  bpfProgLoad(program: BpfProgram): number;
+  /** bpf(BPF_PROG_ATTACH): attach a loaded program to a target (a cgroup directory fd); `flags` takes `BPF_F_*`. */
+  bpfProgAttach(targetFd: number, progFd: number, attachType: number, flags?: number): void;
   /** posix_openpt + grantpt + unlockpt, and the slave opened (both CLOEXEC, O_NOCTTY). */
   openPty(): Pty;
 }

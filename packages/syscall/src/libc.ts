@@ -11,6 +11,8 @@ type Fn = (...args: unknown[]) => unknown;
 
 export interface Libc {
   errno(): number;
+  /** The address of a Buffer's bytes (for pointers inside a struct, as bpf(2)'s union bpf_attr holds them). */
+  address(buffer: Uint8Array): bigint;
   mount: Fn;
   umount2: Fn;
   close: Fn;
@@ -53,6 +55,7 @@ function load(): Libc {
   const gc = koffi.load(libraryPath);
   return {
     errno: () => koffi.errno(),
+    address: (buffer: Uint8Array) => koffi.address(buffer),
     mount: c.func(
       'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
     ),

@@ -1,8 +1,9 @@
 import { currentArch } from './arch.js';
+import { BPF_PROG_ATTACH, BPF_PROG_LOAD } from './constants.js';
 import { SyscallError } from './errors.js';
 import { exitStatusFromSiginfo } from './exit-status.js';
 import { ExitWatcher } from './exit-watcher.js';
-import type { Kernel, ProcessHandle, Pty, SpawnedChild, SpawnOptions, WaitResult } from './kernel.js';
+import type { BpfProgram, Kernel, ProcessHandle, Pty, SpawnedChild, SpawnOptions, WaitResult } from './kernel.js';
 import { type Libc, libc } from './libc.js';
 import type { Program } from './program/program.js';
 import { signalNumber } from './signals.js';
@@ -12,6 +13,9 @@ import { syscallNumber } from './syscall-table.js';
 const O_RDWR = 0o2;
 const O_NOCTTY = 0o400;
 const O_CLOEXEC = 0o2000000;
+/** Bytes of `union bpf_attr` we pass: more than any command here uses; the kernel wants the rest zero. */
+const BPF_ATTR_SIZE = 128;
+const BPF_LOG_SIZE = 64 * 1024;
 const P_PID = 1;
 const P_PIDFD = 3;
 const WEXITED = 4;
@@ -180,6 +184,58 @@ class RealKernel implements Kernel {
     const r = Number(this.c.gc_recv_fds(socket, fds, maxFds, data, maxData, count));
     if (r < 0) throw new SyscallError({ syscall: 'recvmsg', errno: -r, label: `receive fds on socket ${socket}` });
     return { fds: Array.from(fds.subarray(0, count[0] as number)), data: data.subarray(0, r) };
+  }
+
+  bpfProgLoad(program: BpfProgram): number {
+    const license = Buffer.from(`${program.license}\0`);
+    const insns = Buffer.from(program.insns.buffer, program.insns.byteOffset, program.insns.byteLength);
+    const load = (log: Buffer | undefined) => {
+      // struct { prog_type, insn_cnt, insns, license, log_level, log_size, log_buf, kern_version, prog_flags, prog_name[16], prog_ifindex, expected_attach_type }
+      const attr = Buffer.alloc(BPF_ATTR_SIZE);
+      attr.writeUInt32LE(program.type, 0);
+      attr.writeUInt32LE(insns.byteLength / 8, 4);
+      attr.writeBigUInt64LE(this.c.address(insns), 8);
+      attr.writeBigUInt64LE(this.c.address(license), 16);
+      if (log) {
+        attr.writeUInt32LE(1, 24);
+        attr.writeUInt32LE(log.byteLength, 28);
+        attr.writeBigUInt64LE(this.c.address(log), 32);
+      }
+      if (program.name) attr.write(program.name.slice(0, 15), 48, 'latin1');
+      attr.writeUInt32LE(program.expectedAttachType ?? 0, 68);
+      const nr = syscallNumber('bpf', this.arch);
+      const fd = Number(this.c.syscall(nr, 'int', BPF_PROG_LOAD, 'uint8_t *', attr, 'uint', BPF_ATTR_SIZE));
+      return { fd, errno: fd < 0 ? this.c.errno() : 0 };
+    };
+    const label = `load the eBPF program ${program.name ?? ''}`.trimEnd();
+    const first = load(undefined);
+    if (first.fd >= 0) return first.fd;
+    // Refused: load again with the verifier's log on, for the error message.
+    const log = Buffer.alloc(BPF_LOG_SIZE);
+    const again = load(log);
+    if (again.fd >= 0) return again.fd;
+    const text = log
+      .subarray(0, Math.max(0, log.indexOf(0)))
+      .toString()
+      .trim();
+    const error = new SyscallError({ syscall: 'bpf', errno: again.errno, label });
+    if (text) error.message += ` (verifier: ${text.split('\n').slice(-3).join('; ')})`;
+    throw error;
+  }
+
+  bpfProgAttach(targetFd: number, progFd: number, attachType: number, flags = 0): void {
+    // struct { target_fd, attach_bpf_fd, attach_type, attach_flags, replace_bpf_fd }
+    const attr = Buffer.alloc(BPF_ATTR_SIZE);
+    attr.writeUInt32LE(targetFd, 0);
+    attr.writeUInt32LE(progFd, 4);
+    attr.writeUInt32LE(attachType, 8);
+    attr.writeUInt32LE(flags, 12);
+    const nr = syscallNumber('bpf', this.arch);
+    this.check(
+      this.c.syscall(nr, 'int', BPF_PROG_ATTACH, 'uint8_t *', attr, 'uint', BPF_ATTR_SIZE),
+      'bpf',
+      `attach eBPF program fd ${progFd} to fd ${targetFd}`,
+    );
   }
 
   openPty(): Pty {

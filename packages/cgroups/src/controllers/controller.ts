@@ -1,3 +1,4 @@
+import type { Kernel } from '@gc/syscall';
 import type { CgroupDir } from '../cgroup-dir.js';
 import type { LinuxResources } from '../resources.js';
 
@@ -15,8 +16,11 @@ export interface Controller {
   fields(r: LinuxResources): string[];
   /** Write the settings into a v1 cgroup; absent: v1 cannot do it. */
   applyV1?(dir: CgroupDir, r: LinuxResources): void;
-  /** Write the settings into a v2 cgroup; absent: v2 cannot do it. */
-  applyV2?(dir: CgroupDir, r: LinuxResources): void;
+  /**
+   * Write the settings into a v2 cgroup; absent: v2 cannot do it. `kernel`
+   * is for what is no file (the devices controller's eBPF program).
+   */
+  applyV2?(dir: CgroupDir, r: LinuxResources, kernel: () => Kernel): void;
 }
 
 /** `linux.resources.<group>.<key>` for every key of `obj` that is set. */

@@ -1,31 +1,44 @@
-import { invalid } from '../errors.js';
-import type { LinuxDeviceCgroup } from '../resources.js';
+import { attachDeviceFilter } from '../devices/attach.js';
+import { accessText, deviceRuleLine, normalizeDeviceRules } from '../devices/rule.js';
+import { v1DeviceWrites, v1Divergence } from '../devices/v1-semantics.js';
+import { unsupported } from '../errors.js';
 import type { Controller } from './controller.js';
 
 const F = 'linux.resources.devices';
-
-/** `c 1:3 rwm`, the line devices.allow and devices.deny take. */
-export function deviceRuleLine(rule: LinuxDeviceCgroup, field: string): string {
-  const type = rule.type ?? 'a';
-  if (!['a', 'b', 'c'].includes(type)) throw invalid(`${field}.type`, '"a", "b" or "c"', rule.type);
-  const access = rule.access ?? 'rwm';
-  if (!/^[rwm]{1,3}$/.test(access)) throw invalid(`${field}.access`, 'some of "rwm"', rule.access);
-  const num = (n: number | null | undefined) => (n === undefined || n === null || n < 0 ? '*' : String(n));
-  return `${type} ${num(rule.major)}:${num(rule.minor)} ${access}`;
-}
+const TYPE_NAMES = { b: 'block', c: 'character' } as const;
 
 /**
- * v1 devices.allow / devices.deny, in the spec's order. cgroup v2 has no
- * files for it (it needs an eBPF device program): the manager reports that.
+ * OCI `linux.resources.devices`, when given (absent: no device control):
+ * rules in order, the last match wins, default deny (see `deviceAllowed`).
+ * v1: `devices.deny a`, then a devices.allow or devices.deny line per rule.
+ * v2 has no files for it: an eBPF program attached to the cgroup.
  */
 export const devicesController: Controller = {
   v1: 'devices',
   v2: undefined,
-  fields: (r) => (r.devices?.length ? [F] : []),
+  fields: (r) => (r.devices ? [F] : []),
   applyV1: (dir, r) => {
-    (r.devices ?? []).forEach((rule, i) => {
-      const field = `${F}[${i}]`;
-      dir.write(rule.allow ? 'devices.allow' : 'devices.deny', deviceRuleLine(rule, field), field);
-    });
+    const rules = normalizeDeviceRules(r.devices ?? [], F);
+    const differs = v1Divergence(rules);
+    if (differs) {
+      const { type, major, minor, access } = differs;
+      throw unsupported(
+        F,
+        `cgroup v1's devices controller would decide ${TYPE_NAMES[type]} device ${major}:${minor} (${accessText(access)}) ` +
+          'otherwise than the rules say: there, a rule only narrows an earlier rule of the same type, major and minor',
+      );
+    }
+    for (const { allow, rule } of v1DeviceWrites(rules)) {
+      dir.write(allow ? 'devices.allow' : 'devices.deny', rule === 'a' ? 'a' : deviceRuleLine(rule), F);
+    }
+  },
+  applyV2: (dir, r, kernel) => {
+    const rules = normalizeDeviceRules(r.devices ?? [], F);
+    const fd = dir.fs.openDir(dir.path);
+    try {
+      attachDeviceFilter(kernel(), fd, rules, dir.path);
+    } finally {
+      dir.fs.close(fd);
+    }
   },
 };

@@ -29,6 +29,14 @@ export interface FakeCallArgs {
   memfdCreate: { name: string; flags: number };
   fcntl: { fd: number; cmd: number; arg: number };
   isatty: { fd: number };
+  bpfProgLoad: {
+    type: number;
+    insns: Uint8Array;
+    license: string;
+    expectedAttachType: number;
+    name: string | undefined;
+  };
+  bpfProgAttach: { targetFd: number; progFd: number; attachType: number; flags: number };
   /** A spawned child's `kill()`: a pidfd_send_signal on its pidfd. */
   kill: { pid: number; signal: number };
 }

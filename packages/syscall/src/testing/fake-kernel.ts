@@ -1,6 +1,6 @@
 import { type Arch, currentArch } from '../arch.js';
 import { SyscallError } from '../errors.js';
-import type { ExitStatus, Kernel, ProcessHandle, Pty, SpawnOptions, WaitResult } from '../kernel.js';
+import type { BpfProgram, ExitStatus, Kernel, ProcessHandle, Pty, SpawnOptions, WaitResult } from '../kernel.js';
 import type { Program } from '../program/program.js';
 import { signalName, signalNumber } from '../signals.js';
 import type { FakeCall, FakeCallArgs, FakeCallName, FakeProgramRun, FakeSyscallHandler } from './fake-calls.js';
@@ -281,6 +281,22 @@ export class FakeKernel implements Kernel {
     const result = { fds: [], data: new Uint8Array(0) };
     entry.result = result;
     return result;
+  }
+
+  /** Records the program (a copy of its instructions) and hands out an fd. */
+  bpfProgLoad(program: BpfProgram): number {
+    const args = {
+      type: program.type,
+      insns: Uint8Array.from(program.insns),
+      license: program.license,
+      expectedAttachType: program.expectedAttachType ?? 0,
+      name: program.name,
+    };
+    return this.#callFd('bpfProgLoad', 'bpf', args, undefined, [args]);
+  }
+
+  bpfProgAttach(targetFd: number, progFd: number, attachType: number, flags = 0): void {
+    this.#call('bpfProgAttach', 'bpf', { targetFd, progFd, attachType, flags });
   }
 
   openPty(): Pty {

@@ -164,4 +164,28 @@ describe('gocontainer run options', () => {
     expect(r.spec.process.env).toEqual(expect.arrayContaining(['A=', 'B=multi\nline']));
     expect(r.spec.linux?.sysctl).toEqual({ 'net.ipv4.ip_forward': '1', 'kernel.shmmax': '65536' });
   });
+
+  it("applies Docker's device rules; --device, --device-cgroup-rule and --privileged change them", () => {
+    const rules = (over: Partial<RunFlags>) => buildRunRequest('/bin/true', [], flags(over), ID).spec.linux;
+    const plain = rules({});
+    expect(plain?.resources?.devices?.[0]).toEqual({ allow: false, access: 'rwm' });
+    expect(plain?.resources?.devices).toContainEqual({ allow: true, type: 'c', major: 136, access: 'rwm' });
+    expect(plain?.devices).toBeUndefined();
+    expect(rules({ deviceCgroupRule: ['c 10:229 rw'] })?.resources?.devices?.at(-1)).toEqual({
+      allow: true,
+      type: 'c',
+      major: 10,
+      minor: 229,
+      access: 'rw',
+    });
+    expect(rules({ privileged: true, memory: '64m' })?.resources).toEqual({
+      memory: { limit: 64 * 1024 * 1024 },
+      devices: [{ allow: true, access: 'rwm' }],
+    });
+    const withNull = rules({ device: ['/dev/null:/dev/mynull:rw'] });
+    expect(withNull?.devices).toEqual([
+      expect.objectContaining({ path: '/dev/mynull', type: 'c', major: 1, minor: 3, fileMode: 0o666 }),
+    ]);
+    expect(withNull?.resources?.devices?.at(-1)).toEqual({ allow: true, type: 'c', major: 1, minor: 3, access: 'rw' });
+  });
 });

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import {
+  dockerDevices,
   dockerFilesystem,
   dockerNamespaces,
   dockerSecurity,
@@ -36,6 +36,8 @@ export interface RunFlags extends ResourceFlags {
   capDrop: string[];
   securityOpt: string[];
   privileged?: boolean;
+  device?: string[];
+  deviceCgroupRule?: string[];
   user?: string;
   ulimit: string[];
   sysctl: string[];
@@ -111,7 +113,14 @@ export function buildRunRequest(
     user?.uid ?? 0,
   );
   const namespaces = dockerNamespaces(flags.network as NetworkMode);
-  const resources = buildResources(flags);
+  const devices = dockerDevices({
+    privileged: flags.privileged ?? false,
+    devices: flags.device ?? [],
+    cgroupRules: flags.deviceCgroupRule ?? [],
+    stat: (path) => statSync(path),
+    hostDev: { readdir: (path) => readdirSync(path), lstat: (path) => lstatSync(path) },
+  });
+  const resources = { ...buildResources(flags), devices: devices.rules };
   return {
     cgroupParent: flags.cgroupParent,
     spec: {
@@ -136,7 +145,8 @@ export function buildRunRequest(
         readonlyPaths: security.maskPaths ? fs.readonlyPaths : [],
         ...(security.seccomp ? { seccomp: security.seccomp } : {}),
         ...(flags.sysctl.length ? { sysctl: dockerSysctls(flags.sysctl, flags.network as NetworkMode) } : {}),
-        ...(resources ? { resources } : {}),
+        ...(devices.devices.length ? { devices: devices.devices } : {}),
+        resources,
       },
     },
     hostRootOverlay,

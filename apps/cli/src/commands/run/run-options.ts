@@ -38,7 +38,21 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     multiple: true,
     help: 'seccomp=FILE|unconfined, no-new-privileges[=true|false]',
   },
-  { key: 'privileged', long: 'privileged', help: 'all capabilities, no seccomp, no masked paths' },
+  { key: 'privileged', long: 'privileged', help: 'all capabilities and devices, no seccomp, no masked paths' },
+  {
+    key: 'device',
+    long: 'device',
+    value: 'HOST[:CTR[:PERMS]]',
+    multiple: true,
+    help: 'add a host device node (PERMS: some of rwm, default rwm)',
+  },
+  {
+    key: 'deviceCgroupRule',
+    long: 'device-cgroup-rule',
+    value: 'RULE',
+    multiple: true,
+    help: "allow devices: 'TYPE MAJOR:MINOR PERMS' ('c 13:* rwm')",
+  },
   {
     key: 'ulimit',
     long: 'ulimit',
