@@ -433,6 +433,37 @@ function cases(): Case[] {
     bad(['--rootfs', '', T], /^gocontainer: --rootfs: the directory is empty$/),
     bad(['--rootfs', '/a\nb', T], /^gocontainer: --rootfs: the directory "\/a\\nb" contains a newline$/),
 
+    // --device, --device-cgroup-rule
+    good(['--device', '/dev/null:/dev/mynull:rw', '/bin/sh', '-c', 'echo x > /dev/mynull']),
+    good(['--device-cgroup-rule', 'c 10:229 rwm', T]),
+    bad(
+      ['--device', '/dev/nope', T],
+      /^gocontainer: --device: "\/dev\/nope": cannot stat \/dev\/nope on the host \(ENOENT\)$/,
+    ),
+    bad(['--device', '/dev/null:rel', T], /^gocontainer: --device: "\/dev\/null:rel": rel is not an absolute path$/),
+    bad(
+      ['--device', '/dev/null:/dev/x:rwx', T],
+      /^gocontainer: --device: "\/dev\/null:\/dev\/x:rwx": the permissions "rwx" must be some of r, w and m$/,
+    ),
+    bad(
+      ['--device', '/etc/passwd', T],
+      /^gocontainer: --device: "\/etc\/passwd": \/etc\/passwd is not a character or block device$/,
+    ),
+    bad(['--device', 'a:b:c:d', T], /^gocontainer: --device: "a:b:c:d": expected HOST\[:CONTAINER\[:PERMS\]\]/),
+    bad(['--device-cgroup-rule', 'x', T], /^gocontainer: --device-cgroup-rule: "x": expected TYPE MAJOR:MINOR ACCESS/),
+    bad(
+      ['--device-cgroup-rule', 'c 1:2 rwx', T],
+      /^gocontainer: --device-cgroup-rule: "c 1:2 rwx": expected TYPE MAJOR:MINOR ACCESS/,
+    ),
+    bad(
+      ['--device-cgroup-rule', 'z *:* r', T],
+      /^gocontainer: --device-cgroup-rule: "z \*:\* r": expected TYPE MAJOR:MINOR ACCESS/,
+    ),
+    bad(
+      ['--device-cgroup-rule', 'c 1:99999999999 r', T],
+      /^gocontainer: --device-cgroup-rule: "c 1:99999999999 r": the minor 99999999999 is above 1048575$/,
+    ),
+
     // --cgroup-parent
     good(['--cgroup-parent', '/gc-careless-parent', T]),
     bad(['--cgroup-parent', '../x', T], /^gocontainer: --cgroup-parent: "..\/x" must not contain ".."/),
