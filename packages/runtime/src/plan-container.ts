@@ -12,14 +12,7 @@ import {
 import { type NamespacePlan, planDomainname, planHostname, planLoopbackUp, planNamespaces } from '@gc/namespaces';
 import { planRootfs, type RootfsInput } from '@gc/rootfs';
 import { type FilterCache, planSeccomp } from '@gc/seccomp';
-import {
-  AT_EMPTY_PATH,
-  CLONE_NEWCGROUP,
-  F_SETFD,
-  FD_CLOEXEC,
-  type FdEntry,
-  Program,
-} from '@gc/syscall';
+import { AT_EMPTY_PATH, CLONE_NEWCGROUP, F_SETFD, FD_CLOEXEC, type FdEntry, Program } from '@gc/syscall';
 import { SpecError } from './errors.js';
 import type { Spec } from './spec.js';
 

@@ -69,23 +69,27 @@ describe.skipIf(!canRunIntegration())('container lifetime (integration, root)', 
   it.each([
     ['on a --rootfs root', true],
     ['on the default root', false],
-  ])('-u 65534 and kill -9 of gocontainer %s: the container is gone within a second', async (_name, rootfs) => {
-    const marker = String(7000 + Math.floor(Math.random() * 1000));
-    const argv = ['/bin/sleep', marker];
-    const child = start(['run', '-u', '65534', ...(rootfs ? ['--rootfs', root.path] : []), ...argv]);
-    // Not 'close': a container that outlived gocontainer holds its stdout open.
-    const done = new Promise((resolve) => child.once('exit', resolve));
-    try {
-      await until('the container runs', () => running(argv).length === 1, 10_000);
-      child.kill('SIGKILL');
-      await done;
-      const killedAt = Date.now();
-      await until('the container is gone', () => running(argv).length === 0, 1000);
-      expect(Date.now() - killedAt).toBeLessThan(1000);
-    } finally {
-      for (const pid of running(argv)) process.kill(pid, 'SIGKILL');
-    }
-  }, 30_000);
+  ])(
+    '-u 65534 and kill -9 of gocontainer %s: the container is gone within a second',
+    async (_name, rootfs) => {
+      const marker = String(7000 + Math.floor(Math.random() * 1000));
+      const argv = ['/bin/sleep', marker];
+      const child = start(['run', '-u', '65534', ...(rootfs ? ['--rootfs', root.path] : []), ...argv]);
+      // Not 'close': a container that outlived gocontainer holds its stdout open.
+      const done = new Promise((resolve) => child.once('exit', resolve));
+      try {
+        await until('the container runs', () => running(argv).length === 1, 10_000);
+        child.kill('SIGKILL');
+        await done;
+        const killedAt = Date.now();
+        await until('the container is gone', () => running(argv).length === 0, 1000);
+        expect(Date.now() - killedAt).toBeLessThan(1000);
+      } finally {
+        for (const pid of running(argv)) process.kill(pid, 'SIGKILL');
+      }
+    },
+    30_000,
+  );
 
   it('kill -9 at random moments of 50 starts, then one run: nothing of those containers is left', async () => {
     const mountsBefore = hostMounts();
@@ -108,7 +112,15 @@ describe.skipIf(!canRunIntegration())('container lifetime (integration, root)', 
     // Five at a time: concurrent starts under one new parent, as a busy host has them.
     for (let i = 0; i < 50; i += 5) await Promise.all([0, 1, 2, 3, 4].map((k) => one(i + k)));
 
-    const r = await gocontainer([...global, 'run', '--cgroup-parent', cgroupParent, '--rootfs', root.path, '/bin/true']);
+    const r = await gocontainer([
+      ...global,
+      'run',
+      '--cgroup-parent',
+      cgroupParent,
+      '--rootfs',
+      root.path,
+      '/bin/true',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(running(argv)).toEqual([]);
@@ -135,7 +147,10 @@ describe.skipIf(!canRunIntegration())('container lifetime (integration, root)', 
     try {
       // Fill it: what is left of the size and the inodes.
       try {
-        execFileSync('sh', ['-c', `for i in 1 2 3 4 5 6 7 8; do mkdir ${full}/fill$i; done; cat /dev/zero > ${full}/zero`]);
+        execFileSync('sh', [
+          '-c',
+          `for i in 1 2 3 4 5 6 7 8; do mkdir ${full}/fill$i; done; cat /dev/zero > ${full}/zero`,
+        ]);
       } catch {
         // ENOSPC: full
       }
@@ -143,7 +158,9 @@ describe.skipIf(!canRunIntegration())('container lifetime (integration, root)', 
       const r = await gocontainer(['--root', full, 'run', '--rootfs', root.path, '/bin/true']);
       expect(r.code).toBe(125);
       expect(r.stderr).toMatch(
-        new RegExp(`^gocontainer: create the run directory ${full}/[0-9a-f]{12}: ENOSPC \\(No space left on device\\)\\n$`),
+        new RegExp(
+          `^gocontainer: create the run directory ${full}/[0-9a-f]{12}: ENOSPC \\(No space left on device\\)\\n$`,
+        ),
       );
       expect(readdirSync(full).sort()).toEqual(before);
     } finally {
