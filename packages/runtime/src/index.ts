@@ -12,6 +12,6 @@ export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';
 export type { ContainerExit, RunningContainer, RunOptions } from './run-container.js';
 export { startContainer } from './run-container.js';
-export type { RunDir } from './run-dir.js';
-export { createRunDir, RUN_ROOT } from './run-dir.js';
+export type { RunDir, RunDirOptions, SweepOptions } from './run-dir.js';
+export { createRunDir, RUN_ROOT, sweepRunDirs } from './run-dir.js';
 export type { Linux, Process, Root, Spec } from './spec.js';
