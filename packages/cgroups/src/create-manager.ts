@@ -16,6 +16,8 @@ export interface CreateCgroupManagerOptions extends CgroupPathOptions {
   timeoutMs?: number;
   /** How killAll SIGKILLs one pid on v1 (default `process.kill`); tests pass a recorder. */
   killProcess?: (pid: number) => void;
+  /** Parents a killed process's manager of this cgroup was making (ManagerOptions). */
+  madeParents?: readonly string[];
 }
 
 /**
@@ -36,6 +38,7 @@ export function createCgroupManager(options: CreateCgroupManagerOptions): Cgroup
     ...(options.fs ? { fs: options.fs } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.killProcess ? { killProcess: options.killProcess } : {}),
+    ...(options.madeParents ? { madeParents: options.madeParents } : {}),
   };
   switch (layout.mode) {
     case 'v2':

@@ -71,7 +71,7 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
   try {
     // The cgroup first: the plan takes its fds (CLONE_INTO_CGROUP, and the
     // v1 tasks files the child writes to move itself).
-    opts.runDir?.recordCgroup(cgroup.path);
+    opts.runDir?.recordCgroup(cgroup);
     cgroup.create();
     if (spec.linux?.resources) cgroup.apply(spec.linux.resources);
     const placement = cgroup.openPlacement();

@@ -20,10 +20,12 @@ export interface RunDir {
   /** Where the overlay is attached inside the container's mount namespace; empty on the host. */
   readonly merged: string;
   /**
-   * Write the container's cgroup path into the owner record, before the
-   * cgroup is made: a sweep after a crash of this process removes it.
+   * Write the container's cgroup into the owner record, before the cgroup is
+   * made: its path, and the parent directories about to be made with it
+   * (`CgroupManager.missingParents()`). A sweep after a crash of this
+   * process removes them.
    */
-  recordCgroup(path: string): void;
+  recordCgroup(cgroup: Pick<CgroupManager, 'path' | 'missingParents'>): void;
   /** Delete it all; idempotent. */
   remove(): void;
 }
@@ -31,6 +33,8 @@ export interface RunDir {
 /** The `owner` file of a run directory (JSON): who runs the container, and its cgroup. */
 interface OwnerRecord extends ProcessOwner {
   readonly cgroup?: string;
+  /** Parent cgroup directories missing when the cgroup was recorded: this owner may have made them. */
+  readonly cgroupParents?: readonly string[];
 }
 
 const OWNER = 'owner';
@@ -91,9 +95,10 @@ export function createRunDir(id: string, options: RunDirOptions = {}): RunDir {
     merged: join(path, 'merged'),
     recordCgroup: (cgroup) => {
       const file = join(path, OWNER);
+      const record: OwnerRecord = { ...owner, cgroup: cgroup.path, cgroupParents: cgroup.missingParents() };
       try {
         // A new file renamed over the old one: a crash never leaves half a record.
-        writeFileSync(`${file}.new`, JSON.stringify({ ...owner, cgroup } satisfies OwnerRecord));
+        writeFileSync(`${file}.new`, JSON.stringify(record));
         renameSync(`${file}.new`, file);
       } catch (e) {
         throw runDirError(`write ${file}`, e);
@@ -105,7 +110,7 @@ export function createRunDir(id: string, options: RunDirOptions = {}): RunDir {
 
 export interface SweepOptions extends RunDirOptions {
   /** The manager of a dead owner's cgroup (default: `createCgroupManager` on this host). */
-  cgroup?: (path: string) => Pick<CgroupManager, 'destroy'>;
+  cgroup?: (path: string, madeParents: readonly string[]) => Pick<CgroupManager, 'destroy'>;
 }
 
 /**
@@ -124,7 +129,9 @@ export async function sweepRunDirs(options: SweepOptions = {}): Promise<void> {
   } catch {
     return; // no run root yet
   }
-  const cgroup = options.cgroup ?? ((path: string) => createCgroupManager({ cgroupsPath: path }));
+  const cgroup =
+    options.cgroup ??
+    ((path: string, madeParents: readonly string[]) => createCgroupManager({ cgroupsPath: path, madeParents }));
   let me: ProcessOwner | undefined;
   await Promise.all(
     names.map(async (name) => {
@@ -139,7 +146,7 @@ export async function sweepRunDirs(options: SweepOptions = {}): Promise<void> {
         const claimed = join(root, transientName('gone', me, transient ? (transient[4] as string) : name));
         renameSync(dir, claimed);
         const record = readOwner(claimed);
-        if (record?.cgroup) await cgroup(record.cgroup).destroy();
+        if (record?.cgroup) await cgroup(record.cgroup, record.cgroupParents ?? []).destroy();
         rmSync(claimed, { recursive: true, force: true });
       } catch {
         // Left as it is: the next sweep tries again.
@@ -158,5 +165,10 @@ function readOwner(dir: string): OwnerRecord | undefined {
   }
   const r = record as Partial<OwnerRecord> | null;
   if (typeof r !== 'object' || r === null || !Number.isInteger(r.pid) || !Number.isInteger(r.start)) return undefined;
-  return { pid: r.pid as number, start: r.start as number, ...(typeof r.cgroup === 'string' ? { cgroup: r.cgroup } : {}) };
+  const parents = Array.isArray(r.cgroupParents) ? r.cgroupParents.filter((p) => typeof p === 'string') : [];
+  return {
+    pid: r.pid as number,
+    start: r.start as number,
+    ...(typeof r.cgroup === 'string' ? { cgroup: r.cgroup, cgroupParents: parents } : {}),
+  };
 }

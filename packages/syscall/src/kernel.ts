@@ -118,6 +118,10 @@ export interface Kernel {
   fcntl(fd: number, cmd: number, arg?: number): number;
   /** isatty(3): is `fd` a terminal? (node:tty would load node:net at start-up.) */
   isatty(fd: number): boolean;
+  /** setxattr(2): set the extended attribute `name` (`user.x`) of `path` to `value`. */
+  setxattr(path: string, name: string, value: string): void;
+  /** getxattr(2): the attribute's value; undefined when `path` has none of that name (ENODATA). */
+  getxattr(path: string, name: string): string | undefined;
   /** posix_openpt + grantpt + unlockpt, and the slave opened (both CLOEXEC, O_NOCTTY). */
   openPty(): Pty;
 }

@@ -29,6 +29,8 @@ export interface FakeCallArgs {
   memfdCreate: { name: string; flags: number };
   fcntl: { fd: number; cmd: number; arg: number };
   isatty: { fd: number };
+  setxattr: { path: string; name: string; value: string };
+  getxattr: { path: string; name: string };
   /** A spawned child's `kill()`: a pidfd_send_signal on its pidfd. */
   kill: { pid: number; signal: number };
 }

@@ -149,26 +149,32 @@ describe.skipIf(!canRunIntegration())('container lifetime (integration, root)', 
   it.each([
     ['no space left (the owner record cannot be written)', 'size=4k', 'cat /dev/zero > zero'],
     ['no inode left (the directory cannot be made)', 'size=1m,nr_inodes=4', 'mkdir a b c d'],
-  ])('a full run root, %s: a one-line error naming the run directory, exit 125, nothing left', async (_name, options, fill) => {
-    const full = `${runRoot}-full`;
-    mkdirSync(full, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'gc-lifetime-full', full]);
-    try {
+  ])(
+    'a full run root, %s: a one-line error naming the run directory, exit 125, nothing left',
+    async (_name, options, fill) => {
+      const full = `${runRoot}-full`;
+      mkdirSync(full, { recursive: true });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'gc-lifetime-full', full]);
       try {
-        execFileSync('sh', ['-c', fill], { cwd: full, stdio: 'ignore' });
-      } catch {
-        // ENOSPC: full
+        try {
+          execFileSync('sh', ['-c', fill], { cwd: full, stdio: 'ignore' });
+        } catch {
+          // ENOSPC: full
+        }
+        const before = readdirSync(full).sort();
+        const r = await gocontainer(['--root', full, 'run', '--rootfs', root.path, '/bin/true']);
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `^gocontainer: create the run directory ${full}/[0-9a-f]+: ENOSPC \\(No space left on device\\)\\n$`,
+          ),
+        );
+        expect(r.code).toBe(125);
+        expect(readdirSync(full).sort()).toEqual(before);
+      } finally {
+        execFileSync('umount', [full]);
+        rmSync(full, { recursive: true, force: true });
       }
-      const before = readdirSync(full).sort();
-      const r = await gocontainer(['--root', full, 'run', '--rootfs', root.path, '/bin/true']);
-      expect(r.stderr).toMatch(
-        new RegExp(`^gocontainer: create the run directory ${full}/[0-9a-f]+: ENOSPC \\(No space left on device\\)\\n$`),
-      );
-      expect(r.code).toBe(125);
-      expect(readdirSync(full).sort()).toEqual(before);
-    } finally {
-      execFileSync('umount', [full]);
-      rmSync(full, { recursive: true, force: true });
-    }
-  }, 30_000);
+    },
+    30_000,
+  );
 });
