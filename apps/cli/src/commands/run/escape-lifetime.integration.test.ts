@@ -67,14 +67,16 @@ describe.skipIf(!canRunIntegration())('container lifetime (integration, root)', 
   });
 
   it.each([
-    ['on a --rootfs root', true],
-    ['on the default root', false],
+    ['on a --rootfs root', 'rootfs'],
+    ['on the default root', 'default'],
+    ['with --init (gc-init as PID 1)', 'init'],
   ])(
     '-u 65534 and kill -9 of gocontainer %s: the container is gone within a second',
-    async (_name, rootfs) => {
+    async (_name, kind) => {
       const marker = String(7000 + Math.floor(Math.random() * 1000));
       const argv = ['/bin/sleep', marker];
-      const child = start(['run', '-u', '65534', ...(rootfs ? ['--rootfs', root.path] : []), ...argv]);
+      const flags = { rootfs: ['--rootfs', root.path], default: [], init: ['--init', '--rootfs', root.path] }[kind];
+      const child = start(['run', '-u', '65534', ...(flags ?? []), ...argv]);
       // Not 'close': a container that outlived gocontainer holds its stdout open.
       const done = new Promise((resolve) => child.once('exit', resolve));
       try {
