@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { createKernel } from '@gc/syscall';
 
 /**
  * The file operations the drivers make on cgroupfs. Real cgroupfs is only
@@ -28,6 +29,14 @@ export interface CgroupFs {
    */
   mkdirp?(path: string): string | undefined;
   rmdir(path: string): void;
+  /**
+   * Tag a directory with an extended attribute (cgroupfs keeps `user.*` and
+   * `trusted.*` ones, as systemd's `user.delegate`). Optional: without the
+   * two, a parent cgroup is removed only by the manager that made it.
+   */
+  setXattr?(path: string, name: string, value: string): void;
+  /** The attribute's value, undefined when the directory has none. */
+  getXattr?(path: string, name: string): string | undefined;
   /** The names of the subdirectories (child cgroups). */
   subdirs(path: string): string[];
   /** An O_RDONLY | O_DIRECTORY | O_CLOEXEC fd for the directory. */
@@ -65,6 +74,8 @@ export const nodeCgroupFs: CgroupFs = {
   mkdir: (path) => fs.mkdirSync(path),
   mkdirp: (path) => fs.mkdirSync(path, { recursive: true }),
   rmdir: (path) => fs.rmdirSync(path),
+  setXattr: (path, name, value) => createKernel().setxattr(path, name, value),
+  getXattr: (path, name) => createKernel().getxattr(path, name),
   subdirs: (path) =>
     fs
       .readdirSync(path, { withFileTypes: true })

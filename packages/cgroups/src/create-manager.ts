@@ -19,6 +19,8 @@ export interface CreateCgroupManagerOptions extends CgroupPathOptions {
   killProcess?: (pid: number) => void;
   /** The v2 device filter's bpf(2) calls (default `createKernel()`); tests pass a FakeKernel. */
   kernel?: Kernel;
+  /** Parents a killed process's manager of this cgroup was making (ManagerOptions). */
+  madeParents?: readonly string[];
 }
 
 /**
@@ -40,6 +42,7 @@ export function createCgroupManager(options: CreateCgroupManagerOptions): Cgroup
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.killProcess ? { killProcess: options.killProcess } : {}),
     ...(options.kernel ? { kernel: options.kernel } : {}),
+    ...(options.madeParents ? { madeParents: options.madeParents } : {}),
   };
   switch (layout.mode) {
     case 'v2':

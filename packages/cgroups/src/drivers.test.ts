@@ -415,6 +415,12 @@ const everywhere = (tree: FakeCgroupTree, path: string) =>
     existsSync(join(m, path)),
   );
 
+/** The directory of `path` in each hierarchy of the tree. */
+const everywhereDirs = (tree: FakeCgroupTree, path: string) =>
+  [...new Set([...Object.values(tree.layout.v1), ...(tree.layout.unified ? [tree.layout.unified] : [])])].map((m) =>
+    join(m, path),
+  );
+
 describe('destroy', () => {
   for (const mode of ['v1', 'hybrid', 'v2'] as const) {
     it(`${mode}: removes an empty cgroup with one rmdir per hierarchy, reading no pids`, async () => {
@@ -495,6 +501,80 @@ describe('destroy', () => {
     expect(everywhere(tree, 'gocontainer/c2').every(Boolean)).toBe(true);
     await other.destroy();
     expect(everywhere(tree, 'gocontainer').some(Boolean)).toBe(false);
+  });
+});
+
+describe('parents', () => {
+  for (const mode of ['v1', 'hybrid', 'v2'] as const) {
+    it(`${mode}: the last container to leave a parent removes it, whichever manager made it`, async () => {
+      const tree = createFakeCgroupTree({ mode });
+      trees.push(tree);
+      const make = (id: string) => createCgroupManager({ id, parent: '/gc/sub', layout: tree.layout, fs: tree.fs });
+      const [a, b] = [make('a'), make('b')];
+      a.create(); // makes /gc and /gc/sub
+      b.create();
+      await a.destroy();
+      expect(everywhere(tree, 'gc/sub/b').every(Boolean)).toBe(true);
+      await b.destroy();
+      expect(everywhere(tree, 'gc').some(Boolean)).toBe(false);
+    });
+  }
+
+  it('keeps a parent that was there before, as an administrator made it', async () => {
+    const tree = createFakeCgroupTree({ mode: 'v2' });
+    trees.push(tree);
+    tree.fs.mkdir(join(tree.root, 'admin'));
+    const a = createCgroupManager({ id: 'a', parent: '/admin/gc', layout: tree.layout, fs: tree.fs });
+    a.create();
+    await createCgroupManager({ id: 'b', parent: '/admin/gc', layout: tree.layout, fs: tree.fs }).destroy();
+    await a.destroy();
+    expect(existsSync(join(tree.root, 'admin/gc'))).toBe(false);
+    expect(existsSync(join(tree.root, 'admin'))).toBe(true);
+  });
+
+  it('a parent a killed process was making (missingParents) is removed by the last container to leave it', async () => {
+    const tree = createFakeCgroupTree({ mode: 'hybrid' });
+    trees.push(tree);
+    const make = (id: string, madeParents?: readonly string[]) =>
+      createCgroupManager({
+        id,
+        parent: '/gc',
+        layout: tree.layout,
+        fs: tree.fs,
+        ...(madeParents ? { madeParents } : {}),
+      });
+    const planned = make('dead').missingParents();
+    expect(planned).toEqual(everywhereDirs(tree, 'gc'));
+    // It made the parents and was killed before it tagged them; another container came in.
+    for (const dir of planned) tree.fs.mkdir(dir);
+    const live = make('live');
+    live.create();
+    await make('dead', planned).destroy(); // the sweep of the dead one: the live one is still there
+    expect(everywhere(tree, 'gc').every(Boolean)).toBe(true);
+    await live.destroy();
+    expect(everywhere(tree, 'gc').some(Boolean)).toBe(false);
+  });
+
+  it('makes a parent again that the last container of it removed meanwhile', () => {
+    const tree = createFakeCgroupTree({ mode: 'v2' });
+    trees.push(tree);
+    const enoent = (path: string) => Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    let races = 2; // mkdir -p, then the one-at-a-time retry, each find the parent gone
+    const fs: CgroupFs = {
+      ...tree.fs,
+      mkdirp: (path) => {
+        if (races-- > 0) throw enoent(path);
+        return tree.fs.mkdirp?.(path);
+      },
+      mkdir: (path) => {
+        if (races-- > 0) throw enoent(path);
+        tree.fs.mkdir(path);
+      },
+    };
+    const a = createCgroupManager({ id: 'a', layout: tree.layout, fs });
+    a.create();
+    expect(existsSync(join(tree.root, 'gocontainer/a'))).toBe(true);
+    expect(tree.fs.getXattr?.(join(tree.root, 'gocontainer'), 'user.gocontainer.parent')).toBe('1');
   });
 });
 

@@ -73,8 +73,19 @@ export interface CgroupManager {
   thaw(): Promise<void>;
   /** SIGKILL every process; resolves once the cgroup is empty. */
   killAll(): Promise<void>;
-  /** Kill what is left, rmdir the cgroup leaf-first in every hierarchy, and the parents create() made if empty. */
+  /**
+   * Kill what is left, rmdir the cgroup leaf-first in every hierarchy, then
+   * its parents while they are empty and were made by a manager (this one,
+   * another one: see MADE_PARENT_XATTR, or `madeParents`).
+   */
   destroy(): Promise<void>;
+  /**
+   * The parent directories create() would make now (those missing), in every
+   * hierarchy. A process that records them before create() lets a later
+   * manager of the cgroup remove them if it is killed in the middle
+   * (`madeParents`): a parent is tagged only once made.
+   */
+  missingParents(): string[];
 }
 
 export interface ManagerOptions {
@@ -88,6 +99,11 @@ export interface ManagerOptions {
   killProcess?: (pid: number) => void;
   /** For what is no cgroupfs file: the v2 device filter's bpf(2) calls (default `createKernel()`). */
   kernel?: Kernel;
+  /**
+   * Parent directories a manager of this cgroup in a process now dead was
+   * making (its `missingParents()`): destroy() removes them too, when empty.
+   */
+  madeParents?: readonly string[];
 }
 
 export function defaultKillProcess(pid: number): void {

@@ -22,7 +22,7 @@ import {
 } from './manager.js';
 import type { LinuxResources } from './resources.js';
 import type { CgroupStats, CgroupStatsPart } from './stats.js';
-import { chain, mkdirChain, removeCreatedParents, removeTree, rmdirIfEmpty } from './tree.js';
+import { chain, missingParents, mkdirChain, removeParents, removeTree, rmdirIfEmpty, tagParents } from './tree.js';
 import { applyV2, enabledControllers, enableSubtreeControllers, killByPid } from './v2-manager.js';
 
 export interface V1ManagerOptions extends ManagerOptions {
@@ -52,6 +52,8 @@ export class CgroupV1Manager implements CgroupManager {
   /** The cgroup's directory in each hierarchy: one per v1 mount, in mount order, then the cgroup2 one. */
   readonly #leaves: readonly CgroupDir[];
   #created: string[] = [];
+  /** madeParents: tagged by destroy(), so that the last container in them removes them, whichever it is. */
+  readonly #adopted: readonly string[];
 
   constructor(options: V1ManagerOptions, unifiedRoot?: string) {
     this.path = options.path;
@@ -59,6 +61,8 @@ export class CgroupV1Manager implements CgroupManager {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#kill = options.killProcess ?? defaultKillProcess;
     this.#kernel = () => options.kernel ?? createKernel();
+    this.#created = [...(options.madeParents ?? [])];
+    this.#adopted = options.madeParents ?? [];
     /** mount point -> the cgroup's directory there, shared by the controllers mounted together. */
     const byMount = new Map<string, CgroupDir>();
     for (const [controller, mount] of Object.entries(options.hierarchies)) {
@@ -219,6 +223,11 @@ export class CgroupV1Manager implements CgroupManager {
     await killByPid(this, this.timeoutMs, canFreeze, this.#kill);
   }
 
+  missingParents(): string[] {
+    const roots = [...this.#mounts.keys(), ...(this.#unifiedRoot === undefined ? [] : [this.#unifiedRoot])];
+    return roots.flatMap((root) => missingParents(this.fs, root, this.path));
+  }
+
   async destroy(): Promise<void> {
     // After its processes exited (the usual case) the cgroup is empty, and one
     // rmdir per hierarchy removes it: no pids to read. A hierarchy still
@@ -235,10 +244,9 @@ export class CgroupV1Manager implements CgroupManager {
       const deadline = Date.now() + this.timeoutMs;
       for (const dir of leaves.slice(i)) await removeTree(this.fs, dir, deadline);
     }
-    removeCreatedParents(
-      this.fs,
-      this.#created.filter((d) => !leaves.includes(d)),
-    );
+    tagParents(this.fs, this.#adopted);
+    for (const mount of this.#mounts.keys()) removeParents(this.fs, mount, this.path, this.#created);
+    if (this.#unifiedRoot !== undefined) removeParents(this.fs, this.#unifiedRoot, this.path, this.#created);
     this.#created = [];
   }
 }

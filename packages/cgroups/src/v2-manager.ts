@@ -21,7 +21,7 @@ import {
 import { sleep, until } from './poll.js';
 import type { LinuxResources } from './resources.js';
 import type { CgroupStats, CgroupStatsPart } from './stats.js';
-import { chain, mkdirChain, removeCreatedParents, removeTree, rmdirIfEmpty } from './tree.js';
+import { chain, missingParents, mkdirChain, removeParents, removeTree, rmdirIfEmpty, tagParents } from './tree.js';
 
 export interface V2ManagerOptions extends ManagerOptions {
   /** The cgroup2 mount point (`/sys/fs/cgroup`). */
@@ -87,6 +87,8 @@ export class CgroupV2Manager implements CgroupManager {
   readonly #dir: CgroupDir;
   readonly #kernel: () => Kernel;
   #created: string[] = [];
+  /** madeParents: tagged by destroy(), so that the last container in them removes them, whichever it is. */
+  readonly #adopted: readonly string[];
 
   constructor(options: V2ManagerOptions) {
     this.path = options.path;
@@ -96,6 +98,8 @@ export class CgroupV2Manager implements CgroupManager {
     this.#kill = options.killProcess ?? defaultKillProcess;
     this.#kernel = () => options.kernel ?? createKernel();
     this.#dir = new CgroupDir(joinAbsolute(this.#root, this.path), 2, this.#fs);
+    this.#created = [...(options.madeParents ?? [])];
+    this.#adopted = options.madeParents ?? [];
     this.dirs = { unified: this.#dir.path };
   }
 
@@ -176,16 +180,18 @@ export class CgroupV2Manager implements CgroupManager {
     await until(`kill the processes of ${this.#dir.path}`, this.#timeoutMs, () => this.pids().length === 0);
   }
 
+  missingParents(): string[] {
+    return missingParents(this.#fs, this.#root, this.path);
+  }
+
   async destroy(): Promise<void> {
     // Empty (the usual case, after its processes exited): one rmdir. Else, as always: kill, then remove leaf first.
     if (!rmdirIfEmpty(this.#fs, this.#dir.path)) {
       if (this.#fs.exists(this.#dir.path) && this.pids().length > 0) await this.killAll();
       await removeTree(this.#fs, this.#dir.path, Date.now() + this.#timeoutMs);
     }
-    removeCreatedParents(
-      this.#fs,
-      this.#created.filter((d) => d !== this.#dir.path),
-    );
+    tagParents(this.#fs, this.#adopted);
+    removeParents(this.#fs, this.#root, this.path, this.#created);
     this.#created = [];
   }
 }

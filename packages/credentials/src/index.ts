@@ -16,7 +16,7 @@ export {
 } from './keyring.js';
 export { OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN, planOomScoreAdj } from './oom-score-adj.js';
 export { INVALID_CONFIG, PKG } from './pkg.js';
-export { planDumpable, planNoNewPrivs } from './process-flags.js';
+export { planDumpable, planNoNewPrivs, planParentDeathSignal } from './process-flags.js';
 export { MAX_ACCOUNT_FILE_BYTES, readFileInRoot } from './read-in-root.js';
 export type { ResolvedUser, ResolveUserOptions } from './resolve-user.js';
 export { MAX_USER_ID, resolveUser } from './resolve-user.js';

@@ -8,7 +8,7 @@ import {
   planSessionKeyring,
 } from './keyring.js';
 import { planOomScoreAdj } from './oom-score-adj.js';
-import { planDumpable, planNoNewPrivs } from './process-flags.js';
+import { planDumpable, planNoNewPrivs, planParentDeathSignal } from './process-flags.js';
 
 function run(program: Program, kernel = new FakeKernel()) {
   program.scope('@gc/test').execvp('/bin/true', ['true'], [], 'exec true');
@@ -34,6 +34,27 @@ describe('process flags', () => {
     expect(ops.map((o) => [o.args[0], o.args[1], o.label])).toEqual([
       [PR_SET_DUMPABLE, 0, 'make the process not dumpable (PR_SET_DUMPABLE 0)'],
       [PR_SET_DUMPABLE, 1, 'make the process dumpable (PR_SET_DUMPABLE 1)'],
+    ]);
+  });
+});
+
+describe('planParentDeathSignal', () => {
+  it('arms PR_SET_PDEATHSIG, then checks the parent lives: a zero-length send on the sync socket', () => {
+    const program = new Program();
+    planParentDeathSignal(program, 'SIGKILL');
+    const { ops } = run(program);
+    expect(ops.map((o) => [o.syscall, ...o.args.map(String), o.label])).toEqual([
+      ['prctl', '1', '9', '0', '0', '0', 'die with the parent (PR_SET_PDEATHSIG SIGKILL)'],
+      [
+        'sendto',
+        'SYNC_FD',
+        '0',
+        '0',
+        String(0x40 | 0x4000), // MSG_DONTWAIT | MSG_NOSIGNAL
+        '0',
+        '0',
+        'check the parent is still alive (zero-length send on the sync socket)',
+      ],
     ]);
   });
 });

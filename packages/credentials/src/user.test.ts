@@ -49,6 +49,14 @@ describe('planUser', () => {
     expect(run(program).map((o) => o.syscall)).toEqual(['setresgid', 'setresuid']);
   });
 
+  it('re-arms the parent-death signal right after the uid change, which cleared it', () => {
+    const program = new Program();
+    planUser(program, { uid: 65534, gid: 65534 }, { parentDeathSignal: 'SIGKILL' });
+    const ops = run(program);
+    expect(ops.map((o) => o.syscall)).toEqual(['setgroups', 'setresgid', 'setresuid', 'prctl', 'sendto']);
+    expect(ops[3]?.args).toEqual([1, 9, 0, 0, 0]); // PR_SET_PDEATHSIG, SIGKILL
+  });
+
   it('names the field of a bad id', () => {
     const program = new Program();
     expect(() => planUser(program, { uid: -1, gid: 0 })).toThrow(

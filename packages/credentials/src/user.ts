@@ -1,5 +1,6 @@
 import { GcError, type ProgramScope } from '@gc/syscall';
 import { INVALID_CONFIG, PKG } from './pkg.js';
+import { planParentDeathSignal } from './process-flags.js';
 
 /** OCI `process.user` (numeric; resolve names with `resolveUser`). */
 export interface User {
@@ -17,6 +18,12 @@ export interface PlanUserOptions {
   readonly setgroups?: boolean;
   /** The config field named in errors (default `process.user`). */
   readonly field?: string;
+  /**
+   * The uid/gid change clears PR_SET_PDEATHSIG: give the signal to re-arm it
+   * right after, with the check that the parent is still alive
+   * (`planParentDeathSignal`). Default: not re-armed.
+   */
+  readonly parentDeathSignal?: NodeJS.Signals | number;
 }
 
 /** The largest id a setres*id(2) call takes: (uid_t)-1 means "leave unchanged". */
@@ -65,6 +72,7 @@ export function planUser(program: ProgramScope, user: User, options: PlanUserOpt
   }
   p.syscall('setresgid', [gid, gid, gid], `become gid ${gid} (setresgid)`);
   p.syscall('setresuid', [uid, uid, uid], `become uid ${uid} (setresuid)`);
+  if (options.parentDeathSignal !== undefined) planParentDeathSignal(program, options.parentDeathSignal);
 }
 
 function checkId(value: unknown, field: string): number {

@@ -3,6 +3,7 @@ import { type CgroupPlacement, planCgroupPlacement } from '@gc/cgroups';
 import {
   planNoNewPrivs,
   planOomScoreAdj,
+  planParentDeathSignal,
   planRlimits,
   planSessionKeyring,
   planSysctls,
@@ -11,20 +12,12 @@ import {
 import { type NamespacePlan, planDomainname, planHostname, planLoopbackUp, planNamespaces } from '@gc/namespaces';
 import { planRootfs, type RootfsInput } from '@gc/rootfs';
 import { type FilterCache, planSeccomp } from '@gc/seccomp';
-import {
-  AT_EMPTY_PATH,
-  CLONE_NEWCGROUP,
-  F_SETFD,
-  FD_CLOEXEC,
-  type FdEntry,
-  PR_SET_PDEATHSIG,
-  Program,
-  signalNumber,
-} from '@gc/syscall';
+import { AT_EMPTY_PATH, CLONE_NEWCGROUP, F_SETFD, FD_CLOEXEC, type FdEntry, Program } from '@gc/syscall';
 import { SpecError } from './errors.js';
 import type { Spec } from './spec.js';
 
 const PKG = '@gc/runtime';
+const PARENT_DEATH_SIGNAL = 'SIGKILL';
 
 export interface PlanOptions {
   /** Names the container's session keyring (`_ses.<id>`). Default: a fixed name. */
@@ -104,8 +97,9 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   if (opts.cgroup) planCgroupPlacement(program, opts.cgroup);
   if (lateCgroupNs) p.syscall('unshare', [CLONE_NEWCGROUP], 'unshare the cgroup namespace');
 
-  // The container must not outlive gocontainer (a crash or SIGKILL of ours).
-  p.syscall('prctl', [PR_SET_PDEATHSIG, signalNumber('SIGKILL'), 0, 0, 0], 'die with the parent (PR_SET_PDEATHSIG)');
+  // The container must not outlive gocontainer (a crash or SIGKILL of ours);
+  // planUser re-arms it after the uid/gid change, which clears it.
+  planParentDeathSignal(program, PARENT_DEATH_SIGNAL);
 
   const userNamespace = namespaceSpecs.some((n) => n.type === 'user');
   // Before seccomp: Docker's profile blocks keyctl.
@@ -157,7 +151,7 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   if (seccomp && !spec.process.noNewPrivileges) planSeccomp(program, seccomp, seccompOpts);
   if (spec.process.rlimits?.length) planRlimits(program, spec.process.rlimits, { inNewUserNamespace: userNamespace });
   if (capabilities) planBoundingSet(program, capabilities);
-  if (spec.process.user) planUser(program, spec.process.user);
+  if (spec.process.user) planUser(program, spec.process.user, { parentDeathSignal: PARENT_DEATH_SIGNAL });
   if (capabilities) planCapabilitySets(program, capabilities);
   if (spec.process.noNewPrivileges) planNoNewPrivs(program);
 

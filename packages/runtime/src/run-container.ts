@@ -11,6 +11,7 @@ import { newContainerId } from './container-id.js';
 import { ContainerStartError } from './errors.js';
 import { initBinaryFd } from './init-binary.js';
 import { type ContainerPlan, type PlanOptions, planContainer } from './plan-container.js';
+import type { RunDir } from './run-dir.js';
 import type { Spec } from './spec.js';
 
 export interface RunOptions extends Omit<PlanOptions, 'initFd' | 'cgroup'> {
@@ -18,6 +19,12 @@ export interface RunOptions extends Omit<PlanOptions, 'initFd' | 'cgroup'> {
   init?: boolean;
   /** The cgroup the container's cgroup is made under when the spec has no cgroupsPath (`--cgroup-parent`). */
   cgroupParent?: string;
+  /**
+   * The container's run directory (`createRunDir`): its owner record gets the
+   * cgroup's path before the cgroup is made, so that a sweep after a crash of
+   * this process removes the cgroup too (`sweepRunDirs`).
+   */
+  runDir?: Pick<RunDir, 'recordCgroup'>;
   kernel?: Kernel;
 }
 
@@ -65,6 +72,7 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
   try {
     // The cgroup first: the plan takes its fds (CLONE_INTO_CGROUP, and the
     // v1 tasks files the child writes to move itself).
+    opts.runDir?.recordCgroup(cgroup);
     cgroup.create();
     if (spec.linux?.resources) cgroup.apply(spec.linux.resources);
     const placement = cgroup.openPlacement();

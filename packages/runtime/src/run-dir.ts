@@ -1,8 +1,16 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
+import { errnoMessage, errnoNumber, GcError } from '@gc/syscall';
+import { currentOwner, ownerIsAlive, type ProcessOwner } from './process-owner.js';
 
-/** Where `run` keeps what a container needs on the host while it runs. */
+/** Where gocontainer keeps what its containers need on the host while they run (`gocontainer --root`). */
 export const RUN_ROOT = '/run/gocontainer';
+
+export interface RunDirOptions {
+  /** The directory that holds the run directories (default RUN_ROOT). */
+  root?: string;
+}
 
 export interface RunDir {
   readonly path: string;
@@ -11,48 +19,156 @@ export interface RunDir {
   readonly work: string;
   /** Where the overlay is attached inside the container's mount namespace; empty on the host. */
   readonly merged: string;
+  /**
+   * Write the container's cgroup into the owner record, before the cgroup is
+   * made: its path, and the parent directories about to be made with it
+   * (`CgroupManager.missingParents()`). A sweep after a crash of this
+   * process removes them.
+   */
+  recordCgroup(cgroup: Pick<CgroupManager, 'path' | 'missingParents'>): void;
   /** Delete it all; idempotent. */
   remove(): void;
 }
 
+/** The `owner` file of a run directory (JSON): who runs the container, and its cgroup. */
+interface OwnerRecord extends ProcessOwner {
+  readonly cgroup?: string;
+  /** Parent cgroup directories missing when the cgroup was recorded: this owner may have made them. */
+  readonly cgroupParents?: readonly string[];
+}
+
+const OWNER = 'owner';
 /**
- * A per-container directory, owned by this process. A gocontainer killed
- * with SIGKILL cannot clean up after itself, so every new one first removes
- * the directories of owners that no longer exist.
+ * A run directory being made (`.new-`) or being swept (`.gone-`) is named
+ * after the process doing it, so that a sweep finds its owner without
+ * reading it: `.new-PID-START-ID`.
  */
-export function createRunDir(id: string, root = RUN_ROOT): RunDir {
-  mkdirSync(root, { recursive: true, mode: 0o700 });
-  sweepStaleRunDirs(root);
-  const path = join(root, id);
-  mkdirSync(path, { mode: 0o700 });
-  writeFileSync(join(path, 'owner'), `${process.pid}\n`);
-  const upper = join(path, 'upper');
-  const work = join(path, 'work');
-  const merged = join(path, 'merged');
-  mkdirSync(upper);
-  mkdirSync(work);
-  mkdirSync(merged);
-  return { path, upper, work, merged, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
+const TRANSIENT = /^\.(new|gone)-(\d+)-(\d+)-(.*)$/;
+const transientName = (kind: 'new' | 'gone', owner: ProcessOwner, id: string) =>
+  `.${kind}-${owner.pid}-${owner.start}-${id}`;
 
-function sweepStaleRunDirs(root: string): void {
-  for (const name of readdirSync(root)) {
-    let owner: number;
+/** A run directory that could not be made or written: `create the run directory …: ENOSPC (No space left on device)`. */
+function runDirError(what: string, e: unknown): GcError {
+  const code = (e as NodeJS.ErrnoException).code;
+  let detail = String((e as Error).message ?? e);
+  if (code) {
     try {
-      owner = Number(readFileSync(join(root, name, 'owner'), 'utf8'));
+      detail = `${code} (${errnoMessage(errnoNumber(code))})`;
     } catch {
-      continue; // not ours, or being created
+      detail = code;
     }
-    if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) continue;
-    rmSync(join(root, name), { recursive: true, force: true });
   }
+  return new GcError('ERUNDIR', `${what}: ${detail}`, { cause: e });
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * A container's directory on the host, owned by this process: its owner
+ * record (pid and start time, later the cgroup) and the overlay's upper,
+ * work and merged directories. It is made under a temporary name that
+ * says who makes it, and renamed into place complete: whenever this process
+ * is killed, a sweep can tell whose it was. A failure removes what was made
+ * and throws a GcError naming the directory and the errno.
+ */
+export function createRunDir(id: string, options: RunDirOptions = {}): RunDir {
+  const root = options.root ?? RUN_ROOT;
+  const path = join(root, id);
+  const owner = currentOwner();
+  const temp = join(root, transientName('new', owner, id));
   try {
-    process.kill(pid, 0);
-    return true;
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+    mkdirSync(temp, { mode: 0o700 });
+    writeFileSync(join(temp, OWNER), JSON.stringify(owner));
+    for (const sub of ['upper', 'work', 'merged']) mkdirSync(join(temp, sub));
+    renameSync(temp, path);
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    try {
+      rmSync(temp, { recursive: true, force: true });
+    } catch {
+      // nothing more to do: its name still says whose it is
+    }
+    throw runDirError(`create the run directory ${path}`, e);
   }
+  return {
+    path,
+    upper: join(path, 'upper'),
+    work: join(path, 'work'),
+    merged: join(path, 'merged'),
+    recordCgroup: (cgroup) => {
+      const file = join(path, OWNER);
+      const record: OwnerRecord = { ...owner, cgroup: cgroup.path, cgroupParents: cgroup.missingParents() };
+      try {
+        // A new file renamed over the old one: a crash never leaves half a record.
+        writeFileSync(`${file}.new`, JSON.stringify(record));
+        renameSync(`${file}.new`, file);
+      } catch (e) {
+        throw runDirError(`write ${file}`, e);
+      }
+    },
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
+}
+
+export interface SweepOptions extends RunDirOptions {
+  /** The manager of a dead owner's cgroup (default: `createCgroupManager` on this host). */
+  cgroup?: (path: string, madeParents: readonly string[]) => Pick<CgroupManager, 'destroy'>;
+}
+
+/**
+ * Remove what gocontainers that no longer run left behind: for each run
+ * directory whose owner is dead (pid gone, a zombie, or another process
+ * now: the start time differs), its container's cgroup, in every
+ * hierarchy (destroy() kills what is left in it first), then the directory.
+ * A gocontainer killed with SIGKILL cannot clean up after itself; the next
+ * one does. Never throws: what cannot be removed now is left for the next.
+ */
+export async function sweepRunDirs(options: SweepOptions = {}): Promise<void> {
+  const root = options.root ?? RUN_ROOT;
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return; // no run root yet
+  }
+  const cgroup =
+    options.cgroup ??
+    ((path: string, madeParents: readonly string[]) => createCgroupManager({ cgroupsPath: path, madeParents }));
+  let me: ProcessOwner | undefined;
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        const dir = join(root, name);
+        const transient = TRANSIENT.exec(name);
+        const owner = transient ? { pid: Number(transient[2]), start: Number(transient[3]) } : readOwner(dir);
+        if (owner === undefined || ownerIsAlive(owner)) return;
+        // Claimed by a rename, which one sweeper wins; the new name says who
+        // sweeps it, should this process die too.
+        me ??= currentOwner();
+        const claimed = join(root, transientName('gone', me, transient ? (transient[4] as string) : name));
+        renameSync(dir, claimed);
+        const record = readOwner(claimed);
+        if (record?.cgroup) await cgroup(record.cgroup, record.cgroupParents ?? []).destroy();
+        rmSync(claimed, { recursive: true, force: true });
+      } catch {
+        // Left as it is: the next sweep tries again.
+      }
+    }),
+  );
+}
+
+/** The owner record, or undefined if there is none (not a run directory of ours) or it does not parse. */
+function readOwner(dir: string): OwnerRecord | undefined {
+  let record: unknown;
+  try {
+    record = JSON.parse(readFileSync(join(dir, OWNER), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const r = record as Partial<OwnerRecord> | null;
+  if (typeof r !== 'object' || r === null || !Number.isInteger(r.pid) || !Number.isInteger(r.start)) return undefined;
+  const parents = Array.isArray(r.cgroupParents) ? r.cgroupParents.filter((p) => typeof p === 'string') : [];
+  return {
+    pid: r.pid as number,
+    start: r.start as number,
+    ...(typeof r.cgroup === 'string' ? { cgroup: r.cgroup, cgroupParents: parents } : {}),
+  };
 }

@@ -139,6 +139,10 @@ export interface Kernel {
   bpfProgLoad(program: BpfProgram): number;
   /** bpf(BPF_PROG_ATTACH): attach a loaded program to a target (a cgroup directory fd); `flags` takes `BPF_F_*`. */
   bpfProgAttach(targetFd: number, progFd: number, attachType: number, flags?: number): void;
+  /** setxattr(2): set the extended attribute `name` (`user.x`) of `path` to `value`. */
+  setxattr(path: string, name: string, value: string): void;
+  /** getxattr(2): the attribute's value; undefined when `path` has none of that name (ENODATA). */
+  getxattr(path: string, name: string): string | undefined;
   /** posix_openpt + grantpt + unlockpt, and the slave opened (both CLOEXEC, O_NOCTTY). */
   openPty(): Pty;
 }

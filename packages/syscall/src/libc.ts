@@ -30,6 +30,8 @@ export interface Libc {
   ptsname_r: Fn;
   ioctl_int: Fn;
   isatty: Fn;
+  setxattr: Fn;
+  getxattr: Fn;
   gc_spawn: Fn;
   gc_program_check: Fn;
   gc_reaper_start: Fn;
@@ -76,6 +78,8 @@ function load(): Libc {
     ptsname_r: c.func('int ptsname_r(int fd, _Out_ uint8_t *buf, size_t len)'),
     ioctl_int: c.func('int ioctl(int fd, unsigned long request, _Inout_ int32_t *arg)'),
     isatty: c.func('int isatty(int fd)'),
+    setxattr: c.func('int setxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)'),
+    getxattr: c.func('long getxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)'),
     gc_spawn: gc.func(
       'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, _Out_ int32_t *out)',
     ),

@@ -20,6 +20,7 @@ const P_PID = 1;
 const P_PIDFD = 3;
 const WEXITED = 4;
 const WNOHANG = 1;
+const ENODATA = 61;
 
 /** The kernel, through koffi. One per process is enough: see `createKernel`. */
 class RealKernel implements Kernel {
@@ -61,6 +62,22 @@ class RealKernel implements Kernel {
 
   fcntl(fd: number, cmd: number, arg = 0): number {
     return this.check(this.c.fcntl(fd, cmd, arg), 'fcntl', `fcntl ${cmd} on fd ${fd}`);
+  }
+
+  setxattr(path: string, name: string, value: string): void {
+    const data = Buffer.from(value);
+    this.check(this.c.setxattr(path, name, data, data.length, 0), 'setxattr', `set ${name} on ${path}`, path);
+  }
+
+  getxattr(path: string, name: string): string | undefined {
+    // Values are small tags: 256 bytes hold any this runtime writes (ERANGE otherwise).
+    const data = Buffer.alloc(256);
+    const n = Number(this.c.getxattr(path, name, data, data.length));
+    if (n < 0) {
+      if (this.c.errno() === ENODATA) return undefined;
+      this.check(n, 'getxattr', `read ${name} of ${path}`, path);
+    }
+    return data.subarray(0, n).toString();
   }
 
   mount(

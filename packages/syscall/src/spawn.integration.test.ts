@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AF_UNIX, MSG_DONTWAIT, MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_STREAM } from './constants.js';
 import { SyscallError } from './errors.js';
 import type { Kernel } from './kernel.js';
 import { Program } from './program/program.js';
@@ -236,5 +237,31 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
     expect(badRun.status).toBe(255);
     expect(badRun.stdout.readUInt32LE(0)).toBe(0);
     expect(badRun.stdout.readUInt32LE(4)).toBe(2); // ENOENT
+  });
+
+  it('a zero-length send on the sync socket fails with EPIPE once the parent end is closed (a parent-alive check)', async () => {
+    const { execHelperPath } = await import('@gc/native');
+    const kernel = createKernel();
+    const check = new Program();
+    check.setFds([{ target: 1, source: 1 }]);
+    const p = check.scope('@gc/test');
+    p.syscall('sendto', [p.syncFd, null, 0, MSG_DONTWAIT | MSG_NOSIGNAL, null, 0], 'check the parent is alive');
+    p.execvp('echo', ['echo', 'alive'], ['PATH=/bin'], 'exec echo');
+    const run = (syncFd: number) =>
+      spawnSync(execHelperPath, ['0', '1', '3'], {
+        input: Buffer.from(check.encode()),
+        stdio: ['pipe', 'pipe', 'inherit', syncFd],
+      });
+    const [parentEnd, childEnd] = kernel.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC);
+    try {
+      expect(run(childEnd).stdout.toString()).toBe('alive\n');
+      kernel.close(parentEnd);
+      const dead = run(childEnd);
+      expect(dead.status).toBe(255);
+      expect(dead.stdout.readUInt32LE(0)).toBe(0); // the sendto op
+      expect(dead.stdout.readUInt32LE(4)).toBe(32); // EPIPE
+    } finally {
+      kernel.close(childEnd);
+    }
   });
 });

@@ -5,6 +5,7 @@ import { exitStatusFromSiginfo } from './exit-status.js';
 import type { ExitWatcher, WatchEvent } from './exit-watcher.js';
 import type { ExitStatus, Notification, ProcessHandle, SpawnedChild, SpawnOptions } from './kernel.js';
 import type { Libc } from './libc.js';
+import { SYNC_FD } from './program/op.js';
 import type { Program } from './program/program.js';
 import { signalNumber } from './signals.js';
 import { syscallNumber } from './syscall-table.js';
@@ -37,7 +38,12 @@ export function spawnProgram(
     });
   }
   const [pidfd, errPipe, syncFd] = [out[0] as number, out[1] as number, out[2] as number];
-  const usesSync = program.ops.some((op) => op.kind === 'wait' || op.kind === 'notify' || op.kind === 'fork');
+  // Kept open as long as the child may use it: also for ops that take SYNC_FD
+  // as an argument (a parent-alive check sends nothing on it and fails once
+  // this end is closed).
+  const usesSync = program.ops.some(
+    (op) => op.kind === 'wait' || op.kind === 'notify' || op.kind === 'fork' || op.args.includes(SYNC_FD),
+  );
   if (!usesSync) c.close(syncFd);
   // Records come back only from notify and fork ops; releases alone are plain writes.
   const readsRecords = program.ops.some((op) => op.kind === 'notify' || op.kind === 'fork');

@@ -183,6 +183,7 @@ export function createFakeCgroupTree(options: FakeCgroupTreeOptions): FakeCgroup
     return best ? (mounts.get(best) as { version: 1 | 2; files: (dir: string) => Record<string, string> }) : undefined;
   };
 
+  const xattrs = new Map<string, string>();
   const fakeFs: CgroupFs = {
     ...nodeCgroupFs,
     // Every write goes through the emulation below, including join()'s concurrent ones.
@@ -208,6 +209,16 @@ export function createFakeCgroupTree(options: FakeCgroupTreeOptions): FakeCgroup
         throw errnoError('EBUSY', path);
       }
       fs.rmSync(path, { recursive: true });
+      for (const key of xattrs.keys()) if (key.startsWith(`${path}\0`)) xattrs.delete(key);
+    },
+    // In memory: a temp dir's filesystem may not keep user.* attributes.
+    setXattr(path, name, value) {
+      if (!fs.existsSync(path)) throw errnoError('ENOENT', path);
+      xattrs.set(`${path}\0${name}`, value);
+    },
+    getXattr(path, name) {
+      if (!fs.existsSync(path)) throw errnoError('ENOENT', path);
+      return xattrs.get(`${path}\0${name}`);
     },
     writeFile(path, data) {
       if (!fs.existsSync(path)) throw errnoError('ENOENT', path);

@@ -37,6 +37,8 @@ export interface FakeCallArgs {
     name: string | undefined;
   };
   bpfProgAttach: { targetFd: number; progFd: number; attachType: number; flags: number };
+  setxattr: { path: string; name: string; value: string };
+  getxattr: { path: string; name: string };
   /** A spawned child's `kill()`: a pidfd_send_signal on its pidfd. */
   kill: { pid: number; signal: number };
 }

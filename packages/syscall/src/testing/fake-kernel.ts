@@ -53,6 +53,7 @@ export class FakeKernel implements Kernel {
   readonly #handlers = new Map<string, FakeSyscallHandler>();
   readonly #children: FakeChild[] = [];
   readonly #openFds = new Set<number>();
+  readonly #xattrs = new Map<string, string>();
   #nextFd: number;
   #nextPid: number;
   #nextPty = 0;
@@ -184,6 +185,19 @@ export class FakeKernel implements Kernel {
 
   fcntl(fd: number, cmd: number, arg = 0): number {
     return this.#callNumber('fcntl', 'fcntl', { fd, cmd, arg }, undefined, [fd, cmd, arg], () => 0);
+  }
+
+  /** Kept in memory, by path and name: getxattr reads back what setxattr wrote. */
+  setxattr(path: string, name: string, value: string): void {
+    this.#call('setxattr', 'setxattr', { path, name, value }, path);
+    this.#xattrs.set(`${path}\0${name}`, value);
+  }
+
+  getxattr(path: string, name: string): string | undefined {
+    const entry = this.#call('getxattr', 'getxattr', { path, name }, path);
+    const value = this.#xattrs.get(`${path}\0${name}`);
+    entry.result = value;
+    return value;
   }
 
   mount(

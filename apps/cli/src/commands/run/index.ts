@@ -8,10 +8,12 @@ import {
   type RunDir,
   type RunningContainer,
   startContainer,
+  sweepRunDirs,
   writeDockerEtcFiles,
 } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
+import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
 import { blameOption } from './option-errors.js';
@@ -41,7 +43,7 @@ Options:
 `;
 
 /** `gocontainer run`: returns the exit code. */
-export async function runCommand(argv: readonly string[]): Promise<number> {
+export async function runCommand(argv: readonly string[], global: GlobalOptions = {}): Promise<number> {
   let line: ReturnType<typeof parseCommandLine>;
   try {
     line = parseCommandLine('run', argv, RUN_OPTIONS);
@@ -56,10 +58,15 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   if (command === undefined) {
     return reportError(new UsageError('run: missing COMMAND (gocontainer run [OPTIONS] COMMAND [ARG...])'));
   }
-  return run(command, args, {
-    ...line.flags,
-    network: (line.flags.network as string | undefined) ?? 'none',
-  } as RunFlags);
+  return run(
+    command,
+    args,
+    {
+      ...line.flags,
+      network: (line.flags.network as string | undefined) ?? 'none',
+    } as RunFlags,
+    global,
+  );
 }
 
 function formatSize(bytes: number): string {
@@ -73,8 +80,11 @@ function formatSize(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-async function run(command: string, args: string[], flags: RunFlags): Promise<number> {
+async function run(command: string, args: string[], flags: RunFlags, global: GlobalOptions): Promise<number> {
   const id = newContainerId();
+  const runDirs = global.root ? { root: global.root } : {};
+  // What gocontainers killed with SIGKILL left behind goes while this one starts.
+  const swept = sweepRunDirs(runDirs);
   let container: RunningContainer | undefined;
   const pending: NodeJS.Signals[] = [];
   const forward = (signal: NodeJS.Signals) => {
@@ -87,17 +97,26 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
     // isatty through the kernel binding: node:tty (process.stdin) loads node:net, ~6 ms of start-up.
     const kernel = createKernel();
     const request = buildRunRequest(command, args, flags, id, kernel.isatty(0));
-    runDir = createRunDir(id);
+    // Every container has one: its owner record names the cgroup for a sweep.
+    runDir = createRunDir(id, runDirs);
     // Docker's /etc/hosts, /etc/hostname and /etc/resolv.conf, bound in from the run directory.
     request.spec.mounts = [...(request.spec.mounts ?? []), ...writeDockerEtcFiles(runDir.path, request.etcFiles)];
     container = await startContainer(request.spec, {
       kernel,
+      runDir,
       seccompCache: seccompCache(),
       init: request.init,
       containerId: id,
       ...(request.cgroupParent ? { cgroupParent: request.cgroupParent } : {}),
       ...(request.hostRootOverlay
-        ? { overlay: { lower: ['/'], upper: runDir.upper, work: runDir.work, hidden: gocontainerStatePaths() } }
+        ? {
+            overlay: {
+              lower: ['/'],
+              upper: runDir.upper,
+              work: runDir.work,
+              hidden: gocontainerStatePaths(global.root ? [global.root] : []),
+            },
+          }
         : {}),
     });
     for (const s of pending.splice(0)) container.kill(s);
@@ -112,5 +131,6 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
   } finally {
     for (const s of FORWARDED) process.off(s, forward);
     runDir?.remove();
+    await swept;
   }
 }

@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { currentOwner } from './process-owner.js';
+import { createRunDir, sweepRunDirs } from './run-dir.js';
+
+let roots: string[] = [];
+afterEach(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+  roots = [];
+});
+
+function tempRoot(): string {
+  const r = mkdtempSync(join(tmpdir(), 'gc-run-dir-'));
+  roots.push(r);
+  return r;
+}
+
+/** A pid that no longer runs: a child that exited and was reaped. */
+const deadPid = () => spawnSync('true').pid as number;
+
+/** A run directory as another gocontainer leaves it. */
+function leave(root: string, name: string, owner: object | undefined): string {
+  const dir = join(root, name);
+  mkdirSync(join(dir, 'upper'), { recursive: true });
+  if (owner) writeFileSync(join(dir, 'owner'), JSON.stringify(owner));
+  return dir;
+}
+
+function recordingCgroups() {
+  const destroyed: Array<[string, readonly string[]]> = [];
+  return {
+    destroyed,
+    cgroup: (path: string, parents: readonly string[]) => ({
+      destroy: async () => {
+        destroyed.push([path, parents]);
+      },
+    }),
+  };
+}
+
+describe('createRunDir', () => {
+  it('makes the directory complete, with an owner record naming this process and its start time', () => {
+    const root = tempRoot();
+    const dir = createRunDir('c1', { root });
+    expect(readdirSync(root)).toEqual(['c1']);
+    expect(readdirSync(dir.path).sort()).toEqual(['merged', 'owner', 'upper', 'work']);
+    const owner = JSON.parse(readFileSync(join(dir.path, 'owner'), 'utf8'));
+    expect(owner).toEqual(currentOwner());
+    expect(owner.pid).toBe(process.pid);
+
+    dir.recordCgroup({ path: '/gocontainer/c1', missingParents: () => ['/sys/fs/cgroup/pids/gocontainer'] });
+    expect(JSON.parse(readFileSync(join(dir.path, 'owner'), 'utf8'))).toEqual({
+      ...owner,
+      cgroup: '/gocontainer/c1',
+      cgroupParents: ['/sys/fs/cgroup/pids/gocontainer'],
+    });
+    expect(readdirSync(dir.path)).not.toContain('owner.new');
+    dir.remove();
+    dir.remove();
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('names the directory and the errno when it cannot be made, and leaves nothing', () => {
+    const root = tempRoot();
+    writeFileSync(join(root, 'file'), '');
+    expect(() => createRunDir('c1', { root: join(root, 'file') })).toThrow(
+      `create the run directory ${root}/file/c1: EEXIST (File exists)`,
+    );
+    mkdirSync(join(root, 'taken', 'c1', 'x'), { recursive: true });
+    expect(() => createRunDir('c1', { root: join(root, 'taken') })).toThrow(/^create the run directory .*: ENOTEMPTY/);
+    expect(readdirSync(join(root, 'taken'))).toEqual(['c1']);
+  });
+});
+
+describe('sweepRunDirs', () => {
+  it("removes a dead owner's cgroup, then its directory; keeps what a live owner uses", async () => {
+    const root = tempRoot();
+    const me = currentOwner();
+    const dead = { pid: deadPid(), start: me.start };
+    leave(root, 'dead', { ...dead, cgroup: '/gocontainer/dead', cgroupParents: ['/x/gocontainer'] });
+    leave(root, 'alive', { ...me, cgroup: '/gocontainer/alive' });
+    // The same pid, another start time: another process now has the pid of the dead owner.
+    leave(root, 'reused', { pid: me.pid, start: me.start - 1, cgroup: '/gocontainer/reused' });
+    leave(root, 'not-ours', undefined);
+    leave(root, 'legacy', { pid: dead.pid }); // an owner without a start time is not trusted
+    const cgroups = recordingCgroups();
+    await sweepRunDirs({ root, cgroup: cgroups.cgroup });
+    expect(cgroups.destroyed.sort()).toEqual([
+      ['/gocontainer/dead', ['/x/gocontainer']],
+      ['/gocontainer/reused', []],
+    ]);
+    expect(readdirSync(root).sort()).toEqual(['alive', 'legacy', 'not-ours']);
+  });
+
+  it('removes a directory a killed process was still making: its name says whose it was', async () => {
+    const root = tempRoot();
+    const me = currentOwner();
+    leave(root, `.new-${deadPid()}-${me.start}-c1`, undefined);
+    leave(root, `.new-${me.pid}-${me.start}-c2`, undefined);
+    leave(root, `.gone-${deadPid()}-${me.start}-c3`, { pid: deadPid(), start: 1, cgroup: '/gocontainer/c3' });
+    const cgroups = recordingCgroups();
+    await sweepRunDirs({ root, cgroup: cgroups.cgroup });
+    // A sweeper that died sweeping c3: its cgroup is destroyed again.
+    expect(cgroups.destroyed).toEqual([['/gocontainer/c3', []]]);
+    expect(readdirSync(root)).toEqual([`.new-${me.pid}-${me.start}-c2`]);
+  });
+
+  it('leaves a directory whose cgroup it cannot remove, claimed, for the next sweep', async () => {
+    const root = tempRoot();
+    const me = currentOwner();
+    leave(root, 'dead', { pid: deadPid(), start: me.start, cgroup: '/gocontainer/dead' });
+    await sweepRunDirs({
+      root,
+      cgroup: () => ({
+        destroy: async () => {
+          throw new Error('EBUSY');
+        },
+      }),
+    });
+    expect(readdirSync(root)).toEqual([`.gone-${me.pid}-${me.start}-dead`]);
+  });
+
+  it('does nothing without a run root', async () => {
+    await expect(sweepRunDirs({ root: join(tempRoot(), 'none') })).resolves.toBeUndefined();
+  });
+});
