@@ -5,6 +5,7 @@
  *
  *   gc-probe mount | unshare-user | keyctl | ptrace PID | reboot | raw-socket
  *            | init-module | mknod-block PATH | open-write PATH
+ *            | tiocsti TEXT [FD]
  *
  * Static, so that it runs in any root filesystem.
  */
@@ -22,6 +23,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -34,6 +36,21 @@ static int report(long r)
 	}
 	printf("%s\n", strerrorname_np(errno) ? strerrorname_np(errno) : "EUNKNOWN");
 	return 1;
+}
+
+/* Push TEXT (\n: a newline) into the input of fd FD's terminal (default 0), as if typed: "ok" once all went in. */
+static int tiocsti(const char *text, int fd)
+{
+	for (const char *p = text; *p; p++) {
+		char c = *p;
+		if (c == '\\' && p[1] == 'n') {
+			c = '\n';
+			p++;
+		}
+		if (ioctl(fd, TIOCSTI, &c) < 0)
+			return report(-1);
+	}
+	return report(0);
 }
 
 int main(int argc, char **argv)
@@ -61,6 +78,8 @@ int main(int argc, char **argv)
 		return report(mknod(arg, S_IFBLK | 0600, makedev(7, 0)));
 	if (!strcmp(what, "open-write") && arg)
 		return report(open(arg, O_WRONLY | O_CLOEXEC));
-	fprintf(stderr, "usage: gc-probe mount|unshare-user|keyctl|ptrace PID|reboot|raw-socket|init-module|mknod-block PATH|open-write PATH\n");
+	if (!strcmp(what, "tiocsti") && arg)
+		return tiocsti(arg, argc > 3 ? atoi(argv[3]) : 0);
+	fprintf(stderr, "usage: gc-probe mount|unshare-user|keyctl|ptrace PID|reboot|raw-socket|init-module|mknod-block PATH|open-write PATH|tiocsti TEXT [FD]\n");
 	return 2;
 }
