@@ -438,6 +438,8 @@ export const SOCK_NONBLOCK = O_NONBLOCK;
 export const SOCK_CLOEXEC = O_CLOEXEC;
 export const SOL_SOCKET = 1;
 export const SCM_RIGHTS = 1;
+/** sendmsg(2): EPIPE instead of SIGPIPE when the peer is gone. */
+export const MSG_NOSIGNAL = 0x4000;
 
 export const AF_NAMES: FlagTable = [
   ['AF_UNIX', AF_UNIX],
@@ -473,6 +475,8 @@ export const TIOCGWINSZ = 0x5413;
 export const TIOCSWINSZ = 0x5414;
 export const TIOCGPTN = 0x80045430;
 export const TIOCSPTLCK = 0x40045431;
+/** Open the slave of a pty master (the master's own devpts, no path lookup): returns the fd. */
+export const TIOCGPTPEER = 0x5441;
 
 export const IOCTL_NAMES: FlagTable = [
   ['SIOCGIFFLAGS', SIOCGIFFLAGS],
@@ -483,6 +487,7 @@ export const IOCTL_NAMES: FlagTable = [
   ['TIOCSWINSZ', TIOCSWINSZ],
   ['TIOCGPTN', TIOCGPTN],
   ['TIOCSPTLCK', TIOCSPTLCK],
+  ['TIOCGPTPEER', TIOCGPTPEER],
 ];
 
 // --- waitid(2) ---

@@ -54,6 +54,12 @@ export interface Pty {
   path: string;
 }
 
+/** A terminal's size (`struct winsize`, without the pixel sizes). */
+export interface WindowSize {
+  rows: number;
+  columns: number;
+}
+
 /** A reaped or still-running child, as `waitid` reports it. */
 export interface WaitResult {
   pid: number;
@@ -120,4 +126,12 @@ export interface Kernel {
   isatty(fd: number): boolean;
   /** posix_openpt + grantpt + unlockpt, and the slave opened (both CLOEXEC, O_NOCTTY). */
   openPty(): Pty;
+  /** The terminal settings of `fd` (`TCGETS`: the kernel's 36-byte `struct termios`, see `makeRaw`). */
+  getTermios(fd: number): Uint8Array;
+  /** Set them (`TCSETSW`: after the output written so far went out). */
+  setTermios(fd: number, termios: Uint8Array): void;
+  /** `TIOCGWINSZ`. */
+  getWindowSize(fd: number): WindowSize;
+  /** `TIOCSWINSZ`: the kernel sends SIGWINCH to the terminal's foreground process group. */
+  setWindowSize(fd: number, size: WindowSize): void;
 }

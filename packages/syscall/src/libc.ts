@@ -26,7 +26,7 @@ export interface Libc {
   grantpt: Fn;
   unlockpt: Fn;
   ptsname_r: Fn;
-  ioctl_int: Fn;
+  ioctl_buf: Fn;
   isatty: Fn;
   gc_spawn: Fn;
   gc_program_check: Fn;
@@ -71,7 +71,7 @@ function load(): Libc {
     grantpt: c.func('int grantpt(int fd)'),
     unlockpt: c.func('int unlockpt(int fd)'),
     ptsname_r: c.func('int ptsname_r(int fd, _Out_ uint8_t *buf, size_t len)'),
-    ioctl_int: c.func('int ioctl(int fd, unsigned long request, _Inout_ int32_t *arg)'),
+    ioctl_buf: c.func('int ioctl(int fd, unsigned long request, _Inout_ uint8_t *arg)'),
     isatty: c.func('int isatty(int fd)'),
     gc_spawn: gc.func(
       'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, _Out_ int32_t *out)',

@@ -14,6 +14,7 @@ import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
 import { buildRunRequest, type RunFlags } from './options.js';
 import { RUN_OPTIONS } from './run-options.js';
+import { openStdio, resolveStdioMode, type Stdio } from './stdio.js';
 
 /** Set by tsup, once per build: salts the seccomp filter cache. */
 declare const __GC_BUILD_ID__: string | undefined;
@@ -80,21 +81,31 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
   };
   for (const s of FORWARDED) process.on(s, forward);
   let runDir: RunDir | undefined;
+  let stdio: Stdio | undefined;
   try {
     // isatty through the kernel binding: node:tty (process.stdin) loads node:net, ~6 ms of start-up.
     const kernel = createKernel();
-    const request = buildRunRequest(command, args, flags, id, kernel.isatty(0));
+    const mode = resolveStdioMode(flags, kernel.isatty(0));
+    const request = buildRunRequest(command, args, flags, id, mode.tty);
     if (request.hostRootOverlay) runDir = createRunDir(id);
+    stdio = openStdio(kernel, mode);
+    if (stdio.consoleSize) {
+      request.spec.process.consoleSize = { height: stdio.consoleSize.rows, width: stdio.consoleSize.columns };
+    }
     container = await startContainer(request.spec, {
       kernel,
       seccompCache: seccompCache(),
       init: request.init,
       containerId: id,
+      stdio: stdio.fds,
+      ...(stdio.consoleSocket === undefined ? {} : { consoleSocket: stdio.consoleSocket }),
       ...(request.cgroupParent ? { cgroupParent: request.cgroupParent } : {}),
       ...(runDir ? { overlay: { lower: ['/'], upper: runDir.upper, work: runDir.work } } : {}),
     });
     for (const s of pending.splice(0)) container.kill(s);
-    const exit = await container.exited;
+    const attached = stdio.attach();
+    stdio = undefined;
+    const [exit] = await Promise.all([container.exited, attached]);
     if (exit.oomKilled) {
       const limit = exit.memoryLimit === undefined ? '' : ` (memory limit ${formatSize(exit.memoryLimit)})`;
       process.stderr.write(`gocontainer: container was OOM killed${limit}\n`);
@@ -103,6 +114,7 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
   } catch (e) {
     return reportError(e);
   } finally {
+    stdio?.close();
     for (const s of FORWARDED) process.off(s, forward);
     runDir?.remove();
   }

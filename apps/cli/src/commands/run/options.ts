@@ -50,15 +50,15 @@ export interface RunRequest {
 
 /**
  * Turn `run`'s flags and command into an OCI spec, with Docker's defaults.
- * `stdinIsTerminal`: the caller's standard input is a terminal (its TERM then
- * goes into the container).
+ * `terminal`: the container gets a pty (`-t`, or by default on a terminal):
+ * `process.terminal`, and the caller's TERM goes into the container.
  */
 export function buildRunRequest(
   command: string,
   args: string[],
   flags: RunFlags,
   id: string,
-  stdinIsTerminal = false,
+  terminal = false,
 ): RunRequest {
   if (!command.startsWith('/')) {
     throw new UsageError(
@@ -113,9 +113,9 @@ export function buildRunRequest(
       ociVersion: '1.2.0',
       process: {
         args: [command, ...args],
-        env: buildEnv(flags.env, hostname, stdinIsTerminal),
+        env: buildEnv(flags.env, hostname, terminal),
         cwd: flags.workdir ?? '/',
-        terminal: false,
+        terminal,
         ...(user ? { user } : {}),
         capabilities: security.capabilities,
         noNewPrivileges: security.noNewPrivileges,
@@ -174,13 +174,13 @@ export function parseVolume(value: string): { destination: string; type: string;
   return { destination, type: 'bind', source, options: ['rbind', 'rprivate', mode ?? 'rw'] };
 }
 
-function buildEnv(flagsEnv: string[], hostname: string, stdinIsTerminal: boolean): string[] {
+function buildEnv(flagsEnv: string[], hostname: string, terminal: boolean): string[] {
   const env = new Map<string, string>([
     ['PATH', DEFAULT_PATH],
     ['HOSTNAME', hostname],
     ['HOME', '/root'],
   ]);
-  if (stdinIsTerminal && process.env.TERM) env.set('TERM', process.env.TERM);
+  if (terminal && process.env.TERM) env.set('TERM', process.env.TERM);
   for (const entry of flagsEnv) {
     const eq = entry.indexOf('=');
     if (eq === 0) throw new UsageError(`--env: "${entry}" has no name`);
