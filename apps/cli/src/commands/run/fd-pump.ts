@@ -1,9 +1,14 @@
 import { read, write } from 'node:fs';
 
+/**
+ * Why a pump ended: its source ended (EOF), reading it failed (EIO: a pty
+ * master whose slave closed, or a terminal hung up), writing failed, or `stop()`.
+ */
+export type PumpEnd = 'eof' | 'read-error' | 'write-error' | 'stopped';
+
 /** A copy from one fd to another, running until the source ends or `stop()`. */
 export interface Pump {
-  /** Resolves when the source ended (EOF, or EIO: a pty master whose slave closed), a write failed, or after `stop()`. */
-  readonly done: Promise<void>;
+  readonly done: Promise<PumpEnd>;
   /** Start no more reads; one in flight still completes (see `interruptTerminalRead`). */
   stop(): void;
 }
@@ -21,18 +26,19 @@ export interface PumpOptions {
 export function pump(from: number, to: number, opts: PumpOptions = {}): Pump {
   const buffer = Buffer.alloc(64 * 1024);
   let stopped = false;
-  const done = new Promise<void>((resolve) => {
+  const done = new Promise<PumpEnd>((resolve) => {
     const next = (): void => {
       if (stopped) {
-        resolve();
+        resolve('stopped');
         return;
       }
       read(from, buffer, 0, buffer.length, null, (err, n) => {
         // EAGAIN: a source someone made non-blocking; stop() makes ours so to end a read.
-        if (err?.code === 'EAGAIN' && !stopped) setTimeout(next, 10);
-        else if (err || (n === 0 && !opts.zeroIsIdle)) resolve();
+        if (err?.code === 'EAGAIN') setTimeout(next, stopped ? 0 : 10);
+        else if (err) resolve('read-error');
+        else if (n === 0 && !opts.zeroIsIdle) resolve('eof');
         else if (n === 0) next();
-        else writeAll(to, buffer, 0, n, (ok) => (ok ? next() : resolve()));
+        else writeAll(to, buffer, 0, n, (ok) => (ok ? next() : resolve('write-error')));
       });
     };
     next();

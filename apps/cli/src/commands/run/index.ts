@@ -103,7 +103,9 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
       ...(runDir ? { overlay: { lower: ['/'], upper: runDir.upper, work: runDir.work } } : {}),
     });
     for (const s of pending.splice(0)) container.kill(s);
-    const attached = stdio.attach();
+    const running = container;
+    // With our terminal gone, nobody can type to or read the container: end it, as a hangup would.
+    const attached = stdio.attach(() => running.kill('SIGKILL'));
     stdio = undefined;
     const [exit] = await Promise.all([container.exited, attached]);
     if (exit.oomKilled) {

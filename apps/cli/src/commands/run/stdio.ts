@@ -50,10 +50,12 @@ export interface Stdio {
   readonly consoleSize: WindowSize | undefined;
   /**
    * Once the container runs: close the ends it has, receive its pty, put the
-   * caller's terminal in raw mode, start relaying. `done` resolves once the
+   * caller's terminal in raw mode, start relaying. Resolves once the
    * container's output ended and the caller's terminal is as it was.
+   * `hangUp` is called when the caller's terminal is gone (hung up): the
+   * container would otherwise wait for input no one can type.
    */
-  attach(): Promise<void>;
+  attach(hangUp: () => void): Promise<void>;
   /** Close every fd of ours (when the start failed). */
   close(): void;
 }
@@ -87,7 +89,7 @@ export function openStdio(kernel: Kernel, mode: StdioMode): Stdio {
       fds: [nul, nul, nul],
       consoleSocket: socket,
       consoleSize: terminal === undefined ? undefined : kernel.getWindowSize(terminal),
-      attach: async () => {
+      attach: async (hangUp) => {
         closeAll(theirs);
         let master: number;
         try {
@@ -95,7 +97,7 @@ export function openStdio(kernel: Kernel, mode: StdioMode): Stdio {
         } finally {
           kernel.close(ours);
         }
-        await relayConsole(kernel, master, { input: mode.interactive, raw, sizeFrom: terminal });
+        await relayConsole(kernel, master, { input: mode.interactive, raw, sizeFrom: terminal, hangUp });
       },
       close: () => {
         closeAll(theirs);
@@ -120,13 +122,20 @@ export function openStdio(kernel: Kernel, mode: StdioMode): Stdio {
     fds,
     consoleSocket: undefined,
     consoleSize: undefined,
-    attach: async () => {
+    attach: async (hangUp) => {
       closeAll(theirs);
       const input = relays.find((r) => r.input);
       const inputPump = input && pump(input.from, input.to);
-      // EOF on our terminal (Ctrl-D) is EOF for the container.
-      const inputClosed = input && inputPump?.done.then(() => kernel.close(input.to));
-      await Promise.all(relays.filter((r) => !r.input).map((r) => pump(r.from, r.to).done));
+      // EOF on our terminal (Ctrl-D) is EOF for the container; an error, a hangup.
+      const inputClosed =
+        input &&
+        inputPump?.done.then((end) => {
+          kernel.close(input.to);
+          if (end === 'read-error') hangUp();
+        });
+      const outputs = relays.filter((r) => !r.input).map((r) => pump(r.from, r.to).done);
+      for (const output of outputs) void output.then((end) => end === 'write-error' && hangUp());
+      await Promise.all(outputs);
       if (inputPump) await stopReading(kernel, 0, inputPump);
       await inputClosed;
       closeAll(ours.filter((fd) => fd !== input?.to));
@@ -142,7 +151,7 @@ export function openStdio(kernel: Kernel, mode: StdioMode): Stdio {
 async function relayConsole(
   kernel: Kernel,
   master: number,
-  opts: { input: boolean; raw: boolean; sizeFrom: number | undefined },
+  opts: { input: boolean; raw: boolean; sizeFrom: number | undefined; hangUp: () => void },
 ): Promise<void> {
   const { sizeFrom } = opts;
   const resize = () => {
@@ -161,7 +170,9 @@ async function relayConsole(
     process.on('SIGWINCH', resize);
     const output = pump(master, 1);
     if (opts.input) input = pump(0, master, { zeroIsIdle: opts.raw });
-    await output.done;
+    // Our terminal gone: reading it failed (EIO), or writing to it.
+    void input?.done.then((end) => end === 'read-error' && opts.hangUp());
+    if ((await output.done) === 'write-error') opts.hangUp();
   } finally {
     process.off('SIGWINCH', resize);
     if (input) await stopReading(kernel, 0, input, rawMode);
@@ -183,6 +194,10 @@ async function stopReading(kernel: Kernel, fd: number, reader: Pump, rawMode?: R
   try {
     if (rawMode) rawMode.restore();
     else kernel.setTermios(fd, kernel.getTermios(fd));
+  } catch {
+    // A terminal hung up: its reads fail already.
+  }
+  try {
     await reader.done;
   } finally {
     kernel.fcntl(fd, F_SETFL, flags);

@@ -106,6 +106,19 @@ describe.skipIf(!canRunIntegration() || !hasTmux)('gocontainer run -t (tmux)', {
     }
   });
 
+  it('a hangup of the caller terminal ends gocontainer and its container', async () => {
+    const mark = `gc-hup-${process.pid}`;
+    const { pane } = await hostShell(`-it --hostname ${mark} --rootfs ${root.path} /bin/sh`);
+    try {
+      await pane.until((s) => /#\s*$/m.test(s), 'the container prompt');
+      expect(processesMatching(mark).length).toBeGreaterThan(0);
+    } finally {
+      pane.kill();
+    }
+    for (let i = 0; i < 100 && processesMatching(mark).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(processesMatching(mark)).toEqual([]);
+  });
+
   it("a command that cannot start leaves the caller's terminal as it was (127)", async () => {
     const { pane, ended } = await hostShell(`-it --rootfs ${root.path} /bin/no-such-command`);
     try {
