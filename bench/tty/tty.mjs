@@ -1,0 +1,76 @@
+// bench/tty: what a terminal costs `gocontainer run --rootfs <busybox> /bin/true`,
+// in one hyperfine run. Every command runs under `script` (a pty as its
+// terminal), so that they pay the same wrapper:
+//
+//   run            stdio redirected away from the terminal: handed over as they are
+//   run (pipes)    stdout and stderr on the terminal: relayed through pipes
+//   run -t         a pty made in the container, its master received and relayed
+//   run -it        the same, and the terminal in raw mode with stdin relayed
+//
+//   node bench/tty/tty.mjs [--runs N] [--keep-env]
+//
+// NODE_EXTRA_CA_CERTS is removed from the environment unless --keep-env (see bench/run).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createBusyboxRoot } from '@gc/syscall/testing';
+import { have } from '../lib/runtimes.mjs';
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '30' }, 'keep-env': { type: 'boolean', default: false } },
+});
+const gocontainer = fileURLToPath(new URL('../../apps/cli/bin/gocontainer.cjs', import.meta.url));
+
+for (const tool of ['hyperfine', 'script']) if (!have(tool)) throw new Error(`bench/tty needs ${tool}`);
+const root = createBusyboxRoot();
+const work = mkdtempSync(join(tmpdir(), 'gc-bench-tty-'));
+try {
+  const run = `${process.execPath} ${gocontainer} run`;
+  const inPty = (line) => `script -qec '${line}' /dev/null`;
+  const commands = [
+    ['run', inPty(`${run} --rootfs ${root.path} /bin/true </dev/null >/dev/null 2>&1`)],
+    ['run (pipes)', inPty(`${run} --rootfs ${root.path} /bin/true </dev/null`)],
+    ['run -t', inPty(`${run} -t --rootfs ${root.path} /bin/true`)],
+    ['run -it', inPty(`${run} -it --rootfs ${root.path} /bin/true`)],
+  ];
+  const json = join(work, 'hyperfine.json');
+  const env = { ...process.env };
+  const stripped = !values['keep-env'] && env.NODE_EXTRA_CA_CERTS !== undefined;
+  if (stripped) delete env.NODE_EXTRA_CA_CERTS;
+  execFileSync(
+    'hyperfine',
+    [
+      '--shell=bash',
+      '--warmup',
+      '3',
+      '--runs',
+      values.runs,
+      '--export-json',
+      json,
+      ...commands.flatMap(([name, cmd]) => ['-n', name, cmd]),
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'], env },
+  );
+  const results = JSON.parse(readFileSync(json, 'utf8')).results;
+  console.log(`\nbench/tty (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}):`);
+  // CPU time (user + system) too: on a busy machine it varies less than the wall time.
+  const cpu = (r) => r.user + r.system;
+  const base = results.find((r) => r.command === 'run');
+  const ms = (s) => (s * 1000).toFixed(1);
+  const plus = (s) => `${s >= 0 ? '+' : ''}${ms(s)}`;
+  console.log(`  ${''.padEnd(12)} ${'wall'.padStart(7)}                 ${'cpu'.padStart(6)}`);
+  for (const r of results) {
+    const extra = r === base ? ''.padEnd(10) : `(${plus(r.mean - base.mean)} ms)`.padEnd(10);
+    const cpuExtra = r === base ? '' : ` (${plus(cpu(r) - cpu(base))} ms)`;
+    console.log(
+      `  ${r.command.padEnd(12)} ${ms(r.mean).padStart(7)} ms ± ${ms(r.stddev).padStart(5)} ${extra} ${ms(cpu(r)).padStart(6)} ms${cpuExtra}`,
+    );
+  }
+  console.log('  target: the relay adds at most 3 ms (run -t and run -it against run)');
+} finally {
+  rmSync(work, { recursive: true, force: true });
+  root.remove();
+}
