@@ -56,17 +56,17 @@ try {
   );
   const results = JSON.parse(readFileSync(json, 'utf8')).results;
   console.log(`\nbench/tty (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}):`);
-  // CPU time (user + system) too: on a busy machine it varies less than the wall time.
+  // Medians, and the CPU time (user + system): on a busy machine both vary less than the mean wall time.
   const cpu = (r) => r.user + r.system;
   const base = results.find((r) => r.command === 'run');
   const ms = (s) => (s * 1000).toFixed(1);
-  const plus = (s) => `${s >= 0 ? '+' : ''}${ms(s)}`;
-  console.log(`  ${''.padEnd(12)} ${'wall'.padStart(7)}                 ${'cpu'.padStart(6)}`);
+  const plus = (s) => `(${s >= 0 ? '+' : ''}${ms(s)})`;
+  console.log(`  ${''.padEnd(12)} ${'median wall'.padStart(11)}           ${'mean cpu'.padStart(8)}`);
   for (const r of results) {
-    const extra = r === base ? ''.padEnd(10) : `(${plus(r.mean - base.mean)} ms)`.padEnd(10);
-    const cpuExtra = r === base ? '' : ` (${plus(cpu(r) - cpu(base))} ms)`;
+    const wall = r === base ? '' : plus(r.median - base.median);
+    const used = r === base ? '' : plus(cpu(r) - cpu(base));
     console.log(
-      `  ${r.command.padEnd(12)} ${ms(r.mean).padStart(7)} ms ± ${ms(r.stddev).padStart(5)} ${extra} ${ms(cpu(r)).padStart(6)} ms${cpuExtra}`,
+      `  ${r.command.padEnd(12)} ${ms(r.median).padStart(8)} ms ${wall.padEnd(9)} ${ms(cpu(r)).padStart(8)} ms ${used}`,
     );
   }
   console.log('  target: the relay adds at most 3 ms (run -t and run -it against run)');

@@ -105,7 +105,13 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
     for (const s of pending.splice(0)) container.kill(s);
     const running = container;
     // With our terminal gone, nobody can type to or read the container: end it, as a hangup would.
-    const attached = stdio.attach(() => running.kill('SIGKILL'));
+    const attached = stdio
+      .attach(() => running.kill('SIGKILL'))
+      .catch(async (e: unknown) => {
+        running.kill('SIGKILL');
+        await running.exited;
+        throw e;
+      });
     stdio = undefined;
     const [exit] = await Promise.all([container.exited, attached]);
     if (exit.oomKilled) {
