@@ -106,7 +106,7 @@ async function run(command: string, args: string[], flags: RunFlags): Promise<nu
     const running = container;
     // With our terminal gone, nobody can type to or read the container: end it, as a hangup would.
     const attached = stdio
-      .attach(() => running.kill('SIGKILL'))
+      .attach(running.exited, () => running.kill('SIGKILL'))
       .catch(async (e: unknown) => {
         running.kill('SIGKILL');
         await running.exited;

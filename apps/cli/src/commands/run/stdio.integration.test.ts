@@ -92,6 +92,17 @@ describe.skipIf(!canRunIntegration())('gocontainer run: standard streams without
         await pane.until((s) => /^cat-ended$/m.test(s), 'the end of cat at EOF');
         await pane.until(() => existsSync(code) && readFileSync(code, 'utf8') !== '', 'the exit code');
         expect(readFileSync(code, 'utf8')).toBe('0\n');
+
+        // Only stdin relayed (the output goes to a file): it stays relayed until the container ends.
+        rmSync(code);
+        const out = join(dir, 'out');
+        pane.type(
+          `${process.execPath} ${GOCONTAINER} run -i --rootfs ${root.path} /bin/sh -c 'read line; echo "got=$line"' >${out} 2>&1; echo $? > ${code}`,
+        );
+        await new Promise((r) => setTimeout(r, 1000));
+        pane.type('late line');
+        await pane.until(() => existsSync(code) && readFileSync(code, 'utf8') !== '', 'the exit code');
+        expect(readFileSync(out, 'utf8')).toBe('got=late line\n');
       } finally {
         pane.kill();
       }

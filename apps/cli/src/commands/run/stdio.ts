@@ -52,10 +52,11 @@ export interface Stdio {
    * Once the container runs: close the ends it has, receive its pty, put the
    * caller's terminal in raw mode, start relaying. Resolves once the
    * container's output ended and the caller's terminal is as it was.
-   * `hangUp` is called when the caller's terminal is gone (hung up): the
-   * container would otherwise wait for input no one can type.
+   * `exited` settles when the container ended; `hangUp` is called when the
+   * caller's terminal is gone (hung up): the container would otherwise wait
+   * for input no one can type.
    */
-  attach(hangUp: () => void): Promise<void>;
+  attach(exited: Promise<unknown>, hangUp: () => void): Promise<void>;
   /** Close every fd of ours (when the start failed). */
   close(): void;
 }
@@ -89,7 +90,8 @@ export function openStdio(kernel: Kernel, mode: StdioMode): Stdio {
       fds: [nul, nul, nul],
       consoleSocket: socket,
       consoleSize: terminal === undefined ? undefined : kernel.getWindowSize(terminal),
-      attach: async (hangUp) => {
+      // The master's EIO comes when the last process of the container holding the pty has gone.
+      attach: async (_exited, hangUp) => {
         closeAll(theirs);
         let master: number;
         try {
@@ -122,7 +124,7 @@ export function openStdio(kernel: Kernel, mode: StdioMode): Stdio {
     fds,
     consoleSocket: undefined,
     consoleSize: undefined,
-    attach: async (hangUp) => {
+    attach: async (exited, hangUp) => {
       closeAll(theirs);
       const input = relays.find((r) => r.input);
       const inputPump = input && pump(input.from, input.to);
@@ -135,7 +137,7 @@ export function openStdio(kernel: Kernel, mode: StdioMode): Stdio {
         });
       const outputs = relays.filter((r) => !r.input).map((r) => pump(r.from, r.to).done);
       for (const output of outputs) void output.then((end) => end === 'write-error' && hangUp());
-      await Promise.all(outputs);
+      await Promise.all([...outputs, exited]);
       if (inputPump) await stopReading(kernel, 0, inputPump);
       await inputClosed;
       closeAll(ours.filter((fd) => fd !== input?.to));
