@@ -108,7 +108,7 @@ export function openStdio(kernel: Kernel, mode: StdioMode): Stdio {
     };
   }
 
-  // [our fd, the container's fd] per stream; a pump per relayed one.
+  // A relay (and so a pipe) per stream that is a terminal of ours.
   const relays: { from: number; to: number; input: boolean }[] = [];
   const ours: number[] = [];
   const fds = [0, 1, 2].map((fd) => {
