@@ -61,6 +61,35 @@ class RealKernel implements Kernel {
     return this.c.isatty(fd) === 1;
   }
 
+  getTermios(fd: number): Uint8Array {
+    const termios = new Uint8Array(TERMIOS_SIZE);
+    this.check(this.c.ioctl_buf(fd, TCGETS, termios), 'ioctl', `get the terminal settings of fd ${fd} (TCGETS)`);
+    return termios;
+  }
+
+  setTermios(fd: number, termios: Uint8Array): void {
+    if (termios.byteLength !== TERMIOS_SIZE) throw new TypeError(`setTermios: expected ${TERMIOS_SIZE} bytes`);
+    const copy = Uint8Array.from(termios);
+    this.check(this.c.ioctl_buf(fd, TCSETSW, copy), 'ioctl', `set the terminal settings of fd ${fd} (TCSETSW)`);
+  }
+
+  getWindowSize(fd: number): WindowSize {
+    const ws = Buffer.alloc(8);
+    this.check(this.c.ioctl_buf(fd, TIOCGWINSZ, ws), 'ioctl', `get the window size of fd ${fd} (TIOCGWINSZ)`);
+    return { rows: ws.readUInt16LE(0), columns: ws.readUInt16LE(2) };
+  }
+
+  setWindowSize(fd: number, size: WindowSize): void {
+    const ws = Buffer.alloc(8);
+    ws.writeUInt16LE(size.rows, 0);
+    ws.writeUInt16LE(size.columns, 2);
+    this.check(
+      this.c.ioctl_buf(fd, TIOCSWINSZ, ws),
+      'ioctl',
+      `set the window size of fd ${fd} to ${size.columns}x${size.rows} (TIOCSWINSZ)`,
+    );
+  }
+
   fcntl(fd: number, cmd: number, arg = 0): number {
     return this.check(this.c.fcntl(fd, cmd, arg), 'fcntl', `fcntl ${cmd} on fd ${fd}`);
   }
@@ -186,35 +215,6 @@ class RealKernel implements Kernel {
     const r = Number(this.c.gc_recv_fds(socket, fds, maxFds, data, maxData, count));
     if (r < 0) throw new SyscallError({ syscall: 'recvmsg', errno: -r, label: `receive fds on socket ${socket}` });
     return { fds: Array.from(fds.subarray(0, count[0] as number)), data: data.subarray(0, r) };
-  }
-
-  getTermios(fd: number): Uint8Array {
-    const termios = new Uint8Array(TERMIOS_SIZE);
-    this.check(this.c.ioctl_buf(fd, TCGETS, termios), 'ioctl', `get the terminal settings of fd ${fd} (TCGETS)`);
-    return termios;
-  }
-
-  setTermios(fd: number, termios: Uint8Array): void {
-    if (termios.byteLength !== TERMIOS_SIZE) throw new TypeError(`setTermios: expected ${TERMIOS_SIZE} bytes`);
-    const copy = Uint8Array.from(termios);
-    this.check(this.c.ioctl_buf(fd, TCSETSW, copy), 'ioctl', `set the terminal settings of fd ${fd} (TCSETSW)`);
-  }
-
-  getWindowSize(fd: number): WindowSize {
-    const ws = Buffer.alloc(8);
-    this.check(this.c.ioctl_buf(fd, TIOCGWINSZ, ws), 'ioctl', `get the window size of fd ${fd} (TIOCGWINSZ)`);
-    return { rows: ws.readUInt16LE(0), columns: ws.readUInt16LE(2) };
-  }
-
-  setWindowSize(fd: number, size: WindowSize): void {
-    const ws = Buffer.alloc(8);
-    ws.writeUInt16LE(size.rows, 0);
-    ws.writeUInt16LE(size.columns, 2);
-    this.check(
-      this.c.ioctl_buf(fd, TIOCSWINSZ, ws),
-      'ioctl',
-      `set the window size of fd ${fd} to ${size.columns}x${size.rows} (TIOCSWINSZ)`,
-    );
   }
 
   openPty(): Pty {

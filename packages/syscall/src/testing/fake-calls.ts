@@ -28,11 +28,11 @@ export interface FakeCallArgs {
   attach: { pid: number };
   memfdCreate: { name: string; flags: number };
   fcntl: { fd: number; cmd: number; arg: number };
-  isatty: { fd: number };
   getTermios: { fd: number };
   setTermios: { fd: number; termios: Uint8Array };
   getWindowSize: { fd: number };
   setWindowSize: { fd: number; rows: number; columns: number };
+  isatty: { fd: number };
   /** A spawned child's `kill()`: a pidfd_send_signal on its pidfd. */
   kill: { pid: number; signal: number };
 }
