@@ -437,9 +437,10 @@ export const SOCK_SEQPACKET = 5;
 export const SOCK_NONBLOCK = O_NONBLOCK;
 export const SOCK_CLOEXEC = O_CLOEXEC;
 export const SOL_SOCKET = 1;
-export const SCM_RIGHTS = 1;
-/** sendmsg(2): EPIPE instead of SIGPIPE when the peer is gone. */
+/** send(2) flags: do not block; EPIPE instead of SIGPIPE when the peer is gone. */
+export const MSG_DONTWAIT = 0x40;
 export const MSG_NOSIGNAL = 0x4000;
+export const SCM_RIGHTS = 1;
 
 export const AF_NAMES: FlagTable = [
   ['AF_UNIX', AF_UNIX],
