@@ -14,6 +14,8 @@ export interface TmuxPane {
   /** Type `line` and press Enter. */
   type(line: string): void;
   resize(columns: number, rows: number): void;
+  /** The pid of the pane's process (its shell). */
+  pid(): number;
   /** Resolves once `pred(screen)` holds; throws with the screen after `timeoutMs`. */
   until(pred: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<void>;
   kill(): void;
@@ -36,6 +38,7 @@ export function openTmux(command: string, columns = 120, rows = 30): TmuxPane {
       tmux('send-keys', '-t', session, '-l', line);
       tmux('send-keys', '-t', session, 'Enter');
     },
+    pid: () => Number(tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim()),
     resize: (c, r) => {
       tmux('resize-window', '-t', session, '-x', String(c), '-y', String(r));
     },

@@ -14,8 +14,11 @@ export interface Pump {
 }
 
 export interface PumpOptions {
-  /** A read of 0 bytes is no end: a raw terminal's read timeout. */
-  readonly zeroIsIdle?: boolean;
+  /**
+   * A read of 0 bytes is no end (a raw terminal's read timeout) while this
+   * says the source is still there: a terminal that hung up reads 0 too.
+   */
+  readonly zeroIsIdle?: () => boolean;
 }
 
 /**
@@ -37,7 +40,7 @@ export function pump(from: number, to: number, opts: PumpOptions = {}): Pump {
         if (err?.code === 'EAGAIN') setTimeout(next, stopped ? 0 : 10);
         else if (err) resolve('read-error');
         else if (n === 0 && !opts.zeroIsIdle) resolve('eof');
-        else if (n === 0) next();
+        else if (n === 0) opts.zeroIsIdle?.() ? next() : resolve('read-error');
         else writeAll(to, buffer, 0, n, (ok) => (ok ? next() : resolve('write-error')));
       });
     };

@@ -171,7 +171,16 @@ async function relayConsole(
     resize();
     process.on('SIGWINCH', resize);
     const output = pump(master, 1);
-    if (opts.input) input = pump(0, master, { zeroIsIdle: opts.raw });
+    // A hung-up terminal reads 0 bytes at once, like a read timeout, but refuses its settings (EIO).
+    const alive = () => {
+      try {
+        kernel.getTermios(0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (opts.input) input = pump(0, master, opts.raw ? { zeroIsIdle: alive } : {});
     // Our terminal gone: reading it failed (EIO), or writing to it.
     void input?.done.then((end) => end === 'read-error' && opts.hangUp());
     if ((await output.done) === 'write-error') opts.hangUp();

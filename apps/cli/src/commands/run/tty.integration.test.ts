@@ -106,17 +106,34 @@ describe.skipIf(!canRunIntegration() || !hasTmux)('gocontainer run -t (tmux)', {
     }
   });
 
-  it('a hangup of the caller terminal ends gocontainer and its container', async () => {
-    const mark = `gc-hup-${process.pid}`;
-    const { pane } = await hostShell(`-it --hostname ${mark} --rootfs ${root.path} /bin/sh`);
-    try {
-      await pane.until((s) => /#\s*$/m.test(s), 'the container prompt');
-      expect(processesMatching(mark).length).toBeGreaterThan(0);
-    } finally {
-      pane.kill();
+  it.each([
+    ['closed (tmux ends)', 'kill'],
+    ['hung up (its session leader, the shell, dies of SIGHUP)', 'sighup'],
+  ] as const)('a caller terminal %s ends gocontainer and its container, silent or not', async (_name, how) => {
+    // A shell (it may write a prompt) and a sleep as PID 1 (it ignores the forwarded SIGHUP, writes nothing).
+    for (const [command, seen] of [
+      ['/bin/sh', '/bin/sh'],
+      [`/bin/sleep 66${process.pid}`, `66${process.pid}`],
+    ] as const) {
+      const mark = `gc-hup-${process.pid}-${runs}`;
+      const { pane } = await hostShell(`-it --hostname ${mark} --rootfs ${root.path} ${command}`);
+      try {
+        await pane.until(() => {
+          const pids = processesMatching(mark);
+          return pids.length > 0 && processesMatching(seen).some((pid) => !pids.includes(pid));
+        }, 'the container');
+        await new Promise((r) => setTimeout(r, 300));
+        // A session leader's exit hangs its terminal up: reads give 0 bytes, not EIO.
+        if (how === 'sighup') process.kill(pane.pid(), 'SIGHUP');
+        else pane.kill();
+        for (let i = 0; i < 100 && processesMatching(mark).length > 0; i++)
+          await new Promise((r) => setTimeout(r, 100));
+        expect(processesMatching(mark), command).toEqual([]);
+      } finally {
+        pane.kill();
+        for (const pid of processesMatching(mark)) process.kill(pid, 'SIGKILL');
+      }
     }
-    for (let i = 0; i < 100 && processesMatching(mark).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(processesMatching(mark)).toEqual([]);
   });
 
   it("a command that cannot start leaves the caller's terminal as it was (127)", async () => {
