@@ -7,6 +7,7 @@
  *            | init-module | mknod-block PATH | open-write PATH
  *            | create-tmpfile DIR | io-uring-setup
  *            | mknod-open c|b MAJOR MINOR PATH r|w|rw
+ *            | tiocsti TEXT [FD]
  *
  * Static, so that it runs in any root filesystem.
  */
@@ -25,6 +26,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -50,6 +52,21 @@ static int mknod_open(char **a)
 		return report(-1);
 	}
 	return report(open(a[3], mode | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+}
+
+/* Push TEXT (\n: a newline) into the input of fd FD's terminal (default 0), as if typed: "ok" once all went in. */
+static int tiocsti(const char *text, int fd)
+{
+	for (const char *p = text; *p; p++) {
+		char c = *p;
+		if (c == '\\' && p[1] == 'n') {
+			c = '\n';
+			p++;
+		}
+		if (ioctl(fd, TIOCSTI, &c) < 0)
+			return report(-1);
+	}
+	return report(0);
 }
 
 int main(int argc, char **argv)
@@ -87,7 +104,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(what, "mknod-open") && argc == 7)
 		return mknod_open(argv + 2);
+	if (!strcmp(what, "tiocsti") && arg)
+		return tiocsti(arg, argc > 3 ? atoi(argv[3]) : 0);
 	fprintf(stderr, "usage: gc-probe mount|unshare-user|keyctl|ptrace PID|reboot|raw-socket|init-module|mknod-block PATH"
-			"|open-write PATH|create-tmpfile DIR|io-uring-setup|mknod-open c|b MAJOR MINOR PATH r|w|rw\n");
+			"|open-write PATH|create-tmpfile DIR|io-uring-setup|mknod-open c|b MAJOR MINOR PATH r|w|rw|tiocsti TEXT [FD]\n");
 	return 2;
 }

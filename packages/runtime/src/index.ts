@@ -2,6 +2,7 @@ export type { LinuxResources } from '@gc/cgroups';
 export type { FileFilterCacheOptions, FilterCache } from '@gc/seccomp';
 export { createFileFilterCache } from '@gc/seccomp';
 export { GcError, SyscallError } from '@gc/syscall';
+export { receiveConsole } from './console.js';
 export { newContainerId } from './container-id.js';
 export type { NetworkMode } from './docker-defaults.js';
 export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './docker-defaults.js';

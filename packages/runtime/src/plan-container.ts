@@ -13,6 +13,7 @@ import { type NamespacePlan, planDomainname, planHostname, planLoopbackUp, planN
 import { planRootfs, type RootfsInput } from '@gc/rootfs';
 import { type FilterCache, planSeccomp } from '@gc/seccomp';
 import { AT_EMPTY_PATH, CLONE_NEWCGROUP, F_SETFD, FD_CLOEXEC, type FdEntry, Program } from '@gc/syscall';
+import { planConsole, planNewSession } from './console.js';
 import { SpecError } from './errors.js';
 import type { Spec } from './spec.js';
 
@@ -52,6 +53,12 @@ export interface PlanOptions {
    * compile, ~7-15 ms of a cold start with Docker's profile. Default: none.
    */
   seccompCache?: FilterCache;
+  /**
+   * The console socket (OCI `--console-socket`): a connected unix socket of
+   * this process. Needed with `process.terminal`: the container's pty master
+   * is sent on it (`receiveConsole`) before the exec.
+   */
+  consoleSocket?: number;
 }
 
 export interface ContainerPlan {
@@ -137,6 +144,19 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   }
   if (hasNew('network')) planLoopbackUp(program);
 
+  // Out of the caller's session: its terminal can never become the container's.
+  planNewSession(p);
+  if (spec.process.terminal) {
+    if (opts.consoleSocket === undefined) {
+      throw new SpecError('process.terminal', 'needs a console socket to send the pty master on (consoleSocket)');
+    }
+    const size = spec.process.consoleSize;
+    if (size !== undefined) checkConsoleSize(size);
+    planConsole(p, { socket: p.keepFd(opts.consoleSocket), ...(size ? { size } : {}) });
+  } else if (opts.consoleSocket !== undefined) {
+    throw new SpecError('process.terminal', 'is not true, so there is no pty to send on the console socket');
+  }
+
   const capabilities = spec.process.capabilities;
   const seccomp = spec.linux?.seccomp;
   const seccompCaps = [...(capabilities?.bounding ?? [])];
@@ -177,4 +197,13 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     p.execvp(command, args, env, `exec ${command}`);
   }
   return { program, cloneFlags: namespaces.cloneFlags, namespaces, execOp, command };
+}
+
+function checkConsoleSize(size: { height: number; width: number }): void {
+  for (const key of ['height', 'width'] as const) {
+    const v = size[key];
+    if (!Number.isInteger(v) || v < 0 || v > 0xffff) {
+      throw new SpecError(`process.consoleSize.${key}`, `expected an integer from 0 to 65535, got ${String(v)}`);
+    }
+  }
 }

@@ -19,7 +19,10 @@ export interface Process {
   args: string[];
   env?: string[];
   cwd: string;
+  /** Give the process a pty of its own (its master goes out on the console socket). */
   terminal?: boolean;
+  /** The pty's size, with `terminal`. */
+  consoleSize?: { height: number; width: number };
   user?: User;
   capabilities?: CapabilitiesInput;
   rlimits?: Rlimit[];

@@ -476,6 +476,8 @@ export const TIOCGWINSZ = 0x5413;
 export const TIOCSWINSZ = 0x5414;
 export const TIOCGPTN = 0x80045430;
 export const TIOCSPTLCK = 0x40045431;
+/** Open the slave of a pty master (the master's own devpts, no path lookup): returns the fd. */
+export const TIOCGPTPEER = 0x5441;
 
 export const IOCTL_NAMES: FlagTable = [
   ['SIOCGIFFLAGS', SIOCGIFFLAGS],
@@ -486,6 +488,7 @@ export const IOCTL_NAMES: FlagTable = [
   ['TIOCSWINSZ', TIOCSWINSZ],
   ['TIOCGPTN', TIOCGPTN],
   ['TIOCSPTLCK', TIOCSPTLCK],
+  ['TIOCGPTPEER', TIOCGPTPEER],
 ];
 
 // --- waitid(2) ---

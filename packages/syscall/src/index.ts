@@ -17,9 +17,11 @@ export type {
   SpawnedChild,
   SpawnOptions,
   WaitResult,
+  WindowSize,
 } from './kernel.js';
 export * from './program/index.js';
 export { createKernel } from './real-kernel.js';
 export { SIGNAL_NAMES, SIGRTMAX, SIGRTMIN, signalName, signalNumber } from './signals.js';
 export type { SyscallName, SyscallNumbers } from './syscall-table.js';
 export { findSyscallNumber, isSyscallName, SYSCALLS, syscallName, syscallNumber } from './syscall-table.js';
+export { makeRaw, type RawModeOptions } from './termios.js';

@@ -46,6 +46,12 @@ export interface SpawnedChild extends ProcessHandle {
   release(value?: number | bigint): void;
 }
 
+/** A terminal's size (`struct winsize`, without the pixel sizes). */
+export interface WindowSize {
+  rows: number;
+  columns: number;
+}
+
 /** Fds of an opened pseudo-terminal pair. */
 export interface Pty {
   master: number;
@@ -130,6 +136,14 @@ export interface Kernel {
   memfdCreate(name: string, flags: number): number;
   /** fcntl(2) with an integer argument (`F_ADD_SEALS`, `F_GETFD`, ...). */
   fcntl(fd: number, cmd: number, arg?: number): number;
+  /** The terminal settings of `fd` (`TCGETS`: the kernel's 36-byte `struct termios`, see `makeRaw`). */
+  getTermios(fd: number): Uint8Array;
+  /** Set them (`TCSETSW`: after the output written so far went out). */
+  setTermios(fd: number, termios: Uint8Array): void;
+  /** `TIOCGWINSZ`. */
+  getWindowSize(fd: number): WindowSize;
+  /** `TIOCSWINSZ`: the kernel sends SIGWINCH to the terminal's foreground process group. */
+  setWindowSize(fd: number, size: WindowSize): void;
   /** isatty(3): is `fd` a terminal? (node:tty would load node:net at start-up.) */
   isatty(fd: number): boolean;
   /**

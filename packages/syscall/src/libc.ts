@@ -28,7 +28,7 @@ export interface Libc {
   grantpt: Fn;
   unlockpt: Fn;
   ptsname_r: Fn;
-  ioctl_int: Fn;
+  ioctl_buf: Fn;
   isatty: Fn;
   setxattr: Fn;
   getxattr: Fn;
@@ -76,7 +76,7 @@ function load(): Libc {
     grantpt: c.func('int grantpt(int fd)'),
     unlockpt: c.func('int unlockpt(int fd)'),
     ptsname_r: c.func('int ptsname_r(int fd, _Out_ uint8_t *buf, size_t len)'),
-    ioctl_int: c.func('int ioctl(int fd, unsigned long request, _Inout_ int32_t *arg)'),
+    ioctl_buf: c.func('int ioctl(int fd, unsigned long request, _Inout_ uint8_t *arg)'),
     isatty: c.func('int isatty(int fd)'),
     setxattr: c.func('int setxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)'),
     getxattr: c.func('long getxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)'),

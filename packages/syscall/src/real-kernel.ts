@@ -3,7 +3,16 @@ import { BPF_PROG_ATTACH, BPF_PROG_LOAD } from './constants.js';
 import { SyscallError } from './errors.js';
 import { exitStatusFromSiginfo } from './exit-status.js';
 import { ExitWatcher } from './exit-watcher.js';
-import type { BpfProgram, Kernel, ProcessHandle, Pty, SpawnedChild, SpawnOptions, WaitResult } from './kernel.js';
+import type {
+  BpfProgram,
+  Kernel,
+  ProcessHandle,
+  Pty,
+  SpawnedChild,
+  SpawnOptions,
+  WaitResult,
+  WindowSize,
+} from './kernel.js';
 import { type Libc, libc } from './libc.js';
 import type { Program } from './program/program.js';
 import { signalNumber } from './signals.js';
@@ -21,6 +30,12 @@ const P_PIDFD = 3;
 const WEXITED = 4;
 const WNOHANG = 1;
 const ENODATA = 61;
+const TCGETS = 0x5401;
+const TCSETSW = 0x5403;
+const TIOCGWINSZ = 0x5413;
+const TIOCSWINSZ = 0x5414;
+/** sizeof(struct termios) of the kernel (asm-generic, x86_64 and arm64 alike). */
+const TERMIOS_SIZE = 36;
 
 /** The kernel, through koffi. One per process is enough: see `createKernel`. */
 class RealKernel implements Kernel {
@@ -58,6 +73,35 @@ class RealKernel implements Kernel {
 
   isatty(fd: number): boolean {
     return this.c.isatty(fd) === 1;
+  }
+
+  getTermios(fd: number): Uint8Array {
+    const termios = new Uint8Array(TERMIOS_SIZE);
+    this.check(this.c.ioctl_buf(fd, TCGETS, termios), 'ioctl', `get the terminal settings of fd ${fd} (TCGETS)`);
+    return termios;
+  }
+
+  setTermios(fd: number, termios: Uint8Array): void {
+    if (termios.byteLength !== TERMIOS_SIZE) throw new TypeError(`setTermios: expected ${TERMIOS_SIZE} bytes`);
+    const copy = Uint8Array.from(termios);
+    this.check(this.c.ioctl_buf(fd, TCSETSW, copy), 'ioctl', `set the terminal settings of fd ${fd} (TCSETSW)`);
+  }
+
+  getWindowSize(fd: number): WindowSize {
+    const ws = Buffer.alloc(8);
+    this.check(this.c.ioctl_buf(fd, TIOCGWINSZ, ws), 'ioctl', `get the window size of fd ${fd} (TIOCGWINSZ)`);
+    return { rows: ws.readUInt16LE(0), columns: ws.readUInt16LE(2) };
+  }
+
+  setWindowSize(fd: number, size: WindowSize): void {
+    const ws = Buffer.alloc(8);
+    ws.writeUInt16LE(size.rows, 0);
+    ws.writeUInt16LE(size.columns, 2);
+    this.check(
+      this.c.ioctl_buf(fd, TIOCSWINSZ, ws),
+      'ioctl',
+      `set the window size of fd ${fd} to ${size.columns}x${size.rows} (TIOCSWINSZ)`,
+    );
   }
 
   fcntl(fd: number, cmd: number, arg = 0): number {

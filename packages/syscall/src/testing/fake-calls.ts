@@ -28,6 +28,10 @@ export interface FakeCallArgs {
   attach: { pid: number };
   memfdCreate: { name: string; flags: number };
   fcntl: { fd: number; cmd: number; arg: number };
+  getTermios: { fd: number };
+  setTermios: { fd: number; termios: Uint8Array };
+  getWindowSize: { fd: number };
+  setWindowSize: { fd: number; rows: number; columns: number };
   isatty: { fd: number };
   bpfProgLoad: {
     type: number;

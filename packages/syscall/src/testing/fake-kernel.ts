@@ -1,6 +1,15 @@
 import { type Arch, currentArch } from '../arch.js';
 import { SyscallError } from '../errors.js';
-import type { BpfProgram, ExitStatus, Kernel, ProcessHandle, Pty, SpawnOptions, WaitResult } from '../kernel.js';
+import type {
+  BpfProgram,
+  ExitStatus,
+  Kernel,
+  ProcessHandle,
+  Pty,
+  SpawnOptions,
+  WaitResult,
+  WindowSize,
+} from '../kernel.js';
 import type { Program } from '../program/program.js';
 import { signalName, signalNumber } from '../signals.js';
 import type { FakeCall, FakeCallArgs, FakeCallName, FakeProgramRun, FakeSyscallHandler } from './fake-calls.js';
@@ -57,6 +66,8 @@ export class FakeKernel implements Kernel {
   #nextFd: number;
   #nextPid: number;
   #nextPty = 0;
+  readonly #termios = new Map<number, Uint8Array>();
+  readonly #windowSizes = new Map<number, WindowSize>();
   #execExit: ExitStatus | 'on-kill' = { code: 0 };
 
   constructor(options: FakeKernelOptions = {}) {
@@ -318,6 +329,32 @@ export class FakeKernel implements Kernel {
     const pty = { master: this.#allocFd(), slave: this.#allocFd(), path: `/dev/pts/${this.#nextPty++}` };
     entry.result = pty;
     return pty;
+  }
+
+  /** Settings a test set with `setTermios`, else 36 zero bytes (an fd that is no terminal fails only if a rule says so). */
+  getTermios(fd: number): Uint8Array {
+    const entry = this.#call('getTermios', 'ioctl', { fd });
+    const termios = Uint8Array.from(this.#termios.get(fd) ?? new Uint8Array(36));
+    entry.result = termios;
+    return termios;
+  }
+
+  setTermios(fd: number, termios: Uint8Array): void {
+    this.#call('setTermios', 'ioctl', { fd, termios: Uint8Array.from(termios) });
+    this.#termios.set(fd, Uint8Array.from(termios));
+  }
+
+  /** What `setWindowSize` set, else 24x80. */
+  getWindowSize(fd: number): WindowSize {
+    const entry = this.#call('getWindowSize', 'ioctl', { fd });
+    const size = { ...(this.#windowSizes.get(fd) ?? { rows: 24, columns: 80 }) };
+    entry.result = size;
+    return size;
+  }
+
+  setWindowSize(fd: number, size: WindowSize): void {
+    this.#call('setWindowSize', 'ioctl', { fd, rows: size.rows, columns: size.columns });
+    this.#windowSizes.set(fd, { rows: size.rows, columns: size.columns });
   }
 
   #allocFd(): number {

@@ -76,7 +76,7 @@ function cases(): Case[] {
     bad(['--', '--rm'], /^gocontainer: "--rm" is not an absolute command path/),
     { args: ['/no/such'], code: 127, stderr: /^gocontainer: no such file or directory: \/no\/such$/ },
     { args: ['/etc/passwd'], code: 126, stderr: /^gocontainer: permission denied: \/etc\/passwd cannot be executed$/ },
-    good(['-it', '--rm', T]),
+    bad(['-it', '--rm', T], /^gocontainer: --interactive with --tty: standard input is not a terminal/),
     good(['--help'], /^Usage: gocontainer run \[OPTIONS\] COMMAND/),
     { args: ['/bin/a\nb'], code: 127, stderr: /^gocontainer: no such file or directory: \/bin\/a\\nb$/ },
     // On the host's root, a late failure must remove the run directory too.

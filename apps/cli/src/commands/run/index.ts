@@ -19,6 +19,7 @@ import { UsageError } from '../../usage-error.js';
 import { blameOption } from './option-errors.js';
 import { buildRunRequest, type RunFlags } from './options.js';
 import { RUN_OPTIONS } from './run-options.js';
+import { openStdio, resolveStdioMode, type Stdio } from './stdio.js';
 
 /** Set by tsup, once per build: salts the seccomp filter cache. */
 declare const __GC_BUILD_ID__: string | undefined;
@@ -93,20 +94,28 @@ async function run(command: string, args: string[], flags: RunFlags, global: Glo
   };
   for (const s of FORWARDED) process.on(s, forward);
   let runDir: RunDir | undefined;
+  let stdio: Stdio | undefined;
   try {
     // isatty through the kernel binding: node:tty (process.stdin) loads node:net, ~6 ms of start-up.
     const kernel = createKernel();
-    const request = buildRunRequest(command, args, flags, id, kernel.isatty(0));
+    const mode = resolveStdioMode(flags, kernel.isatty(0));
+    const request = buildRunRequest(command, args, flags, id, mode.tty);
     // Every container has one: its owner record names the cgroup for a sweep.
     runDir = createRunDir(id, runDirs);
     // Docker's /etc/hosts, /etc/hostname and /etc/resolv.conf, bound in from the run directory.
     request.spec.mounts = [...(request.spec.mounts ?? []), ...writeDockerEtcFiles(runDir.path, request.etcFiles)];
+    stdio = openStdio(kernel, mode);
+    if (stdio.consoleSize) {
+      request.spec.process.consoleSize = { height: stdio.consoleSize.rows, width: stdio.consoleSize.columns };
+    }
     container = await startContainer(request.spec, {
       kernel,
       runDir,
       seccompCache: seccompCache(),
       init: request.init,
       containerId: id,
+      stdio: stdio.fds,
+      ...(stdio.consoleSocket === undefined ? {} : { consoleSocket: stdio.consoleSocket }),
       ...(request.cgroupParent ? { cgroupParent: request.cgroupParent } : {}),
       ...(request.hostRootOverlay
         ? {
@@ -120,7 +129,17 @@ async function run(command: string, args: string[], flags: RunFlags, global: Glo
         : {}),
     });
     for (const s of pending.splice(0)) container.kill(s);
-    const exit = await container.exited;
+    const running = container;
+    // With our terminal gone, nobody can type to or read the container: end it, as a hangup would.
+    const attached = stdio
+      .attach(running.exited, () => running.kill('SIGKILL'))
+      .catch(async (e: unknown) => {
+        running.kill('SIGKILL');
+        await running.exited;
+        throw e;
+      });
+    stdio = undefined;
+    const [exit] = await Promise.all([container.exited, attached]);
     if (exit.oomKilled) {
       const limit = exit.memoryLimit === undefined ? '' : ` (memory limit ${formatSize(exit.memoryLimit)})`;
       process.stderr.write(`gocontainer: container was OOM killed${limit}\n`);
@@ -129,6 +148,7 @@ async function run(command: string, args: string[], flags: RunFlags, global: Glo
   } catch (e) {
     return reportError(blameOption(e, flags));
   } finally {
+    stdio?.close();
     for (const s of FORWARDED) process.off(s, forward);
     runDir?.remove();
     await swept;

@@ -58,14 +58,16 @@ describe('gocontainer run options', () => {
     });
   });
 
-  it("passes the caller's TERM only when standard input is a terminal", () => {
+  it("with a terminal: process.terminal, and the caller's TERM; without, neither", () => {
     const saved = process.env.TERM;
     process.env.TERM = 'gc-test-term';
     try {
-      expect(buildRunRequest('/bin/true', [], flags(), ID, true).spec.process.env).toContain('TERM=gc-test-term');
-      expect(
-        buildRunRequest('/bin/true', [], flags(), ID, false).spec.process.env?.some((e) => e.startsWith('TERM=')),
-      ).toBe(false);
+      const tty = buildRunRequest('/bin/true', [], flags(), ID, true).spec.process;
+      expect(tty.env).toContain('TERM=gc-test-term');
+      expect(tty.terminal).toBe(true);
+      const plain = buildRunRequest('/bin/true', [], flags(), ID, false).spec.process;
+      expect(plain.env?.some((e) => e.startsWith('TERM='))).toBe(false);
+      expect(plain.terminal).toBe(false);
     } finally {
       if (saved === undefined) delete process.env.TERM;
       else process.env.TERM = saved;

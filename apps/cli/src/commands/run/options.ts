@@ -61,15 +61,16 @@ export interface RunRequest {
 /**
  * Turn `run`'s flags and command into an OCI spec, with Docker's defaults.
  * Every flag is checked here, before anything is made: a bad value is a
- * UsageError naming the flag, the value and what is allowed. `stdinIsTerminal`: the caller's standard input is a terminal (its TERM then
- * goes into the container).
+ * UsageError naming the flag, the value and what is allowed. `terminal`: the
+ * container gets a pty (`-t`, or by default on a terminal): `process.terminal`,
+ * and the caller's TERM goes into the container.
  */
 export function buildRunRequest(
   command: string,
   args: string[],
   flags: RunFlags,
   id: string,
-  stdinIsTerminal = false,
+  terminal = false,
 ): RunRequest {
   if (!command.startsWith('/')) {
     throw new UsageError(
@@ -127,9 +128,9 @@ export function buildRunRequest(
       ociVersion: '1.2.0',
       process: {
         args: [command, ...args],
-        env: buildEnv(flags.env, hostname, stdinIsTerminal),
+        env: buildEnv(flags.env, hostname, terminal),
         cwd,
-        terminal: false,
+        terminal,
         ...(user ? { user } : {}),
         capabilities: security.capabilities,
         noNewPrivileges: security.noNewPrivileges,

@@ -72,7 +72,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'cgroupParent', long: 'cgroup-parent', value: 'PATH', help: 'the cgroup the container cgroup is made under' },
   { key: 'oomScoreAdj', long: 'oom-score-adj', value: 'N', help: 'OOM killer preference, -1000 to 1000' },
   { key: 'rm', long: 'rm', help: 'remove the container when it exits (always so)' },
-  { key: 'interactive', long: 'interactive', short: 'i', help: 'keep standard input open (always so)' },
-  { key: 'tty', long: 'tty', short: 't', help: "use the caller's terminal (always so when there is one)" },
+  { key: 'interactive', long: 'interactive', short: 'i', help: 'keep standard input attached (else /dev/null)' },
+  { key: 'tty', long: 'tty', short: 't', help: 'a terminal of its own (with neither -i nor -t, on a terminal: -it)' },
   { key: 'help', long: 'help', help: 'show this help' },
 ];

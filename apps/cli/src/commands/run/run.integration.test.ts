@@ -270,8 +270,8 @@ describe.skipIf(!canRunIntegration())('gocontainer run (integration, root)', () 
     expect(s.stderr).toContain('--cpus: "lots"');
   });
 
-  it('standard input reaches the container', async () => {
-    const r = await gocontainer(['run', '--rootfs', root.path, '/bin/cat'], { input: 'through a pipe\n' });
+  it('standard input reaches the container with -i', async () => {
+    const r = await gocontainer(['run', '-i', '--rootfs', root.path, '/bin/cat'], { input: 'through a pipe\n' });
     expect(r.stdout).toBe('through a pipe\n');
     expect(r.code).toBe(0);
   });
