@@ -31,12 +31,17 @@ export function v1DeviceWrites(rules: readonly DeviceRule[]): { allow: boolean; 
   return out;
 }
 
+interface V1State {
+  allowAll: boolean;
+  exceptions: Exception[];
+}
+
 /**
- * What the v1 kernel then allows (security/device_cgroup.c): a default
- * behaviour and a list of exceptions; a rule of the default's action only
- * takes bits away from an exception of the very same type, major and minor.
+ * What the v1 kernel keeps after the writes (security/device_cgroup.c): a
+ * default behaviour and a list of exceptions; a rule of the default's action
+ * only takes bits away from an exception of the very same type, major and minor.
  */
-function v1Allowed(writes: ReturnType<typeof v1DeviceWrites>, req: DeviceRequest): boolean {
+function v1State(writes: ReturnType<typeof v1DeviceWrites>): V1State {
   let allowAll = false;
   let exceptions: Exception[] = [];
   for (const { allow, rule } of writes) {
@@ -55,6 +60,11 @@ function v1Allowed(writes: ReturnType<typeof v1DeviceWrites>, req: DeviceRequest
       if (same.access === 0) exceptions = exceptions.filter((e) => e !== same);
     }
   }
+  return { allowAll, exceptions };
+}
+
+/** What that kernel state answers to a request. */
+function v1Allowed({ allowAll, exceptions }: V1State, req: DeviceRequest): boolean {
   const covers = (e: Exception) =>
     e.type === req.type &&
     (e.major === undefined || e.major === req.major) &&
@@ -66,24 +76,27 @@ function v1Allowed(writes: ReturnType<typeof v1DeviceWrites>, req: DeviceRequest
 /**
  * A request the v1 kernel would answer differently from the rules' meaning
  * (`deviceAllowed`), or undefined. Devices differ only in being equal to a
- * rule's number or not, so every rule's numbers plus one unused number
- * stand for all majors and minors. The kernel asks for mknod alone (m), or
- * for what an open needs (r, w or rw), never for more at once.
+ * rule's number or not, so for each type the numbers of the rules that can
+ * match it, plus one unused number, stand for all majors; and for each major
+ * so do the minors of the rules that can match it. The kernel asks for mknod
+ * alone (m), or for what an open needs (r, w or rw), never for more at once.
  */
 export function v1Divergence(rules: readonly DeviceRule[]): DeviceRequest | undefined {
-  const writes = v1DeviceWrites(rules);
-  const values = (pick: (r: DeviceRule) => number | undefined) => {
-    const used = new Set(rules.map(pick).filter((n): n is number => n !== undefined));
+  const state = v1State(v1DeviceWrites(rules));
+  const classes = (numbers: (number | undefined)[]) => {
+    const used = new Set(numbers.filter((n): n is number => n !== undefined));
     let other = 0;
     while (used.has(other)) other++;
     return [...used, other];
   };
   for (const type of ['b', 'c'] as const) {
-    for (const major of values((r) => r.major)) {
-      for (const minor of values((r) => r.minor)) {
+    const ofType = rules.filter((r) => r.type === 'a' || r.type === type);
+    for (const major of classes(ofType.map((r) => r.major))) {
+      const ofMajor = ofType.filter((r) => r.major === undefined || r.major === major);
+      for (const minor of classes(ofMajor.map((r) => r.minor))) {
         for (const access of ASKED) {
           const req = { type, major, minor, access };
-          if (deviceAllowed(rules, req) !== v1Allowed(writes, req)) return req;
+          if (deviceAllowed(rules, req) !== v1Allowed(state, req)) return req;
         }
       }
     }
