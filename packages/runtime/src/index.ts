@@ -19,7 +19,7 @@ export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';
 export type { ContainerExit, RunningContainer, RunOptions } from './run-container.js';
 export { startContainer } from './run-container.js';
-export type { RunDir, RunDirOptions, SweepOptions } from './run-dir.js';
+export type { CreateRunDirOptions, RunDir, RunDirOptions, RunDirOverlay, SweepOptions } from './run-dir.js';
 export { createRunDir, RUN_ROOT, sweepRunDirs } from './run-dir.js';
 export type { Linux, Process, Root, Spec } from './spec.js';
 export { DATA_ROOT, gocontainerStatePaths } from './state-paths.js';

@@ -42,11 +42,16 @@ function recordingCgroups() {
 }
 
 describe('createRunDir', () => {
-  it('makes the directory complete, with an owner record naming this process and its start time', () => {
+  it('makes the directory complete, with an owner record naming this process and its start time', async () => {
     const root = tempRoot();
-    const dir = createRunDir('c1', { root });
+    const dir = createRunDir('c1', { root, overlay: true });
     expect(readdirSync(root)).toEqual(['c1']);
     expect(readdirSync(dir.path).sort()).toEqual(['merged', 'owner', 'upper', 'work']);
+    expect(dir.overlay?.upper).toBe(join(dir.path, 'upper'));
+    const plain = createRunDir('c2', { root });
+    expect(readdirSync(plain.path)).toEqual(['owner']);
+    expect(plain.overlay).toBeUndefined();
+    await plain.remove();
     const owner = JSON.parse(readFileSync(join(dir.path, 'owner'), 'utf8'));
     expect(owner).toEqual(currentOwner());
     expect(owner.pid).toBe(process.pid);
@@ -58,8 +63,8 @@ describe('createRunDir', () => {
       cgroupParents: ['/sys/fs/cgroup/pids/gocontainer'],
     });
     expect(readdirSync(dir.path)).not.toContain('owner.new');
-    dir.remove();
-    dir.remove();
+    await dir.remove();
+    await dir.remove();
     expect(readdirSync(root)).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rm, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
 import { errnoMessage, errnoNumber, GcError } from '@gc/syscall';
@@ -12,13 +12,23 @@ export interface RunDirOptions {
   root?: string;
 }
 
-export interface RunDir {
-  readonly path: string;
+export interface CreateRunDirOptions extends RunDirOptions {
+  /** Make the overlay's upper, work and merged directories (a root on an overlay of the host's). */
+  overlay?: boolean;
+}
+
+export interface RunDirOverlay {
   /** The overlay's upper and work dirs (the container's writes land in upper). */
   readonly upper: string;
   readonly work: string;
   /** Where the overlay is attached inside the container's mount namespace; empty on the host. */
   readonly merged: string;
+}
+
+export interface RunDir {
+  readonly path: string;
+  /** With `overlay: true` only: each one more directory to make and remove. */
+  readonly overlay: RunDirOverlay | undefined;
   /**
    * Write the container's cgroup into the owner record, before the cgroup is
    * made: its path, and the parent directories about to be made with it
@@ -27,7 +37,7 @@ export interface RunDir {
    */
   recordCgroup(cgroup: Pick<CgroupManager, 'path' | 'missingParents'>): void;
   /** Delete it all; idempotent. */
-  remove(): void;
+  remove(): Promise<void>;
 }
 
 /** The `owner` file of a run directory (JSON): who runs the container, and its cgroup. */
@@ -63,13 +73,13 @@ function runDirError(what: string, e: unknown): GcError {
 
 /**
  * A container's directory on the host, owned by this process: its owner
- * record (pid and start time, later the cgroup) and the overlay's upper,
- * work and merged directories. It is made under a temporary name that
+ * record (pid and start time, later the cgroup) and, with `overlay`, the
+ * overlay's upper, work and merged directories. It is made under a temporary name that
  * says who makes it, and renamed into place complete: whenever this process
  * is killed, a sweep can tell whose it was. A failure removes what was made
  * and throws a GcError naming the directory and the errno.
  */
-export function createRunDir(id: string, options: RunDirOptions = {}): RunDir {
+export function createRunDir(id: string, options: CreateRunDirOptions = {}): RunDir {
   const root = options.root ?? RUN_ROOT;
   const path = join(root, id);
   const owner = currentOwner();
@@ -78,7 +88,7 @@ export function createRunDir(id: string, options: RunDirOptions = {}): RunDir {
     mkdirSync(root, { recursive: true, mode: 0o700 });
     mkdirSync(temp, { mode: 0o700 });
     writeFileSync(join(temp, OWNER), JSON.stringify(owner));
-    for (const sub of ['upper', 'work', 'merged']) mkdirSync(join(temp, sub));
+    if (options.overlay) for (const sub of ['upper', 'work', 'merged']) mkdirSync(join(temp, sub));
     renameSync(temp, path);
   } catch (e) {
     try {
@@ -90,9 +100,9 @@ export function createRunDir(id: string, options: RunDirOptions = {}): RunDir {
   }
   return {
     path,
-    upper: join(path, 'upper'),
-    work: join(path, 'work'),
-    merged: join(path, 'merged'),
+    overlay: options.overlay
+      ? { upper: join(path, 'upper'), work: join(path, 'work'), merged: join(path, 'merged') }
+      : undefined,
     recordCgroup: (cgroup) => {
       const file = join(path, OWNER);
       const record: OwnerRecord = { ...owner, cgroup: cgroup.path, cgroupParents: cgroup.missingParents() };
@@ -104,8 +114,33 @@ export function createRunDir(id: string, options: RunDirOptions = {}): RunDir {
         throw runDirError(`write ${file}`, e);
       }
     },
-    remove: () => rmSync(path, { recursive: true, force: true }),
+    remove: () => removeRunDir(path),
   };
+}
+
+/**
+ * The entries at once, then the directory: an unlink of a file that was
+ * bound into the container's mount namespace, now ending, waits for the
+ * kernel to detach that mount (an RCU grace period); removals in parallel
+ * share the wait.
+ */
+async function removeRunDir(path: string): Promise<void> {
+  let names: string[];
+  try {
+    names = readdirSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  await Promise.all(names.map((name) => removeAsync(join(path, name))));
+  await removeAsync(path);
+}
+
+/** node:fs's callback form: node:fs/promises is one more module to load at start-up. */
+function removeAsync(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    rm(path, { recursive: true, force: true }, (e) => (e ? reject(e) : resolve()));
+  });
 }
 
 export interface SweepOptions extends RunDirOptions {

@@ -101,7 +101,7 @@ async function run(command: string, args: string[], flags: RunFlags, global: Glo
     const mode = resolveStdioMode(flags, kernel.isatty(0));
     const request = buildRunRequest(command, args, flags, id, mode.tty);
     // Every container has one: its owner record names the cgroup for a sweep.
-    runDir = createRunDir(id, runDirs);
+    runDir = createRunDir(id, { ...runDirs, overlay: request.hostRootOverlay });
     // Docker's /etc/hosts, /etc/hostname and /etc/resolv.conf, bound in from the run directory.
     request.spec.mounts = [...(request.spec.mounts ?? []), ...writeDockerEtcFiles(runDir.path, request.etcFiles)];
     stdio = openStdio(kernel, mode);
@@ -117,12 +117,12 @@ async function run(command: string, args: string[], flags: RunFlags, global: Glo
       stdio: stdio.fds,
       ...(stdio.consoleSocket === undefined ? {} : { consoleSocket: stdio.consoleSocket }),
       ...(request.cgroupParent ? { cgroupParent: request.cgroupParent } : {}),
-      ...(request.hostRootOverlay
+      ...(runDir.overlay
         ? {
             overlay: {
               lower: ['/'],
-              upper: runDir.upper,
-              work: runDir.work,
+              upper: runDir.overlay.upper,
+              work: runDir.overlay.work,
               hidden: gocontainerStatePaths(global.root ? [global.root] : []),
             },
           }
@@ -150,7 +150,7 @@ async function run(command: string, args: string[], flags: RunFlags, global: Glo
   } finally {
     stdio?.close();
     for (const s of FORWARDED) process.off(s, forward);
-    runDir?.remove();
+    await runDir?.remove();
     await swept;
   }
 }
