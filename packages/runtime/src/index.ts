@@ -22,3 +22,4 @@ export type { RunDir } from './run-dir.js';
 export { createRunDir, RUN_ROOT } from './run-dir.js';
 export type { Linux, Process, Root, Spec } from './spec.js';
 export { DATA_ROOT, gocontainerStatePaths } from './state-paths.js';
+export { validateSpec } from './validate-spec.js';
