@@ -124,7 +124,7 @@ function describe(error: SchemaError, json: unknown): [string, string] {
     case 'minItems':
       return [fieldName(segments), `expected at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`];
     default:
-      return [fieldName(segments), error.message ?? `fails the schema's ${error.keyword} check`];
+      return [fieldName(segments), `fails the runtime-spec schema's ${error.keyword} check`];
   }
 }
 

@@ -6,7 +6,6 @@ export interface SchemaError {
   schemaPath: string;
   keyword: string;
   params: Record<string, unknown>;
-  message?: string;
 }
 
 /** The runtime-spec's config-schema.json, compiled: true if `data` matches; the failures in `errors` otherwise. */
