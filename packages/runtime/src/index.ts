@@ -23,3 +23,4 @@ export type { CreateRunDirOptions, RunDir, RunDirOptions, RunDirOverlay, SweepOp
 export { createRunDir, RUN_ROOT, sweepRunDirs } from './run-dir.js';
 export type { Linux, Process, Root, Spec } from './spec.js';
 export { DATA_ROOT, gocontainerStatePaths } from './state-paths.js';
+export { validateSpec } from './validate-spec.js';
