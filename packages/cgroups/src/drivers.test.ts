@@ -270,7 +270,6 @@ describe('CgroupV1Manager (temp-dir cgroupfs)', () => {
     const d = 'devices/gocontainer/c1';
     expect(writes).toEqual([
       `${d}/devices.deny a`,
-      `${d}/devices.deny a`,
       `${d}/devices.allow c 1:3 rw`,
       `${d}/devices.allow b *:7 m`,
       `${d}/devices.allow c *:7 m`,

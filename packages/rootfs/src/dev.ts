@@ -54,6 +54,11 @@ export function containerDevices(extra: readonly LinuxDevice[] | undefined, fiel
       new GcError('EROOTFS_DEVICE', `${f}.${what}: expected ${expected}, got ${JSON.stringify(got)}`);
     if (typeof d !== 'object' || d === null) throw new GcError('EROOTFS_DEVICE', `${f}: expected a device object`);
     const path = containerPath(d.path, `${f}.path`);
+    // Made in the container's own /dev (a tmpfs): elsewhere a node would be
+    // made in the root's directory on the host, and stay there.
+    if (!path.startsWith('/dev/')) {
+      throw new GcError('EROOTFS_DEVICE', `${f}.path: ${JSON.stringify(d.path)} is not under /dev`);
+    }
     if (!['c', 'b', 'u', 'p'].includes(d.type)) throw bad('type', '"c", "b", "u" or "p"', d.type);
     const type = d.type === 'u' ? 'c' : (d.type as Device['type']);
     const int = (what: 'major' | 'minor' | 'fileMode' | 'uid' | 'gid', max: number, fallback?: number) => {

@@ -119,6 +119,7 @@ describe('dockerDevices', () => {
         '--device: "/dev/fuse:/dev/fuse:rr": the permissions "rr" must be some of r, w and m',
       ],
       [['/dev/fuse:fuse'], '--device: "/dev/fuse:fuse": fuse is not an absolute path'],
+      [['/dev/fuse:/mnt/fuse'], '--device: "/dev/fuse:/mnt/fuse": the container path /mnt/fuse is not under /dev'],
       [['a:b:c:d'], '--device: "a:b:c:d": expected HOST[:CONTAINER[:PERMS]] (PERMS some of rwm)'],
     ];
     for (const [devices, message] of cases) expect(() => dockerDevices({ devices, stat })).toThrow(message);

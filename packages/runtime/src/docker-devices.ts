@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { type LinuxDeviceCgroup, parseDeviceCgroupRule } from '@gc/cgroups';
 import type { LinuxDevice } from '@gc/rootfs';
 import { GcError } from '@gc/syscall';
@@ -199,6 +200,10 @@ export function dockerDevices(opts: DeviceOptions): Devices {
       const device = deviceNode(container, node);
       if (!device) throw new GcError('EUSAGE', `--device: "${value}": ${host} is not a character or block device`);
       found = [device];
+    }
+    if (!posix.normalize(container).startsWith('/dev/')) {
+      // A node elsewhere would be made in the root's own directory, and outlive the container there.
+      throw new GcError('EUSAGE', `--device: "${value}": the container path ${container} is not under /dev`);
     }
     for (const device of found) {
       devices.push(device);

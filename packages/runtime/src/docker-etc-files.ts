@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mount } from '@gc/rootfs';
 import type { NetworkMode } from './docker-defaults.js';
+import { fsError } from './fs-error.js';
 
 /** The files Docker gives every container, by their path inside it. */
 const ETC_FILES = ['/etc/hosts', '/etc/hostname', '/etc/resolv.conf'] as const;
@@ -130,7 +131,12 @@ export function writeDockerEtcFiles(dir: string, options: EtcFilesOptions): Moun
   for (const destination of ETC_FILES) {
     if (options.mountedByUser?.includes(destination)) continue;
     const source = join(dir, destination.slice('/etc/'.length));
-    writeFileSync(source, content[destination], { mode: 0o644 });
+    try {
+      // O_EXCL: a file of the run directory, never one that was there before.
+      writeFileSync(source, content[destination], { mode: 0o644, flag: 'wx' });
+    } catch (e) {
+      throw fsError(`write the container's ${destination} to ${source}`, e);
+    }
     mounts.push({
       destination,
       type: 'bind',

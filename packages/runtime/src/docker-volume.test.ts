@@ -14,7 +14,10 @@ describe('dockerVolume', () => {
   });
 
   it("takes Docker's option list: one access mode, one propagation, z/Z and consistency hints ignored", () => {
-    expect(dockerVolume('/srv:/data:ro,rslave').options).toEqual(['rbind', 'rslave', 'rro']);
+    expect(dockerVolume('/srv:/data:rw,rslave').options).toEqual(['rbind', 'rslave', 'rw']);
+    expect(() => dockerVolume('/srv:/data:ro,rslave')).toThrow(
+      '--volume: "/srv:/data:ro,rslave": ro cannot be given with rslave: mounts propagated in later would be writable (use rprivate, the default)',
+    );
     expect(dockerVolume('/srv:/data:shared,Z').options).toEqual(['rbind', 'shared', 'rw']);
     expect(dockerVolume('/srv:/data:z,cached,ro').options).toEqual(['rbind', 'rprivate', 'rro']);
   });

@@ -63,5 +63,13 @@ export function dockerVolume(value: string): Mount {
     if (kind === 'access') readonly = option === 'ro';
     if (kind === 'propagation') propagation = option;
   }
+  if (readonly && !propagation.endsWith('private')) {
+    // mount_setattr(AT_RECURSIVE) makes the mounts there now read-only; one
+    // that propagates in later would arrive writable.
+    throw new GcError(
+      'EUSAGE',
+      `${field}: "${value}": ro cannot be given with ${propagation}: mounts propagated in later would be writable (use rprivate, the default)`,
+    );
+  }
   return { destination, type: 'bind', source, options: ['rbind', propagation, readonly ? 'rro' : 'rw'] };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,7 +85,11 @@ describe('sweepRunDirs', () => {
     const root = tempRoot();
     const me = currentOwner();
     const dead = { pid: deadPid(), start: me.start };
-    leave(root, 'dead', { ...dead, cgroup: '/gocontainer/dead', cgroupParents: ['/x/gocontainer'] });
+    leave(root, 'dead', {
+      ...dead,
+      cgroup: '/gocontainer/dead',
+      cgroupParents: ['/sys/fs/cgroup/pids/gocontainer', '/sys/fs/cgroup/pids/system.slice', '/etc/gocontainer'],
+    });
     leave(root, 'alive', { ...me, cgroup: '/gocontainer/alive' });
     // The same pid, another start time: another process now has the pid of the dead owner.
     leave(root, 'reused', { pid: me.pid, start: me.start - 1, cgroup: '/gocontainer/reused' });
@@ -94,7 +98,7 @@ describe('sweepRunDirs', () => {
     const cgroups = recordingCgroups();
     await sweepRunDirs({ root, cgroup: cgroups.cgroup });
     expect(cgroups.destroyed.sort()).toEqual([
-      ['/gocontainer/dead', ['/x/gocontainer']],
+      ['/gocontainer/dead', ['/sys/fs/cgroup/pids/gocontainer']],
       ['/gocontainer/reused', []],
     ]);
     expect(readdirSync(root).sort()).toEqual(['alive', 'legacy', 'not-ours']);
@@ -126,6 +130,26 @@ describe('sweepRunDirs', () => {
       }),
     });
     expect(readdirSync(root)).toEqual([`.gone-${me.pid}-${me.start}-dead`]);
+  });
+
+  it("trusts no record that names another container's cgroup, nor a root others can write to", async () => {
+    const root = tempRoot();
+    const me = currentOwner();
+    // A forged record: the directory "dead" naming a cgroup that is not dead's.
+    leave(root, 'dead', { pid: deadPid(), start: me.start, cgroup: '/system.slice' });
+    const cgroups = recordingCgroups();
+    await sweepRunDirs({ root, cgroup: cgroups.cgroup });
+    expect(cgroups.destroyed).toEqual([]);
+
+    const open = tempRoot();
+    chmodSync(open, 0o777);
+    leave(open, 'c1', { pid: deadPid(), start: me.start, cgroup: '/gocontainer/c1' });
+    await sweepRunDirs({ root: open, cgroup: cgroups.cgroup });
+    expect(cgroups.destroyed).toEqual([]);
+    expect(readdirSync(open)).toEqual(['c1']);
+    expect(() => createRunDir('c2', { root: open })).toThrow(
+      `the run root ${open} must be a directory owned by uid ${process.geteuid?.()} that no group or other user can write to`,
+    );
   });
 
   it('does nothing without a run root', async () => {

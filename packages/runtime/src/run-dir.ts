@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rm, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rm, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
-import { errnoMessage, errnoNumber, GcError } from '@gc/syscall';
+import { GcError } from '@gc/syscall';
+import { fsError } from './fs-error.js';
 import { currentOwner, ownerIsAlive, type ProcessOwner } from './process-owner.js';
 
 /** Where gocontainer keeps what its containers need on the host while they run (`gocontainer --root`). */
@@ -57,18 +58,36 @@ const TRANSIENT = /^\.(new|gone)-(\d+)-(\d+)-(.*)$/;
 const transientName = (kind: 'new' | 'gone', owner: ProcessOwner, id: string) =>
   `.${kind}-${owner.pid}-${owner.start}-${id}`;
 
-/** A run directory that could not be made or written: `create the run directory …: ENOSPC (No space left on device)`. */
-function runDirError(what: string, e: unknown): GcError {
-  const code = (e as NodeJS.ErrnoException).code;
-  let detail = String((e as Error).message ?? e);
-  if (code) {
-    try {
-      detail = `${code} (${errnoMessage(errnoNumber(code))})`;
-    } catch {
-      detail = code;
-    }
+/**
+ * The run root holds owner records that a sweep acts on (it kills the
+ * processes of the cgroup a record names): only this user may write there.
+ */
+function checkRunRoot(root: string): void {
+  const st = lstatSync(root);
+  const euid = process.geteuid?.() ?? 0;
+  if (!st.isDirectory() || st.uid !== euid || (st.mode & 0o022) !== 0) {
+    throw new GcError(
+      'ERUNDIR',
+      `the run root ${root} must be a directory owned by uid ${euid} that no group or other user can write to`,
+    );
   }
-  return new GcError('ERUNDIR', `${what}: ${detail}`, { cause: e });
+}
+
+/** A run directory of this user's, whose record names its own container's cgroup (`PARENT/ID`). */
+function trusted(dir: string, id: string, record: OwnerRecord | undefined): OwnerRecord | undefined {
+  const st = lstatSync(dir);
+  if (!st.isDirectory() || st.uid !== (process.geteuid?.() ?? 0)) return undefined;
+  if (record?.cgroup === undefined) return record;
+  if (basename(record.cgroup) !== id) return undefined;
+  // The parents it may have made are ancestors of that cgroup, in a cgroup hierarchy.
+  const ancestors = record.cgroup
+    .split('/')
+    .slice(1, -1)
+    .map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`);
+  const cgroupParents = (record.cgroupParents ?? []).filter(
+    (p) => p.startsWith('/sys/fs/cgroup/') && ancestors.some((a) => p.endsWith(a)),
+  );
+  return { ...record, cgroupParents };
 }
 
 /**
@@ -86,17 +105,19 @@ export function createRunDir(id: string, options: CreateRunDirOptions = {}): Run
   const temp = join(root, transientName('new', owner, id));
   try {
     mkdirSync(root, { recursive: true, mode: 0o700 });
+    checkRunRoot(root);
     mkdirSync(temp, { mode: 0o700 });
     writeFileSync(join(temp, OWNER), JSON.stringify(owner));
     if (options.overlay) for (const sub of ['upper', 'work', 'merged']) mkdirSync(join(temp, sub));
     renameSync(temp, path);
   } catch (e) {
+    if (GcError.isInstance(e)) throw e;
     try {
       rmSync(temp, { recursive: true, force: true });
     } catch {
       // nothing more to do: its name still says whose it is
     }
-    throw runDirError(`create the run directory ${path}`, e);
+    throw fsError(`create the run directory ${path}`, e);
   }
   return {
     path,
@@ -111,7 +132,7 @@ export function createRunDir(id: string, options: CreateRunDirOptions = {}): Run
         writeFileSync(`${file}.new`, JSON.stringify(record));
         renameSync(`${file}.new`, file);
       } catch (e) {
-        throw runDirError(`write ${file}`, e);
+        throw fsError(`write ${file}`, e);
       }
     },
     remove: () => removeRunDir(path),
@@ -160,9 +181,10 @@ export async function sweepRunDirs(options: SweepOptions = {}): Promise<void> {
   const root = options.root ?? RUN_ROOT;
   let names: string[];
   try {
+    checkRunRoot(root);
     names = readdirSync(root);
   } catch {
-    return; // no run root yet
+    return; // no run root yet, or one that others can write to: not to be trusted
   }
   const cgroup =
     options.cgroup ??
@@ -180,7 +202,7 @@ export async function sweepRunDirs(options: SweepOptions = {}): Promise<void> {
         me ??= currentOwner();
         const claimed = join(root, transientName('gone', me, transient ? (transient[4] as string) : name));
         renameSync(dir, claimed);
-        const record = readOwner(claimed);
+        const record = trusted(claimed, transient ? (transient[4] as string) : name, readOwner(claimed));
         if (record?.cgroup) await cgroup(record.cgroup, record.cgroupParents ?? []).destroy();
         rmSync(claimed, { recursive: true, force: true });
       } catch {

@@ -20,8 +20,11 @@ export function v1DeviceWrites(rules: readonly DeviceRule[]): { allow: boolean; 
   const out: { allow: boolean; rule: DeviceRule | 'a' }[] = [{ allow: false, rule: 'a' }];
   for (const rule of rules) {
     const everything = rule.type === 'a' && rule.major === undefined && rule.minor === undefined;
-    if (everything && rule.access === ACCESS_ALL) out.push({ allow: rule.allow, rule: 'a' });
-    else if (rule.type === 'a') {
+    if (everything && rule.access === ACCESS_ALL) {
+      // Right after the same `a` line (Docker's list starts with deny-all), it would change nothing.
+      const last = out.at(-1);
+      if (last?.rule !== 'a' || last.allow !== rule.allow) out.push({ allow: rule.allow, rule: 'a' });
+    } else if (rule.type === 'a') {
       out.push(
         { allow: rule.allow, rule: { ...rule, type: 'b' } },
         { allow: rule.allow, rule: { ...rule, type: 'c' } },

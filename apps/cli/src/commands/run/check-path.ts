@@ -42,7 +42,12 @@ export function checkPath(flag: string, value: string, what = 'path', options: {
 
 /** The first control character of `value`, named (`a newline`); undefined when it has none. */
 export function controlCharacter(value: string): string | undefined {
-  const c = /\p{Cc}/u.exec(value)?.[0];
+  // A loop, not /\p{Cc}/u: that regex takes a few ms to compile at start-up.
+  let c: string | undefined;
+  for (let i = 0; i < value.length && c === undefined; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) c = value[i];
+  }
   if (c === undefined) return undefined;
   return c === '\n' ? 'a newline' : c === '\0' ? 'a NUL byte' : 'a control character';
 }

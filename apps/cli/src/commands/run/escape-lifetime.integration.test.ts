@@ -149,11 +149,27 @@ describe.skipIf(!canRunIntegration())('container lifetime (integration, root)', 
   }, 60_000);
 
   it.each([
-    ['no space left (the owner record cannot be written)', 'size=4k', 'cat /dev/zero > zero'],
-    ['no inode left (the directory cannot be made)', 'size=1m,nr_inodes=4', 'mkdir a b c d'],
+    [
+      'no space left (the owner record cannot be written)',
+      'size=4k,mode=0700',
+      'cat /dev/zero > zero',
+      'create the run directory',
+    ],
+    [
+      'no inode left (the directory cannot be made)',
+      'size=1m,nr_inodes=4,mode=0700',
+      'mkdir a b c d',
+      'create the run directory',
+    ],
+    [
+      'space for the owner record, not for /etc/hostname',
+      'size=8k,mode=0700',
+      'true',
+      "write the container's /etc/\\S+ to",
+    ],
   ])(
     'a full run root, %s: a one-line error naming the run directory, exit 125, nothing left',
-    async (_name, options, fill) => {
+    async (_name, options, fill, step) => {
       const full = `${runRoot}-full`;
       mkdirSync(full, { recursive: true });
       execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'gc-lifetime-full', full]);
@@ -166,9 +182,7 @@ describe.skipIf(!canRunIntegration())('container lifetime (integration, root)', 
         const before = readdirSync(full).sort();
         const r = await gocontainer(['--root', full, 'run', '--rootfs', root.path, '/bin/true']);
         expect(r.stderr).toMatch(
-          new RegExp(
-            `^gocontainer: create the run directory ${full}/[0-9a-f]+: ENOSPC \\(No space left on device\\)\\n$`,
-          ),
+          new RegExp(`^gocontainer: ${step} ${full}/[0-9a-f]+\\S*: ENOSPC \\(No space left on device\\)\\n$`),
         );
         expect(r.code).toBe(125);
         expect(readdirSync(full).sort()).toEqual(before);

@@ -150,7 +150,8 @@ async function run(command: string, args: string[], flags: RunFlags, global: Glo
   } finally {
     stdio?.close();
     for (const s of FORWARDED) process.off(s, forward);
-    await runDir?.remove();
+    // What cannot go now, the next run's sweep removes: never an exit code lost to it.
+    await runDir?.remove().catch(() => undefined);
     await swept;
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import { UsageError } from '../../usage-error.js';
 import { checkPath, show } from './check-path.js';
@@ -11,10 +11,10 @@ import { checkPath, show } from './check-path.js';
  */
 export function rootfs(value: string): string {
   checkPath('--rootfs', value, 'directory', { relative: true });
-  if (!existsSync(value) || !statSync(value).isDirectory()) {
+  if (!statSync(value, { throwIfNoEntry: false })?.isDirectory()) {
     throw new UsageError(`--rootfs: ${show(value)} is not a directory`);
   }
-  const real = realpathSync(value);
+  const real = realpathSync.native(value);
   if (real === '/') {
     throw new UsageError(
       `--rootfs: ${show(value)} is the host's root, which cannot be a container's root (pivot_root needs another directory; runc refuses it too): leave --rootfs out to run on a throwaway overlay of the host's root`,

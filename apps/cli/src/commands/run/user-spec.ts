@@ -1,5 +1,5 @@
 import { UsageError } from '../../usage-error.js';
-import { show } from './check-path.js';
+import { controlCharacter, show } from './check-path.js';
 
 /**
  * `-u` in one of Docker's forms: `user`, `uid`, `user:group`, `uid:gid`
@@ -7,7 +7,7 @@ import { show } from './check-path.js';
  * root, so it is refused, as are extra colons, whitespace and control characters.
  */
 export function checkUserSpec(value: string): void {
-  if (!/^[^:\s\p{Cc}]+(:[^:\s\p{Cc}]+)?$/u.test(value)) {
+  if (!/^[^:\s]+(:[^:\s]+)?$/.test(value) || controlCharacter(value) !== undefined) {
     throw new UsageError(`--user: ${show(value)} is not USER, UID, USER:GROUP or UID:GID`);
   }
 }
