@@ -1,9 +1,8 @@
-import { copyFileSync, existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { probePath } from '@gc/native';
-import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
+import { existsSync, readdirSync } from 'node:fs';
+import { canRunIntegration, type createBusyboxRoot } from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gocontainer } from '../../test-support/gocontainer.js';
+import { createProbeRoot } from '../../test-support/probe-root.js';
 
 /**
  * Devices: a container may make any node (as in Docker), but opens only the
@@ -15,8 +14,7 @@ import { gocontainer } from '../../test-support/gocontainer.js';
 describe.skipIf(!canRunIntegration())('devices from a container (integration, root)', () => {
   let root: ReturnType<typeof createBusyboxRoot>;
   beforeAll(() => {
-    root = createBusyboxRoot();
-    copyFileSync(probePath, join(root.path, 'bin/gc-probe'));
+    root = createProbeRoot();
   });
   afterAll(() => root.remove());
 

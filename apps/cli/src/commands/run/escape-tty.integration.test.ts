@@ -1,10 +1,10 @@
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probePath } from '@gc/native';
-import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
+import { canRunIntegration, type createBusyboxRoot } from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOCONTAINER } from '../../test-support/gocontainer.js';
+import { createProbeRoot } from '../../test-support/probe-root.js';
 import { hasTmux, openTmux } from '../../test-support/tmux.js';
 
 /**
@@ -20,8 +20,7 @@ describe.skipIf(!canRunIntegration() || !hasTmux)(
   () => {
     let root: ReturnType<typeof createBusyboxRoot>;
     beforeAll(() => {
-      root = createBusyboxRoot();
-      copyFileSync(probePath, join(root.path, 'bin/gc-probe'));
+      root = createProbeRoot();
     });
     afterAll(() => root.remove());
 

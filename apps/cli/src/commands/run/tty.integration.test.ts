@@ -1,10 +1,10 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probePath } from '@gc/native';
-import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
+import { canRunIntegration, type createBusyboxRoot } from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOCONTAINER, processesMatching } from '../../test-support/gocontainer.js';
+import { createProbeRoot } from '../../test-support/probe-root.js';
 import { hasTmux, openTmux, type TmuxPane } from '../../test-support/tmux.js';
 
 /**
@@ -17,8 +17,7 @@ describe.skipIf(!canRunIntegration() || !hasTmux)('gocontainer run -t (tmux)', {
   let root: ReturnType<typeof createBusyboxRoot>;
   let dir: string;
   beforeAll(() => {
-    root = createBusyboxRoot();
-    copyFileSync(probePath, join(root.path, 'bin/gc-probe'));
+    root = createProbeRoot();
     dir = mkdtempSync(join(tmpdir(), 'gc-tty-'));
   });
   afterAll(() => {
