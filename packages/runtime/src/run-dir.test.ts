@@ -136,7 +136,8 @@ describe('sweepRunDirs', () => {
     const dead = { pid: deadPid(), start: 1 };
     const common = { bundle: '/b', annotations: {}, created: '2026-12-01T00:00:00Z', rootfs: '/b/rootfs', owner: 0 };
     await store.create('stopped', { ...common, status: 'stopped', init: dead });
-    await store.create('orphan', { ...common, status: 'creating', creator: dead });
+    await store.create('orphan', { ...common, status: 'creating' });
+    await store.update('orphan', (r) => ({ ...r, creator: dead }));
     await store.create('live', { ...common, status: 'running', init: currentOwner() });
     leave(root, 'dead', dead);
     const { destroyed, cgroup } = recordingCgroups();

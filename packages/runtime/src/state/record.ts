@@ -16,7 +16,7 @@ export interface ContainerRecord {
   readonly status: ContainerStatus;
   /** The container's init, once it was spawned: pid and start time, so that a reused pid is not taken for it. */
   readonly init?: ProcessOwner;
-  /** The process doing the create, while the status is `creating`: if it dies, the container is stopped. */
+  /** The process that did the create: while the status is `creating`, the container lives as long as it does. */
   readonly creator?: ProcessOwner;
   /** When the create began (ISO 8601, UTC). */
   readonly created: string;

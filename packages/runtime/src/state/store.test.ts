@@ -30,12 +30,11 @@ const me = currentOwner();
 /** A pid that no longer runs: a child that exited and was reaped. */
 const deadPid = () => spawnSync('true').pid as number;
 
-function fields(overrides: Partial<ContainerRecord> = {}): Omit<ContainerRecord, 'id'> {
+function fields(overrides: Partial<Omit<ContainerRecord, 'creator'>> = {}): Omit<ContainerRecord, 'id' | 'creator'> {
   return {
     bundle: '/bundles/c1',
     annotations: { 'org.example.key': 'value' },
     status: 'creating',
-    creator: me,
     created: '2026-12-01T13:00:00.000Z',
     rootfs: '/bundles/c1/rootfs',
     owner: 0,
@@ -75,8 +74,8 @@ describe('the state store', () => {
     expect(readdirSync(store.root)).toEqual(['c1']);
     expect(readdirSync(join(store.root, 'c1'))).toEqual(['state.json']);
     const onDisk = JSON.parse(readFileSync(join(store.root, 'c1', 'state.json'), 'utf8'));
-    expect(onDisk).toEqual({ ...fields(), id: 'c1' });
-    expect(store.load('c1')).toEqual({ record: { ...fields(), id: 'c1' }, status: 'creating' });
+    expect(onDisk).toEqual({ ...fields(), id: 'c1', creator: me });
+    expect(store.load('c1')).toEqual({ record: { ...fields(), id: 'c1', creator: me }, status: 'creating' });
     expect(store.list().map((c) => c.record.id)).toEqual(['c1']);
   });
 
@@ -203,7 +202,8 @@ describe('the live status', () => {
   it('is creating while the creator runs, stopped once it died', async () => {
     const store = tempStore();
     await store.create('mine', fields());
-    await store.create('orphan', fields({ creator: { pid: deadPid(), start: me.start } }));
+    await store.create('orphan', fields());
+    await store.update('orphan', (r) => ({ ...r, creator: { pid: deadPid(), start: me.start } }));
     expect(store.load('mine').status).toBe('creating');
     expect(store.load('orphan').status).toBe('stopped');
   });

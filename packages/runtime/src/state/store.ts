@@ -42,11 +42,11 @@ export interface StoredContainer {
 export interface StateStore {
   readonly root: string;
   /**
-   * Record a new container. Rejects with ContainerExistsError if the id is
+   * Record a new container, with this process as its `creator`. Rejects with ContainerExistsError if the id is
    * in use (by a container or a run directory): of concurrent creates of one
    * id, in this process or others, one wins.
    */
-  create(id: string, record: Omit<ContainerRecord, 'id'>): Promise<StoredContainer>;
+  create(id: string, record: Omit<ContainerRecord, 'id' | 'creator'>): Promise<StoredContainer>;
   /** The container; throws ContainerNotExistError if there is none. */
   load(id: string): StoredContainer;
   /** Every container, by id; a state.json that does not parse is left out. */
@@ -113,13 +113,14 @@ export function createStateStore(options: StateStoreOptions): StateStore {
 
     async create(id, fields) {
       validateContainerId(id);
-      const record: ContainerRecord = { ...fields, id };
+      const owner = currentOwner();
+      const record: ContainerRecord = { ...fields, id, creator: owner };
       // Made complete under a transient name that says who makes it, then
       // renamed into place: a rename onto a directory that is not empty
       // fails, so one create wins, and no reader ever sees a container
       // without its record. The sweep of run directories removes a
       // transient one whose maker died.
-      const temp = join(root, transientName('new', currentOwner(), `${id}.${claims++}`));
+      const temp = join(root, transientName('new', owner, `${id}.${claims++}`));
       const path = join(root, id);
       try {
         mkdirSync(root, { recursive: true, mode: 0o700 });
