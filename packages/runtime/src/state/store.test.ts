@@ -275,7 +275,7 @@ describe('update and remove', () => {
     expect(store.load('c1').record.status).toBe('stopped');
   });
 
-  it('waits for a lock another process holds, and fails naming the lock file after the timeout', async () => {
+  it('waits for a lock another open file holds (as another process would), and fails naming it after the timeout', async () => {
     const store = tempStore({ lockTimeout: 60 });
     await store.create('c1', fields());
     const lockPath = join(store.root, 'c1', 'lock');

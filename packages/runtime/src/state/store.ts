@@ -15,6 +15,8 @@ import { validateContainerId } from './validate-id.js';
 
 const STATE = 'state.json';
 const LOCK = 'lock';
+/** Numbers this process's transient names, so that no two of its creates or removes share one. */
+let transients = 0;
 
 export interface StateStoreOptions {
   /** flock(2), for the lock of each container. */
@@ -73,7 +75,6 @@ export function createStateStore(options: StateStoreOptions): StateStore {
   const root = options.root ?? RUN_ROOT;
   const { kernel } = options;
   const statusOf = (record: ContainerRecord) => liveStatus(record, options.frozen ? { frozen: options.frozen } : {});
-  let claims = 0;
 
   const read = (id: string): StoredContainer => {
     const file = join(root, id, STATE);
@@ -120,15 +121,17 @@ export function createStateStore(options: StateStoreOptions): StateStore {
       // fails, so one create wins, and no reader ever sees a container
       // without its record. The sweep of run directories removes a
       // transient one whose maker died.
-      const temp = join(root, transientName('new', owner, `${id}.${claims++}`));
+      const temp = join(root, transientName('new', owner, `${id}.${transients++}`));
       const path = join(root, id);
+      let made = false;
       try {
         mkdirSync(root, { recursive: true, mode: 0o700 });
         await mkdirAsync(temp);
+        made = true;
         writeFileAtomic(join(temp, STATE), JSON.stringify(record));
         await renameAsync(temp, path);
       } catch (e) {
-        await removeAsync(temp).catch(() => undefined);
+        if (made) await removeAsync(temp).catch(() => undefined);
         const code = errnoCode(e);
         if (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'ENOTDIR') throw new ContainerExistsError(id);
         throw stateError(`create the state directory ${path}`, e);
@@ -183,7 +186,7 @@ export function createStateStore(options: StateStoreOptions): StateStore {
         // name is one the sweep of run directories removes, should this
         // process die before the rm.
         const path = join(root, id);
-        const gone = join(root, transientName('gone', currentOwner(), `${id}.${claims++}`));
+        const gone = join(root, transientName('gone', currentOwner(), `${id}.${transients++}`));
         try {
           await renameAsync(path, gone);
         } catch (e) {
