@@ -98,6 +98,17 @@ describe('the state store', () => {
     expect(await errorOf(() => store.create('same', fields()))).toBeInstanceOf(ContainerExistsError);
   });
 
+  it('names the root when it cannot be made, and leaves nothing', async () => {
+    const parent = tempStore().root;
+    const root = join(parent, 'file');
+    writeFileSync(root, '');
+    const store = createStateStore({ kernel, root: join(root, 'state') });
+    const e = await errorOf(() => store.create('c1', fields()));
+    expect(GcError.isInstance(e) && e.code).toBe('ESTATE');
+    expect((e as Error).message).toBe(`create the state root ${join(root, 'state')}: ENOTDIR (Not a directory)`);
+    expect(readdirSync(parent)).toEqual(['file']);
+  });
+
   it('says "does not exist" of a missing container, for every method', async () => {
     const store = tempStore();
     const missing = [

@@ -123,9 +123,13 @@ export function createStateStore(options: StateStoreOptions): StateStore {
       // transient one whose maker died.
       const temp = join(root, transientName('new', owner, `${id}.${transients++}`));
       const path = join(root, id);
-      let made = false;
       try {
         mkdirSync(root, { recursive: true, mode: 0o700 });
+      } catch (e) {
+        throw stateError(`create the state root ${root}`, e);
+      }
+      let made = false;
+      try {
         await mkdirAsync(temp);
         made = true;
         writeFileAtomic(join(temp, STATE), JSON.stringify(record));
