@@ -2,11 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeKernel } from '@gc/syscall/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { currentOwner } from './process-owner.js';
 import { createRunDir, sweepRunDirs } from './run-dir.js';
-import { createStateStore } from './state/store.js';
 
 let roots: string[] = [];
 afterEach(() => {
@@ -128,27 +126,6 @@ describe('sweepRunDirs', () => {
       }),
     });
     expect(readdirSync(root)).toEqual([`.gone-${me.pid}-${me.start}-dead`]);
-  });
-
-  it("leaves the state store's containers alone, even stopped ones whose processes are dead", async () => {
-    const root = tempRoot();
-    const store = createStateStore({ kernel: new FakeKernel(), root });
-    const dead = { pid: deadPid(), start: 1 };
-    const common = { bundle: '/b', annotations: {}, created: '2026-12-01T00:00:00Z', rootfs: '/b/rootfs', owner: 0 };
-    await store.create('stopped', { ...common, status: 'stopped', init: dead });
-    await store.create('orphan', { ...common, status: 'creating' });
-    await store.update('orphan', (r) => ({ ...r, creator: dead }));
-    await store.create('live', { ...common, status: 'running', init: currentOwner() });
-    leave(root, 'dead', dead);
-    const { destroyed, cgroup } = recordingCgroups();
-    await sweepRunDirs({ root, cgroup });
-    expect(readdirSync(root).sort()).toEqual(['live', 'orphan', 'stopped']);
-    expect(store.list().map((c) => [c.record.id, c.status])).toEqual([
-      ['live', 'running'],
-      ['orphan', 'stopped'],
-      ['stopped', 'stopped'],
-    ]);
-    expect(destroyed).toEqual([]);
   });
 
   it('does nothing without a run root', async () => {
