@@ -14,7 +14,14 @@ export type { Security, SecurityOptions } from './docker-security.js';
 export { dockerSecurity, dockerUlimits, dockerUser, hardenDockerProfile } from './docker-security.js';
 export { dockerSysctls } from './docker-sysctls.js';
 export { dockerVolume } from './docker-volume.js';
-export { ContainerStartError, SpecError } from './errors.js';
+export {
+  ContainerExistsError,
+  ContainerIdError,
+  ContainerNotExistError,
+  ContainerStartError,
+  ContainerStatusError,
+  SpecError,
+} from './errors.js';
 export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';
 export type { ContainerExit, RunningContainer, RunOptions } from './run-container.js';
@@ -22,5 +29,14 @@ export { startContainer } from './run-container.js';
 export type { CreateRunDirOptions, RunDir, RunDirOptions, RunDirOverlay, SweepOptions } from './run-dir.js';
 export { createRunDir, RUN_ROOT, sweepRunDirs } from './run-dir.js';
 export type { Linux, Process, Root, Spec } from './spec.js';
+export type { LiveStatusOptions } from './state/live-status.js';
+export type { OciState } from './state/oci-state.js';
+export type { ContainerRecord } from './state/record.js';
+export { StateFileError } from './state/record.js';
+export type { ContainerStatus, Operation } from './state/status.js';
+export { ALLOWED, assertAllowed, CONTAINER_STATUSES, isAllowed } from './state/status.js';
+export type { StateStore, StateStoreOptions, StoredContainer } from './state/store.js';
+export { createStateStore } from './state/store.js';
+export { validateContainerId } from './state/validate-id.js';
 export { DATA_ROOT, gocontainerStatePaths } from './state-paths.js';
 export { validateSpec } from './validate-spec.js';

@@ -52,10 +52,11 @@ const OWNER = 'owner';
 /**
  * A run directory being made (`.new-`) or being swept (`.gone-`) is named
  * after the process doing it, so that a sweep finds its owner without
- * reading it: `.new-PID-START-ID`.
+ * reading it: `.new-PID-START-ID`. The state store names its transient
+ * container directories so too, for the sweep to remove.
  */
 const TRANSIENT = /^\.(new|gone)-(\d+)-(\d+)-(.*)$/;
-const transientName = (kind: 'new' | 'gone', owner: ProcessOwner, id: string) =>
+export const transientName = (kind: 'new' | 'gone', owner: ProcessOwner, id: string) =>
   `.${kind}-${owner.pid}-${owner.start}-${id}`;
 
 /**

@@ -268,6 +268,13 @@ export const FD_CLOEXEC = 1;
 export const CLOSE_RANGE_UNSHARE = 1 << 1;
 export const CLOSE_RANGE_CLOEXEC = 1 << 2;
 
+// --- flock(2): asm-generic/fcntl.h ---
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+/** Fail with EWOULDBLOCK (EAGAIN) instead of waiting for a lock another open file holds. */
+export const LOCK_NB = 4;
+export const LOCK_UN = 8;
+
 // --- memfd_create(2) and file seals ---
 export const MFD_CLOEXEC = 0x0001;
 export const MFD_ALLOW_SEALING = 0x0002;

@@ -134,6 +134,12 @@ export interface Kernel {
   recvFds(socket: number, maxFds: number, maxData?: number): { fds: number[]; data: Uint8Array };
   /** memfd_create(2); `flags` takes `MFD_*`. Returns the fd. */
   memfdCreate(name: string, flags: number): number;
+  /**
+   * flock(2): `operation` takes `LOCK_SH`, `LOCK_EX` or `LOCK_UN`, with
+   * `LOCK_NB` to fail with EAGAIN rather than block (a blocking call would
+   * stop the event loop).
+   */
+  flock(fd: number, operation: number): void;
   /** fcntl(2) with an integer argument (`F_ADD_SEALS`, `F_GETFD`, ...). */
   fcntl(fd: number, cmd: number, arg?: number): number;
   /** The terminal settings of `fd` (`TCGETS`: the kernel's 36-byte `struct termios`, see `makeRaw`). */

@@ -17,6 +17,7 @@ export interface Libc {
   umount2: Fn;
   close: Fn;
   fcntl: Fn;
+  flock: Fn;
   read: Fn;
   write: Fn;
   pipe2: Fn;
@@ -64,6 +65,7 @@ function load(): Libc {
     umount2: c.func('int umount2(const char *target, int flags)'),
     close: c.func('int close(int fd)'),
     fcntl: c.func('int fcntl(int fd, int cmd, int arg)'),
+    flock: c.func('int flock(int fd, int operation)'),
     read: c.func('long read(int fd, _Out_ uint8_t *buf, size_t count)'),
     write: c.func('long write(int fd, const uint8_t *buf, size_t count)'),
     pipe2: c.func('int pipe2(_Out_ int32_t *fds, int flags)'),

@@ -108,6 +108,10 @@ class RealKernel implements Kernel {
     return this.check(this.c.fcntl(fd, cmd, arg), 'fcntl', `fcntl ${cmd} on fd ${fd}`);
   }
 
+  flock(fd: number, operation: number): void {
+    this.check(this.c.flock(fd, operation), 'flock', `flock ${operation} on fd ${fd}`);
+  }
+
   setxattr(path: string, name: string, value: string): void {
     const data = Buffer.from(value);
     this.check(this.c.setxattr(path, name, data, data.length, 0), 'setxattr', `set ${name} on ${path}`, path);

@@ -28,6 +28,7 @@ export interface FakeCallArgs {
   attach: { pid: number };
   memfdCreate: { name: string; flags: number };
   fcntl: { fd: number; cmd: number; arg: number };
+  flock: { fd: number; operation: number };
   getTermios: { fd: number };
   setTermios: { fd: number; termios: Uint8Array };
   getWindowSize: { fd: number };

@@ -198,6 +198,11 @@ export class FakeKernel implements Kernel {
     return this.#callNumber('fcntl', 'fcntl', { fd, cmd, arg }, undefined, [fd, cmd, arg], () => 0);
   }
 
+  /** Records the call; takes no lock (fail it with a rule, e.g. `{ syscall: 'flock', errno: 'EAGAIN' }`, to play a held lock). */
+  flock(fd: number, operation: number): void {
+    this.#call('flock', 'flock', { fd, operation });
+  }
+
   /** Kept in memory, by path and name: getxattr reads back what setxattr wrote. */
   setxattr(path: string, name: string, value: string): void {
     this.#call('setxattr', 'setxattr', { path, name, value }, path);
