@@ -2,18 +2,18 @@ import { errnoMessage, errnoNumber, GcError } from '@gc/syscall';
 
 /**
  * A host file or directory of a container's that could not be made or
- * written, as one line naming the step and the errno:
+ * written, as one line naming the step and the errno (`code`: the GcError's):
  * `create the run directory …: ENOSPC (No space left on device)`.
  */
-export function fsError(what: string, e: unknown): GcError {
-  const code = (e as NodeJS.ErrnoException).code;
+export function fsError(what: string, e: unknown, code = 'ERUNDIR'): GcError {
+  const errno = (e as NodeJS.ErrnoException).code;
   let detail = String((e as Error).message ?? e);
-  if (code) {
+  if (errno) {
     try {
-      detail = `${code} (${errnoMessage(errnoNumber(code))})`;
+      detail = `${errno} (${errnoMessage(errnoNumber(errno))})`;
     } catch {
-      detail = code;
+      detail = errno;
     }
   }
-  return new GcError('ERUNDIR', `${what}: ${detail}`, { cause: e });
+  return new GcError(code, `${what}: ${detail}`, { cause: e });
 }
