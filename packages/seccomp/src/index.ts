@@ -8,6 +8,7 @@ export * from './constants.js';
 export { defaultProfile } from './default-profile.js';
 export { SeccompProfileError } from './errors.js';
 export { evaluateProfile } from './evaluate.js';
+export { supportedSeccompFlags } from './flag-support.js';
 export type { FileFilterCacheOptions } from './file-filter-cache.js';
 export { createFileFilterCache } from './file-filter-cache.js';
 export type { FilterCache } from './filter-cache.js';
