@@ -42,16 +42,10 @@ describe('parseGlobalOptions', () => {
     expect(() => parseGlobalOptions(['--log-format'])).toThrow('--log-format: expected text or json, got ""');
   });
 
-  it('refuses --systemd-cgroup with exit code 1, as runc fails', () => {
-    let error: unknown;
-    try {
-      parseGlobalOptions(['--systemd-cgroup', 'create', 'id']);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toMatchObject({
-      message: '--systemd-cgroup: systemd cgroup management is not supported yet',
-      exitCode: 1,
+  it('notes --systemd-cgroup (main refuses it once the log is open)', () => {
+    expect(parseGlobalOptions(['--systemd-cgroup', 'create', 'id'])).toEqual({
+      global: { systemdCgroup: true },
+      rest: ['create', 'id'],
     });
   });
 });

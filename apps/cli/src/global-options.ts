@@ -13,6 +13,8 @@ export interface GlobalOptions {
   logFormat?: LogFormat;
   /** `--debug`: debug lines go to the log. */
   debug?: boolean;
+  /** `--systemd-cgroup`: refused by main once the log is open (not supported yet). */
+  systemdCgroup?: boolean;
 }
 
 const LOG_FORMATS: readonly LogFormat[] = ['text', 'json'];
@@ -39,24 +41,17 @@ const VALUED: Readonly<Record<string, (value: string | undefined, global: Global
   },
 };
 
-/**
- * Split `[GLOBAL OPTION...] COMMAND [ARG...]` into the global options and the
- * rest. `--systemd-cgroup` is refused (exit 1, as runc fails): cgroups are
- * managed on cgroupfs only, for now.
- */
+/** Split `[GLOBAL OPTION...] COMMAND [ARG...]` into the global options and the rest. */
 export function parseGlobalOptions(argv: readonly string[]): { global: GlobalOptions; rest: string[] } {
   const global: GlobalOptions = {};
   let at = 0;
   for (;;) {
     const arg = argv[at];
     if (arg === undefined) break;
-    if (arg === '--debug') {
-      global.debug = true;
+    if (arg === '--debug' || arg === '--systemd-cgroup') {
+      global[arg === '--debug' ? 'debug' : 'systemdCgroup'] = true;
       at += 1;
       continue;
-    }
-    if (arg === '--systemd-cgroup') {
-      throw new UsageError('--systemd-cgroup: systemd cgroup management is not supported yet', 1);
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg : arg.slice(0, eq);

@@ -104,6 +104,18 @@ describe('gocontainer (the built binary)', () => {
     const r = await gocontainer(['--systemd-cgroup', 'run', '/bin/true']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('gocontainer: --systemd-cgroup: systemd cgroup management is not supported yet\n');
+    const dir = mkdtempSync(join(tmpdir(), 'gc-log-'));
+    try {
+      const log = join(dir, 'log.json');
+      const logged = await gocontainer(['--log', log, '--log-format', 'json', '--systemd-cgroup', 'create', 'id']);
+      expect(logged.code).toBe(1);
+      expect(JSON.parse(readFileSync(log, 'utf8'))).toMatchObject({
+        level: 'error',
+        msg: '--systemd-cgroup: systemd cgroup management is not supported yet',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const bad = await gocontainer(['--log-format', 'yaml', 'run', '/bin/true']);
     expect(bad.code).toBe(125);
     expect(bad.stderr).toBe('gocontainer: --log-format: expected text or json, got "yaml"\n');

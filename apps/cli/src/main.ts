@@ -42,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(e);
   }
   openLog(global);
+  if (global.systemdCgroup) {
+    // Exit 1, as runc fails; said in the log too, where an engine looks.
+    return reportError(new UsageError('--systemd-cgroup: systemd cgroup management is not supported yet', 1));
+  }
   const [command, ...rest] = line;
   logDebug(`command line: ${JSON.stringify(argv)}`);
   switch (command) {
