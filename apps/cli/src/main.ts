@@ -1,11 +1,11 @@
-import { RUN_ROOT } from '@gc/runtime';
 import { type GlobalOptions, parseGlobalOptions } from './global-options.js';
 import { logDebug, openLog } from './log.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';
 import { versionText } from './version.js';
 
-const HELP = `Usage: gocontainer [GLOBAL OPTIONS] COMMAND [ARG...]
+function help(runRoot: string): string {
+  return `Usage: gocontainer [GLOBAL OPTIONS] COMMAND [ARG...]
 
 Run containers: gocontainer run /bin/bash gives an isolated shell, with no setup.
 
@@ -17,7 +17,7 @@ Commands:
   help      Show this help (also --help, -h)
 
 Global options (before the command, as runc's):
-  --root DIR               where gocontainer keeps its state (default ${RUN_ROOT})
+  --root DIR               where gocontainer keeps its state (default ${runRoot})
   --log FILE               append failures to FILE (engines such as containerd read it)
   --log-format text|json   the --log format: logrus's text (default) or JSON lines
   --debug                  also write debug lines to the --log file
@@ -26,6 +26,7 @@ Global options (before the command, as runc's):
 
 Run 'gocontainer COMMAND --help' for a command's options.
 `;
+}
 
 /**
  * The gocontainer CLI: argv in, exit code out. Commands live in
@@ -64,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     case '--help':
     case '-h':
     case 'help':
-      process.stdout.write(HELP);
+      process.stdout.write(help((await import('@gc/runtime')).RUN_ROOT));
       return 0;
     default:
       return reportError(new UsageError(`"${command}" is not a gocontainer command (see gocontainer --help)`));

@@ -1,4 +1,4 @@
-import { ContainerStartError, GcError } from '@gc/runtime';
+import { GcError } from '@gc/syscall';
 import { logError } from './log.js';
 
 /** One line, whatever the message holds (a value with a newline, say). */
@@ -16,12 +16,10 @@ function say(message: string): void {
  * `--log` file), and return the exit code for it.
  */
 export function reportError(e: unknown): number {
-  if (
-    e instanceof ContainerStartError ||
-    (GcError.isInstance(e) && typeof (e as { exitCode?: unknown }).exitCode === 'number')
-  ) {
-    say((e as Error).message);
-    return (e as ContainerStartError).exitCode;
+  // A ContainerStartError (the container's own code: 125, 126, 127) or a UsageError.
+  if (GcError.isInstance(e) && typeof (e as { exitCode?: unknown }).exitCode === 'number') {
+    say(e.message);
+    return (e as GcError & { exitCode: number }).exitCode;
   }
   if (GcError.isInstance(e)) {
     say(e.message);

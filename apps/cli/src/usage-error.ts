@@ -1,4 +1,4 @@
-import { GcError } from '@gc/runtime';
+import { GcError } from '@gc/syscall';
 
 /**
  * A bad flag or argument: the message names it and what was expected. Exit
