@@ -30,6 +30,34 @@ describe('gocontainer (the built binary)', () => {
     }
   });
 
+  it('--version and features load no package from outside the bundle (no koffi, no @gc/native)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-require-'));
+    try {
+      const hook = join(dir, 'hook.cjs');
+      // Every require of a package or file (not node:*) after the bin's own loader.
+      writeFileSync(
+        hook,
+        `const M = require('node:module');
+const req = M.prototype.require;
+M.prototype.require = function (id) {
+  if (!M.isBuiltin(id)) process.stderr.write('require ' + id + '\\n');
+  return req.apply(this, arguments);
+};
+`,
+      );
+      for (const args of [['--version'], ['features']]) {
+        const r = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, ...args], { encoding: 'utf8' });
+        expect(r.status).toBe(0);
+        expect(r.stderr.split('\n').filter((l) => l.startsWith('require '))).toEqual(['require ./load-main.cjs']);
+      }
+      // The hook sees what run loads.
+      const run = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, 'run', '--frobnicate'], { encoding: 'utf8' });
+      expect(run.stderr).toMatch(/^require .*native/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--help lists the commands and the global options', async () => {
     for (const arg of ['--help', '-h', 'help']) {
       const r = await gocontainer([arg]);

@@ -30,9 +30,10 @@ Run 'gocontainer COMMAND --help' for a command's options.
 
 /**
  * The gocontainer CLI: argv in, exit code out. Commands live in
- * src/commands/<name>/ and are loaded when called: `--version` and `--help`
- * evaluate none of the planning code (the bundle is one file; esbuild keeps a
- * dynamically imported module's top level in a function until the import).
+ * src/commands/<name>/ and are loaded when called: `--version` evaluates none
+ * of @gc/runtime and loads neither koffi nor @gc/native (the bundle is one
+ * file; esbuild keeps a dynamically imported module's top level in a function
+ * until the import). Nothing here imports @gc/runtime statically.
  */
 export async function main(argv: string[]): Promise<number> {
   let global: GlobalOptions;
