@@ -66,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     case '--help':
     case '-h':
     case 'help':
-      process.stdout.write(help((await import('@gc/runtime')).RUN_ROOT));
+      process.stdout.write(help((await import('./run-root.js')).RUN_ROOT));
       return 0;
     default:
       return reportError(new UsageError(`"${command}" is not a gocontainer command (see gocontainer --help)`));
