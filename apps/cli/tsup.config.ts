@@ -1,7 +1,22 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** The commit `gocontainer --version` names (dockerd reads it): "unknown" outside a git checkout. */
+function gitCommit(): string {
+  try {
+    const out = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: new URL('.', import.meta.url),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return /^[0-9a-f]{40,64}$/.test(out) ? out : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 export default defineConfig({
   entry: ['src/main.ts'],
@@ -20,6 +35,7 @@ export default defineConfig({
   external: ['koffi', '@gc/native'],
   define: {
     __GC_VERSION__: JSON.stringify(version),
+    __GC_COMMIT__: JSON.stringify(gitCommit()),
     __GC_BUILD_ID__: JSON.stringify(`${version}-${Date.now().toString(36)}`),
   },
 });

@@ -36,7 +36,12 @@ exports.loadMain = function loadMain(kind) {
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
-    process.once('beforeExit', () => saveCache(script, cacheFile));
+    // Only after a command that succeeded: a `run` refused at its first flag
+    // has compiled only the parser, and its cache would leave the rest of
+    // `run` to be compiled on every later run.
+    process.once('beforeExit', () => {
+      if (!process.exitCode) saveCache(script, cacheFile);
+    });
   }
   const mod = new Module(file, module);
   mod.filename = file;

@@ -17,4 +17,35 @@ describe('parseGlobalOptions', () => {
       '--root: expected an absolute directory path, got "rel"',
     );
   });
+
+  it("takes runc's --log, --log-format and --debug, in any order, in both forms", () => {
+    expect(
+      parseGlobalOptions(['--debug', '--log', '/run/x/log.json', '--log-format=json', '--root', '/r', 'create', 'id']),
+    ).toEqual({
+      global: { debug: true, log: '/run/x/log.json', logFormat: 'json', root: '/r' },
+      rest: ['create', 'id'],
+    });
+    expect(parseGlobalOptions(['--log=rel.log', '--log-format', 'text', 'state'])).toEqual({
+      global: { log: 'rel.log', logFormat: 'text' },
+      rest: ['state'],
+    });
+    // After the command, they are the command's.
+    expect(parseGlobalOptions(['run', '--debug'])).toEqual({ global: {}, rest: ['run', '--debug'] });
+  });
+
+  it('refuses a bad --log or --log-format, naming the option and what it takes', () => {
+    expect(() => parseGlobalOptions(['--log'])).toThrow('--log: expected a file path, got ""');
+    expect(() => parseGlobalOptions(['--log=', 'run'])).toThrow('--log: expected a file path, got ""');
+    expect(() => parseGlobalOptions(['--log-format', 'yaml', 'run'])).toThrow(
+      '--log-format: expected text or json, got "yaml"',
+    );
+    expect(() => parseGlobalOptions(['--log-format'])).toThrow('--log-format: expected text or json, got ""');
+  });
+
+  it('notes --systemd-cgroup (main refuses it once the log is open)', () => {
+    expect(parseGlobalOptions(['--systemd-cgroup', 'create', 'id'])).toEqual({
+      global: { systemdCgroup: true },
+      rest: ['create', 'id'],
+    });
+  });
 });

@@ -1,4 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
 import { describe, expect, it } from 'vitest';
 import { GOCONTAINER, gocontainer } from './test-support/gocontainer.js';
@@ -8,12 +11,142 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 };
 
 describe('gocontainer (the built binary)', () => {
-  it('--version, -v and version print the package version', async () => {
+  it("--version, -v and version print runc's three lines: version, the commit built from, the spec", async () => {
     for (const arg of ['--version', '-v', 'version']) {
       const r = await gocontainer([arg]);
       expect(r.code).toBe(0);
-      expect(r.stdout).toBe(`gocontainer version ${version}\nnode: ${process.version}\n`);
+      const lines = r.stdout.split('\n');
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toBe(`gocontainer version ${version}`);
+      // dockerd reads this line: a full commit of this repository (or "unknown" outside git).
+      expect(lines[1]).toMatch(/^commit: ([0-9a-f]{40}|unknown)$/);
+      const commit = (lines[1] as string).slice('commit: '.length);
+      if (commit !== 'unknown') {
+        const r2 = spawnSync('git', ['cat-file', '-t', commit], { encoding: 'utf8' });
+        expect(r2.stdout.trim()).toBe('commit');
+      }
+      expect(lines[2]).toBe('spec: 1.2.0');
+      expect(lines[3]).toBe('');
     }
+  });
+
+  it('--version and features load no package from outside the bundle (no koffi, no @gc/native)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-require-'));
+    try {
+      const hook = join(dir, 'hook.cjs');
+      // Every require of a package or file (not node:*) after the bin's own loader.
+      writeFileSync(
+        hook,
+        `const M = require('node:module');
+const req = M.prototype.require;
+M.prototype.require = function (id) {
+  if (!M.isBuiltin(id)) process.stderr.write('require ' + id + '\\n');
+  return req.apply(this, arguments);
+};
+`,
+      );
+      for (const args of [['--version'], ['features']]) {
+        const r = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, ...args], { encoding: 'utf8' });
+        expect(r.status).toBe(0);
+        expect(r.stderr.split('\n').filter((l) => l.startsWith('require '))).toEqual(['require ./load-main.cjs']);
+      }
+      // The hook sees what run loads.
+      const run = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, 'run', '--frobnicate'], { encoding: 'utf8' });
+      expect(run.stderr).toMatch(/^require .*native/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--help lists the commands and the global options', async () => {
+    for (const arg of ['--help', '-h', 'help']) {
+      const r = await gocontainer([arg]);
+      expect(r.code).toBe(0);
+      for (const command of ['run', 'features', 'spec', 'version'])
+        expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+      for (const flag of ['--root', '--log', '--log-format', '--debug', '--systemd-cgroup']) {
+        expect(r.stdout).toMatch(new RegExp(`^  ${flag} `, 'm'));
+      }
+    }
+  });
+
+  it('--log-format json: a failing command appends a JSON error line to the --log file, and says it on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-log-'));
+    try {
+      const log = join(dir, 'log.json');
+      writeFileSync(log, '{"level":"info","msg":"an earlier line","time":"2026-01-01T00:00:00Z"}\n');
+      const r = await gocontainer(['--log', log, '--log-format', 'json', 'run', '--frobnicate', '/bin/true']);
+      expect(r.code).toBe(125);
+      expect(r.stderr).toBe("gocontainer: run: Unknown option '--frobnicate'\n");
+      const lines = readFileSync(log, 'utf8').split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[2]).toBe('');
+      const record = JSON.parse(lines[1] as string) as Record<string, string>;
+      expect(Object.keys(record)).toEqual(['level', 'msg', 'time']);
+      expect(record.level).toBe('error');
+      expect(record.msg).toBe("run: Unknown option '--frobnicate'");
+      expect(Math.abs(Date.parse(record.time as string) - Date.now())).toBeLessThan(60_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--log-format text (the default): the error line as logrus writes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-log-'));
+    try {
+      const log = join(dir, 'log');
+      for (const format of [[], ['--log-format', 'text']]) {
+        rmSync(log, { force: true });
+        const r = await gocontainer(['--log', log, ...format, 'run', '--memory', 'lots', '/bin/true']);
+        expect(r.code).toBe(125);
+        const text = readFileSync(log, 'utf8');
+        expect(text).toMatch(/^time="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" level=error msg="[^\n]*"\n$/);
+        const msg = JSON.parse(/msg=(".*")$/m.exec(text)?.[1] as string) as string;
+        expect(msg).toContain('--memory');
+        expect(r.stderr).toBe(`gocontainer: ${msg}\n`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--debug writes debug lines to the log beside the error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-log-'));
+    try {
+      const log = join(dir, 'log.json');
+      const r = await gocontainer(['--debug', '--log', log, '--log-format=json', 'frobnicate']);
+      expect(r.code).toBe(125);
+      const records = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { level: string; msg: string });
+      expect(records.map((x) => x.level)).toEqual(['debug', 'error']);
+      expect(records[0]?.msg).toContain('frobnicate');
+      expect(records[1]?.msg).toContain('"frobnicate" is not a gocontainer command');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a bad global option is refused naming it; --systemd-cgroup exits 1, as runc fails', async () => {
+    const r = await gocontainer(['--systemd-cgroup', 'run', '/bin/true']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('gocontainer: --systemd-cgroup: systemd cgroup management is not supported yet\n');
+    const dir = mkdtempSync(join(tmpdir(), 'gc-log-'));
+    try {
+      const log = join(dir, 'log.json');
+      const logged = await gocontainer(['--log', log, '--log-format', 'json', '--systemd-cgroup', 'create', 'id']);
+      expect(logged.code).toBe(1);
+      expect(JSON.parse(readFileSync(log, 'utf8'))).toMatchObject({
+        level: 'error',
+        msg: '--systemd-cgroup: systemd cgroup management is not supported yet',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const bad = await gocontainer(['--log-format', 'yaml', 'run', '/bin/true']);
+    expect(bad.code).toBe(125);
+    expect(bad.stderr).toBe('gocontainer: --log-format: expected text or json, got "yaml"\n');
   });
 
   it.skipIf(!canRunIntegration())('resolves packages again when a kept resolution is gone or unreadable', async () => {

@@ -1,28 +1,40 @@
-import { RUN_ROOT } from '@gc/runtime';
-import { runCommand } from './commands/run/index.js';
 import { type GlobalOptions, parseGlobalOptions } from './global-options.js';
+import { logDebug, openLog } from './log.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';
+import { versionText } from './version.js';
 
-declare const __GC_VERSION__: string | undefined;
-/** apps/cli/package.json's version, put in by tsup at build time. */
-const VERSION = typeof __GC_VERSION__ === 'string' ? __GC_VERSION__ : '0.0.0-dev';
-
-const HELP = `Usage: gocontainer [--root DIR] COMMAND [ARG...]
+function help(runRoot: string): string {
+  return `Usage: gocontainer [GLOBAL OPTIONS] COMMAND [ARG...]
 
 Run containers: gocontainer run /bin/bash gives an isolated shell, with no setup.
 
 Commands:
-  run       Run a command in a new container
+  run       Run a command in a new container (Docker-style)
+  features  Show the runtime-spec features JSON: what gocontainer implements
+  spec      Write a starter config.json into a bundle directory
   version   Show the version (also --version, -v)
+  help      Show this help (also --help, -h)
 
-Options:
-  --root DIR  where gocontainer keeps its state (default ${RUN_ROOT})
+Global options (before the command, as runc's):
+  --root DIR               where gocontainer keeps its state (default ${runRoot})
+  --log FILE               append failures to FILE (engines such as containerd read it)
+  --log-format text|json   the --log format: logrus's text (default) or JSON lines
+  --debug                  also write debug lines to the --log file
+  --systemd-cgroup         refused: systemd cgroup management is not supported yet
+  --version, -v            show the version
 
 Run 'gocontainer COMMAND --help' for a command's options.
 `;
+}
 
-/** The gocontainer CLI: argv in, exit code out. Commands live in src/commands/<name>/. */
+/**
+ * The gocontainer CLI: argv in, exit code out. Commands live in
+ * src/commands/<name>/ and are loaded when called: `--version` evaluates none
+ * of @gc/runtime and loads neither koffi nor @gc/native (the bundle is one
+ * file; esbuild keeps a dynamically imported module's top level in a function
+ * until the import). Nothing here imports @gc/runtime statically.
+ */
 export async function main(argv: string[]): Promise<number> {
   let global: GlobalOptions;
   let line: string[];
@@ -31,19 +43,30 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return reportError(e);
   }
+  openLog(global);
+  if (global.systemdCgroup) {
+    // Exit 1, as runc fails; said in the log too, where an engine looks.
+    return reportError(new UsageError('--systemd-cgroup: systemd cgroup management is not supported yet', 1));
+  }
   const [command, ...rest] = line;
+  logDebug(`command line: ${JSON.stringify(argv)}`);
   switch (command) {
     case 'run':
-      return runCommand(rest, global);
+      return (await import('./commands/run/index.js')).runCommand(rest, global);
+    case 'features':
+      return (await import('./commands/features/index.js')).featuresCommand(rest);
+    case 'spec':
+      return (await import('./commands/spec/index.js')).specCommand(rest);
     case 'version':
     case '--version':
     case '-v':
-      process.stdout.write(`gocontainer version ${VERSION}\nnode: ${process.version}\n`);
+      process.stdout.write(versionText());
       return 0;
     case undefined:
     case '--help':
+    case '-h':
     case 'help':
-      process.stdout.write(HELP);
+      process.stdout.write(help((await import('./run-root.js')).RUN_ROOT));
       return 0;
     default:
       return reportError(new UsageError(`"${command}" is not a gocontainer command (see gocontainer --help)`));

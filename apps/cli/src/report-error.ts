@@ -1,23 +1,30 @@
-import { ContainerStartError, GcError } from '@gc/runtime';
+import { GcError } from '@gc/syscall';
+import { logError } from './log.js';
 
 /** One line, whatever the message holds (a value with a newline, say). */
 function oneLine(message: string): string {
   return message.replaceAll('\r', '\\r').replaceAll('\n', '\\n');
 }
 
-/** Print an error the way a user wants to read it, and return the exit code for it. */
+function say(message: string): void {
+  process.stderr.write(`gocontainer: ${oneLine(message)}\n`);
+  logError(message);
+}
+
+/**
+ * Print an error the way a user wants to read it (and write it to the
+ * `--log` file), and return the exit code for it.
+ */
 export function reportError(e: unknown): number {
-  if (
-    e instanceof ContainerStartError ||
-    (GcError.isInstance(e) && typeof (e as { exitCode?: unknown }).exitCode === 'number')
-  ) {
-    process.stderr.write(`gocontainer: ${oneLine((e as Error).message)}\n`);
-    return (e as ContainerStartError).exitCode;
+  // A ContainerStartError (the container's own code: 125, 126, 127) or a UsageError.
+  if (GcError.isInstance(e) && typeof (e as { exitCode?: unknown }).exitCode === 'number') {
+    say(e.message);
+    return (e as GcError & { exitCode: number }).exitCode;
   }
   if (GcError.isInstance(e)) {
-    process.stderr.write(`gocontainer: ${oneLine(e.message)}\n`);
+    say(e.message);
     return 125;
   }
-  process.stderr.write(`gocontainer: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  say(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   return 125;
 }

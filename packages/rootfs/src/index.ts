@@ -7,7 +7,7 @@ export type { CgroupHierarchy, CgroupLayout, FileOwner, HostProbe, PathKind } fr
 export { createHostProbe, parseCgroupMountinfo } from './host-probe.js';
 export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './masked-paths.js';
 export type { FsParam, ParsedBind, ParsedFs, ParsedMount, PropagationChange } from './mount-options.js';
-export { isBindMount, PROPAGATION_FLAGS, parseMount } from './mount-options.js';
+export { isBindMount, MOUNT_OPTIONS, PROPAGATION_FLAGS, parseMount } from './mount-options.js';
 export type { MountedOverlay, OverlayDirs, OverlayLayers } from './overlay.js';
 export {
   createOverlayDirs,

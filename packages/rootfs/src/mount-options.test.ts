@@ -10,7 +10,7 @@ import {
   MS_SLAVE,
 } from '@gc/syscall';
 import { describe, expect, it } from 'vitest';
-import { parseMount } from './mount-options.js';
+import { MOUNT_OPTIONS, parseMount } from './mount-options.js';
 
 describe('parseMount', () => {
   it('sorts a bind mount into top and recursive attributes and a propagation', () => {
@@ -99,5 +99,27 @@ describe('parseMount', () => {
     } catch (error) {
       expect(error).toMatchObject({ name: 'GcError', code: 'EROOTFS_OPTION' });
     }
+  });
+});
+
+describe('MOUNT_OPTIONS', () => {
+  it('lists each option parseMount takes on a bind mount or a tmpfs, and no other', () => {
+    const takes = (options: string[]): boolean => {
+      try {
+        parseMount({ destination: '/m', source: '/s', options: ['bind', ...options] }, 0);
+        return true;
+      } catch {
+        try {
+          parseMount({ destination: '/m', type: 'tmpfs', source: 'tmpfs', options }, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      }
+    };
+    expect(MOUNT_OPTIONS.filter((o) => !takes([o]))).toEqual([]);
+    expect(MOUNT_OPTIONS).toContain('rro');
+    expect(MOUNT_OPTIONS).toEqual([...MOUNT_OPTIONS].sort());
+    expect(takes(['rfrobnicate'])).toBe(false);
   });
 });

@@ -133,6 +133,21 @@ export const PROPAGATION_FLAGS: Readonly<Record<Propagation, PropagationChange>>
 /** Superblock flags fsconfig takes by name for any filesystem. */
 const SB_FLAGS: ReadonlySet<string> = new Set(['sync', 'async', 'dirsync', 'lazytime', 'nolazytime', 'mand', 'nomand']);
 
+/**
+ * Every generic `mounts[].options` name parseMount takes (not the filesystem's
+ * own, `mode=`, `size=`...), sorted: the runtime-spec "features" list.
+ */
+export const MOUNT_OPTIONS: readonly string[] = Object.freeze(
+  [
+    ...Object.keys(MOUNT_FLAGS),
+    ...RECURSIVE_FLAGS,
+    ...Object.keys(PROPAGATION_FLAGS),
+    'bind',
+    'rbind',
+    ...SB_FLAGS,
+  ].sort(),
+);
+
 /** The filesystem options we check per type: `value` needs `key=...`, `flag` is bare. Unknown types pass through. */
 const FS_OPTIONS: Readonly<Record<string, Readonly<Record<string, 'value' | 'flag'>>>> = {
   tmpfs: {
