@@ -15,13 +15,14 @@
 // differences is what the terminal costs.
 //
 // NODE_EXTRA_CA_CERTS is removed from the environment unless --keep-env (see bench/run).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBusyboxRoot } from '@gc/syscall/testing';
+import { benchEnv, hyperfine } from '../lib/hyperfine.mjs';
 import { have } from '../lib/runtimes.mjs';
 
 const { values } = parseArgs({
@@ -45,25 +46,8 @@ try {
     ['run -it', `${run} -it --rootfs ${root.path} /bin/true`],
   ];
   const commands = lines.map(([name, line]) => [name, `script -qec '${line}' /dev/null`]);
-  const json = join(work, 'hyperfine.json');
-  const env = { ...process.env };
-  const stripped = !values['keep-env'] && env.NODE_EXTRA_CA_CERTS !== undefined;
-  if (stripped) delete env.NODE_EXTRA_CA_CERTS;
-  execFileSync(
-    'hyperfine',
-    [
-      '--shell=bash',
-      '--warmup',
-      '3',
-      '--runs',
-      values.runs,
-      '--export-json',
-      json,
-      ...commands.flatMap(([name, cmd]) => ['-n', name, cmd]),
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'], env },
-  );
-  const results = JSON.parse(readFileSync(json, 'utf8')).results;
+  const { env, stripped } = benchEnv(values['keep-env']);
+  const results = hyperfine(commands, { runs: values.runs, env, work });
   console.log(`\nbench/tty (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}):`);
   // Medians, and the CPU time (user + system): on a busy machine both vary less than the mean wall time.
   const cpu = (r) => r.user + r.system;
