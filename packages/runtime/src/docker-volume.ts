@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Mount, Propagation } from '@gc/rootfs';
 import { GcError } from '@gc/syscall';
 
@@ -43,7 +44,7 @@ export function dockerVolume(value: string): Mount {
   if (!source.startsWith('/') || !destination.startsWith('/')) {
     throw new GcError('EUSAGE', `${field}: "${value}": both paths must be absolute`);
   }
-  if (destination.split('/').every((c) => c === '' || c === '.')) {
+  if (posix.normalize(destination) === '/') {
     throw new GcError('EUSAGE', `${field}: "${value}": the container path cannot be /`);
   }
   let readonly = false;

@@ -343,7 +343,7 @@ function cases(): Case[] {
     bad(['-v', 'rel:/x', T], /^gocontainer: --volume: "rel:\/x": both paths must be absolute$/),
     bad(['-v', '/tmp:rel', T], /^gocontainer: --volume: "\/tmp:rel": both paths must be absolute$/),
     bad(['-v', '/tmp:/', T], /^gocontainer: --volume: "\/tmp:\/": the container path cannot be \//),
-    bad(['-v', '/tmp:/x/..', T], /^gocontainer: --volume: "\/tmp:\/x\/..": the container path cannot be "\/"/),
+    bad(['-v', '/tmp:/x/..', T], /^gocontainer: --volume: "\/tmp:\/x\/..": the container path cannot be \//),
     bad(['-v', '/tmp:/a\nb', T], /^gocontainer: --volume: the container path "\/a\\nb" contains a newline$/),
     bad(['-v', '/a\nb:/x', T], /^gocontainer: --volume: the host path "\/a\\nb" contains a newline$/),
     bad(

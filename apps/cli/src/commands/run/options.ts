@@ -174,7 +174,7 @@ function parseOomScoreAdj(value: string): number {
 /** `-v HOST:CTR[:OPTIONS]`: Docker's volume (`ro` is recursive read-only), on a host path that exists. */
 export function parseVolume(value: string): NonNullable<Spec['mounts']>[number] {
   const mount = dockerVolume(value);
-  checkVolumePaths(value, mount.source as string, mount.destination);
+  checkVolumePaths(mount.source as string, mount.destination);
   if (!existsSync(mount.source as string)) throw new UsageError(`--volume: host path ${mount.source} does not exist`);
   return mount;
 }

@@ -47,11 +47,8 @@ export function checkCgroupParent(value: string): void {
   }
 }
 
-/** The two paths of `-v HOST:CONTAINER[:MODE]`, checked before parseVolume reads the mode. */
-export function checkVolumePaths(value: string, source: string, destination: string): void {
+/** The two paths of `-v HOST:CONTAINER[:MODE]` (dockerVolume has refused a container path of `/`). */
+export function checkVolumePaths(source: string, destination: string): void {
   checkPath('--volume', source, 'host path');
   checkPath('--volume', destination, 'container path');
-  if (posix.normalize(destination) === '/') {
-    throw new UsageError(`--volume: ${show(value)}: the container path cannot be "/" (the root is --rootfs)`);
-  }
 }
