@@ -38,5 +38,5 @@ export { ALLOWED, assertAllowed, CONTAINER_STATUSES, isAllowed } from './state/s
 export type { StateStore, StateStoreOptions, StoredContainer } from './state/store.js';
 export { createStateStore } from './state/store.js';
 export { validateContainerId } from './state/validate-id.js';
-export { DATA_ROOT, gocontainerStatePaths } from './state-paths.js';
+export { gocontainerStatePaths } from './state-paths.js';
 export { validateSpec } from './validate-spec.js';
