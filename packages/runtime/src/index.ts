@@ -28,7 +28,7 @@ export type { ContainerExit, RunningContainer, RunOptions } from './run-containe
 export { startContainer } from './run-container.js';
 export type { CreateRunDirOptions, RunDir, RunDirOptions, RunDirOverlay, SweepOptions } from './run-dir.js';
 export { createRunDir, RUN_ROOT, sweepRunDirs } from './run-dir.js';
-export type { Linux, Process, Root, Spec } from './spec.js';
+export type { Hook, Hooks, Linux, Process, Root, Spec } from './spec.js';
 export type { LiveStatusOptions } from './state/live-status.js';
 export type { OciState } from './state/oci-state.js';
 export type { ContainerRecord } from './state/record.js';

@@ -51,6 +51,34 @@ export interface Linux {
   cgroupsPath?: string;
 }
 
+/** One OCI hook: a program the runtime runs at a point of the lifecycle, the state JSON on its stdin. */
+export interface Hook {
+  /** Absolute path of the program (resolved in the runtime's namespace, or the container's: see Hooks). */
+  path: string;
+  /** Its argv, argv[0] included (default: `[path]`). */
+  args?: string[];
+  /** Its whole environment (default: none). */
+  env?: string[];
+  /** Seconds it may take; it is killed and fails once they pass (default: no limit). */
+  timeout?: number;
+}
+
+/** OCI `hooks`, by the point of the lifecycle each list runs at (runtime-spec config.md, "POSIX-platform Hooks"). */
+export interface Hooks {
+  /** Deprecated by the spec, still run (Docker adds one): after the namespaces are made, in the runtime's namespace. */
+  prestart?: Hook[];
+  /** After the namespaces are made, before pivot_root, in the runtime's namespace. */
+  createRuntime?: Hook[];
+  /** After createRuntime, before pivot_root, in the container's namespaces (its mount namespace). */
+  createContainer?: Hook[];
+  /** At start, just before the user's process is executed, inside the container. */
+  startContainer?: Hook[];
+  /** After the user's process started, in the runtime's namespace; a failure is only logged. */
+  poststart?: Hook[];
+  /** At delete, after the container is gone, in the runtime's namespace; a failure is only logged. */
+  poststop?: Hook[];
+}
+
 export interface Spec {
   ociVersion?: string;
   process: Process;
@@ -58,5 +86,7 @@ export interface Spec {
   hostname?: string;
   domainname?: string;
   mounts?: Mount[];
+  hooks?: Hooks;
+  annotations?: Record<string, string>;
   linux?: Linux;
 }

@@ -1,5 +1,6 @@
 import { GcError } from '@gc/syscall';
 import type { ProcessOwner } from '../process-owner.js';
+import type { Spec } from '../spec.js';
 import { CONTAINER_STATUSES, type ContainerStatus } from './status.js';
 
 /** What `state.json` holds for a container: written by the operations, read by every command. */
@@ -26,6 +27,14 @@ export interface ContainerRecord {
   readonly rootfs: string;
   /** The uid that created it. */
   readonly owner: number;
+  /**
+   * The config.json create read and validated (`root.path` made absolute):
+   * exec, update, events and delete's poststop hooks read it, not the bundle
+   * (which may change after create, as with runc's state.json).
+   */
+  readonly config?: Spec;
+  /** When start ran (ISO 8601, UTC). */
+  readonly started?: string;
 }
 
 /** A `state.json` that is not a record: names the file and the field. */
@@ -65,5 +74,7 @@ export function parseRecord(file: string, text: string): ContainerRecord {
     if (json[field] !== undefined && !isOwner(json[field])) throw wrong(field, '{ pid, start } integers');
   }
   if (json.cgroup !== undefined && typeof json.cgroup !== 'string') throw wrong('cgroup', 'a string');
+  if (json.config !== undefined && !isObject(json.config)) throw wrong('config', 'a config.json object');
+  if (json.started !== undefined && typeof json.started !== 'string') throw wrong('started', 'a string');
   return json as unknown as ContainerRecord;
 }
