@@ -2,6 +2,8 @@ export type { LinuxResources } from '@gc/cgroups';
 export type { FileFilterCacheOptions, FilterCache } from '@gc/seccomp';
 export { createFileFilterCache } from '@gc/seccomp';
 export { GcError, SyscallError } from '@gc/syscall';
+export type { Bundle } from './bundle.js';
+export { readBundle } from './bundle.js';
 export { receiveConsole } from './console.js';
 export { newContainerId } from './container-id.js';
 export type { NetworkMode } from './docker-defaults.js';
@@ -22,6 +24,16 @@ export {
   ContainerStatusError,
   SpecError,
 } from './errors.js';
+export type { RuntimeContext } from './operations/context.js';
+export { recordedCgroup } from './operations/context.js';
+export type { CreatedContainer, CreateOptions } from './operations/create.js';
+export { createContainer } from './operations/create.js';
+export type { DeleteOptions } from './operations/delete.js';
+export { deleteContainer } from './operations/delete.js';
+export type { KillOptions } from './operations/kill.js';
+export { killContainer } from './operations/kill.js';
+export { startCreatedContainer } from './operations/start.js';
+export { containerState } from './operations/state.js';
 export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';
 export type { ContainerExit, RunningContainer, RunOptions } from './run-container.js';
