@@ -26,5 +26,5 @@ export function checkHook(kind: HookKind, index: number, hook: Hook): void {
 
 /** `checkHook` for every hook of a spec's `hooks`. */
 export function checkHooks(hooks: Hooks | undefined): void {
-  for (const kind of HOOK_KINDS) hooks?.[kind]?.forEach((hook, i) => checkHook(kind, i, hook));
+  for (const kind of HOOK_KINDS) for (const [i, hook] of (hooks?.[kind] ?? []).entries()) checkHook(kind, i, hook);
 }

@@ -80,7 +80,7 @@ export function planContainerHooks(
 ): ContainerHooksPlan {
   const { kernel } = options;
   const list = hooks ?? [];
-  list.forEach((hook, i) => checkHook(kind, i, hook));
+  for (const [i, hook] of list.entries()) checkHook(kind, i, hook);
   const planned: PlannedHook[] = [];
   try {
     for (const [index, hook] of list.entries()) {

@@ -35,7 +35,7 @@ export async function runHooks(
   options: RunHooksOptions = {},
 ): Promise<HookError[]> {
   const list = hooks ?? [];
-  list.forEach((hook, i) => checkHook(kind, i, hook));
+  for (const [i, hook] of list.entries()) checkHook(kind, i, hook);
   const input = JSON.stringify(state);
   const warnings: HookError[] = [];
   for (const [index, hook] of list.entries()) {

@@ -1,0 +1,94 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKernel, Program } from '@gc/syscall';
+import { canRunIntegration, startProgram } from '@gc/syscall/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Hook } from '../spec.js';
+import type { OciState } from '../state/oci-state.js';
+import { HookError } from './hook-error.js';
+import { planContainerHooks } from './plan-container-hooks.js';
+
+const CLONE_NEWNS = 0x20000;
+const CLONE_NEWPID = 0x20000000;
+
+describe.skipIf(!canRunIntegration())('planContainerHooks (integration, root)', () => {
+  const kernel = createKernel();
+  const dir = mkdtempSync(join(tmpdir(), 'gc-container-hooks-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function script(name: string, body: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, `#!/bin/sh\n${body}\n`);
+    chmodSync(path, 0o755);
+    return path;
+  }
+
+  /**
+   * Spawn a program (as a container's init: new mount and PID namespaces)
+   * that runs `hooks` as createContainer hooks, then execs `echo after`; the
+   * state goes to the hooks after the spawn, with the child's pid, as
+   * `create` does.
+   */
+  async function run(hooks: Hook[]) {
+    const program = new Program();
+    const plan = planContainerHooks(program.scope('@gc/runtime'), 'createContainer', hooks, { kernel });
+    program.scope('@gc/test').execvp('/bin/echo', ['echo', 'after'], [], 'exec echo');
+    const started = Date.now();
+    try {
+      const { child, stdout } = startProgram(kernel, program, { cloneFlags: CLONE_NEWNS | CLONE_NEWPID });
+      const state: OciState = { ociVersion: '1.2.0', id: 'c1', status: 'creating', pid: child.pid, bundle: dir };
+      plan.sendState(state);
+      const [out, status, error] = await Promise.all([
+        stdout,
+        child.exited,
+        child.started.then(
+          () => undefined,
+          (e: unknown) => plan.hookError(e) ?? e,
+        ),
+      ]);
+      return { state, stdout: out, status, error, ms: Date.now() - started };
+    } finally {
+      plan.close();
+    }
+  }
+
+  it('runs each hook with the state JSON on stdin, its output kept from the program, then goes on', async () => {
+    const first = script('record', `cat > ${dir}/stdin; echo "$0 $1 FOO=$FOO pid=$$"; echo to-stderr >&2`);
+    const second = script('second', `echo second >> ${dir}/order`);
+    const r = await run([{ path: first, args: ['record', 'x'], env: ['FOO=bar'], timeout: 5 }, { path: second }]);
+    expect(r.error).toBeUndefined();
+    expect(JSON.parse(readFileSync(join(dir, 'stdin'), 'utf8'))).toEqual(r.state);
+    expect(readFileSync(join(dir, 'order'), 'utf8')).toBe('second\n');
+    expect(r.stdout).toBe('after\n');
+    expect(r.status).toEqual({ code: 0 });
+  });
+
+  it('fails the spawn with the hook exit status and output in a HookError', async () => {
+    const failing = script('failing', 'cat > /dev/null; echo "cannot set up eth0" >&2; exit 1');
+    const r = await run([{ path: failing }]);
+    expect(HookError.isInstance(r.error)).toBe(true);
+    expect((r.error as Error).message).toBe(
+      `error running createContainer hook #0 (${failing}): exit status 1: cannot set up eth0`,
+    );
+    expect(r.stdout).toBe('');
+    expect(r.status).toEqual({ code: 255 });
+  });
+
+  it('kills a hook past its timeout and fails', async () => {
+    const slow = script('slow', 'echo waiting; sleep 30');
+    const r = await run([{ path: slow, timeout: 1 }]);
+    expect((r.error as Error).message).toBe(
+      `error running createContainer hook #0 (${slow}): killed after timeout of 1s: waiting`,
+    );
+    expect(r.ms).toBeLessThan(5000);
+  });
+
+  it('fails for a hook path that does not exist', async () => {
+    const missing = join(dir, 'missing');
+    const r = await run([{ path: missing }]);
+    expect((r.error as Error).message).toBe(
+      `error running createContainer hook #0 (${missing}): no such file or directory (ENOENT)`,
+    );
+  });
+});
