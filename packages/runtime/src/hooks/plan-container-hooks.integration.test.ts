@@ -2,7 +2,13 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKernel, Program } from '@gc/syscall';
-import { canRunIntegration, startProgram } from '@gc/syscall/testing';
+import {
+  CONTAINER_CLONE_FLAGS,
+  canRunIntegration,
+  createBusyboxRoot,
+  planBusyboxRoot,
+  startProgram,
+} from '@gc/syscall/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Hook } from '../spec.js';
 import type { OciState } from '../state/oci-state.js';
@@ -82,6 +88,39 @@ describe.skipIf(!canRunIntegration())('planContainerHooks (integration, root)', 
       `error running createContainer hook #0 (${slow}): killed after timeout of 1s: waiting`,
     );
     expect(r.ms).toBeLessThan(5000);
+  });
+
+  it('runs a hook after pivot_root inside the container: its path, PID namespace and root are the container', async () => {
+    const root = createBusyboxRoot();
+    try {
+      const program = new Program();
+      planBusyboxRoot(program, { root: root.path });
+      const script = 'cat > /tmp/state.json; echo $$ > /tmp/pid; env > /tmp/env';
+      const plan = planContainerHooks(
+        program.scope('@gc/runtime'),
+        'startContainer',
+        [{ path: '/bin/sh', args: ['sh', '-c', script], env: ['IN=container'] }],
+        { kernel },
+      );
+      program.scope('@gc/test').execvp('/bin/echo', ['echo', 'after'], [], 'exec echo');
+      try {
+        const { child, stdout } = startProgram(kernel, program, { cloneFlags: CONTAINER_CLONE_FLAGS });
+        const state: OciState = { ociVersion: '1.2.0', id: 'c2', status: 'created', pid: child.pid, bundle: dir };
+        plan.sendState(state);
+        const [out, error] = await Promise.all([stdout, child.started.catch((e: unknown) => plan.hookError(e) ?? e)]);
+        expect(error).toBeUndefined();
+        expect(out).toBe('after\n');
+        expect(JSON.parse(readFileSync(join(root.path, 'tmp/state.json'), 'utf8'))).toEqual(state);
+        // The first child of the container's init.
+        expect(readFileSync(join(root.path, 'tmp/pid'), 'utf8')).toBe('2\n');
+        expect(readFileSync(join(root.path, 'tmp/env'), 'utf8')).toContain('IN=container\n');
+        await child.exited;
+      } finally {
+        plan.close();
+      }
+    } finally {
+      root.remove();
+    }
   });
 
   it('fails for a hook path that does not exist', async () => {

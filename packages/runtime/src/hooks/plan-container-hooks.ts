@@ -1,4 +1,13 @@
-import { AT_FDCWD, type Kernel, MFD_CLOEXEC, O_CLOEXEC, O_RDONLY, type ProgramScope, RunError } from '@gc/syscall';
+import {
+  AT_FDCWD,
+  GcError,
+  type Kernel,
+  MFD_CLOEXEC,
+  O_CLOEXEC,
+  O_RDONLY,
+  type ProgramScope,
+  RunError,
+} from '@gc/syscall';
 import type { Hook } from '../spec.js';
 import type { OciState } from '../state/oci-state.js';
 import { checkHook } from './check-hooks.js';
@@ -119,7 +128,7 @@ export function planContainerHooks(
     sendState(state) {
       const json = new TextEncoder().encode(JSON.stringify(state));
       if (json.length > PIPE_CAPACITY) {
-        throw new TypeError(`${kind} hooks: the state JSON (${json.length} bytes) does not fit a pipe`);
+        throw new GcError('EHOOKSTATE', `${kind} hooks: the state JSON (${json.length} bytes) does not fit a pipe`);
       }
       for (const p of planned) {
         if (!p.stdin) continue;

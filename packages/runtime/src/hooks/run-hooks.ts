@@ -86,29 +86,42 @@ function runHook(
           }, hook.timeout * 1000);
     const fail = (failure: RunFailure, cause?: unknown) => new HookError({ kind, index, hook, failure, output, cause });
 
-    const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: NodeJS.ErrnoException) => {
-      if (timer) clearTimeout(timer);
-      if (spawnError) resolve(fail(errnoFailure(spawnError), spawnError));
-      else if (timedOut) resolve(fail({ kind: 'timeout' }));
-      else if (signal !== null) resolve(fail({ kind: 'signaled', signal, signalNumber: signalNumber(signal) }));
-      else if (code !== 0) resolve(fail({ kind: 'exited', code: code ?? 0 }));
-      else resolve(undefined);
-    };
     // 'close' comes once the output pipes closed too; a daemon the hook left
     // behind may hold them open for ever, so the exit decides, and the
-    // output gets a moment to arrive.
-    let exit: [number | null, NodeJS.Signals | null] | undefined;
+    // output gets a moment to arrive. A hook that could not be started at
+    // all (ENOENT, EACCES) has no pid and no exit, only 'error'.
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let spawnError: NodeJS.ErrnoException | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      if (grace) clearTimeout(grace);
+      if (spawnError) return resolve(fail(errnoFailure(spawnError), spawnError));
+      if (timedOut) return resolve(fail({ kind: 'timeout' }));
+      const { code, signal } = exit ?? { code: null, signal: null };
+      if (signal !== null) return resolve(fail({ kind: 'signaled', signal, signalNumber: signalNumber(signal) }));
+      if (code !== 0) return resolve(fail({ kind: 'exited', code: code ?? 0 }));
+      resolve(undefined);
+    };
     child.on('exit', (code, signal) => {
-      exit = [code, signal];
-      setTimeout(() => {
+      exit = { code, signal };
+      if (timer) clearTimeout(timer);
+      grace = setTimeout(() => {
         child.stdout.destroy();
         child.stderr.destroy();
-      }, OUTPUT_GRACE_MS).unref();
+      }, OUTPUT_GRACE_MS);
     });
-    child.on('close', (code, signal) => finish(exit?.[0] ?? code, exit?.[1] ?? signal));
-    // Not started at all (ENOENT, EACCES): no 'exit' comes.
+    child.on('close', (code, signal) => {
+      exit ??= { code, signal };
+      finish();
+    });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      if (child.pid === undefined) finish(null, null, error);
+      if (child.pid !== undefined) return; // a kill or stdin failure: the exit tells
+      spawnError = error;
+      finish();
     });
   });
 }
