@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type GlobalOptions, parseGlobalOptions } from './global-options.js';
 import { logDebug, openLog } from './log.js';
 import { reportError } from './report-error.js';
@@ -10,7 +11,15 @@ function help(runRoot: string): string {
 Run containers: gocontainer run /bin/bash gives an isolated shell, with no setup.
 
 Commands:
-  run       Run a command in a new container (Docker-style)
+  run       Run a command in a new container (Docker-style; with --bundle, runc's run)
+
+OCI runtime commands (runc's command line, for containerd, dockerd, podman):
+  create    Create a container from a bundle; it waits for start
+  start     Start a created container
+  state     Show a container's state (JSON)
+  kill      Send a signal to a container
+  delete    Delete a stopped container (--force: any)
+
   features  Show the runtime-spec features JSON: what gocontainer implements
   spec      Write a starter config.json into a bundle directory
   version   Show the version (also --version, -v)
@@ -51,8 +60,21 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = line;
   logDebug(`command line: ${JSON.stringify(argv)}`);
   switch (command) {
-    case 'run':
+    case 'run': {
+      const oci = await import('./commands/oci-run/index.js');
+      if (oci.isOciRun(rest, () => existsSync('config.json'))) return oci.ociRunCommand(rest, global);
       return (await import('./commands/run/index.js')).runCommand(rest, global);
+    }
+    case 'create':
+      return (await import('./commands/create/index.js')).createCommand(rest, global);
+    case 'start':
+      return (await import('./commands/start/index.js')).startCommand(rest, global);
+    case 'state':
+      return (await import('./commands/state/index.js')).stateCommand(rest, global);
+    case 'kill':
+      return (await import('./commands/kill/index.js')).killCommand(rest, global);
+    case 'delete':
+      return (await import('./commands/delete/index.js')).deleteCommand(rest, global);
     case 'features':
       return (await import('./commands/features/index.js')).featuresCommand(rest);
     case 'spec':

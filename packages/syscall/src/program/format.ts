@@ -58,7 +58,8 @@ export const OP_KIND = {
   fork: 4,
   execvp: 5,
   store: 6,
-  run: 7,
+  lookpath: 7,
+  run: 8,
 } as const;
 
 /**

@@ -206,6 +206,20 @@ export class ProgramScope {
   }
 
   /**
+   * Fail (ENOENT, EACCES, ...) unless an `execvp` of `file` with this `env`
+   * would find something to execute, without executing it: runc's LookPath,
+   * so that a created container whose command is missing fails at create,
+   * not after start.
+   */
+  lookPath(file: string, env: readonly string[], label: string, opts: ExecvpOptions = {}): OpRef {
+    checkLabel(label);
+    if (typeof file !== 'string' || file === '') throw new TypeError(`${label}: lookPath needs a file name`);
+    const pathEntry = env.find((entry) => entry.startsWith('PATH='));
+    const path = opts.path ?? (pathEntry === undefined ? null : pathEntry.slice('PATH='.length));
+    return this.#push({ kind: 'lookpath', args: [file, path], label });
+  }
+
+  /**
    * Run a program and wait for it (RUN): fork, give it `opts.stdin` as fd 0
    * and `opts.output` as fds 1 and 2, close every other fd, `execve(path,
    * argv, env)` (no PATH search), and wait for its exit. The op fails unless

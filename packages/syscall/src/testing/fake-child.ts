@@ -128,6 +128,11 @@ export class FakeChild implements SpawnedChild {
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
+  /** Stop watching: the fake process is left as it is. */
+  forget(): void {
+    this.run.forgotten = true;
+  }
+
   kill(signal: NodeJS.Signals | number = 'SIGKILL'): void {
     const num = signalNumber(signal);
     this.#host.recordKill(this.pid, num);
@@ -191,6 +196,9 @@ export class FakeChild implements SpawnedChild {
           record.result = 0;
           this.#exec(record);
           return;
+        case 'lookpath':
+          // The fake's files all exist; a test makes one missing with a failure rule.
+          break;
         case 'run': {
           // Succeeds unless a handler for 'run' throws (a RunError: that failure; a SyscallError: its errno).
           const outcome = this.#callHandler('run', record);
