@@ -1,15 +1,17 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKernel, Program } from '@gc/syscall';
+import { createKernel, O_CLOEXEC, Program } from '@gc/syscall';
 import {
   CONTAINER_CLONE_FLAGS,
   canRunIntegration,
   createBusyboxRoot,
+  drainPipe,
   planBusyboxRoot,
   startProgram,
 } from '@gc/syscall/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { execHelperFd } from '../init-binary.js';
 import type { Hook } from '../spec.js';
 import type { OciState } from '../state/oci-state.js';
 import { HookError } from './hook-error.js';
@@ -36,13 +38,30 @@ describe.skipIf(!canRunIntegration())('planContainerHooks (integration, root)', 
    * state goes to the hooks after the spawn, with the child's pid, as
    * `create` does.
    */
-  async function run(hooks: Hook[]) {
+  /** With `helper`, the program runs from the static gc-exec, as a created container's init does. */
+  function spawn(program: Program, helper: boolean) {
+    const cloneFlags = CLONE_NEWNS | CLONE_NEWPID;
+    if (!helper) return startProgram(kernel, program, { cloneFlags });
+    const [outR, outW] = kernel.pipe2(O_CLOEXEC);
+    program.setFds([
+      { target: 0, source: 0 },
+      { target: 1, source: outW },
+      { target: 2, source: 2 },
+    ]);
+    try {
+      return { child: kernel.spawn(program, { cloneFlags, helperFd: execHelperFd(kernel) }), stdout: drainPipe(outR) };
+    } finally {
+      kernel.close(outW);
+    }
+  }
+
+  async function run(hooks: Hook[], opts: { helper?: boolean } = {}) {
     const program = new Program();
     const plan = planContainerHooks(program.scope('@gc/runtime'), 'createContainer', hooks, { kernel });
     program.scope('@gc/test').execvp('/bin/echo', ['echo', 'after'], [], 'exec echo');
     const started = Date.now();
     try {
-      const { child, stdout } = startProgram(kernel, program, { cloneFlags: CLONE_NEWNS | CLONE_NEWPID });
+      const { child, stdout } = spawn(program, opts.helper ?? false);
       const state: OciState = { ociVersion: '1.2.0', id: 'c1', status: 'creating', pid: child.pid, bundle: dir };
       plan.sendState(state);
       const [out, status, error] = await Promise.all([
@@ -121,6 +140,17 @@ describe.skipIf(!canRunIntegration())('planContainerHooks (integration, root)', 
     } finally {
       root.remove();
     }
+  });
+
+  it('runs hooks the same from the static gc-exec (a created container init)', async () => {
+    const ok = script('helper-ok', `cat > ${dir}/helper-stdin`);
+    const failing = script('helper-failing', 'echo "from gc-exec" >&2; exit 7');
+    const r = await run([{ path: ok }, { path: failing, timeout: 5 }], { helper: true });
+    expect(JSON.parse(readFileSync(join(dir, 'helper-stdin'), 'utf8'))).toEqual(r.state);
+    expect((r.error as Error).message).toBe(
+      `error running createContainer hook #1 (${failing}): exit status 7: from gc-exec`,
+    );
+    expect(r.status).toEqual({ code: 255 });
   });
 
   it('fails for a hook path that does not exist', async () => {
