@@ -60,7 +60,7 @@ export interface ExecvpOptions {
   readonly path?: string;
 }
 
-export interface RunOptions {
+export interface RunAndWaitOptions {
   /** The child's fd (a `keepFd` number, or an earlier op's result) that becomes the program's stdin; default: the child's own fd 0. */
   readonly stdin?: number | OpRef;
   /** Likewise, the fd its stdout and stderr both go to; default: the child's own fds 1 and 2. */
@@ -232,7 +232,7 @@ export class ProgramScope {
     argv: readonly string[],
     env: readonly string[],
     label: string,
-    opts: RunOptions = {},
+    opts: RunAndWaitOptions = {},
   ): OpRef {
     checkLabel(label);
     if (typeof path !== 'string' || path === '') throw new TypeError(`${label}: runAndWait needs a path`);
