@@ -24,6 +24,15 @@ export {
   ContainerStatusError,
   SpecError,
 } from './errors.js';
+export { checkHook, checkHooks } from './hooks/check-hooks.js';
+export type { HookErrorOptions } from './hooks/hook-error.js';
+export { HookError } from './hooks/hook-error.js';
+export type { ContainerHookKind, HookKind, HostHookKind } from './hooks/hook-kind.js';
+export { HOOK_KINDS, hookFailureIsFatal } from './hooks/hook-kind.js';
+export type { ContainerHooksOptions, ContainerHooksPlan } from './hooks/plan-container-hooks.js';
+export { planContainerHooks } from './hooks/plan-container-hooks.js';
+export type { RunHooksOptions } from './hooks/run-hooks.js';
+export { runHooks } from './hooks/run-hooks.js';
 export type { RuntimeContext } from './operations/context.js';
 export { recordedCgroup } from './operations/context.js';
 export type { CreatedContainer, CreateOptions } from './operations/create.js';

@@ -241,6 +241,11 @@ describe('validateSpec', () => {
       (s) => (s.hooks = { poststop: [{ path: '/bin/true', timeout: 0 }] }),
       'hooks.poststop[0].timeout: expected at least 1, got 0',
     ],
+    [
+      'hook with a relative path',
+      (s) => (s.hooks = { createRuntime: [{ path: '/bin/true' }, { path: 'bin/hook' }] }),
+      'hooks.createRuntime[1].path: expected an absolute path, got "bin/hook"',
+    ],
   ];
 
   it.each(broken)('refuses a config with %s, naming the field', (_what, breakIt, message) => {

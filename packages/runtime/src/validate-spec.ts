@@ -6,6 +6,7 @@
  */
 import { SpecError } from './errors.js';
 import { type SchemaError, validateConfig } from './generated/config-schema.js';
+import { checkHooks } from './hooks/check-hooks.js';
 import type { Spec } from './spec.js';
 
 /** The runtime-spec major version this runtime reads (configs of 1.0.x, 1.1.x and 1.2.x). */
@@ -75,6 +76,7 @@ function checkSemantics(spec: Spec): void {
   if (spec.linux?.timeOffsets !== undefined && !seen.has('time')) {
     throw new SpecError('linux.timeOffsets', 'needs a time namespace (linux.namespaces: { "type": "time" })');
   }
+  checkHooks(spec.hooks);
 }
 
 /**

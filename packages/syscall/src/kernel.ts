@@ -51,7 +51,8 @@ export interface ProcessHandle {
 export interface SpawnedChild extends ProcessHandle {
   /**
    * Resolves when the program reached its `execve` (the error pipe closed with
-   * nothing on it); rejects with a `SyscallError` naming the failing op's label.
+   * nothing on it); rejects with a `SyscallError` naming the failing op's label
+   * (a `RunError` when a `runAndWait` op's program failed).
    */
   readonly started: Promise<void>;
   /** The next NOTIFY record from the child, in order. Rejects if the child closed its sync socket. */
