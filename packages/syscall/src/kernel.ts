@@ -117,6 +117,13 @@ export interface Kernel {
   /** Returns [readFd, writeFd]. */
   pipe2(flags?: number): [number, number];
   socketpair(domain: number, type: number, protocol?: number): [number, number];
+  /**
+   * A stream socket connected to the unix socket at `path` (OCI
+   * `--console-socket`): socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC) and
+   * connect(2). Returns the fd (CLOEXEC). A path longer than `sun_path`
+   * (107 bytes) fails with ENAMETOOLONG.
+   */
+  connectUnix(path: string): number;
   pidfdOpen(pid: number, flags?: number): number;
   pidfdSendSignal(pidfd: number, signal: NodeJS.Signals | number): void;
   /** waitid(P_PID / P_PIDFD, ..., WEXITED | WNOHANG): null while the process still runs. */

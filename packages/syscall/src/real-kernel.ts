@@ -30,6 +30,11 @@ const P_PIDFD = 3;
 const WEXITED = 4;
 const WNOHANG = 1;
 const ENODATA = 61;
+const ENAMETOOLONG = 36;
+const AF_UNIX = 1;
+const SOCK_STREAM = 1;
+/** sizeof(sun_path) of struct sockaddr_un, less its terminating NUL. */
+const SUN_PATH_MAX = 107;
 const TCGETS = 0x5401;
 const TCSETSW = 0x5403;
 const TIOCGWINSZ = 0x5413;
@@ -192,6 +197,25 @@ class RealKernel implements Kernel {
     const fds = new Int32Array(2);
     this.check(this.c.socketpair(domain, type, protocol, fds), 'socketpair', 'create a socket pair');
     return [fds[0] as number, fds[1] as number];
+  }
+
+  connectUnix(path: string): number {
+    const label = `connect to the unix socket ${path}`;
+    // struct sockaddr_un: sa_family_t, then sun_path[108] with its NUL.
+    const name = Buffer.from(path);
+    if (name.length === 0 || name.length > SUN_PATH_MAX || name.includes(0)) {
+      throw new SyscallError({ syscall: 'connect', errno: ENAMETOOLONG, label, path });
+    }
+    const addr = Buffer.alloc(2 + name.length + 1);
+    addr.writeUInt16LE(AF_UNIX, 0);
+    name.copy(addr, 2);
+    const fd = this.check(this.c.socket(AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0), 'socket', `create a socket for ${path}`);
+    if (Number(this.c.connect(fd, addr, addr.length)) < 0) {
+      const errno = this.c.errno();
+      this.c.close(fd);
+      throw new SyscallError({ syscall: 'connect', errno, label, path });
+    }
+    return fd;
   }
 
   pidfdOpen(pid: number, flags = 0): number {

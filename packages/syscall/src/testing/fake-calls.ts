@@ -18,6 +18,7 @@ export interface FakeCallArgs {
   write: { fd: number; data: Uint8Array };
   pipe2: { flags: number };
   socketpair: { domain: number; type: number; protocol: number };
+  connectUnix: { path: string };
   pidfdOpen: { pid: number; flags: number };
   pidfdSendSignal: { pidfd: number; signal: number };
   waitidNoHang: { idtype: 'pid' | 'pidfd'; id: number };

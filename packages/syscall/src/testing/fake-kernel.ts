@@ -272,6 +272,11 @@ export class FakeKernel implements Kernel {
     return fds;
   }
 
+  /** Hands out an fd; `fail({ syscall: 'connect' })` (or `connectUnix`) fails it, as a missing socket would. */
+  connectUnix(path: string): number {
+    return this.#callFd('connectUnix', 'connect', { path }, path, [path]);
+  }
+
   pidfdOpen(pid: number, flags = 0): number {
     return this.#callFd('pidfdOpen', 'pidfd_open', { pid, flags }, undefined, [pid, flags]);
   }
