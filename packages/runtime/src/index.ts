@@ -22,6 +22,10 @@ export {
   ContainerStatusError,
   SpecError,
 } from './errors.js';
+export type { RuntimeContext } from './operations/context.js';
+export type { DetachedExecProcess, ExecExit, ExecOptions, ExecProcess } from './operations/exec.js';
+export { execProcess } from './operations/exec.js';
+export { writePidFile } from './pid-file.js';
 export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';
 export type { ContainerExit, RunningContainer, RunOptions } from './run-container.js';
@@ -39,4 +43,4 @@ export type { StateStore, StateStoreOptions, StoredContainer } from './state/sto
 export { createStateStore } from './state/store.js';
 export { validateContainerId } from './state/validate-id.js';
 export { gocontainerStatePaths } from './state-paths.js';
-export { validateSpec } from './validate-spec.js';
+export { validateProcess, validateSpec } from './validate-spec.js';
