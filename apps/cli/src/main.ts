@@ -11,6 +11,7 @@ Run containers: gocontainer run /bin/bash gives an isolated shell, with no setup
 
 Commands:
   run       Run a command in a new container (Docker-style)
+  exec      Execute a new process inside a container of the OCI runtime (runc-style)
   features  Show the runtime-spec features JSON: what gocontainer implements
   spec      Write a starter config.json into a bundle directory
   version   Show the version (also --version, -v)
@@ -53,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return (await import('./commands/run/index.js')).runCommand(rest, global);
+    case 'exec':
+      return (await import('./commands/exec/index.js')).execCommand(rest, global);
     case 'features':
       return (await import('./commands/features/index.js')).featuresCommand(rest);
     case 'spec':

@@ -88,6 +88,12 @@ describe('planExec', () => {
     });
   });
 
+  it('gives each variable once, the last one winning', () => {
+    const kernel = new FakeKernel();
+    kernel.spawn(plan(container(), proc({ env: ['PATH=/bin', 'A=1', 'B=2', 'A=3'] })).program);
+    expect(kernel.lastRun?.exec?.env).toEqual(['PATH=/bin', 'B=2', 'A=3']);
+  });
+
   it('forks even without a PID namespace to join: the exec process is always a grandchild', () => {
     const config = container({}, { namespaces: [{ type: 'mount' }, { type: 'uts' }] });
     const ops = labels(config, proc());

@@ -60,6 +60,18 @@ function effectiveProcess(config: Spec, process: Process): Process {
   };
 }
 
+/** One entry per name, the last one given winning (runc's prepareEnv): `exec --env A=2` overrides the A of the config. */
+function uniqueEnv(env: readonly string[]): string[] {
+  const byName = new Map<string, string>();
+  for (const entry of env) {
+    const eq = entry.indexOf('=');
+    const name = eq === -1 ? entry : entry.slice(0, eq);
+    byName.delete(name);
+    byName.set(name, entry);
+  }
+  return [...byName.values()];
+}
+
 /**
  * Plan a process exec'd into a running container (runc's setns path:
  * nsexec, then setns_init_linux.go): PR_SET_DUMPABLE 0 first; the init's
@@ -141,6 +153,6 @@ export function planExec(config: Spec, input: Process, opts: ExecPlanOptions): E
   if (seccomp && process.noNewPrivileges) planSeccomp(program, seccomp, seccompOpts);
 
   const execOp = program.ops.length;
-  p.execvp(command, args, process.env ?? [], `exec ${command}`);
+  p.execvp(command, args, uniqueEnv(process.env ?? []), `exec ${command}`);
   return { program, forkOp, execOp, command };
 }
