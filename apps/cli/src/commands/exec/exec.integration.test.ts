@@ -364,6 +364,29 @@ describe.skipIf(!canRunIntegration())('gocontainer exec', { timeout: 60_000 }, (
     });
   });
 
+  it('forwards the signals sent to gocontainer to the process', async () => {
+    const script = 'trap "echo got-term; exit 9" TERM; echo ready; while :; do sleep 0.1; done';
+    const child = spawn(process.execPath, [GOCONTAINER, '--root', join(dir, 'state'), 'exec', id, 'sh', '-c', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('ready')) child.kill('SIGTERM');
+    });
+    const r = await finish(child);
+    expect(r.code).toBe(9);
+    expect(out).toBe('ready\ngot-term\n');
+    expectOnlyInit();
+  });
+
+  it('a pid file that cannot be written: the process is killed and reaped, nothing left', async () => {
+    const r = await execDetached(['--detach', '--pid-file', join(dir, 'no/such/dir/p.pid'), id, 'sleep', '30']);
+    expect(r.code).toBe(255);
+    expect(r.output).toMatch(/^gocontainer: exec failed: write the pid file .*p\.pid: ENOENT/);
+    expectOnlyInit();
+  });
+
   it("--tty in the foreground: gocontainer relays a pty of the container's", async () => {
     const r = await exec(['--tty', id, 'sh', '-c', 'tty; exit 3']);
     expect(r.code).toBe(3);
@@ -378,5 +401,47 @@ describe.skipIf(!canRunIntegration())('gocontainer exec', { timeout: 60_000 }, (
     expect(s.code).toBe(1);
     expect(s.stderr).toMatch(/cannot use --console-socket if gocontainer will not detach or allocate tty/);
     expectOnlyInit();
+  });
+
+  describe('a container with a user namespace', () => {
+    let userns: RunningContainer;
+    const uid = `${id}-userns`;
+    // Root stays root (the busybox files are the host's); the other ids are shifted.
+    const maps = [
+      { containerID: 0, hostID: 0, size: 1 },
+      { containerID: 1, hostID: 100001, size: 65535 },
+    ];
+    beforeAll(async () => {
+      const fs = dockerFilesystem();
+      const spec: Spec = {
+        process: { args: ['sleep', '1000'], env: ['PATH=/bin'], cwd: '/' },
+        root: { path: root.path },
+        mounts: fs.mounts.filter((m) => m.destination !== '/sys'),
+        linux: {
+          namespaces: [...dockerNamespaces('none'), { type: 'user' }],
+          uidMappings: maps,
+          gidMappings: maps,
+        },
+      };
+      userns = await startContainer(spec, { kernel, containerId: uid });
+      await record(uid, { pid: userns.pid, start: startTime(userns.pid) }, spec, userns.cgroup.path);
+    });
+    afterAll(async () => {
+      userns?.kill('SIGKILL');
+      await userns?.exited;
+    });
+
+    it("joins the init's user namespace first, then the others; --user is an id of that namespace", async () => {
+      const script = ['user', ...NAMESPACES].map((ns) => `readlink /proc/self/ns/${ns}`).join('; ');
+      const r = await exec(['--user', '1000:1000', uid, 'sh', '-c', `${script}; cat /proc/self/uid_map; id`]);
+      expect(r.stderr).toBe('');
+      const lines = r.stdout.split('\n');
+      expect(lines.slice(0, NAMESPACES.length + 1)).toEqual(
+        ['user', ...NAMESPACES].map((ns) => readlinkSync(`/proc/${userns.pid}/ns/${ns}`)),
+      );
+      expect(r.stdout).toContain(readFileSync(`/proc/${userns.pid}/uid_map`, 'utf8'));
+      expect(r.stdout).toMatch(/^uid=1000 gid=1000$/m);
+      expect(userns.cgroup.pids()).toEqual([userns.pid]);
+    });
   });
 });

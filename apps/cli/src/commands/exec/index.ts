@@ -14,6 +14,7 @@ import { createKernel, F_GETFD, type Kernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
+import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
 import { openStdio, type Stdio } from '../run/stdio.js';
 import { buildExecProcess, EXEC_OPTIONS, type ExecFlags, parsePreserveFds } from './options.js';
@@ -106,6 +107,7 @@ async function exec(
       // The caller's streams, as they are: an engine hands over pipes or fifos.
       await execProcess(ctx, id, proc, {
         detach: true,
+        seccompCache: seccompCache(),
         stdio: [0, 1, 2, ...extra],
         ...(socket === undefined ? {} : { consoleSocket: socket }),
         ...(pidFile === undefined ? {} : { pidFile }),
@@ -140,6 +142,7 @@ async function foreground(
       proc.consoleSize = { height: stdio.consoleSize.rows, width: stdio.consoleSize.columns };
     }
     running = await execProcess(ctx, id, proc, {
+      seccompCache: seccompCache(),
       stdio: [...stdio.fds, ...extra],
       ...(stdio.consoleSocket === undefined ? {} : { consoleSocket: stdio.consoleSocket }),
       ...(pidFile === undefined ? {} : { pidFile }),
