@@ -85,6 +85,16 @@ describe('execProcess', () => {
     await expect(failed).rejects.toMatchObject({ exitCode: 125 });
   });
 
+  it('a process that cannot be planned: the error names the field, the pidfd is closed, nothing is spawned', async () => {
+    await record('c1');
+    await expect(execProcess(ctx, 'c1', { ...cat, terminal: true })).rejects.toThrow(
+      'process.terminal: needs a console socket to send the pty master on (--console-socket)',
+    );
+    expect(kernel.callsOf('spawn')).toEqual([]);
+    expect(kernel.callsOf('pidfdOpen')).toHaveLength(1);
+    expect([...kernel.openFds]).toEqual([]);
+  });
+
   it('refuses a stopped container, a missing one, and an init whose pid another process has now', async () => {
     await record('dead', { pid: 2 ** 22 + 1, start: 1 });
     await expect(execProcess(ctx, 'dead', cat)).rejects.toThrow(
