@@ -19,7 +19,9 @@ OCI runtime commands (runc's command line, for containerd, dockerd, podman):
   state     Show a container's state (JSON)
   kill      Send a signal to a container
   delete    Delete a stopped container (--force: any)
+  exec      Run a new process in a created or running container
 
+Other commands:
   features  Show the runtime-spec features JSON: what gocontainer implements
   spec      Write a starter config.json into a bundle directory
   version   Show the version (also --version, -v)
@@ -75,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/kill/index.js')).killCommand(rest, global);
     case 'delete':
       return (await import('./commands/delete/index.js')).deleteCommand(rest, global);
+    case 'exec':
+      return (await import('./commands/exec/index.js')).execCommand(rest, global);
     case 'features':
       return (await import('./commands/features/index.js')).featuresCommand(rest);
     case 'spec':

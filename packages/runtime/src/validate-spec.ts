@@ -7,7 +7,7 @@
 import { SpecError } from './errors.js';
 import { type SchemaError, validateConfig } from './generated/config-schema.js';
 import { checkHooks } from './hooks/check-hooks.js';
-import type { Spec } from './spec.js';
+import type { Process, Spec } from './spec.js';
 
 /** The runtime-spec major version this runtime reads (configs of 1.0.x, 1.1.x and 1.2.x). */
 const SPEC_MAJOR = 1;
@@ -25,6 +25,17 @@ export function validateSpec(json: unknown): Spec {
   const spec = json as Spec;
   checkSemantics(spec);
   return spec;
+}
+
+/**
+ * Checks a parsed OCI `process` object (runc's `exec --process FILE`, the
+ * config.json's `process` shape) by the same schema and rules: a failure is
+ * a SpecError naming the field as `process.args[0]`, `process.user.uid`.
+ */
+export function validateProcess(json: unknown): Process {
+  if (!isObject(json)) throw new SpecError('process', `expected an object, got ${kindOf(json)}`);
+  // The schema of a config that holds nothing else: only the process can be wrong.
+  return validateSpec({ ociVersion: '1.2.0', root: { path: 'rootfs' }, process: json }).process;
 }
 
 function checkVersion(json: unknown): void {

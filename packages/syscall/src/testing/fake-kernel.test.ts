@@ -219,6 +219,14 @@ describe('FakeKernel in-process calls', () => {
     expect(kernel.calls[1]?.error?.errno).toBe(2);
   });
 
+  it('connects to unix sockets with fresh fds, and fails them as told', () => {
+    const kernel = new FakeKernel({ arch: 'x64' }).fail({ syscall: 'connect', nth: 2, errno: 'ECONNREFUSED' });
+    const fd = kernel.connectUnix('/run/console.sock');
+    expect(kernel.openFds.has(fd)).toBe(true);
+    expect(() => kernel.connectUnix('/run/gone.sock')).toThrow('connect /run/gone.sock: ECONNREFUSED');
+    expect(kernel.callsOf('connectUnix')).toEqual([{ path: '/run/console.sock' }, { path: '/run/gone.sock' }]);
+  });
+
   it('lets handlers answer in-process calls', () => {
     const kernel = new FakeKernel({ arch: 'x64' }).onSyscall('prctl', ({ args }) => (args[0] === 37 ? 1 : 0));
     expect(kernel.prctl(37)).toBe(1);

@@ -278,6 +278,7 @@ export class FakeKernel implements Kernel {
     return fds;
   }
 
+  /** Hands out an fd; `fail({ syscall: 'connect' })` (or `connectUnix`) fails it, as a missing socket would. */
   connectUnix(path: string): number {
     return this.#callFd('connectUnix', 'connect', { path }, path, [path]);
   }
