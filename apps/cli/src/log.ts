@@ -15,6 +15,9 @@ interface LogSink {
 
 let sink: LogSink | undefined;
 
+/** logrus's level names, as runc writes them. */
+export type LogLevel = 'error' | 'warning' | 'debug';
+
 /** Where this process logs, from the global options (once, at start-up). */
 export function openLog(global: GlobalOptions): void {
   sink = global.log
@@ -23,13 +26,13 @@ export function openLog(global: GlobalOptions): void {
 }
 
 /** One record in logrus's format. `time` is RFC 3339 in UTC, to the second, as runc's. */
-export function formatLogRecord(format: LogFormat, level: 'error' | 'debug', msg: string, time: Date): string {
+export function formatLogRecord(format: LogFormat, level: LogLevel, msg: string, time: Date): string {
   const at = `${time.toISOString().slice(0, 19)}Z`;
   if (format === 'json') return `${JSON.stringify({ level, msg, time: at })}\n`;
   return `time="${at}" level=${level} msg=${JSON.stringify(msg)}\n`;
 }
 
-function write(level: 'error' | 'debug', msg: string): void {
+function write(level: LogLevel, msg: string): void {
   if (!sink) return;
   try {
     appendFileSync(sink.file, formatLogRecord(sink.format, level, msg, new Date()), { mode: 0o644 });
@@ -43,6 +46,11 @@ function write(level: 'error' | 'debug', msg: string): void {
 /** Log a failure (already said on stderr). */
 export function logError(msg: string): void {
   write('error', msg);
+}
+
+/** Log a warning (already said on stderr): what failed but did not fail the command. */
+export function logWarning(msg: string): void {
+  write('warning', msg);
 }
 
 /** Log a debug line, with `--debug` only. */

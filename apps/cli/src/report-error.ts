@@ -1,5 +1,5 @@
 import { GcError } from '@gc/syscall';
-import { logError } from './log.js';
+import { logError, logWarning } from './log.js';
 
 /** One line, whatever the message holds (a value with a newline, say). */
 function oneLine(message: string): string {
@@ -9,6 +9,13 @@ function oneLine(message: string): string {
 function say(message: string): void {
   process.stderr.write(`gocontainer: ${oneLine(message)}\n`);
   logError(message);
+}
+
+/** A failure that does not fail the command (a poststart or poststop hook): stderr and the log. */
+export function reportWarning(e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`gocontainer: warning: ${oneLine(message)}\n`);
+  logWarning(message);
 }
 
 /**

@@ -4,12 +4,15 @@ import type { FilterCache } from '@gc/seccomp';
 import type { ProcessHandle, SpawnedChild } from '@gc/syscall';
 import { readBundle } from '../bundle.js';
 import { makeExecFifo } from '../exec-fifo.js';
+import { type ContainerHooksPlan, planContainerHooks } from '../hooks/plan-container-hooks.js';
+import { runHooks } from '../hooks/run-hooks.js';
 import { execHelperFd } from '../init-binary.js';
 import { writePidFile } from '../pid-file.js';
 import { type ContainerPlan, CREATED_LABEL, planContainer } from '../plan-container.js';
 import { ownerOf } from '../process-owner.js';
 import { runcDeviceRules } from '../runc-devices.js';
 import { startError } from '../start-error.js';
+import { OCI_VERSION, type OciState } from '../state/oci-state.js';
 import { validateContainerId } from '../state/validate-id.js';
 import type { RuntimeContext } from './context.js';
 
@@ -88,6 +91,9 @@ export async function createContainer(
   let init: ProcessHandle | undefined;
   let plan: ContainerPlan | undefined;
   const opened: number[] = [];
+  const hookPlans: ContainerHooksPlan[] = [];
+  const hooks = spec.hooks ?? {};
+  const hostHooks = (hooks.prestart?.length ?? 0) + (hooks.createRuntime?.length ?? 0) > 0;
   try {
     // Recorded before it is made: a delete after a crash of this process removes it.
     await store.update(id, (r) => ({ ...r, cgroup: cgroup.path }));
@@ -111,6 +117,23 @@ export async function createContainer(
       ...(options.noPivot ? { noPivot: true } : {}),
       ...(options.noNewKeyring ? { noNewKeyring: true } : {}),
       ...(options.seccompCache ? { seccompCache: options.seccompCache } : {}),
+      // runc's order: the prestart and createRuntime hooks (here, in the
+      // runtime's namespaces) once the mounts are made, then the
+      // createContainer ones in the container's, all before pivot_root.
+      beforePivot: (p) => {
+        if (hostHooks) {
+          p.notify(0, HOST_HOOKS_LABEL);
+          p.wait('wait for the prestart and createRuntime hooks');
+        }
+        if (hooks.createContainer?.length) {
+          hookPlans.push(planContainerHooks(p, 'createContainer', hooks.createContainer, { kernel }));
+        }
+      },
+      beforeExec: (p) => {
+        if (hooks.startContainer?.length) {
+          hookPlans.push(planContainerHooks(p, 'startContainer', hooks.startContainer, { kernel }));
+        }
+      },
     });
     child = kernel.spawn(plan.program, {
       cloneFlags: plan.cloneFlags,
@@ -121,7 +144,23 @@ export async function createContainer(
     init = await plan.namespaces.afterSpawn(child, kernel);
     const owner = ownerOf(init.pid);
     if (owner) await store.update(id, (r) => ({ ...r, init: owner }));
-    await untilCreated(child);
+    const state: OciState = {
+      ociVersion: OCI_VERSION,
+      id,
+      status: 'creating',
+      pid: init.pid,
+      bundle: bundle.path,
+      ...(spec.annotations && Object.keys(spec.annotations).length > 0 ? { annotations: spec.annotations } : {}),
+    };
+    // startContainer hooks see the container created, as runc's.
+    for (const h of hookPlans) h.sendState(h.kind === 'startContainer' ? { ...state, status: 'created' } : state);
+    if (hostHooks) {
+      await untilNotified(child, HOST_HOOKS_LABEL);
+      await runHooks('prestart', hooks.prestart, state, { cwd: bundle.path });
+      await runHooks('createRuntime', hooks.createRuntime, state, { cwd: bundle.path });
+      child.release();
+    }
+    await untilNotified(child, CREATED_LABEL);
     if (!owner) throw new Error(`the init (pid ${init.pid}) is gone`);
     await store.update(id, (r) => ({ ...r, status: 'created' }));
     if (options.pidFile !== undefined) writePidFile(options.pidFile, init.pid);
@@ -132,7 +171,11 @@ export async function createContainer(
     await Promise.all([child?.exited, init?.exited]);
     await cgroup.destroy().catch(() => undefined);
     await store.remove(id).catch(() => undefined);
+    const hookError = hookPlans.map((h) => h.hookError(e)).find((h) => h !== undefined);
+    if (hookError) throw hookError;
     throw plan ? startError(e, [plan.execOp, ...(plan.lookOp !== undefined ? [plan.lookOp] : [])], plan.command) : e;
+  } finally {
+    for (const h of hookPlans) h.close();
   }
   if (!options.watch) {
     child.forget();
@@ -141,12 +184,14 @@ export async function createContainer(
   return { id, pid: init.pid, ...(options.watch ? { process: init } : {}) };
 }
 
+const HOST_HOOKS_LABEL = 'run the prestart and createRuntime hooks';
+
 /**
- * Until the init NOTIFYs that it waits on its exec fifo. A failing op ends
- * the child first: `started` rejects with the op's error, which wins over
- * the closed sync socket.
+ * Until the init NOTIFYs `label` (its exec fifo wait, the host hooks). A
+ * failing op ends the child first: `started` rejects with the op's error,
+ * which wins over the closed sync socket.
  */
-async function untilCreated(child: SpawnedChild): Promise<void> {
+async function untilNotified(child: SpawnedChild, label: string): Promise<void> {
   for (;;) {
     let note: Awaited<ReturnType<SpawnedChild['nextNotification']>>;
     try {
@@ -160,6 +205,6 @@ async function untilCreated(child: SpawnedChild): Promise<void> {
       await child.started;
       throw e;
     }
-    if (note.label === CREATED_LABEL) return;
+    if (note.label === label) return;
   }
 }

@@ -1,6 +1,9 @@
 import { GcError } from '@gc/syscall';
 import { ContainerNotExistError, ContainerStatusError } from '../errors.js';
+import type { HookError } from '../hooks/hook-error.js';
+import { runHooks } from '../hooks/run-hooks.js';
 import { ownerIsAlive } from '../process-owner.js';
+import { ociState } from '../state/oci-state.js';
 import type { ContainerRecord } from '../state/record.js';
 import { ALLOWED, type ContainerStatus } from '../state/status.js';
 import { type RuntimeContext, recordedCgroup } from './context.js';
@@ -16,14 +19,19 @@ export interface DeleteOptions {
  * The OCI `delete`: a stopped container's cgroup and state go. A created one
  * is deleted too (its waiting init is killed: engines delete a container
  * whose start never came); a running or paused one only with `force`, which
- * kills every process of its cgroup first.
+ * kills every process of its cgroup first. Then the poststop hooks run;
+ * resolves with those that failed (warnings, as the spec says).
  */
-export async function deleteContainer(ctx: RuntimeContext, id: string, options: DeleteOptions = {}): Promise<void> {
+export async function deleteContainer(
+  ctx: RuntimeContext,
+  id: string,
+  options: DeleteOptions = {},
+): Promise<HookError[]> {
   let loaded: ReturnType<RuntimeContext['store']['load']>;
   try {
     loaded = ctx.store.load(id);
   } catch (e) {
-    if (options.force && e instanceof ContainerNotExistError) return;
+    if (options.force && e instanceof ContainerNotExistError) return [];
     throw e;
   }
   const { status } = loaded;
@@ -36,6 +44,11 @@ export async function deleteContainer(ctx: RuntimeContext, id: string, options: 
     if (e instanceof ContainerNotExistError) return; // a concurrent delete won
     throw e;
   });
+  // After the container is gone; a failure is only a warning (the spec).
+  const { record } = loaded;
+  const poststop = record.config?.hooks?.poststop;
+  if (!poststop?.length) return [];
+  return runHooks('poststop', poststop, ociState(record, 'stopped'), { cwd: record.bundle });
 }
 
 async function destroy(ctx: RuntimeContext, record: ContainerRecord, status: ContainerStatus, timeoutMs: number) {

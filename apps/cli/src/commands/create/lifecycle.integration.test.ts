@@ -281,5 +281,60 @@ describe.skipIf(!canRunIntegration())(
       expect(readFileSync(extra, 'utf8')).toBe('through fd 3\n');
       rmSync(extra);
     });
+    it('hooks run at their points with the state on stdin; a failing prestart fails create, a failing poststop warns', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gc-lc-hooks-'));
+      const hook = (name: string, extra = '') => ({
+        path: '/bin/sh',
+        args: ['sh', '-c', `cat > ${dir}/${name}.json${extra}`],
+      });
+      const b = bundle(['sh', '-c', 'cat /tmp/start-state.json'], (c) => {
+        c.hooks = {
+          prestart: [hook('prestart')],
+          createRuntime: [hook('createRuntime')],
+          createContainer: [hook('createContainer', `; test -d ${dir} && echo host-files-seen > ${dir}/cc-saw`)],
+          // Inside the container, after pivot_root: busybox's sh, the container's /tmp.
+          startContainer: [{ path: '/bin/sh', args: ['sh', '-c', 'cat > /tmp/start-state.json'] }],
+          poststart: [hook('poststart')],
+          poststop: [hook('poststop')],
+        };
+      });
+      const id = newId();
+      const file = outFile();
+      expect((await create(id, b, file)).code).toBe(0);
+      const pid = (await state(id)).pid as number;
+      const read = (name: string) =>
+        JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Record<string, unknown>;
+      for (const name of ['prestart', 'createRuntime', 'createContainer']) {
+        expect(read(name), name).toMatchObject({ ociVersion: '1.2.0', id, status: 'creating', pid, bundle: b.path });
+      }
+      expect(readFileSync(join(dir, 'cc-saw'), 'utf8')).toBe('host-files-seen\n');
+      expect(existsSync(join(dir, 'poststart.json'))).toBe(false);
+      expect((await gc('start', id)).code).toBe(0);
+      expect(await reap(pid)).toEqual({ code: 0 });
+      expect(read('poststart')).toMatchObject({ id, status: 'running', pid });
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ id, status: 'created', pid });
+      expect((await gc('delete', id)).code).toBe(0);
+      expect(read('poststop')).toMatchObject({ id, status: 'stopped' });
+
+      const failing = bundle(['true'], (c) => {
+        c.hooks = { prestart: [{ path: '/bin/sh', args: ['sh', '-c', 'echo boom >&2; exit 3'] }] };
+      });
+      const id2 = newId();
+      const r = await create(id2, failing, outFile());
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('error running prestart hook #0 (/bin/sh): exit status 3: boom');
+      expect(readdirSync(root).filter((d) => d.includes(id2))).toEqual([]);
+      for (const dir2 of cgroupDirs(id2)) expect(existsSync(dir2)).toBe(false);
+
+      const warns = bundle(['true'], (c) => {
+        c.hooks = { poststop: [{ path: '/bin/false' }] };
+      });
+      const id3 = newId();
+      await create(id3, warns, outFile());
+      const del = await gc('delete', id3);
+      expect(del.code).toBe(0);
+      expect(del.stderr).toContain('gocontainer: warning: error running poststop hook #0 (/bin/false): exit status 1');
+      rmSync(dir, { recursive: true, force: true });
+    });
   },
 );

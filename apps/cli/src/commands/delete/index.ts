@@ -1,6 +1,7 @@
 import { deleteContainer } from '@gc/runtime';
 import type { GlobalOptions } from '../../global-options.js';
 import { runOciCommand } from '../../oci-command.js';
+import { reportWarning } from '../../report-error.js';
 import { runtimeContext } from '../../runtime-context.js';
 
 const USAGE = `Usage: gocontainer delete [OPTIONS] CONTAINER_ID
@@ -20,7 +21,9 @@ export function deleteCommand(argv: readonly string[], global: GlobalOptions): P
       args: [1, 1],
       argsHelp: 'the container id',
       async run({ flags, rest }) {
-        await deleteContainer(runtimeContext(global), rest[0] as string, { force: flags.force === true });
+        const ctx = runtimeContext(global);
+        for (const w of await deleteContainer(ctx, rest[0] as string, { force: flags.force === true }))
+          reportWarning(w);
         return 0;
       },
     },

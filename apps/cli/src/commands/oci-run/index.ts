@@ -2,6 +2,7 @@ import { createContainer, deleteContainer, startCreatedContainer } from '@gc/run
 import { shellExitCode } from '@gc/syscall';
 import type { GlobalOptions } from '../../global-options.js';
 import { runOciCommand } from '../../oci-command.js';
+import { reportWarning } from '../../report-error.js';
 import { runtimeContext } from '../../runtime-context.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { CREATE_OPTIONS, preserveFds } from '../create/index.js';
@@ -77,7 +78,7 @@ export function ociRunCommand(argv: readonly string[], global: GlobalOptions): P
         const forward = (signal: NodeJS.Signals) => init?.kill(signal);
         if (init) for (const s of FORWARDED) process.on(s, forward);
         try {
-          await startCreatedContainer(ctx, id);
+          for (const w of await startCreatedContainer(ctx, id)) reportWarning(w);
         } catch (e) {
           await deleteContainer(ctx, id, { force: true });
           throw e;
@@ -85,7 +86,7 @@ export function ociRunCommand(argv: readonly string[], global: GlobalOptions): P
         if (!init) return 0;
         const status = await init.exited;
         for (const s of FORWARDED) process.off(s, forward);
-        if (f.keep !== true) await deleteContainer(ctx, id, { force: true });
+        if (f.keep !== true) for (const w of await deleteContainer(ctx, id, { force: true })) reportWarning(w);
         return shellExitCode(status);
       },
     },

@@ -1,6 +1,7 @@
 import { startCreatedContainer } from '@gc/runtime';
 import type { GlobalOptions } from '../../global-options.js';
 import { runOciCommand } from '../../oci-command.js';
+import { reportWarning } from '../../report-error.js';
 import { runtimeContext } from '../../runtime-context.js';
 
 const USAGE = `Usage: gocontainer start CONTAINER_ID
@@ -17,7 +18,7 @@ export function startCommand(argv: readonly string[], global: GlobalOptions): Pr
       args: [1, 1],
       argsHelp: 'the container id',
       async run({ rest }) {
-        await startCreatedContainer(runtimeContext(global), rest[0] as string);
+        for (const w of await startCreatedContainer(runtimeContext(global), rest[0] as string)) reportWarning(w);
         return 0;
       },
     },
