@@ -27,7 +27,16 @@ export function readBundle(bundle: string): Bundle {
   } catch (e) {
     throw new GcError('EBUNDLE', `read the bundle's config ${file}: not JSON (${(e as Error).message})`, { cause: e });
   }
-  const spec = validateSpec(json);
+  return bundleOf(path, json);
+}
+
+/**
+ * A bundle whose config is given rather than read (the in-process API):
+ * validated as config.json would be, `root.path` resolved against `bundle`.
+ */
+export function bundleOf(bundle: string, config: unknown): Bundle {
+  const path = resolve(bundle);
+  const spec = validateSpec(config);
   const root = isAbsolute(spec.root.path) ? spec.root.path : join(path, spec.root.path);
   return { path, spec: { ...spec, root: { ...spec.root, path: root } } };
 }

@@ -3,7 +3,7 @@ export type { FileFilterCacheOptions, FilterCache } from '@gc/seccomp';
 export { createFileFilterCache } from '@gc/seccomp';
 export { GcError, SyscallError } from '@gc/syscall';
 export type { Bundle } from './bundle.js';
-export { readBundle } from './bundle.js';
+export { bundleOf, readBundle } from './bundle.js';
 export { receiveConsole } from './console.js';
 export { newContainerId } from './container-id.js';
 export type { NetworkMode } from './docker-defaults.js';
@@ -52,6 +52,8 @@ export type { ContainerExit, RunningContainer, RunOptions } from './run-containe
 export { startContainer } from './run-container.js';
 export type { CreateRunDirOptions, RunDir, RunDirOptions, RunDirOverlay, SweepOptions } from './run-dir.js';
 export { createRunDir, RUN_ROOT, sweepRunDirs } from './run-dir.js';
+export type { ContainerWait, Runtime, RuntimeOptions } from './runtime.js';
+export { createRuntime } from './runtime.js';
 export type { Hook, Hooks, Linux, Process, Root, Spec } from './spec.js';
 export type { LiveStatusOptions } from './state/live-status.js';
 export type { OciState } from './state/oci-state.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createCgroupManager } from '@gc/cgroups';
 import type { FilterCache } from '@gc/seccomp';
 import type { ProcessHandle, SpawnedChild } from '@gc/syscall';
-import { readBundle } from '../bundle.js';
+import { bundleOf, readBundle } from '../bundle.js';
 import { makeExecFifo } from '../exec-fifo.js';
 import { type ContainerHooksPlan, planContainerHooks } from '../hooks/plan-container-hooks.js';
 import { runHooks } from '../hooks/run-hooks.js';
@@ -11,6 +11,7 @@ import { writePidFile } from '../pid-file.js';
 import { type ContainerPlan, CREATED_LABEL, planContainer } from '../plan-container.js';
 import { ownerOf } from '../process-owner.js';
 import { runcDeviceRules } from '../runc-devices.js';
+import type { Spec } from '../spec.js';
 import { startError } from '../start-error.js';
 import { OCI_VERSION, type OciState } from '../state/oci-state.js';
 import { validateContainerId } from '../state/validate-id.js';
@@ -19,6 +20,11 @@ import type { RuntimeContext } from './context.js';
 export interface CreateOptions {
   /** The bundle directory (holding config.json); default the current directory, as runc. */
   bundle?: string;
+  /**
+   * The config, instead of reading BUNDLE/config.json (a server that makes
+   * many containers of one config); validated all the same.
+   */
+  config?: Spec;
   /** Write the init's pid here (`--pid-file`), atomically. */
   pidFile?: string;
   /** A unix socket path to send the pty master to, with `process.terminal` (`--console-socket`). */
@@ -63,7 +69,10 @@ export async function createContainer(
 ): Promise<CreatedContainer> {
   validateContainerId(id);
   const { kernel, store } = ctx;
-  const bundle = readBundle(options.bundle ?? process.cwd());
+  const bundle =
+    options.config === undefined
+      ? readBundle(options.bundle ?? process.cwd())
+      : bundleOf(options.bundle ?? process.cwd(), options.config);
   const { spec } = bundle;
   const preserve = options.preserveFds ?? 0;
   if (!Number.isInteger(preserve) || preserve < 0) {
