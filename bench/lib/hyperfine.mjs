@@ -14,7 +14,11 @@ export function benchEnv(keep) {
   return { env, stripped };
 }
 
-/** One hyperfine run of `commands` ([name, command line]), its output shown; returns hyperfine's results. */
+/**
+ * One hyperfine run of `commands` ([name, command line, { prepare }?]), its
+ * output shown; returns hyperfine's results. `prepare` runs before each run
+ * of its command (untimed).
+ */
 export function hyperfine(commands, { runs, env, work }) {
   const json = join(work, 'hyperfine.json');
   execFileSync(
@@ -27,6 +31,7 @@ export function hyperfine(commands, { runs, env, work }) {
       String(runs),
       '--export-json',
       json,
+      ...(commands.some((c) => c[2]?.prepare) ? commands.flatMap((c) => ['--prepare', c[2]?.prepare ?? 'true']) : []),
       ...commands.flatMap(([name, cmd]) => ['-n', name, cmd]),
     ],
     { stdio: ['ignore', 'inherit', 'inherit'], env },

@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 'use strict';
+const { commandOf } = require('./command-of.cjs');
+
+const command = commandOf(process.argv.slice(2));
+// The commands an engine calls for every container, from their own small
+// bundle (dist/lifecycle.cjs): none of the planning code is read or compiled.
+const LIFECYCLE = ['start', 'state', 'kill', 'delete'];
+// A code cache per command: V8 keeps only what the run that made it compiled.
+const CACHED = [...LIFECYCLE, 'run', 'create', 'exec'];
 require('./load-main.cjs')
-  .loadMain(process.argv[2] === 'run' ? 'run' : 'other')
+  .loadMain(LIFECYCLE.includes(command) ? 'lifecycle' : 'main', CACHED.includes(command) ? command : 'other')
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

@@ -1,6 +1,7 @@
 'use strict';
 /*
- * Load dist/main.cjs through a V8 code cache. `gocontainer run` is measured
+ * Load a bundle (dist/main.cjs, or dist/lifecycle.cjs for the commands an
+ * engine calls for every container) through a V8 code cache. `gocontainer run` is measured
  * against `node -e 0`, and compiling the bundle is a good part of the
  * difference. Node 20 has no module.enableCompileCache() (Node 22 has), and
  * v8-compile-cache is unmaintained, so this is the few lines it takes: compile
@@ -22,10 +23,10 @@ const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 
-const file = path.join(__dirname, '..', 'dist', 'main.cjs');
-const resolvedFile = `${file}.resolved.json`;
-
-exports.loadMain = function loadMain(kind) {
+/** `entry`: the bundle's name in dist/ (main, lifecycle); `kind`: the command, for its own code cache. */
+exports.loadMain = function loadMain(entry, kind) {
+  const file = path.join(__dirname, '..', 'dist', `${entry}.cjs`);
+  const resolvedFile = `${file}.resolved.json`;
   const cacheFile = `${file}.${process.version}.${kind}.cache`;
   const source = fs.readFileSync(file, 'utf8');
   let cachedData;
@@ -46,7 +47,7 @@ exports.loadMain = function loadMain(kind) {
   const mod = new Module(file, module);
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
-  const resolved = readResolved();
+  const resolved = readResolved(resolvedFile);
   let learned = false;
   const req = (id) => {
     if (Module.isBuiltin(id)) return mod.require(id);
@@ -63,7 +64,7 @@ exports.loadMain = function loadMain(kind) {
   return mod.exports;
 };
 
-function readResolved() {
+function readResolved(resolvedFile) {
   try {
     const value = JSON.parse(fs.readFileSync(resolvedFile, 'utf8'));
     return typeof value === 'object' && value !== null ? value : {};

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type GlobalOptions, parseGlobalOptions } from './global-options.js';
-import { logDebug, openLog } from './log.js';
+import { beginCommand } from './begin-command.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';
 import { versionText } from './version.js';
@@ -47,20 +46,9 @@ Run 'gocontainer COMMAND --help' for a command's options.
  * until the import). Nothing here imports @gc/runtime statically.
  */
 export async function main(argv: string[]): Promise<number> {
-  let global: GlobalOptions;
-  let line: string[];
-  try {
-    ({ global, rest: line } = parseGlobalOptions(argv));
-  } catch (e) {
-    return reportError(e);
-  }
-  openLog(global);
-  if (global.systemdCgroup) {
-    // Exit 1, as runc fails; said in the log too, where an engine looks.
-    return reportError(new UsageError('--systemd-cgroup: systemd cgroup management is not supported yet', 1));
-  }
-  const [command, ...rest] = line;
-  logDebug(`command line: ${JSON.stringify(argv)}`);
+  const call = beginCommand(argv);
+  if (typeof call === 'number') return call;
+  const { global, command, rest } = call;
   switch (command) {
     case 'run': {
       const oci = await import('./commands/oci-run/index.js');

@@ -2,6 +2,7 @@ import { containerState } from '@gc/runtime';
 import type { GlobalOptions } from '../../global-options.js';
 import { runOciCommand } from '../../oci-command.js';
 import { runtimeContext } from '../../runtime-context.js';
+import { writeStdout } from '../../write-stdout.js';
 
 const USAGE = `Usage: gocontainer state CONTAINER_ID
 
@@ -18,7 +19,7 @@ export function stateCommand(argv: readonly string[], global: GlobalOptions): Pr
       argsHelp: 'the container id',
       run({ rest }) {
         const state = containerState(runtimeContext(global), rest[0] as string);
-        process.stdout.write(`${JSON.stringify(state, null, '  ')}\n`);
+        writeStdout(`${JSON.stringify(state, null, '  ')}\n`);
         return 0;
       },
     },
