@@ -18,10 +18,10 @@ export function makeBundle(root, args) {
 /**
  * Runs `runtime run` sequentially `count` times; returns seconds per run, or
  * `{ unavailable }` with the runtime's own words when it cannot run here
- * (crun 1.8 refuses hybrid cgroup hosts).
+ * (crun 1.8 refuses hybrid cgroup hosts). Its --root is made in `stateParent`.
  */
-export function timeRuntime(runtime, bundle, count) {
-  const stateRoot = mkdtempSync(join(tmpdir(), `gc-bench-${runtime}-state-`));
+export function timeRuntime(runtime, bundle, count, stateParent = tmpdir()) {
+  const stateRoot = mkdtempSync(join(stateParent, `gc-bench-${runtime}-state-`));
   mkdirSync(stateRoot, { recursive: true });
   const start = process.hrtime.bigint();
   for (let i = 0; i < count; i++) {

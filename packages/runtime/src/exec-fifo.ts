@@ -1,6 +1,6 @@
-import { closeSync, constants, openSync, read, unlink } from 'node:fs';
+import { closeSync, constants, openSync, readSync, unlink } from 'node:fs';
 import { join } from 'node:path';
-import { AT_FDCWD, F_SETFL, type Kernel, O_CLOEXEC, O_PATH } from '@gc/syscall';
+import { AT_FDCWD, type Kernel, O_CLOEXEC, O_PATH } from '@gc/syscall';
 
 /** The exec fifo's name in a container's state directory (runc's `exec.fifo`). */
 export const EXEC_FIFO = 'exec.fifo';
@@ -19,29 +19,37 @@ export function makeExecFifo(kernel: Kernel, path: string): number {
   return kernel.openat(AT_FDCWD, path, O_PATH | O_CLOEXEC);
 }
 
+/** The longest pause between two reads of the exec fifo while its init is not there yet. */
+const MAX_PAUSE_MS = 5;
+
 /**
  * `start`: open the fifo for reading and read the byte the waiting init
  * writes, which lets it go on to the exec. Resolves false when no init
- * waits on it (it died: no writer, so the read sees EOF at once). Opened
- * O_NONBLOCK (an open for reading would block until a writer came), then
- * read blocking on libuv's pool: the init is already in its open(2) for
- * writing, which counts as a writer before it returns.
+ * waits on it (`initAlive()` says it died). Opened O_NONBLOCK (an open for
+ * reading would block until a writer came, and for ever if the init died)
+ * and read without blocking, pausing in between: the init opens the fifo
+ * for writing only after it said it was created, so a `start` right after
+ * `create` may find no writer yet (EOF) while the init is alive; once it is
+ * in its open(2) it counts as a writer (EAGAIN until its byte comes). No
+ * kernel call beyond Node's: `gocontainer start` loads no FFI for it.
  */
-export function readExecFifo(kernel: Kernel, path: string): Promise<boolean> {
+export async function readExecFifo(path: string, initAlive: () => boolean): Promise<boolean> {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | O_CLOEXEC);
   try {
-    kernel.fcntl(fd, F_SETFL, 0);
-  } catch (e) {
+    const byte = Buffer.alloc(1);
+    for (let pause = 0; ; pause = Math.min(pause + 1, MAX_PAUSE_MS)) {
+      try {
+        if (readSync(fd, byte, 0, 1, null) === 1) return true;
+        // EOF: no writer. Its byte was not read, so the init has not gone on; unless it died, it is still to open.
+        if (!initAlive()) return false;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      }
+      await new Promise((resolve) => (pause === 0 ? setImmediate(resolve) : setTimeout(resolve, pause)));
+    }
+  } finally {
     closeSync(fd);
-    throw e;
   }
-  return new Promise((resolve, reject) => {
-    read(fd, Buffer.alloc(1), 0, 1, null, (err, n) => {
-      closeSync(fd);
-      if (err) reject(err);
-      else resolve(n === 1);
-    });
-  });
 }
 
 /** Remove the fifo once start went through (as runc does); one already gone is fine. */
