@@ -6,7 +6,11 @@
 //   - `node -e 0`, the floor of any Node command;
 // then the RSS of a created container's waiting init (VmRSS).
 //
-//   node bench/lifecycle/lifecycle.mjs [--runs N] [--keep-env] [--no-crun]
+//   node bench/lifecycle/lifecycle.mjs [--runs N] [--keep-env] [--no-crun] [--state-parent DIR]
+//
+// Each runtime's --root is made in --state-parent, default /dev/shm: a
+// tmpfs, as /run (where they keep their state by default) is on a usual
+// machine; gocontainer syncs every state write (a few ms each on a disk).
 //
 // NODE_EXTRA_CA_CERTS is removed from every command's environment unless
 // --keep-env is given (see bench/run/run.mjs).
@@ -18,7 +22,6 @@
 // still fails.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '20' },
     'keep-env': { type: 'boolean', default: false },
     'no-crun': { type: 'boolean', default: false },
+    'state-parent': { type: 'string', default: '/dev/shm' },
   },
 });
 const gocontainer = fileURLToPath(new URL('../../apps/cli/bin/gocontainer.cjs', import.meta.url));
@@ -42,7 +46,7 @@ if (!have('runc')) throw new Error('bench/lifecycle needs runc (the baseline): a
 const { env, stripped } = benchEnv(values['keep-env']);
 const root = createBusyboxRoot();
 const bundle = makeBundle(root.path, ['/bin/true']);
-const work = mkdtempSync(join(tmpdir(), 'gc-bench-lifecycle-'));
+const work = mkdtempSync(join(values['state-parent'], 'gc-bench-lifecycle-'));
 let holder;
 /** Each runtime: its name and the command line that runs it with its own --root. */
 const runtimes = [];
@@ -100,7 +104,7 @@ try {
   const ms = (s) => `${(s * 1000).toFixed(1).padStart(7)} ms`;
   const node = median('node -e 0');
   console.log(
-    `\nbench/lifecycle (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}; medians):`,
+    `\nbench/lifecycle (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}; state in ${values['state-parent']}; medians):`,
   );
   console.log(`  ${'node -e 0'.padEnd(32)} ${ms(node)}`);
   const header = ['', ...runtimes.map((r) => r.name.padStart(10)), '  gc/node', 'target', '  gc/runc'];

@@ -59,7 +59,16 @@ exports.loadMain = function loadMain(entry, kind) {
     learned = true;
     return mod.require(filename);
   };
-  req.resolve = (id) => Module._resolveFilename(id, mod);
+  req.resolve = (id) => {
+    if (Module.isBuiltin(id)) return id;
+    const kept = resolved[id];
+    if (typeof kept === 'string' && fs.existsSync(kept)) return kept;
+    const filename = Module._resolveFilename(id, mod);
+    if (!learned) process.once('beforeExit', () => saveJson(resolvedFile, resolved));
+    resolved[id] = filename;
+    learned = true;
+    return filename;
+  };
   script.runInThisContext()(mod.exports, req, mod, file, path.dirname(file));
   return mod.exports;
 };

@@ -4,7 +4,9 @@
  * on a machine that never calls the kernel (unit tests with FakeKernel,
  * macOS type-checks, `gocontainer --help`).
  */
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type Koffi from 'koffi';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -51,11 +53,55 @@ export function libc(): Libc {
   return loaded;
 }
 
+/**
+ * koffi's own entry costs ~9 ms before its native module is loaded (three
+ * modules compiled, the libc of the Node binary read from its ELF headers,
+ * package look-ups), ~1 ms after: `gocontainer start`, `kill` and `delete`
+ * are timed against `node -e 0` and need a kernel call each. So its native
+ * module is loaded directly from where koffi's loader finds it (its
+ * `@koromix/koffi-PLATFORM-ARCH` package, beside koffi) when it is the one
+ * for glibc and of koffi's version; anything else (musl, another layout, a
+ * failure) goes through koffi's entry, as before.
+ */
+function loadKoffi(load: NodeJS.Require): typeof Koffi {
+  try {
+    const entry = load.resolve('koffi');
+    const dir = dirname(entry);
+    const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
+    const { platform, arch } = process;
+    const native = join(dir, '..', '@koromix', `koffi-${platform}-${arch}`, `${platform}_${arch}`, 'koffi.node');
+    if (platform === 'linux' && !isMuslNode() && existsSync(native)) {
+      const mod = { exports: {} as { version?: unknown } };
+      process.dlopen(mod, native);
+      if (mod.exports.version === version) return mod.exports as unknown as typeof Koffi;
+    }
+  } catch {
+    // koffi's entry says what is wrong, if anything is.
+  }
+  return load('koffi') as typeof Koffi;
+}
+
+/**
+ * A Node linked against musl (koffi has another native module for it): its
+ * ELF interpreter, named in the file's first page, is ld-musl's. koffi reads
+ * the program headers for it; the first page is enough to tell.
+ */
+function isMuslNode(): boolean {
+  const fd = openSync(process.execPath, 'r');
+  try {
+    const page = Buffer.alloc(4096);
+    const n = readSync(fd, page, 0, page.length, 0);
+    return page.subarray(0, n).includes('/ld-musl-');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function load(): Libc {
   // Bundled into CommonJS (the CLI), the bundle's own require, which keeps
   // what it resolved before; as an ES module, one of its own.
   const load = typeof __filename === 'string' ? require : createRequire(import.meta.url);
-  const koffi = load('koffi') as typeof Koffi;
+  const koffi = loadKoffi(load);
   const { libraryPath } = load('@gc/native') as typeof import('@gc/native');
   const c = koffi.load('libc.so.6');
   const gc = koffi.load(libraryPath);
