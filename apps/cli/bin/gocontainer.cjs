@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-const { commandOf } = require('./command-of.cjs');
+const { commandOf, loadMain } = require('./load-main.cjs');
 
 const command = commandOf(process.argv.slice(2));
 // The commands an engine calls for every container, from their own small
@@ -8,8 +8,7 @@ const command = commandOf(process.argv.slice(2));
 const LIFECYCLE = ['start', 'state', 'kill', 'delete'];
 // A code cache per command: V8 keeps only what the run that made it compiled.
 const CACHED = [...LIFECYCLE, 'run', 'create', 'exec'];
-require('./load-main.cjs')
-  .loadMain(LIFECYCLE.includes(command) ? 'lifecycle' : 'main', CACHED.includes(command) ? command : 'other')
+loadMain(LIFECYCLE.includes(command) ? 'lifecycle' : 'main', CACHED.includes(command) ? command : 'other')
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

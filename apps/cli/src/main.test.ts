@@ -58,6 +58,55 @@ M.prototype.require = function (id) {
     }
   });
 
+  it('start, state, kill and delete, global options first as engines give them, run from dist/lifecycle.cjs: no koffi for state, no planning code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-lifecycle-'));
+    try {
+      const hook = join(dir, 'hook.cjs');
+      // Every bundle read, package required and native module loaded.
+      writeFileSync(
+        hook,
+        `const M = require('node:module');
+const fs = require('node:fs');
+const req = M.prototype.require;
+M.prototype.require = function (id) {
+  if (!M.isBuiltin(id)) process.stderr.write('require ' + id + '\\n');
+  return req.apply(this, arguments);
+};
+const dl = process.dlopen;
+process.dlopen = function (m, f) { process.stderr.write('dlopen ' + f + '\\n'); return dl.apply(this, arguments); };
+const read = fs.readFileSync;
+fs.readFileSync = function (f) { if (/dist\\/[a-z]+\\.cjs$/.test(String(f))) process.stderr.write('bundle ' + f + '\\n'); return read.apply(this, arguments); };
+`,
+      );
+      const log = join(dir, 'log');
+      const argv = ['--root', dir, '--log', log, '--log-format', 'json', 'state', 'nope'];
+      const r = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, ...argv], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('container "nope" does not exist');
+      const lines = r.stderr.split('\n').filter((l) => /^(require|dlopen|bundle) /.test(l));
+      expect(lines).toEqual(['require ./load-main.cjs', expect.stringMatching(/^bundle .*\/dist\/lifecycle\.cjs$/)]);
+      // What the bundle holds: its sources, from its source map.
+      const map = JSON.parse(
+        readFileSync(GOCONTAINER.replace(/bin\/gocontainer\.cjs$/, 'dist/lifecycle.cjs.map'), 'utf8'),
+      ) as {
+        sources: string[];
+      };
+      expect(map.sources.some((s) => s.endsWith('operations/start.ts'))).toBe(true);
+      for (const planning of [
+        'plan-container.ts',
+        '/seccomp/',
+        'config-schema',
+        '/rootfs/',
+        '/namespaces/',
+        'validate-spec.ts',
+      ]) {
+        expect(map.sources.filter((s) => s.includes(planning))).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--help lists the commands and the global options', async () => {
     for (const arg of ['--help', '-h', 'help']) {
       const r = await gocontainer([arg]);

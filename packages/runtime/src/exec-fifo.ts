@@ -21,6 +21,8 @@ export function makeExecFifo(kernel: Kernel, path: string): number {
 
 /** The longest pause between two reads of the exec fifo while its init is not there yet. */
 const MAX_PAUSE_MS = 5;
+/** Tries on the next turn of the event loop before the pauses. */
+const SPINS = 20;
 
 /**
  * `start`: open the fifo for reading and read the byte the waiting init
@@ -37,7 +39,8 @@ export async function readExecFifo(path: string, initAlive: () => boolean): Prom
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | O_CLOEXEC);
   try {
     const byte = Buffer.alloc(1);
-    for (let pause = 0; ; pause = Math.min(pause + 1, MAX_PAUSE_MS)) {
+    // The first tries at once (the init only has to be scheduled to write), then pausing longer each time.
+    for (let tries = 0; ; tries++) {
       try {
         if (readSync(fd, byte, 0, 1, null) === 1) return true;
         // EOF: no writer. Its byte was not read, so the init has not gone on; unless it died, it is still to open.
@@ -45,7 +48,9 @@ export async function readExecFifo(path: string, initAlive: () => boolean): Prom
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
       }
-      await new Promise((resolve) => (pause === 0 ? setImmediate(resolve) : setTimeout(resolve, pause)));
+      await new Promise((resolve) =>
+        tries < SPINS ? setImmediate(resolve) : setTimeout(resolve, Math.min(tries - SPINS + 1, MAX_PAUSE_MS)),
+      );
     }
   } finally {
     closeSync(fd);

@@ -26,9 +26,12 @@ function readStat(pid: number | 'self'): { state: string; start: number } | unde
   return { state: fields[0] as string, start: Number(fields[19]) };
 }
 
-/** This process, as an owner. */
+let self: ProcessOwner | undefined;
+
+/** This process, as an owner (read once: its pid and start time do not change). */
 export function currentOwner(): ProcessOwner {
-  return { pid: process.pid, start: (readStat('self') as { start: number }).start };
+  self ??= { pid: process.pid, start: (readStat('self') as { start: number }).start };
+  return self;
 }
 
 /** The process `pid` as an owner (pid and start time); undefined if there is none. */

@@ -81,6 +81,12 @@ export async function createContainer(
   const stdio = options.stdio ?? [0, 1, 2];
   const fds = [...stdio, ...Array.from({ length: preserve }, (_, i) => stdio.length + i)];
 
+  const cgroup = createCgroupManager({
+    id,
+    ...(spec.linux?.cgroupsPath ? { cgroupsPath: spec.linux.cgroupsPath } : {}),
+    kernel,
+  });
+  // The cgroup is recorded before it is made: a delete after a crash of this process removes it.
   await store.create(id, {
     bundle: bundle.path,
     annotations: spec.annotations ?? {},
@@ -89,13 +95,9 @@ export async function createContainer(
     rootfs: spec.root.path,
     owner: process.geteuid?.() ?? 0,
     config: spec,
+    cgroup: cgroup.path,
   });
   const stateDir = join(store.root, id);
-  const cgroup = createCgroupManager({
-    id,
-    ...(spec.linux?.cgroupsPath ? { cgroupsPath: spec.linux.cgroupsPath } : {}),
-    kernel,
-  });
   let child: SpawnedChild | undefined;
   let init: ProcessHandle | undefined;
   let plan: ContainerPlan | undefined;
@@ -104,8 +106,6 @@ export async function createContainer(
   const hooks = spec.hooks ?? {};
   const hostHooks = (hooks.prestart?.length ?? 0) + (hooks.createRuntime?.length ?? 0) > 0;
   try {
-    // Recorded before it is made: a delete after a crash of this process removes it.
-    await store.update(id, (r) => ({ ...r, cgroup: cgroup.path }));
     cgroup.create();
     // runc's device rules: the config's, then what every container's /dev needs.
     cgroup.apply({ ...spec.linux?.resources, devices: runcDeviceRules(spec) });
