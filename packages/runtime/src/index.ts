@@ -22,12 +22,26 @@ export {
   ContainerStatusError,
   SpecError,
 } from './errors.js';
+export type { RuntimeContext } from './operations/context.js';
+export { recordedCgroup } from './operations/context.js';
+export type { EventsOptions } from './operations/events.js';
+export { DEFAULT_EVENTS_INTERVAL_MS, events } from './operations/events.js';
+export { cgroupFrozen } from './operations/frozen.js';
+export type { ContainerSummary } from './operations/list.js';
+export { list } from './operations/list.js';
+export { pause } from './operations/pause.js';
+export { ps } from './operations/ps.js';
+export { resume } from './operations/resume.js';
+export { stats } from './operations/stats.js';
+export { mergeResources, update } from './operations/update.js';
 export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';
 export type { ContainerExit, RunningContainer, RunOptions } from './run-container.js';
 export { startContainer } from './run-container.js';
 export type { CreateRunDirOptions, RunDir, RunDirOptions, RunDirOverlay, SweepOptions } from './run-dir.js';
 export { createRunDir, RUN_ROOT, sweepRunDirs } from './run-dir.js';
+export type { ContainerEvent, RuncBlkioEntry, RuncMemoryEntry, RuncStats } from './runc-stats.js';
+export { toRuncStats } from './runc-stats.js';
 export type { Hook, Hooks, Linux, Process, Root, Spec } from './spec.js';
 export type { LiveStatusOptions } from './state/live-status.js';
 export type { OciState } from './state/oci-state.js';
@@ -39,4 +53,5 @@ export type { StateStore, StateStoreOptions, StoredContainer } from './state/sto
 export { createStateStore } from './state/store.js';
 export { validateContainerId } from './state/validate-id.js';
 export { gocontainerStatePaths } from './state-paths.js';
+export { validateResources } from './validate-resources.js';
 export { validateSpec } from './validate-spec.js';
