@@ -13,6 +13,12 @@ Commands:
   run       Run a command in a new container (Docker-style)
   features  Show the runtime-spec features JSON: what gocontainer implements
   spec      Write a starter config.json into a bundle directory
+  pause     Freeze every process of a container
+  resume    Thaw a paused container
+  update    Change a container's resource limits (flags, or --resources FILE|-)
+  ps        Show a container's processes (--format json: its pids)
+  list      List the containers under --root
+  events    Print a container's stats and OOM events as JSON lines
   version   Show the version (also --version, -v)
   help      Show this help (also --help, -h)
 
@@ -57,6 +63,18 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/features/index.js')).featuresCommand(rest);
     case 'spec':
       return (await import('./commands/spec/index.js')).specCommand(rest);
+    case 'pause':
+      return (await import('./commands/pause/index.js')).pauseCommand(rest, global);
+    case 'resume':
+      return (await import('./commands/resume/index.js')).resumeCommand(rest, global);
+    case 'update':
+      return (await import('./commands/update/index.js')).updateCommand(rest, global);
+    case 'ps':
+      return (await import('./commands/ps/index.js')).psCommand(rest, global);
+    case 'list':
+      return (await import('./commands/list/index.js')).listCommand(rest, global);
+    case 'events':
+      return (await import('./commands/events/index.js')).eventsCommand(rest, global);
     case 'version':
     case '--version':
     case '-v':
