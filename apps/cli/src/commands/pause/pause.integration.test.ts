@@ -102,6 +102,20 @@ describe.skipIf(!canRunIntegration())('gocontainer pause and resume (integration
     expect(await listed()).toBe('running');
   });
 
+  it('pauses a created container too; resume leaves it created, waiting for its start', async () => {
+    await store.update(c.id, ({ started: _, ...r }) => ({ ...r, status: 'created' }));
+    try {
+      expect((await gc('pause', c.id)).code).toBe(0);
+      expect(await listed()).toBe('paused');
+      expect(await counting()).toBe(false);
+      expect((await gc('resume', c.id)).code).toBe(0);
+      expect(store.load(c.id).record.status).toBe('created');
+      expect(await listed()).toBe('created');
+    } finally {
+      await store.update(c.id, (r) => ({ ...r, status: 'running', started: new Date().toISOString() }));
+    }
+  });
+
   it('names a container that does not exist, and takes exactly one id', async () => {
     for (const command of ['pause', 'resume']) {
       const missing = await gc(command, 'no-such-container');
