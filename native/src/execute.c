@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -28,10 +29,13 @@ struct gc_ksigaction {
 	uint64_t mask;
 };
 
-static void gc_fail(int err_fd, uint32_t op, int err)
+void gc_fail(int err_fd, uint32_t op, int err)
 {
 	struct gc_error_record rec = { .op = op, .err = (uint32_t)err };
+	/* A reader gone (a created container's creator exited) must not kill us with SIGPIPE: exit 255 instead. */
+	uint64_t pipe_mask = 1ull << (SIGPIPE - 1);
 	ssize_t n;
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &pipe_mask, NULL, 8);
 	do
 		n = syscall(SYS_write, err_fd, &rec, sizeof(rec));
 	while (n < 0 && errno == EINTR);
@@ -162,8 +166,37 @@ static long gc_arg(const struct gc_arg *a, uint8_t *arena, const int64_t *result
 	}
 }
 
-/* execvpe(3) without allocation: returns the errno to report. */
-static int gc_execvp(const char *file, char *const argv[], char *const envp[], const char *path)
+/*
+ * What execve(2) would say of `path` without running it (runc's LookPath
+ * before the exec fifo): 0 for a regular file we may execute, else the errno
+ * the exec would fail with.
+ */
+static int gc_check_exec(const char *path)
+{
+	struct stat st;
+	if (syscall(SYS_newfstatat, AT_FDCWD, path, &st, 0) < 0)
+		return errno;
+	if (!S_ISREG(st.st_mode))
+		return EACCES;
+	if (syscall(SYS_faccessat, AT_FDCWD, path, X_OK) < 0)
+		return errno;
+	return 0;
+}
+
+/* One candidate: executed (returns only on failure), or checked (check != 0). */
+static int gc_try(const char *path, char *const argv[], char *const envp[], int check)
+{
+	if (check)
+		return gc_check_exec(path);
+	syscall(SYS_execve, path, argv, envp);
+	return errno;
+}
+
+/*
+ * execvpe(3) without allocation: returns the errno to report. With `check`,
+ * nothing is executed: 0 once a candidate would run (LOOKPATH).
+ */
+static int gc_execvp(const char *file, char *const argv[], char *const envp[], const char *path, int check)
 {
 	char buf[4096];
 	int eacces = 0;
@@ -171,10 +204,8 @@ static int gc_execvp(const char *file, char *const argv[], char *const envp[], c
 
 	if (flen == 0)
 		return ENOENT;
-	if (memchr(file, '/', flen)) {
-		syscall(SYS_execve, file, argv, envp);
-		return errno;
-	}
+	if (memchr(file, '/', flen))
+		return gc_try(file, argv, envp, check);
 	for (const char *p = path ? path : DEFAULT_PATH;; p++) {
 		const char *end = p;
 		while (*end && *end != ':')
@@ -187,8 +218,10 @@ static int gc_execvp(const char *file, char *const argv[], char *const envp[], c
 			if (dlen > 0)
 				buf[at++] = '/';
 			memcpy(buf + at, file, flen + 1);
-			syscall(SYS_execve, buf, argv, envp);
-			switch (errno) {
+			int e = gc_try(buf, argv, envp, check);
+			if (e == 0)
+				return 0;
+			switch (e) {
 			case EACCES:
 				eacces = 1;
 				break;
@@ -201,7 +234,7 @@ static int gc_execvp(const char *file, char *const argv[], char *const envp[], c
 			case ENAMETOOLONG:
 				break;
 			default:
-				return errno;
+				return e;
 			}
 		}
 		if (!*end)
@@ -280,7 +313,12 @@ void gc_execute(uint8_t *blob, int err_fd, int sync_fd)
 			break;
 		}
 		case GC_OP_EXECVP:
-			gc_fail(err_fd, i, gc_execvp((const char *)a[0], (char *const *)a[1], (char *const *)a[2], (const char *)a[3]));
+			gc_fail(err_fd, i, gc_execvp((const char *)a[0], (char *const *)a[1], (char *const *)a[2], (const char *)a[3], 0));
+			break;
+		case GC_OP_LOOKPATH:
+			err = gc_execvp((const char *)a[0], NULL, NULL, (const char *)a[1], 1);
+			if (err)
+				gc_fail(err_fd, i, err);
 			break;
 		case GC_OP_STORE: {
 			uint8_t *dst = (uint8_t *)a[1];

@@ -23,7 +23,7 @@
 #error "gocontainer's executor supports x86_64 and aarch64"
 #endif
 
-enum gc_op_kind { GC_OP_SYSCALL = 1, GC_OP_WAIT, GC_OP_NOTIFY, GC_OP_FORK, GC_OP_EXECVP, GC_OP_STORE };
+enum gc_op_kind { GC_OP_SYSCALL = 1, GC_OP_WAIT, GC_OP_NOTIFY, GC_OP_FORK, GC_OP_EXECVP, GC_OP_STORE, GC_OP_LOOKPATH };
 enum gc_arg_kind { GC_ARG_IMM = 0, GC_ARG_PTR, GC_ARG_REF, GC_ARG_SYNC_FD };
 
 struct gc_header {
@@ -72,6 +72,9 @@ _Static_assert(sizeof(struct gc_op) == GC_OP_SIZE, "op size");
 
 /* Returns 0 or a positive errno. Checks bounds, alignment, kinds and refs. */
 int gc_validate(const uint8_t *blob, size_t len);
+
+/* Report {op, err} on the error pipe and exit (GC_FAIL_EXIT). */
+void gc_fail(int err_fd, uint32_t op, int err) __attribute__((noreturn));
 
 /* Runs the prologue and every op. Returns only on failure, after reporting. */
 void gc_execute(uint8_t *blob, int err_fd, int sync_fd) __attribute__((noreturn));

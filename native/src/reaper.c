@@ -165,3 +165,15 @@ int gc_reaper_watch(int fd, uint64_t token, int kind)
 	}
 	return 0;
 }
+
+/* Wake Node's pending read of the events with an event for no one (token 0), so that it can stop reading. */
+int gc_reaper_wake(void)
+{
+	struct gc_event ev = { .token = 0 };
+	if (gc_events[1] < 0)
+		return 0;
+	while (write(gc_events[1], &ev, sizeof(ev)) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type GlobalOptions, parseGlobalOptions } from './global-options.js';
 import { logDebug, openLog } from './log.js';
 import { reportError } from './report-error.js';
@@ -10,15 +11,23 @@ function help(runRoot: string): string {
 Run containers: gocontainer run /bin/bash gives an isolated shell, with no setup.
 
 Commands:
-  run       Run a command in a new container (Docker-style)
-  features  Show the runtime-spec features JSON: what gocontainer implements
-  spec      Write a starter config.json into a bundle directory
+  run       Run a command in a new container (Docker-style; with --bundle, runc's run)
+
+OCI runtime commands (runc's command line, for containerd, dockerd, podman):
+  create    Create a container from a bundle; it waits for start
+  start     Start a created container
+  state     Show a container's state (JSON)
+  kill      Send a signal to a container
+  delete    Delete a stopped container (--force: any)
   pause     Freeze every process of a container
   resume    Thaw a paused container
   update    Change a container's resource limits (flags, or --resources FILE|-)
   ps        Show a container's processes (--format json: its pids)
   list      List the containers under --root
   events    Print a container's stats and OOM events as JSON lines
+
+  features  Show the runtime-spec features JSON: what gocontainer implements
+  spec      Write a starter config.json into a bundle directory
   version   Show the version (also --version, -v)
   help      Show this help (also --help, -h)
 
@@ -57,12 +66,21 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = line;
   logDebug(`command line: ${JSON.stringify(argv)}`);
   switch (command) {
-    case 'run':
+    case 'run': {
+      const oci = await import('./commands/oci-run/index.js');
+      if (oci.isOciRun(rest, () => existsSync('config.json'))) return oci.ociRunCommand(rest, global);
       return (await import('./commands/run/index.js')).runCommand(rest, global);
-    case 'features':
-      return (await import('./commands/features/index.js')).featuresCommand(rest);
-    case 'spec':
-      return (await import('./commands/spec/index.js')).specCommand(rest);
+    }
+    case 'create':
+      return (await import('./commands/create/index.js')).createCommand(rest, global);
+    case 'start':
+      return (await import('./commands/start/index.js')).startCommand(rest, global);
+    case 'state':
+      return (await import('./commands/state/index.js')).stateCommand(rest, global);
+    case 'kill':
+      return (await import('./commands/kill/index.js')).killCommand(rest, global);
+    case 'delete':
+      return (await import('./commands/delete/index.js')).deleteCommand(rest, global);
     case 'pause':
       return (await import('./commands/pause/index.js')).pauseCommand(rest, global);
     case 'resume':
@@ -75,6 +93,10 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/list/index.js')).listCommand(rest, global);
     case 'events':
       return (await import('./commands/events/index.js')).eventsCommand(rest, global);
+    case 'features':
+      return (await import('./commands/features/index.js')).featuresCommand(rest);
+    case 'spec':
+      return (await import('./commands/spec/index.js')).specCommand(rest);
     case 'version':
     case '--version':
     case '-v':

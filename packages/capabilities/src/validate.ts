@@ -11,8 +11,9 @@ import { CAPABILITY_SETS, type CapabilitySetName, type CapabilitySets } from './
  *
  * Also refused here rather than as an EPERM from the child, because
  * capset(2) and prctl(2) would refuse them: an effective capability that is
- * not permitted, an inheritable one outside the bounding set, an ambient one
- * that is not both permitted and inheritable.
+ * not permitted, an inheritable one outside the bounding set. An ambient
+ * one that is not both permitted and inheritable is dropped, as runc skips
+ * it (with a warning): the kernel would refuse to raise it.
  *
  * A config without `process.capabilities` means "leave them as they are" to
  * runc; the runtime then plans nothing, rather than calling this.
@@ -49,22 +50,13 @@ export function validateCapabilities(input: unknown, field = 'process.capabiliti
     'bounding',
     'capset(2) refuses an inheritable capability outside the bounding set',
   );
-  requireSubset(
-    record,
-    field,
-    'ambient',
-    numbers.permitted,
-    'permitted',
-    'the kernel raises an ambient capability only if it is permitted and inheritable',
-  );
-  requireSubset(
-    record,
-    field,
-    'ambient',
-    numbers.inheritable,
-    'inheritable',
-    'the kernel raises an ambient capability only if it is permitted and inheritable',
-  );
+  // runc raises the ambient capabilities it can and only warns about the
+  // others (its own `runc spec` lists ambient ones that are not
+  // inheritable): the kernel raises one only if it is permitted and
+  // inheritable, so the others are dropped here.
+  for (const cap of [...numbers.ambient]) {
+    if (!numbers.permitted.has(cap) || !numbers.inheritable.has(cap)) numbers.ambient.delete(cap);
+  }
 
   const out = {} as Record<CapabilitySetName, readonly string[]>;
   for (const set of CAPABILITY_SETS) out[set] = namesInOrder(record[set], numbers[set]);

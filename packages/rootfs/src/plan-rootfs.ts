@@ -17,6 +17,12 @@ import { hiddenPaths, planWhiteouts } from './whiteout.js';
 export interface PlanRootfsOptions {
   /** What planning reads from the host (default: this machine, through node:fs). */
   readonly host?: HostProbe;
+  /**
+   * Called once every mount is planned, just before the pivot: for ops that
+   * need the container's mounts and still the runtime's files (OCI
+   * createContainer hooks, and the handshake for createRuntime ones).
+   */
+  readonly beforePivot?: () => void;
 }
 
 function checkInput(input: RootfsInput): Propagation {
@@ -142,6 +148,7 @@ export function planRootfs(program: ProgramScope, input: RootfsInput, options: P
   }
 
   if (cwd !== undefined) resolver.ensureDir(cwd);
+  options.beforePivot?.();
   planPivot(p, { rootFd: root.fd, propagation, parentMount, noPivot: input.noPivot ?? false });
   p.syscall('close', [root.fd], 'close the root fd');
   if (input.root.readonly) {

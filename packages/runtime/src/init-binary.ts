@@ -1,30 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { initPath } from '@gc/native';
-import {
-  F_ADD_SEALS,
-  F_SEAL_GROW,
-  F_SEAL_SEAL,
-  F_SEAL_SHRINK,
-  F_SEAL_WRITE,
-  type Kernel,
-  MFD_ALLOW_SEALING,
-  MFD_CLOEXEC,
-} from '@gc/syscall';
+import { execHelperPath, initPath } from '@gc/native';
+import type { Kernel } from '@gc/syscall';
+import { sealedBinaryFd } from './sealed-binary.js';
 
-/**
- * A sealed memfd holding a copy of gc-init. The container's PID 1 runs it by
- * fd (execveat), so its /proc/1/exe is an unwritable anonymous file rather
- * than a host binary (CVE-2019-5736), and no file is added to the root.
- * Made once per process and shared by every container.
- */
-let cached: number | undefined;
-
+/** gc-init (`--init`: PID 1 that reaps and forwards signals), sealed: see sealedBinaryFd. */
 export function initBinaryFd(kernel: Kernel): number {
-  if (cached !== undefined) return cached;
-  const fd = kernel.memfdCreate('gc-init', MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  const bytes = readFileSync(initPath);
-  for (let off = 0; off < bytes.length; ) off += kernel.write(fd, bytes.subarray(off));
-  kernel.fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-  cached = fd;
-  return fd;
+  return sealedBinaryFd(kernel, 'gc-init', initPath);
+}
+
+/** gc-exec, the static executor a created container's init runs from (SpawnOptions.helperFd), sealed. */
+export function execHelperFd(kernel: Kernel): number {
+  return sealedBinaryFd(kernel, 'gc-exec', execHelperPath);
 }

@@ -12,7 +12,18 @@ import {
 import { type NamespacePlan, planDomainname, planHostname, planLoopbackUp, planNamespaces } from '@gc/namespaces';
 import { planRootfs, type RootfsInput } from '@gc/rootfs';
 import { type FilterCache, planSeccomp } from '@gc/seccomp';
-import { AT_EMPTY_PATH, CLONE_NEWCGROUP, F_SETFD, FD_CLOEXEC, type FdEntry, Program } from '@gc/syscall';
+import {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  CLONE_NEWCGROUP,
+  F_SETFD,
+  FD_CLOEXEC,
+  type FdEntry,
+  O_CLOEXEC,
+  O_WRONLY,
+  Program,
+  type ProgramScope,
+} from '@gc/syscall';
 import { planConsole, planNewSession } from './console.js';
 import { SpecError } from './errors.js';
 import type { Spec } from './spec.js';
@@ -59,6 +70,31 @@ export interface PlanOptions {
    * is sent on it (`receiveConsole`) before the exec.
    */
   consoleSocket?: number;
+  /**
+   * SIGKILL the container when this process dies (default true): `gocontainer
+   * run` waits for its container. A created container outlives its creator
+   * (containerd's shim reaps it), so `create` passes false.
+   */
+  parentDeathSignal?: boolean;
+  /** Do not make the session keyring (runc's `--no-new-keyring`). */
+  noNewKeyring?: boolean;
+  /** chroot instead of pivot_root (runc's `--no-pivot`, for a root on a ramfs). */
+  noPivot?: boolean;
+  /**
+   * A created container's exec fifo, opened O_PATH in this process: once set
+   * up (the command looked up, as runc's LookPath), the child NOTIFYs
+   * "created", then opens the fifo for writing through /proc/self/fd (it
+   * blocks until `start` opens it for reading), writes one byte and execs.
+   */
+  execFifo?: number;
+  /**
+   * Ops planned once every mount is, just before the pivot (in the
+   * container's mount namespace, the runtime's files still in view):
+   * the createRuntime handshake and the createContainer hooks.
+   */
+  beforePivot?: (p: ProgramScope) => void;
+  /** Ops planned after the exec fifo, just before the exec: the startContainer hooks. */
+  beforeExec?: (p: ProgramScope) => void;
 }
 
 export interface ContainerPlan {
@@ -67,6 +103,8 @@ export interface ContainerPlan {
   namespaces: NamespacePlan;
   /** Index of the exec op: its ENOENT/EACCES is the user's command, not the setup. */
   execOp: number;
+  /** Index of the look-up of the command before the exec fifo (create), whose errors are the command's too. */
+  lookOp?: number;
   /** The command as the user named it. */
   command: string;
 }
@@ -106,11 +144,13 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
 
   // The container must not outlive gocontainer (a crash or SIGKILL of ours);
   // planUser re-arms it after the uid/gid change, which clears it.
-  planParentDeathSignal(program, PARENT_DEATH_SIGNAL);
+  const deathSignal = opts.parentDeathSignal === false ? undefined : PARENT_DEATH_SIGNAL;
+  if (deathSignal) planParentDeathSignal(program, deathSignal);
 
   const userNamespace = namespaceSpecs.some((n) => n.type === 'user');
   // Before seccomp: Docker's profile blocks keyctl.
-  planSessionKeyring(program, { containerId: opts.containerId ?? 'gocontainer', userNamespace });
+  if (!opts.noNewKeyring)
+    planSessionKeyring(program, { containerId: opts.containerId ?? 'gocontainer', userNamespace });
   if (spec.process.oomScoreAdj !== undefined) planOomScoreAdj(program, spec.process.oomScoreAdj);
   // Through the host's /proc, still visible here: sysctl files answer for the
   // namespaces of the writer, and the container's /proc/sys is read-only later.
@@ -125,12 +165,14 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     readonlyPaths: spec.linux?.readonlyPaths ?? [],
     cwd: spec.process.cwd || '/',
     userNamespace: namespaceSpecs.some((n) => n.type === 'user'),
+    ...(opts.noPivot ? { noPivot: true } : {}),
     ...(spec.linux?.devices ? { devices: spec.linux.devices } : {}),
     ...(spec.linux?.rootfsPropagation
       ? { propagation: spec.linux.rootfsPropagation as RootfsInput['propagation'] }
       : {}),
   };
-  planRootfs(program, rootInput);
+  const beforePivot = opts.beforePivot;
+  planRootfs(program, rootInput, beforePivot ? { beforePivot: () => beforePivot(p) } : {});
 
   const hasNew = (type: string) => namespaceSpecs.some((n) => n.type === type && !n.path);
   if (spec.hostname) {
@@ -171,7 +213,7 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   if (seccomp && !spec.process.noNewPrivileges) planSeccomp(program, seccomp, seccompOpts);
   if (spec.process.rlimits?.length) planRlimits(program, spec.process.rlimits, { inNewUserNamespace: userNamespace });
   if (capabilities) planBoundingSet(program, capabilities);
-  if (spec.process.user) planUser(program, spec.process.user, { parentDeathSignal: PARENT_DEATH_SIGNAL });
+  if (spec.process.user) planUser(program, spec.process.user, deathSignal ? { parentDeathSignal: deathSignal } : {});
   if (capabilities) planCapabilitySets(program, capabilities);
   if (spec.process.noNewPrivileges) planNoNewPrivs(program);
 
@@ -184,6 +226,13 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   // With no_new_privs, the filter is the last op before the exec: every op
   // after the load is filtered too.
   if (seccomp && spec.process.noNewPrivileges) planSeccomp(program, seccomp, seccompOpts);
+  let lookOp: number | undefined;
+  if (opts.execFifo !== undefined) {
+    lookOp = program.ops.length;
+    p.lookPath(command, env, `look up ${command}`);
+    planExecFifo(p, p.keepFd(opts.execFifo));
+  }
+  opts.beforeExec?.(p);
   let execOp: number;
   if (opts.initFd !== undefined) {
     execOp = program.ops.length;
@@ -196,7 +245,34 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     execOp = program.ops.length;
     p.execvp(command, args, env, `exec ${command}`);
   }
-  return { program, cloneFlags: namespaces.cloneFlags, namespaces, execOp, command };
+  return {
+    program,
+    cloneFlags: namespaces.cloneFlags,
+    namespaces,
+    execOp,
+    ...(lookOp !== undefined ? { lookOp } : {}),
+    command,
+  };
+}
+
+/** The label of the NOTIFY that says a created container is set up and waits on its exec fifo. */
+export const CREATED_LABEL = 'the container is created: wait for start on the exec fifo';
+
+/**
+ * runc's exec fifo: tell the parent we are set up, then block in open(2)
+ * for writing until `start` opens the fifo for reading; write one byte
+ * (start reads it: the init was there), close both fds, go on to the exec.
+ */
+function planExecFifo(p: ProgramScope, fifo: number): void {
+  p.notify(0, CREATED_LABEL);
+  const fd = p.syscall(
+    'openat',
+    [AT_FDCWD, `/proc/self/fd/${fifo}`, O_WRONLY | O_CLOEXEC, 0],
+    'open the exec fifo (wait for start)',
+  );
+  p.syscall('write', [fd, '0', 1], 'write to the exec fifo');
+  p.syscall('close', [fd], 'close the exec fifo');
+  p.syscall('close', [fifo], 'close the exec fifo O_PATH fd');
 }
 
 function checkConsoleSize(size: { height: number; width: number }): void {

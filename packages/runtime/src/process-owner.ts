@@ -31,6 +31,12 @@ export function currentOwner(): ProcessOwner {
   return { pid: process.pid, start: (readStat('self') as { start: number }).start };
 }
 
+/** The process `pid` as an owner (pid and start time); undefined if there is none. */
+export function ownerOf(pid: number): ProcessOwner | undefined {
+  const stat = readStat(pid);
+  return stat === undefined ? undefined : { pid, start: stat.start };
+}
+
 /**
  * Does the owner still run? false when the pid is gone, is a zombie (it
  * exited; its parent has not reaped it yet) or is another process now. An

@@ -1,18 +1,11 @@
 import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
-import {
-  createKernel,
-  type ExitStatus,
-  type Kernel,
-  type ProcessHandle,
-  SyscallError,
-  shellExitCode,
-} from '@gc/syscall';
+import { createKernel, type ExitStatus, type Kernel, type ProcessHandle, shellExitCode } from '@gc/syscall';
 import { newContainerId } from './container-id.js';
-import { ContainerStartError } from './errors.js';
 import { initBinaryFd } from './init-binary.js';
 import { type ContainerPlan, type PlanOptions, planContainer } from './plan-container.js';
 import type { RunDir } from './run-dir.js';
 import type { Spec } from './spec.js';
+import { startError } from './start-error.js';
 
 export interface RunOptions extends Omit<PlanOptions, 'initFd' | 'cgroup'> {
   /** Put gc-init in front of the command (as `docker run --init`). */
@@ -98,7 +91,7 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
     process?.kill('SIGKILL');
     await Promise.all([child?.exited, process?.exited]);
     await cgroup.destroy();
-    throw plan ? startError(e, plan.execOp, plan.command) : e;
+    throw plan ? startError(e, [plan.execOp], plan.command) : e;
   }
   const pid1 = process;
   return {
@@ -117,16 +110,4 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
     }),
     kill: (signal) => pid1.kill(signal),
   };
-}
-
-function startError(e: unknown, execOp: number, command: string): unknown {
-  if (!SyscallError.isInstance(e)) return e;
-  if (e.op === execOp && (e.errnoCode === 'ENOENT' || e.errnoCode === 'ENOTDIR')) {
-    const what = command.includes('/') ? 'no such file or directory' : 'executable file not found in $PATH';
-    return new ContainerStartError('ENOCMD', `${what}: ${command}`, 127, e);
-  }
-  if (e.op === execOp && (e.errnoCode === 'EACCES' || e.errnoCode === 'ENOEXEC' || e.errnoCode === 'EISDIR')) {
-    return new ContainerStartError('ECMDNOTEXEC', `permission denied: ${command} cannot be executed`, 126, e);
-  }
-  return new ContainerStartError(e.code, e.message, 125, e);
 }

@@ -38,7 +38,7 @@ export class ExitWatcher {
    * Watch a child's pidfd and (optionally) its error pipe, which the reaper
    * takes over. The listener gets one event per watched fd.
    */
-  watch(pidfd: number, errPipe: number | null, listener: Listener): void {
+  watch(pidfd: number, errPipe: number | null, listener: Listener): bigint {
     this.ensureStarted();
     const token = this.nextToken++;
     this.listeners.set(token, listener);
@@ -46,6 +46,18 @@ export class ExitWatcher {
     this.add(pidfd, token, WATCH_PIDFD, 'watch a child pidfd');
     if (errPipe !== null) this.add(errPipe, token, WATCH_ERRPIPE, 'watch a child error pipe');
     this.pump();
+    return token;
+  }
+
+  /**
+   * Drop a watch's listener: its events are ignored from now on. The last
+   * one gone, the read in flight is woken (an event for no one) and not
+   * renewed, so the watcher no longer keeps the process alive.
+   */
+  forget(token: bigint): void {
+    if (!this.listeners.delete(token)) return;
+    this.pending.delete(token);
+    if (this.listeners.size === 0 && this.reading) this.c.gc_reaper_wake();
   }
 
   private add(fd: number, token: bigint, kind: number, label: string): void {

@@ -20,6 +20,14 @@ export interface SpawnOptions {
   cloneFlags?: number | bigint;
   /** A cgroup v2 directory fd: the child starts in it (`CLONE_INTO_CGROUP`). */
   cgroupFd?: number;
+  /**
+   * An fd of the static `gc-exec` (@gc/native's `execHelperPath`, best a
+   * sealed memfd copy): the child execs it at once and it runs the program,
+   * so the process holds nothing of Node (~40 MB resident otherwise) while
+   * it waits, as a created container does. The pid, pidfd and handshake are
+   * the same.
+   */
+  helperFd?: number;
 }
 
 /** A child process of ours, watched until it exits. */
@@ -31,6 +39,12 @@ export interface ProcessHandle {
   readonly exited: Promise<ExitStatus>;
   /** Send a signal (default SIGKILL) through the pidfd; a no-op once the process was reaped. */
   kill(signal?: NodeJS.Signals | number): void;
+  /**
+   * Stop watching the process: it runs on, `exited` (and `started`) never
+   * settle, and it no longer keeps Node alive. For a process left to another
+   * reaper, such as a created container's init left to containerd's shim.
+   */
+  forget(): void;
 }
 
 /** A process started by `Kernel.spawn`. */
@@ -117,6 +131,10 @@ export interface Kernel {
   /** Returns [readFd, writeFd]. */
   pipe2(flags?: number): [number, number];
   socketpair(domain: number, type: number, protocol?: number): [number, number];
+  /** A stream socket connected to the unix socket at `path` (CLOEXEC): an OCI `--console-socket`. */
+  connectUnix(path: string): number;
+  /** mkfifo(3) (`mknodat` with S_IFIFO): a named pipe, such as a created container's exec fifo. */
+  mkfifo(path: string, mode: number): void;
   pidfdOpen(pid: number, flags?: number): number;
   pidfdSendSignal(pidfd: number, signal: NodeJS.Signals | number): void;
   /** waitid(P_PID / P_PIDFD, ..., WEXITED | WNOHANG): null while the process still runs. */

@@ -37,6 +37,7 @@ export interface Libc {
   gc_program_check: Fn;
   gc_reaper_start: Fn;
   gc_reaper_watch: Fn;
+  gc_reaper_wake: Fn;
   gc_send_fds: Fn;
   gc_recv_fds: Fn;
 }
@@ -83,11 +84,12 @@ function load(): Libc {
     setxattr: c.func('int setxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)'),
     getxattr: c.func('long getxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)'),
     gc_spawn: gc.func(
-      'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, _Out_ int32_t *out)',
+      'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, int helper_fd, _Out_ int32_t *out)',
     ),
     gc_program_check: gc.func('int gc_program_check(const uint8_t *blob, size_t len)'),
     gc_reaper_start: gc.func('int gc_reaper_start(void)'),
     gc_reaper_watch: gc.func('int gc_reaper_watch(int fd, uint64_t token, int kind)'),
+    gc_reaper_wake: gc.func('int gc_reaper_wake(void)'),
     gc_send_fds: gc.func('long gc_send_fds(int sock, const int32_t *fds, int nfds, const uint8_t *data, size_t len)'),
     gc_recv_fds: gc.func(
       'long gc_recv_fds(int sock, _Out_ int32_t *fds, int maxfds, _Out_ uint8_t *data, size_t len, _Out_ int32_t *nfds)',

@@ -194,6 +194,42 @@ class RealKernel implements Kernel {
     return [fds[0] as number, fds[1] as number];
   }
 
+  connectUnix(path: string): number {
+    const bytes = Buffer.from(path);
+    // struct sockaddr_un: sa_family_t, then sun_path[108] (NUL-terminated here).
+    if (bytes.length === 0 || bytes.length > 107) {
+      throw new TypeError(`connectUnix: a unix socket path has 1 to 107 bytes, got ${bytes.length}: ${path}`);
+    }
+    const addr = Buffer.alloc(2 + 108);
+    addr.writeUInt16LE(1, 0); // AF_UNIX
+    bytes.copy(addr, 2);
+    const fd = this.check(
+      this.c.syscall(syscallNumber('socket', this.arch), 'int', 1, 'int', 1 | 0o2000000, 'int', 0),
+      'socket',
+      `make a socket to connect to ${path}`,
+    );
+    const r = Number(
+      this.c.syscall(syscallNumber('connect', this.arch), 'int', fd, 'void *', addr, 'int', 2 + bytes.length + 1),
+    );
+    if (r < 0) {
+      const errno = this.c.errno();
+      this.c.close(fd);
+      throw new SyscallError({ syscall: 'connect', errno, label: `connect to ${path}`, path });
+    }
+    return fd;
+  }
+
+  mkfifo(path: string, mode: number): void {
+    const nr = syscallNumber('mknodat', this.arch);
+    // AT_FDCWD, S_IFIFO | mode, no device.
+    this.check(
+      this.c.syscall(nr, 'int', -100, 'const char *', path, 'uint', 0o010000 | mode, 'uint', 0),
+      'mknodat',
+      `make the fifo ${path}`,
+      path,
+    );
+  }
+
   pidfdOpen(pid: number, flags = 0): number {
     const nr = syscallNumber('pidfd_open', this.arch);
     return this.check(this.c.syscall(nr, 'int', pid, 'uint', flags), 'pidfd_open', `open a pidfd for pid ${pid}`);

@@ -28,7 +28,7 @@ export function spawnProgram(
   const blob = program.encode();
   const out = new Int32Array(3);
   const flags = BigInt(options.cloneFlags ?? 0);
-  const pid = Number(c.gc_spawn(blob, blob.byteLength, flags, options.cgroupFd ?? -1, out));
+  const pid = Number(c.gc_spawn(blob, blob.byteLength, flags, options.cgroupFd ?? -1, options.helperFd ?? -1, out));
   if (pid < 0) {
     throw new SyscallError({
       syscall: 'clone3',
@@ -75,8 +75,9 @@ export function attachProcess(c: Libc, watcher: ExitWatcher, arch: Program['arch
   if (pidfd < 0)
     throw new SyscallError({ syscall: 'pidfd_open', errno: c.errno(), label: `open a pidfd for pid ${pid}` });
   let alive = true;
+  let token = 0n;
   const exited = new Promise<ExitStatus>((resolve) => {
-    watcher.watch(pidfd, null, (event) => {
+    token = watcher.watch(pidfd, null, (event) => {
       if (event.kind !== 'exited') return;
       alive = false;
       c.close(pidfd);
@@ -90,6 +91,12 @@ export function attachProcess(c: Libc, watcher: ExitWatcher, arch: Program['arch
     kill(signal: NodeJS.Signals | number = 'SIGKILL') {
       if (alive) signalPidfd(c, arch, pidfd, pid, signal);
     },
+    forget() {
+      if (!alive) return;
+      alive = false;
+      watcher.forget(token);
+      c.close(pidfd);
+    },
   };
 }
 
@@ -102,10 +109,11 @@ class RealChild implements SpawnedChild {
   private readonly notifications: Notification[] = [];
   private readonly waiters: Array<{ resolve: (n: Notification) => void; reject: (e: Error) => void }> = [];
   private syncClosed: Error | undefined;
+  private readonly token: bigint;
 
   constructor(
     private readonly c: Libc,
-    watcher: ExitWatcher,
+    private readonly watcher: ExitWatcher,
     private readonly program: Program,
     readonly pid: number,
     readonly pidfd: number,
@@ -129,7 +137,7 @@ class RealChild implements SpawnedChild {
     // lost. A program that only waits gets plain writes instead: a
     // net.Socket costs ~2 ms on a cold start.
     if (syncFd >= 0 && readsRecords) this.openSync();
-    watcher.watch(pidfd, errPipe, (event: WatchEvent) => {
+    this.token = watcher.watch(pidfd, errPipe, (event: WatchEvent) => {
       if (event.kind === 'started') resolveStarted();
       else if (event.kind === 'failed') rejectStarted(this.opError(event.op, event.errno));
       else {
@@ -151,6 +159,16 @@ class RealChild implements SpawnedChild {
 
   kill(signal: NodeJS.Signals | number = 'SIGKILL'): void {
     if (this.alive) signalPidfd(this.c, this.program.arch, this.pidfd, this.pid, signal);
+  }
+
+  forget(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.watcher.forget(this.token);
+    this.c.close(this.pidfd);
+    if (this.sync) this.sync.destroy();
+    else if (this.syncFd >= 0) this.c.close(this.syncFd);
+    this.syncFd = -1;
   }
 
   nextNotification(): Promise<Notification> {

@@ -22,7 +22,7 @@ export const DEFAULT_EVENTS_INTERVAL_MS = 5000;
  * interval (the first one interval in). The stream ends when the container
  * stops, is deleted, or the signal aborts.
  */
-export async function* events(
+export async function* containerEvents(
   ctx: RuntimeContext,
   id: string,
   options: EventsOptions = {},

@@ -20,7 +20,7 @@ export interface ContainerSummary {
 }
 
 /** Every container of the store, by id, with its live status (runc's `list`). */
-export function list(ctx: RuntimeContext): ContainerSummary[] {
+export function listContainers(ctx: RuntimeContext): ContainerSummary[] {
   const names = userNames();
   return ctx.store.list().map(({ record, status }) => ({
     ociVersion: record.config?.ociVersion ?? OCI_VERSION,

@@ -8,7 +8,7 @@ import { requireCgroup } from './require-cgroup.js';
  * and record it as paused; resolves once all are frozen. Under the
  * container's lock, so that a concurrent pause, resume or delete waits.
  */
-export function pause(ctx: RuntimeContext, id: string): Promise<StoredContainer> {
+export function pauseContainer(ctx: RuntimeContext, id: string): Promise<StoredContainer> {
   return ctx.store.update(id, async (record, status) => {
     assertAllowed('pause', id, status);
     const cgroup = requireCgroup(ctx, record, 'pause');

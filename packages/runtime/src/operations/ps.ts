@@ -7,7 +7,7 @@ import { requireCgroup } from './require-cgroup.js';
  * which engines call with `--format json`): everything in its cgroup, child
  * cgroups included, the init first when it is there.
  */
-export function ps(ctx: RuntimeContext, id: string): number[] {
+export function containerProcesses(ctx: RuntimeContext, id: string): number[] {
   const { record, status } = ctx.store.load(id);
   assertAllowed('ps', id, status);
   const pids = requireCgroup(ctx, record, 'ps').pids();

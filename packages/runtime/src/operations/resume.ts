@@ -8,7 +8,7 @@ import { requireCgroup } from './require-cgroup.js';
  * created if it was paused before its start. Anything else fails with
  * "container not paused".
  */
-export function resume(ctx: RuntimeContext, id: string): Promise<StoredContainer> {
+export function resumeContainer(ctx: RuntimeContext, id: string): Promise<StoredContainer> {
   return ctx.store.update(id, async (record, status) => {
     assertAllowed('resume', id, status);
     await requireCgroup(ctx, record, 'resume').thaw();

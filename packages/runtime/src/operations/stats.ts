@@ -4,7 +4,7 @@ import type { RuntimeContext } from './context.js';
 import { requireCgroup } from './require-cgroup.js';
 
 /** What a created, running or paused container uses now, in runc's shape (`events --stats`). */
-export function stats(ctx: RuntimeContext, id: string): RuncStats {
+export function containerStats(ctx: RuntimeContext, id: string): RuncStats {
   const { record, status } = ctx.store.load(id);
   assertAllowed('events', id, status);
   return toRuncStats(requireCgroup(ctx, record, 'events').stats());

@@ -16,7 +16,7 @@ import { requireCgroup } from './require-cgroup.js';
  * of -1 without a swap limit lifts the swap limit too. A setting the cgroup
  * refuses fails the update and nothing is recorded.
  */
-export function update(ctx: RuntimeContext, id: string, resources: LinuxResources): Promise<StoredContainer> {
+export function updateContainer(ctx: RuntimeContext, id: string, resources: LinuxResources): Promise<StoredContainer> {
   const { devices: _devices, ...wanted } = validateResources(resources);
   if (wanted.memory?.limit === -1 && wanted.memory.swap === undefined) {
     wanted.memory = { ...wanted.memory, swap: -1 };

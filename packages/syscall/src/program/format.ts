@@ -58,6 +58,7 @@ export const OP_KIND = {
   fork: 4,
   execvp: 5,
   store: 6,
+  lookpath: 7,
 } as const;
 
 export type OpKind = keyof typeof OP_KIND;

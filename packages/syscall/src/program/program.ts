@@ -196,6 +196,20 @@ export class ProgramScope {
     return this.#push({ kind: 'execvp', args: [file, argv, env, path], label });
   }
 
+  /**
+   * Fail (ENOENT, EACCES, ...) unless an `execvp` of `file` with this `env`
+   * would find something to execute, without executing it: runc's LookPath,
+   * so that a created container whose command is missing fails at create,
+   * not after start.
+   */
+  lookPath(file: string, env: readonly string[], label: string, opts: ExecvpOptions = {}): OpRef {
+    checkLabel(label);
+    if (typeof file !== 'string' || file === '') throw new TypeError(`${label}: lookPath needs a file name`);
+    const pathEntry = env.find((entry) => entry.startsWith('PATH='));
+    const path = opts.path ?? (pathEntry === undefined ? null : pathEntry.slice('PATH='.length));
+    return this.#push({ kind: 'lookpath', args: [file, path], label });
+  }
+
   /** Write the low `width` bytes of `value` at `dest` (e.g. an fd into a struct the next op reads). */
   store(value: Arg, dest: ArenaPtr, width: 1 | 2 | 4 | 8, label: string): OpRef {
     checkLabel(label);

@@ -27,6 +27,8 @@ export interface FakeCallArgs {
   openPty: Record<string, never>;
   attach: { pid: number };
   memfdCreate: { name: string; flags: number };
+  connectUnix: { path: string };
+  mkfifo: { path: string; mode: number };
   fcntl: { fd: number; cmd: number; arg: number };
   flock: { fd: number; operation: number };
   getTermios: { fd: number };
@@ -113,6 +115,8 @@ export interface FakeProgramRun {
   exec: FakeExec | undefined;
   failure: { readonly op: number; readonly errno: number } | undefined;
   exitStatus: ExitStatus | undefined;
+  /** `forget()` was called: the runtime left the process to another reaper. */
+  forgotten?: boolean;
 }
 
 /** What a syscall handler sees. */

@@ -127,6 +127,11 @@ export class FakeChild implements SpawnedChild {
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
+  /** Stop watching: the fake process is left as it is. */
+  forget(): void {
+    this.run.forgotten = true;
+  }
+
   kill(signal: NodeJS.Signals | number = 'SIGKILL'): void {
     const num = signalNumber(signal);
     this.#host.recordKill(this.pid, num);
@@ -190,6 +195,9 @@ export class FakeChild implements SpawnedChild {
           record.result = 0;
           this.#exec(record);
           return;
+        case 'lookpath':
+          // The fake's files all exist; a test makes one missing with a failure rule.
+          break;
         case 'store': {
           const [value = 0n, dest = 0n, width = 0n] = raw;
           const bytes = new Uint8Array(8);

@@ -182,6 +182,9 @@ export class FakeKernel implements Kernel {
         alive = false;
         resolveExited({ signal: signalName(sig) as NodeJS.Signals, signalNumber: sig, coreDumped: false });
       },
+      forget: () => {
+        alive = false;
+      },
     };
   }
 
@@ -270,6 +273,14 @@ export class FakeKernel implements Kernel {
     const fds: [number, number] = [this.#allocFd(), this.#allocFd()];
     entry.result = fds;
     return fds;
+  }
+
+  connectUnix(path: string): number {
+    return this.#callFd('connectUnix', 'connect', { path }, path, [path]);
+  }
+
+  mkfifo(path: string, mode: number): void {
+    this.#call('mkfifo', 'mknodat', { path, mode });
   }
 
   pidfdOpen(pid: number, flags = 0): number {

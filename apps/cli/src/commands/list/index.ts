@@ -1,45 +1,43 @@
-import { type ContainerSummary, list } from '@gc/runtime';
-import { formatOptions, type OptionSpec, parseCommandLine } from '../../command-line.js';
+import { type ContainerSummary, listContainers } from '@gc/runtime';
+import type { OptionSpec } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
-import { reportError } from '../../report-error.js';
-import { openRuntime } from '../../runtime-context.js';
+import { runOciCommand } from '../../oci-command.js';
+import { runtimeContext } from '../../runtime-context.js';
 import { UsageError } from '../../usage-error.js';
 
 const LIST_OPTIONS: readonly OptionSpec[] = [
   { key: 'format', long: 'format', short: 'f', value: 'table|json', help: 'table (default) or json' },
   { key: 'quiet', long: 'quiet', short: 'q', help: 'only the container ids' },
-  { key: 'help', long: 'help', short: 'h', help: 'this help' },
 ];
 
 const USAGE = `Usage: gocontainer list [OPTIONS]
 
 List the containers under --root: ID, PID, STATUS, BUNDLE, CREATED, OWNER.
-
-Options:
 `;
 
 /** `gocontainer list`, as runc's. */
-export function listCommand(argv: readonly string[], global: GlobalOptions = {}): number {
-  try {
-    const line = parseCommandLine('list', argv, LIST_OPTIONS);
-    if (line.flags.help) {
-      process.stdout.write(`${USAGE}${formatOptions(LIST_OPTIONS)}\n`);
-      return 0;
-    }
-    if (line.rest.length > 0) throw new UsageError(`list: takes no arguments, got ${JSON.stringify(line.rest[0])}`, 1);
-    const format = (line.flags.format as string | undefined) ?? 'table';
-    if (format !== 'table' && format !== 'json') {
-      throw new UsageError(`list: --format: expected table or json, got ${JSON.stringify(format)}`, 1);
-    }
-    const containers = list(openRuntime(global));
-    if (line.flags.quiet) process.stdout.write(containers.map((c) => `${c.id}\n`).join(''));
-    else if (format === 'json') process.stdout.write(`${JSON.stringify(containers)}\n`);
-    else process.stdout.write(table(containers));
-    return 0;
-  } catch (e) {
-    reportError(e);
-    return 1;
-  }
+export function listCommand(argv: readonly string[], global: GlobalOptions): Promise<number> {
+  return runOciCommand(
+    {
+      name: 'list',
+      usage: USAGE,
+      options: LIST_OPTIONS,
+      args: [0, 0],
+      argsHelp: 'none',
+      run({ flags }) {
+        const format = (flags.format as string | undefined) ?? 'table';
+        if (format !== 'table' && format !== 'json') {
+          throw new UsageError(`list: --format: expected table or json, got ${JSON.stringify(format)}`, 1);
+        }
+        const containers = listContainers(runtimeContext(global));
+        if (flags.quiet) process.stdout.write(containers.map((c) => `${c.id}\n`).join(''));
+        else if (format === 'json') process.stdout.write(`${JSON.stringify(containers)}\n`);
+        else process.stdout.write(table(containers));
+        return 0;
+      },
+    },
+    argv,
+  );
 }
 
 /**

@@ -123,7 +123,7 @@ describe.skipIf(!canRunIntegration())('gocontainer pause and resume (integration
       expect(missing.stderr).toContain('container "no-such-container" does not exist');
       const none = await gc(command);
       expect(none.code).toBe(1);
-      expect(none.stderr).toContain(`${command}: missing the container id`);
+      expect(none.stderr).toContain(`${command}: expected 1 argument (the container id), got 0`);
     }
   });
 });

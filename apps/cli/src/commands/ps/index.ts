@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { ps } from '@gc/runtime';
-import { formatOptions, type OptionSpec, parseCommandLine } from '../../command-line.js';
+import { containerProcesses } from '@gc/runtime';
+import type { OptionSpec } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
-import { reportError } from '../../report-error.js';
-import { containerIdArgument, openRuntime } from '../../runtime-context.js';
+import { runOciCommand } from '../../oci-command.js';
+import { runtimeContext } from '../../runtime-context.js';
 import { UsageError } from '../../usage-error.js';
 
 const PS_OPTIONS: readonly OptionSpec[] = [
@@ -14,42 +14,36 @@ const PS_OPTIONS: readonly OptionSpec[] = [
     value: 'table|json',
     help: 'table (default): ps(1) output; json: the pids',
   },
-  { key: 'help', long: 'help', short: 'h', help: 'this help' },
 ];
 
-const USAGE = `Usage: gocontainer ps [OPTIONS] ID [PS OPTIONS]
+const USAGE = `Usage: gocontainer ps [OPTIONS] CONTAINER_ID [PS OPTIONS]
 
 Show the processes of a container: the lines of the host's ps (run with PS
 OPTIONS, default -ef) whose PID is in the container's cgroup, or with
 --format json the pids as a JSON array (what containerd reads).
-
-Options:
 `;
 
 /** `gocontainer ps`, as runc's. */
-export function psCommand(argv: readonly string[], global: GlobalOptions = {}): number {
-  try {
-    const line = parseCommandLine('ps', argv, PS_OPTIONS);
-    if (line.flags.help) {
-      process.stdout.write(`${USAGE}${formatOptions(PS_OPTIONS)}\n`);
-      return 0;
-    }
-    const format = (line.flags.format as string | undefined) ?? 'table';
-    if (format !== 'table' && format !== 'json') {
-      throw new UsageError(`ps: --format: expected table or json, got ${JSON.stringify(format)}`, 1);
-    }
-    const id = containerIdArgument('ps', line.rest, true);
-    const pids = ps(openRuntime(global), id);
-    if (format === 'json') {
-      process.stdout.write(`${JSON.stringify(pids)}\n`);
-      return 0;
-    }
-    process.stdout.write(psTable(pids, line.rest.slice(1)));
-    return 0;
-  } catch (e) {
-    reportError(e);
-    return 1;
-  }
+export function psCommand(argv: readonly string[], global: GlobalOptions): Promise<number> {
+  return runOciCommand(
+    {
+      name: 'ps',
+      usage: USAGE,
+      options: PS_OPTIONS,
+      args: [1, Number.POSITIVE_INFINITY],
+      argsHelp: 'the container id, then options of ps',
+      run({ flags, rest }) {
+        const format = (flags.format as string | undefined) ?? 'table';
+        if (format !== 'table' && format !== 'json') {
+          throw new UsageError(`ps: --format: expected table or json, got ${JSON.stringify(format)}`, 1);
+        }
+        const pids = containerProcesses(runtimeContext(global), rest[0] as string);
+        process.stdout.write(format === 'json' ? `${JSON.stringify(pids)}\n` : psTable(pids, rest.slice(1)));
+        return 0;
+      },
+    },
+    argv,
+  );
 }
 
 /** `ps ARGS` (default -ef), its header and the lines of `pids`. */

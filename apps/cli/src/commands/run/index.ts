@@ -1,8 +1,5 @@
-import { join } from 'node:path';
 import {
-  createFileFilterCache,
   createRunDir,
-  type FilterCache,
   gocontainerStatePaths,
   newContainerId,
   type RunDir,
@@ -15,23 +12,12 @@ import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
+import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
 import { blameOption } from './option-errors.js';
 import { buildRunRequest, type RunFlags } from './options.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { openStdio, resolveStdioMode, type Stdio } from './stdio.js';
-
-/** Set by tsup, once per build: salts the seccomp filter cache. */
-declare const __GC_BUILD_ID__: string | undefined;
-
-/**
- * Compiled seccomp filters kept next to the bundle (dist/, which a rebuild
- * wipes): a repeat run skips the compile. None when run from source (tests).
- */
-function seccompCache(): FilterCache | undefined {
-  if (typeof __dirname !== 'string' || typeof __GC_BUILD_ID__ !== 'string') return undefined;
-  return createFileFilterCache(join(__dirname, 'seccomp-cache'), { salt: __GC_BUILD_ID__ });
-}
 
 /** Signals sent to gocontainer that go on to the container, as `docker run` does. */
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];

@@ -30,7 +30,6 @@ export const UPDATE_OPTIONS: readonly OptionSpec[] = [
   { key: 'kernelMemoryTcp', long: 'kernel-memory-tcp', value: 'BYTES', help: 'obsolete: ignored, as by runc' },
   { key: 'l3CacheSchema', long: 'l3-cache-schema', value: 'SCHEMA', help: 'Intel RDT: not supported' },
   { key: 'memBwSchema', long: 'mem-bw-schema', value: 'SCHEMA', help: 'Intel RDT: not supported' },
-  { key: 'help', long: 'help', short: 'h', help: 'this help' },
 ];
 
 type Flags = Record<string, string | boolean | string[] | undefined>;

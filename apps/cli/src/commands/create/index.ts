@@ -1,0 +1,65 @@
+import { createContainer } from '@gc/runtime';
+import type { GlobalOptions } from '../../global-options.js';
+import { runOciCommand } from '../../oci-command.js';
+import { runtimeContext } from '../../runtime-context.js';
+import { seccompCache } from '../../seccomp-cache.js';
+import { UsageError } from '../../usage-error.js';
+
+const USAGE = `Usage: gocontainer create [OPTIONS] CONTAINER_ID
+
+Create a container from an OCI bundle: everything up to the exec is done, and
+its process waits for 'gocontainer start'. Its stdio are this command's.
+`;
+
+export const CREATE_OPTIONS = [
+  { key: 'bundle', long: 'bundle', short: 'b', value: 'DIR', help: 'the bundle directory (default: the current one)' },
+  { key: 'pidFile', long: 'pid-file', value: 'FILE', help: "write the container process's pid to FILE" },
+  {
+    key: 'consoleSocket',
+    long: 'console-socket',
+    value: 'PATH',
+    help: 'a unix socket to send the pty master to (with process.terminal)',
+  },
+  { key: 'preserveFds', long: 'preserve-fds', value: 'N', help: 'also pass fds 3 .. 3+N-1 to the container' },
+  { key: 'noPivot', long: 'no-pivot', help: 'chroot rather than pivot_root (a root on a ramfs)' },
+  { key: 'noNewKeyring', long: 'no-new-keyring', help: 'keep the session keyring rather than make one' },
+] as const;
+
+/** `--preserve-fds N`: a whole number. */
+export function preserveFds(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`--preserve-fds: expected a whole number of fds, got ${JSON.stringify(value)}`, 1);
+  return Number(value);
+}
+
+export function createCommand(argv: readonly string[], global: GlobalOptions): Promise<number> {
+  return runOciCommand(
+    {
+      name: 'create',
+      usage: USAGE,
+      options: CREATE_OPTIONS,
+      args: [1, 1],
+      argsHelp: 'the container id',
+      async run({ flags, rest }) {
+        const f = flags as Record<string, string | boolean | undefined>;
+        await createContainer(runtimeContext(global), rest[0] as string, {
+          ...(typeof f.bundle === 'string' ? { bundle: f.bundle } : {}),
+          ...(typeof f.pidFile === 'string' ? { pidFile: f.pidFile } : {}),
+          ...(typeof f.consoleSocket === 'string' ? { consoleSocket: f.consoleSocket } : {}),
+          preserveFds: preserveFds(f.preserveFds as string | undefined),
+          noPivot: f.noPivot === true,
+          noNewKeyring: f.noNewKeyring === true,
+          ...seccompCacheOption(),
+        });
+        return 0;
+      },
+    },
+    argv,
+  );
+}
+
+function seccompCacheOption() {
+  const cache = seccompCache();
+  return cache ? { seccompCache: cache } : {};
+}

@@ -1,0 +1,68 @@
+import { GcError } from '@gc/syscall';
+import { ContainerNotExistError, ContainerStatusError } from '../errors.js';
+import { ownerIsAlive } from '../process-owner.js';
+import type { ContainerRecord } from '../state/record.js';
+import { ALLOWED, type ContainerStatus } from '../state/status.js';
+import { type RuntimeContext, recordedCgroup } from './context.js';
+
+export interface DeleteOptions {
+  /** Kill a running or paused container first; a container that does not exist is no error (`--force`). */
+  force?: boolean;
+  /** How long to wait for the killed init to be gone (default 10 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * The OCI `delete`: a stopped container's cgroup and state go. A created one
+ * is deleted too (its waiting init is killed: engines delete a container
+ * whose start never came); a running or paused one only with `force`, which
+ * kills every process of its cgroup first.
+ */
+export async function deleteContainer(ctx: RuntimeContext, id: string, options: DeleteOptions = {}): Promise<void> {
+  let loaded: ReturnType<RuntimeContext['store']['load']>;
+  try {
+    loaded = ctx.store.load(id);
+  } catch (e) {
+    if (options.force && e instanceof ContainerNotExistError) return;
+    throw e;
+  }
+  const { status } = loaded;
+  if (!options.force && !ALLOWED.delete.includes(status)) {
+    throw new ContainerStatusError(id, 'delete', status, ALLOWED.delete);
+  }
+  // What the record names goes first: a delete that fails half way leaves the record to delete again.
+  await destroy(ctx, loaded.record, status, options.timeoutMs ?? 10_000);
+  await ctx.store.remove(id).catch((e) => {
+    if (e instanceof ContainerNotExistError) return; // a concurrent delete won
+    throw e;
+  });
+}
+
+async function destroy(ctx: RuntimeContext, record: ContainerRecord, status: ContainerStatus, timeoutMs: number) {
+  const cgroup = recordedCgroup(ctx, record);
+  const init = record.init;
+  if (status !== 'stopped' && init && ownerIsAlive(init)) {
+    try {
+      const pidfd = ctx.kernel.pidfdOpen(init.pid);
+      try {
+        if (ownerIsAlive(init)) ctx.kernel.pidfdSendSignal(pidfd, 'SIGKILL');
+      } finally {
+        ctx.kernel.close(pidfd);
+      }
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  // destroy() kills whatever else is left in the cgroup (thawing a frozen one) and removes it.
+  if (cgroup) await cgroup.destroy();
+  const deadline = Date.now() + timeoutMs;
+  while (init && ownerIsAlive(init)) {
+    if (Date.now() > deadline) {
+      throw new GcError(
+        'EDELETE',
+        `delete container ${JSON.stringify(record.id)}: its init (pid ${init.pid}) did not die`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

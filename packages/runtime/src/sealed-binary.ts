@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import {
+  F_ADD_SEALS,
+  F_SEAL_GROW,
+  F_SEAL_SEAL,
+  F_SEAL_SHRINK,
+  F_SEAL_WRITE,
+  type Kernel,
+  MFD_ALLOW_SEALING,
+  MFD_CLOEXEC,
+} from '@gc/syscall';
+
+const cached = new Map<string, number>();
+
+/**
+ * A sealed memfd holding a copy of one of @gc/native's static binaries
+ * (gc-init, gc-exec). A container's process runs it by fd (execveat), so its
+ * /proc/PID/exe is an unwritable anonymous file rather than a host binary
+ * (CVE-2019-5736), and no file is added to the root. Made once per process
+ * and shared by every container.
+ */
+export function sealedBinaryFd(kernel: Kernel, name: string, path: string): number {
+  const known = cached.get(name);
+  if (known !== undefined) return known;
+  const fd = kernel.memfdCreate(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  const bytes = readFileSync(path);
+  for (let off = 0; off < bytes.length; ) off += kernel.write(fd, bytes.subarray(off));
+  kernel.fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  cached.set(name, fd);
+  return fd;
+}
