@@ -35,9 +35,11 @@ const FLAGS: Omit<RunFlags, 'rootfs'> = {
 };
 
 /**
- * Until the lead's create/start land: `startContainer()` on a busybox root
- * (the spec `gocontainer run --rootfs` builds), then a record written as
- * create and start would write it. Its stdio is /dev/null.
+ * A running container in `store` without the CLI's create and start (a test
+ * of those is `bundle.integration.test.ts`): `startContainer()` on a busybox
+ * root (the spec `gocontainer run --rootfs` builds), then the record create
+ * and start write. This process is its parent and reaps it. Its stdio is
+ * /dev/null.
  */
 export async function startRecorded(
   store: StateStore,
