@@ -7,16 +7,29 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "program.h"
 
 #ifndef SYS_close_range
 #define SYS_close_range 436
+#endif
+
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x1000
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
 #endif
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -244,6 +257,115 @@ static int gc_execvp(const char *file, char *const argv[], char *const envp[], c
 	return eacces ? EACCES : ENOENT;
 }
 
+/* In the new child of a RUN op: stdio from the op's fds, nothing else but the report pipe (CLOEXEC). */
+static void gc_run_child(const char *path, char *const argv[], char *const envp[], int in, int out, int report)
+{
+	int err = 0;
+	int rep = (int)syscall(SYS_fcntl, report, F_DUPFD_CLOEXEC, 3);
+	int tin = in >= 0 ? (int)syscall(SYS_fcntl, in, F_DUPFD_CLOEXEC, 3) : -1;
+	int tout = out >= 0 ? (int)syscall(SYS_fcntl, out, F_DUPFD_CLOEXEC, 3) : -1;
+
+	if (rep < 0 || (in >= 0 && tin < 0) || (out >= 0 && tout < 0))
+		err = errno;
+	else if ((tin >= 0 && syscall(SYS_dup3, tin, 0, 0) < 0) || (tout >= 0 && syscall(SYS_dup3, tout, 1, 0) < 0) ||
+		 (tout >= 0 && syscall(SYS_dup3, tout, 2, 0) < 0))
+		err = errno;
+	else if ((rep > 3 && syscall(SYS_close_range, 3, (unsigned int)rep - 1, 0) < 0) ||
+		 syscall(SYS_close_range, (unsigned int)rep + 1, ~0u, 0) < 0)
+		err = errno;
+	else {
+		syscall(SYS_execve, path, argv, envp);
+		err = errno;
+	}
+	if (rep < 0)
+		rep = report;
+	gc_io_all(SYS_write, rep, &err, sizeof(err));
+	syscall(SYS_exit_group, 127);
+	__builtin_unreachable();
+}
+
+static int64_t gc_now_ms(void)
+{
+	struct timespec ts;
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reap the child of a pidfd; its siginfo's si_code and si_status. */
+static void gc_reap(int pidfd, int *code, int *status)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	while (syscall(SYS_waitid, P_PIDFD, pidfd, &si, WEXITED, NULL) < 0 && errno == EINTR)
+		;
+	*code = si.si_code;
+	*status = si.si_status;
+	syscall(SYS_close, pidfd);
+}
+
+/*
+ * RUN: start a program and wait for it, killing it once timeout_ms (0: no
+ * limit) passed. Returns 0 if it exited 0, else the failure word of
+ * program.h (an errno, or GC_RUN_* | code).
+ */
+static uint32_t gc_run_program(const char *path, char *const argv[], char *const envp[], int in, int out,
+			       int64_t timeout_ms)
+{
+	int report[2], pidfd = -1, code, status, err = 0;
+
+	if (syscall(SYS_pipe2, report, O_CLOEXEC) < 0)
+		return (uint32_t)errno;
+	/* Zero stack; CLONE_PIDFD stores the pidfd through the parent_tid slot (third on x86_64 and aarch64). */
+	long pid = syscall(SYS_clone, (unsigned long)(CLONE_PIDFD | SIGCHLD), 0, &pidfd, 0, 0);
+	if (pid == 0)
+		gc_run_child(path, argv, envp, in, out, report[1]);
+	err = errno;
+	syscall(SYS_close, report[1]);
+	if (pid < 0) {
+		syscall(SYS_close, report[0]);
+		return (uint32_t)err;
+	}
+	/* EOF: the exec succeeded (the pipe is CLOEXEC); 4 bytes: the errno it failed with. */
+	err = gc_io_all(SYS_read, report[0], &err, sizeof(err)) == 0 ? err : 0;
+	syscall(SYS_close, report[0]);
+	if (err) {
+		gc_reap(pidfd, &code, &status);
+		return (uint32_t)err;
+	}
+
+	int64_t deadline = timeout_ms > 0 ? gc_now_ms() + timeout_ms : 0;
+	for (;;) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		struct timespec ts, *tsp = NULL;
+		if (deadline) {
+			int64_t left = deadline - gc_now_ms();
+			if (left < 0)
+				left = 0;
+			ts.tv_sec = left / 1000;
+			ts.tv_nsec = (left % 1000) * 1000000;
+			tsp = &ts;
+		}
+		long n = syscall(SYS_ppoll, &p, 1, tsp, NULL, 8);
+		if (n > 0)
+			break;
+		if (n == 0) {
+			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+			gc_reap(pidfd, &code, &status);
+			return GC_RUN_TIMEOUT;
+		}
+		if (errno != EINTR) {
+			err = errno;
+			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+			gc_reap(pidfd, &code, &status);
+			return (uint32_t)err;
+		}
+	}
+	gc_reap(pidfd, &code, &status);
+	if (code == CLD_EXITED)
+		return status == 0 ? 0 : GC_RUN_EXITED | (uint32_t)(status & 0xff);
+	return GC_RUN_SIGNALED | (uint32_t)(status & 0xff);
+}
+
 static int gc_tolerated(const struct gc_op *op, int err)
 {
 	for (int i = 0; i < op->ntol; i++)
@@ -320,6 +442,13 @@ void gc_execute(uint8_t *blob, int err_fd, int sync_fd)
 			if (err)
 				gc_fail(err_fd, i, err);
 			break;
+		case GC_OP_RUN: {
+			uint32_t why = gc_run_program((const char *)a[0], (char *const *)a[1], (char *const *)a[2], (int)a[3],
+						      (int)a[4], (int64_t)a[5]);
+			if (why)
+				gc_fail(err_fd, i, (int)why);
+			break;
+		}
 		case GC_OP_STORE: {
 			uint8_t *dst = (uint8_t *)a[1];
 			uint64_t v = (uint64_t)a[0];

@@ -23,7 +23,16 @@
 #error "gocontainer's executor supports x86_64 and aarch64"
 #endif
 
-enum gc_op_kind { GC_OP_SYSCALL = 1, GC_OP_WAIT, GC_OP_NOTIFY, GC_OP_FORK, GC_OP_EXECVP, GC_OP_STORE, GC_OP_LOOKPATH };
+enum gc_op_kind { GC_OP_SYSCALL = 1, GC_OP_WAIT, GC_OP_NOTIFY, GC_OP_FORK, GC_OP_EXECVP, GC_OP_STORE, GC_OP_LOOKPATH, GC_OP_RUN };
+
+/*
+ * How a RUN op failed, in the error record's err word: an errno below
+ * 0x10000 (pipe2, clone, execve: ENOENT for a missing program), or one of
+ * these tags ORed with the exit code or signal number.
+ */
+#define GC_RUN_EXITED 0x10000u
+#define GC_RUN_SIGNALED 0x20000u
+#define GC_RUN_TIMEOUT 0x30000u
 enum gc_arg_kind { GC_ARG_IMM = 0, GC_ARG_PTR, GC_ARG_REF, GC_ARG_SYNC_FD };
 
 struct gc_header {

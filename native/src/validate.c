@@ -63,7 +63,7 @@ int gc_validate(const uint8_t *blob, size_t len)
 	for (uint32_t i = 0; i < h.op_count; i++) {
 		struct gc_op op;
 		memcpy(&op, blob + h.ops_off + (uint64_t)i * GC_OP_SIZE, sizeof(op));
-		if (op.kind < GC_OP_SYSCALL || op.kind > GC_OP_LOOKPATH)
+		if (op.kind < GC_OP_SYSCALL || op.kind > GC_OP_RUN)
 			return ENOEXEC;
 		if (op.nargs > GC_MAX_ARGS || op.ntol > GC_MAX_TOL)
 			return ENOEXEC;
@@ -76,6 +76,14 @@ int gc_validate(const uint8_t *blob, size_t len)
 			int64_t w = op.args[2].value;
 			if (op.args[1].kind != GC_ARG_PTR || !(w == 1 || w == 2 || w == 4 || w == 8) ||
 			    !in_bounds((uint64_t)op.args[1].value, (uint64_t)w, h.arena_len))
+				return ENOEXEC;
+		}
+		if (op.kind == GC_OP_RUN) {
+			/* path, argv, envp in the arena; the timeout a constant */
+			if (op.args[0].kind != GC_ARG_PTR || !valid_arena_string(&h, blob, (uint32_t)op.args[0].value) ||
+			    op.args[1].kind != GC_ARG_PTR || op.args[2].kind != GC_ARG_PTR)
+				return ENOEXEC;
+			if (op.nargs != 6 || op.args[5].kind != GC_ARG_IMM || op.args[5].value < 0)
 				return ENOEXEC;
 		}
 	}

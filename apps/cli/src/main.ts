@@ -19,6 +19,7 @@ OCI runtime commands (runc's command line, for containerd, dockerd, podman):
   state     Show a container's state (JSON)
   kill      Send a signal to a container
   delete    Delete a stopped container (--force: any)
+  exec      Run a new process in a created or running container
   pause     Freeze every process of a container
   resume    Thaw a paused container
   update    Change a container's resource limits (flags, or --resources FILE|-)
@@ -26,6 +27,7 @@ OCI runtime commands (runc's command line, for containerd, dockerd, podman):
   list      List the containers under --root
   events    Print a container's stats and OOM events as JSON lines
 
+Other commands:
   features  Show the runtime-spec features JSON: what gocontainer implements
   spec      Write a starter config.json into a bundle directory
   version   Show the version (also --version, -v)
@@ -81,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/kill/index.js')).killCommand(rest, global);
     case 'delete':
       return (await import('./commands/delete/index.js')).deleteCommand(rest, global);
+    case 'exec':
+      return (await import('./commands/exec/index.js')).execCommand(rest, global);
     case 'pause':
       return (await import('./commands/pause/index.js')).pauseCommand(rest, global);
     case 'resume':

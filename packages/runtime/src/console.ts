@@ -36,6 +36,12 @@ export interface ConsolePlan {
   readonly socket: number;
   /** OCI `process.consoleSize`: set on the pty before the exec. */
   readonly size?: { readonly height: number; readonly width: number };
+  /**
+   * Bind the slave on /dev/console (default true): a container's init does;
+   * a process exec'd into a running container does not (runc's exec mounts
+   * nothing: the container's /dev/console stays its init's).
+   */
+  readonly bindConsole?: boolean;
 }
 
 /**
@@ -49,8 +55,8 @@ export function planNewSession(p: ProgramScope): void {
 /**
  * After the root filesystem (its /dev/pts mounted) and a new session: open
  * /dev/pts/ptmx inside the container, unlock the pty, open its slave with
- * TIOCGPTPEER (no path lookup), set its size, bind the slave on /dev/console,
- * send the master over the console socket (SCM_RIGHTS), make the slave the
+ * TIOCGPTPEER (no path lookup), set its size, bind the slave on /dev/console
+ * (unless `bindConsole` is false), * send the master over the console socket (SCM_RIGHTS), make the slave the
  * controlling terminal and fds 0-2. The child keeps no fd of the master.
  */
 export function planConsole(p: ProgramScope, console: ConsolePlan): void {
@@ -77,8 +83,22 @@ export function planConsole(p: ProgramScope, console: ConsolePlan): void {
     p.syscall('ioctl', [slave, TIOCSWINSZ, winsize], `set the console size to ${width}x${height} (TIOCSWINSZ)`);
   }
 
-  // /dev/console: a file to mount on (O_CREAT does not follow a last-component
-  // link with O_NOFOLLOW), then a clone of the slave's mount moved onto it.
+  if (console.bindConsole ?? true) planBindConsole(p, slave);
+
+  planSendFd(p, console.socket, master, 'send the pty master on the console socket');
+  p.syscall('close', [master], 'close the pty master');
+  p.syscall('close', [console.socket], 'close the console socket');
+
+  p.syscall('ioctl', [slave, TIOCSCTTY, 0], 'make the pty the controlling terminal (TIOCSCTTY)');
+  for (const fd of [0, 1, 2]) p.syscall('dup3', [slave, fd, 0], `make the pty fd ${fd}`);
+  p.syscall('close', [slave], 'close the spare pty slave fd');
+}
+
+/**
+ * /dev/console: a file to mount on (O_CREAT does not follow a last-component
+ * link with O_NOFOLLOW), then a clone of the slave's mount moved onto it.
+ */
+function planBindConsole(p: ProgramScope, slave: ReturnType<ProgramScope['syscall']>): void {
   const target = p.syscall(
     'openat',
     [AT_FDCWD, '/dev/console', O_RDONLY | O_CREAT | O_NOCTTY | ARCH_OPEN_FLAGS[p.arch].O_NOFOLLOW | O_CLOEXEC, 0o600],
@@ -96,14 +116,6 @@ export function planConsole(p: ProgramScope, console: ConsolePlan): void {
     'bind the pty slave on /dev/console',
   );
   p.syscall('close', [tree], "close the slave's mount clone");
-
-  planSendFd(p, console.socket, master, 'send the pty master on the console socket');
-  p.syscall('close', [master], 'close the pty master');
-  p.syscall('close', [console.socket], 'close the console socket');
-
-  p.syscall('ioctl', [slave, TIOCSCTTY, 0], 'make the pty the controlling terminal (TIOCSCTTY)');
-  for (const fd of [0, 1, 2]) p.syscall('dup3', [slave, fd, 0], `make the pty fd ${fd}`);
-  p.syscall('close', [slave], 'close the spare pty slave fd');
 }
 
 /** sendmsg(socket, { iov: CONSOLE_NAME, SCM_RIGHTS: [fd] }): the cmsg's fd is stored when the op runs. */

@@ -24,6 +24,15 @@ export {
   ContainerStatusError,
   SpecError,
 } from './errors.js';
+export { checkHook, checkHooks } from './hooks/check-hooks.js';
+export type { HookErrorOptions } from './hooks/hook-error.js';
+export { HookError } from './hooks/hook-error.js';
+export type { ContainerHookKind, HookKind, HostHookKind } from './hooks/hook-kind.js';
+export { HOOK_KINDS, hookFailureIsFatal } from './hooks/hook-kind.js';
+export type { ContainerHooksOptions, ContainerHooksPlan } from './hooks/plan-container-hooks.js';
+export { planContainerHooks } from './hooks/plan-container-hooks.js';
+export type { RunHooksOptions } from './hooks/run-hooks.js';
+export { runHooks } from './hooks/run-hooks.js';
 export type { RuntimeContext } from './operations/context.js';
 export { recordedCgroup } from './operations/context.js';
 export type { CreatedContainer, CreateOptions } from './operations/create.js';
@@ -32,6 +41,8 @@ export type { DeleteOptions } from './operations/delete.js';
 export { deleteContainer } from './operations/delete.js';
 export type { EventsOptions } from './operations/events.js';
 export { containerEvents, DEFAULT_EVENTS_INTERVAL_MS } from './operations/events.js';
+export type { DetachedExecProcess, ExecExit, ExecOptions, ExecProcess } from './operations/exec.js';
+export { execProcess } from './operations/exec.js';
 export { cgroupFrozen } from './operations/frozen.js';
 export type { KillOptions } from './operations/kill.js';
 export { killContainer } from './operations/kill.js';
@@ -44,6 +55,7 @@ export { startCreatedContainer } from './operations/start.js';
 export { containerState } from './operations/state.js';
 export { containerStats } from './operations/stats.js';
 export { mergeResources, updateContainer } from './operations/update.js';
+export { writePidFile } from './pid-file.js';
 export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';
 export type { ContainerExit, RunningContainer, RunOptions } from './run-container.js';
@@ -64,4 +76,4 @@ export { createStateStore } from './state/store.js';
 export { validateContainerId } from './state/validate-id.js';
 export { gocontainerStatePaths } from './state-paths.js';
 export { validateResources } from './validate-resources.js';
-export { validateSpec } from './validate-spec.js';
+export { validateProcess, validateSpec } from './validate-spec.js';

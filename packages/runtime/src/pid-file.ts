@@ -1,20 +1,26 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { closeSync, constants, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fsError } from './fs-error.js';
 
 /**
- * Write `--pid-file`: the pid and no newline, as runc writes it, through a
- * temporary file renamed into place, so that a reader (containerd's shim,
- * conmon) never sees it half written.
+ * Write a process's pid to `path` (runc's `--pid-file`) so that a reader
+ * (containerd's shim, conmon) sees no file or the whole pid, never a part:
+ * the digits, without a newline, go to `.NAME` beside it (synced) and are
+ * renamed over `path`, as runc does. A failure removes the temporary file
+ * and throws a GcError (`EPIDFILE`) naming the step.
  */
 export function writePidFile(path: string, pid: number): void {
-  const target = resolve(path);
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}`);
+  const temp = join(dirname(path), `.${basename(path)}`);
   try {
-    writeFileSync(temp, String(pid), { mode: 0o644 });
-    renameSync(temp, target);
+    const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_SYNC, 0o666);
+    try {
+      writeSync(fd, String(pid));
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw fsError(`write the pid file ${target}`, e);
+    throw fsError(`write the pid file ${path}`, e, 'EPIDFILE');
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpecError } from './errors.js';
-import { validateSpec } from './validate-spec.js';
+import { validateProcess, validateSpec } from './validate-spec.js';
 
 const fixtures = join(import.meta.dirname, '__fixtures__', 'engine-specs');
 
@@ -241,6 +241,11 @@ describe('validateSpec', () => {
       (s) => (s.hooks = { poststop: [{ path: '/bin/true', timeout: 0 }] }),
       'hooks.poststop[0].timeout: expected at least 1, got 0',
     ],
+    [
+      'hook with a relative path',
+      (s) => (s.hooks = { createRuntime: [{ path: '/bin/true' }, { path: 'bin/hook' }] }),
+      'hooks.createRuntime[1].path: expected an absolute path, got "bin/hook"',
+    ],
   ];
 
   it.each(broken)('refuses a config with %s, naming the field', (_what, breakIt, message) => {
@@ -256,6 +261,41 @@ describe('validateSpec', () => {
     spec.hostname = 7;
     expect(messageOf(spec)).toBe(
       'linux.namespaces[4].type: "mnt" is not one of mount, pid, network, uts, ipc, user, cgroup, time',
+    );
+  });
+});
+
+describe('validateProcess', () => {
+  const message = (json: unknown) => {
+    try {
+      validateProcess(json);
+    } catch (e) {
+      expect(SpecError.isInstance(e)).toBe(true);
+      return (e as Error).message;
+    }
+    return 'valid';
+  };
+
+  it("takes the process JSON containerd's shim writes for an exec", () => {
+    const process = {
+      user: { uid: 0, gid: 0 },
+      args: ['sh', '-c', 'echo hi'],
+      env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'],
+      cwd: '/',
+      capabilities: { bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'] },
+      noNewPrivileges: true,
+    };
+    expect(validateProcess(process)).toEqual(process);
+  });
+
+  it('names the field of the process that is wrong', () => {
+    expect(message([])).toBe('process: expected an object, got an array');
+    expect(message({ args: ['sh'] })).toBe('process.cwd: required');
+    expect(message({ args: [1], cwd: '/' })).toBe('process.args[0]: expected a string, got the number 1');
+    expect(message({ args: [], cwd: '/' })).toBe('process.args: expected at least one argument, the command');
+    expect(message({ args: ['sh'], cwd: 'tmp' })).toBe('process.cwd: expected an absolute path, got "tmp"');
+    expect(message({ args: ['sh'], cwd: '/', user: { uid: 'root', gid: 0 } })).toBe(
+      'process.user.uid: expected an integer, got the string "root"',
     );
   });
 });

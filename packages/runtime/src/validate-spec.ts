@@ -6,7 +6,8 @@
  */
 import { SpecError } from './errors.js';
 import { type SchemaError, validateConfig } from './generated/config-schema.js';
-import type { Spec } from './spec.js';
+import { checkHooks } from './hooks/check-hooks.js';
+import type { Process, Spec } from './spec.js';
 
 /** The runtime-spec major version this runtime reads (configs of 1.0.x, 1.1.x and 1.2.x). */
 const SPEC_MAJOR = 1;
@@ -27,6 +28,17 @@ export function validateSpec(json: unknown): Spec {
 export function schemaError(errors: SchemaError[], json: unknown): SpecError {
   const [field, expected] = describe(mostSpecific(errors), json);
   return new SpecError(field, expected);
+}
+
+/**
+ * Checks a parsed OCI `process` object (runc's `exec --process FILE`, the
+ * config.json's `process` shape) by the same schema and rules: a failure is
+ * a SpecError naming the field as `process.args[0]`, `process.user.uid`.
+ */
+export function validateProcess(json: unknown): Process {
+  if (!isObject(json)) throw new SpecError('process', `expected an object, got ${kindOf(json)}`);
+  // The schema of a config that holds nothing else: only the process can be wrong.
+  return validateSpec({ ociVersion: '1.2.0', root: { path: 'rootfs' }, process: json }).process;
 }
 
 function checkVersion(json: unknown): void {
@@ -78,6 +90,7 @@ function checkSemantics(spec: Spec): void {
   if (spec.linux?.timeOffsets !== undefined && !seen.has('time')) {
     throw new SpecError('linux.timeOffsets', 'needs a time namespace (linux.namespaces: { "type": "time" })');
   }
+  checkHooks(spec.hooks);
 }
 
 /**

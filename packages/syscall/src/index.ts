@@ -21,6 +21,8 @@ export type {
 } from './kernel.js';
 export * from './program/index.js';
 export { createKernel } from './real-kernel.js';
+export type { RunErrorOptions } from './run-error.js';
+export { RunError } from './run-error.js';
 export { SIGNAL_NAMES, SIGRTMAX, SIGRTMIN, signalName, signalNumber } from './signals.js';
 export type { SyscallName, SyscallNumbers } from './syscall-table.js';
 export { findSyscallNumber, isSyscallName, SYSCALLS, syscallName, syscallNumber } from './syscall-table.js';

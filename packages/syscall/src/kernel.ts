@@ -51,7 +51,8 @@ export interface ProcessHandle {
 export interface SpawnedChild extends ProcessHandle {
   /**
    * Resolves when the program reached its `execve` (the error pipe closed with
-   * nothing on it); rejects with a `SyscallError` naming the failing op's label.
+   * nothing on it); rejects with a `SyscallError` naming the failing op's label
+   * (a `RunError` when a `runAndWait` op's program failed).
    */
   readonly started: Promise<void>;
   /** The next NOTIFY record from the child, in order. Rejects if the child closed its sync socket. */
@@ -131,7 +132,12 @@ export interface Kernel {
   /** Returns [readFd, writeFd]. */
   pipe2(flags?: number): [number, number];
   socketpair(domain: number, type: number, protocol?: number): [number, number];
-  /** A stream socket connected to the unix socket at `path` (CLOEXEC): an OCI `--console-socket`. */
+  /**
+   * A stream socket connected to the unix socket at `path` (OCI
+   * `--console-socket`): socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC) and
+   * connect(2). Returns the fd (CLOEXEC). A path longer than `sun_path`
+   * (107 bytes) fails with ENAMETOOLONG.
+   */
   connectUnix(path: string): number;
   /** mkfifo(3) (`mknodat` with S_IFIFO): a named pipe, such as a created container's exec fifo. */
   mkfifo(path: string, mode: number): void;

@@ -22,6 +22,8 @@ export interface Libc {
   write: Fn;
   pipe2: Fn;
   socketpair: Fn;
+  socket: Fn;
+  connect: Fn;
   prctl: Fn;
   syscall: Fn;
   waitid: Fn;
@@ -71,6 +73,8 @@ function load(): Libc {
     write: c.func('long write(int fd, const uint8_t *buf, size_t count)'),
     pipe2: c.func('int pipe2(_Out_ int32_t *fds, int flags)'),
     socketpair: c.func('int socketpair(int domain, int type, int protocol, _Out_ int32_t *fds)'),
+    socket: c.func('int socket(int domain, int type, int protocol)'),
+    connect: c.func('int connect(int fd, const uint8_t *addr, uint32_t len)'),
     prctl: c.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)'),
     // Variadic: callers pass ('type', value) pairs after the number.
     syscall: c.func('long syscall(long nr, ...)'),

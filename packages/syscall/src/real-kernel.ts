@@ -30,6 +30,11 @@ const P_PIDFD = 3;
 const WEXITED = 4;
 const WNOHANG = 1;
 const ENODATA = 61;
+const ENAMETOOLONG = 36;
+const AF_UNIX = 1;
+const SOCK_STREAM = 1;
+/** sizeof(sun_path) of struct sockaddr_un, less its terminating NUL. */
+const SUN_PATH_MAX = 107;
 const TCGETS = 0x5401;
 const TCSETSW = 0x5403;
 const TIOCGWINSZ = 0x5413;
@@ -195,26 +200,20 @@ class RealKernel implements Kernel {
   }
 
   connectUnix(path: string): number {
-    const bytes = Buffer.from(path);
-    // struct sockaddr_un: sa_family_t, then sun_path[108] (NUL-terminated here).
-    if (bytes.length === 0 || bytes.length > 107) {
-      throw new TypeError(`connectUnix: a unix socket path has 1 to 107 bytes, got ${bytes.length}: ${path}`);
+    const label = `connect to the unix socket ${path}`;
+    // struct sockaddr_un: sa_family_t, then sun_path[108] with its NUL.
+    const name = Buffer.from(path);
+    if (name.length === 0 || name.length > SUN_PATH_MAX || name.includes(0)) {
+      throw new SyscallError({ syscall: 'connect', errno: ENAMETOOLONG, label, path });
     }
-    const addr = Buffer.alloc(2 + 108);
-    addr.writeUInt16LE(1, 0); // AF_UNIX
-    bytes.copy(addr, 2);
-    const fd = this.check(
-      this.c.syscall(syscallNumber('socket', this.arch), 'int', 1, 'int', 1 | 0o2000000, 'int', 0),
-      'socket',
-      `make a socket to connect to ${path}`,
-    );
-    const r = Number(
-      this.c.syscall(syscallNumber('connect', this.arch), 'int', fd, 'void *', addr, 'int', 2 + bytes.length + 1),
-    );
-    if (r < 0) {
+    const addr = Buffer.alloc(2 + name.length + 1);
+    addr.writeUInt16LE(AF_UNIX, 0);
+    name.copy(addr, 2);
+    const fd = this.check(this.c.socket(AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0), 'socket', `create a socket for ${path}`);
+    if (Number(this.c.connect(fd, addr, addr.length)) < 0) {
       const errno = this.c.errno();
       this.c.close(fd);
-      throw new SyscallError({ syscall: 'connect', errno, label: `connect to ${path}`, path });
+      throw new SyscallError({ syscall: 'connect', errno, label, path });
     }
     return fd;
   }

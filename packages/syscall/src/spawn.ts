@@ -7,6 +7,7 @@ import type { ExitStatus, Notification, ProcessHandle, SpawnedChild, SpawnOption
 import type { Libc } from './libc.js';
 import { SYNC_FD } from './program/op.js';
 import type { Program } from './program/program.js';
+import { RunError } from './run-error.js';
 import { signalNumber } from './signals.js';
 import { syscallNumber } from './syscall-table.js';
 
@@ -152,8 +153,9 @@ class RealChild implements SpawnedChild {
     });
   }
 
-  private opError(op: number, errno: number): SyscallError {
+  private opError(op: number, errno: number): SyscallError | RunError {
     const d = this.program.describe(op);
+    if (d.kind === 'run') return new RunError({ label: d.label, pkg: d.pkg, op, word: errno });
     return new SyscallError({ syscall: d.syscall ?? d.kind, errno, label: d.label, pkg: d.pkg, op });
   }
 

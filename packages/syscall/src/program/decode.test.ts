@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildContainerSetup } from './__golden__/container-setup.js';
 import { decodeProgram } from './decode.js';
 import { HEADER, HEADER_SIZE, OP } from './format.js';
+import { Program } from './program.js';
 
 function corrupt(edit: (view: DataView, bytes: Uint8Array) => void): Uint8Array {
   const bytes = buildContainerSetup().encode();
@@ -46,6 +47,16 @@ describe('decodeProgram validation', () => {
       expect(() => decodeProgram(corrupt(edit))).toThrow(message);
     });
   }
+
+  it('refuses a RUN op whose timeout is not a constant', () => {
+    const prog = new Program({ arch: 'x64' });
+    prog.runAndWait('/bin/hook', ['hook'], [], 'run the hook', { timeoutMs: 1000 });
+    const bytes = prog.encode();
+    const view = new DataView(bytes.buffer);
+    view.setUint32(HEADER_SIZE + OP.args + 5 * 16, 1, true); // arg 5: PTR 0
+    view.setBigInt64(HEADER_SIZE + OP.args + 5 * 16 + 8, 0n, true);
+    expect(() => decodeProgram(bytes)).toThrow(/op 0 is a run without \(PTR path, PTR argv, PTR envp/);
+  });
 
   it('refuses a blob shorter than the header', () => {
     expect(() => decodeProgram(new Uint8Array(10))).toThrow(/10 bytes is shorter than the 64-byte header/);

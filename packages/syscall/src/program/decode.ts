@@ -170,7 +170,7 @@ export function decodeProgram(bytes: Uint8Array): DecodedProgram {
     const where = `op ${index}`;
     const kindId = view.getUint8(base + OP.kind);
     const kind = opKindName(kindId);
-    if (kind === undefined) throw bad(`${where} kind is ${kindId}, expected 1..7`);
+    if (kind === undefined) throw bad(`${where} kind is ${kindId}, expected 1..8`);
     const nargs = view.getUint8(base + OP.nargs);
     const ntol = view.getUint8(base + OP.ntol);
     if (nargs > MAX_ARGS) throw bad(`${where} nargs is ${nargs}, at most ${MAX_ARGS}`);
@@ -214,6 +214,21 @@ export function decodeProgram(bytes: Uint8Array): DecodedProgram {
       const w = width?.kind === 'imm' ? Number(width.value) : 0;
       if (nargs !== 3 || dest?.kind !== 'ptr' || ![1, 2, 4, 8].includes(w) || Number(dest.value) + w > arena.length) {
         throw bad(`${where} is a store without (value, in-arena PTR, width 1/2/4/8)`);
+      }
+    }
+
+    if (kind === 'run') {
+      const [path, argv, envp, , , timeout] = args;
+      if (
+        nargs !== 6 ||
+        path?.kind !== 'ptr' ||
+        readArenaString(arena, Number(path.value)) === undefined ||
+        argv?.kind !== 'ptr' ||
+        envp?.kind !== 'ptr' ||
+        timeout?.kind !== 'imm' ||
+        timeout.value < 0n
+      ) {
+        throw bad(`${where} is a run without (PTR path, PTR argv, PTR envp, stdin, output, IMM timeout >= 0)`);
       }
     }
 

@@ -59,6 +59,18 @@ export const OP_KIND = {
   execvp: 5,
   store: 6,
   lookpath: 7,
+  run: 8,
+} as const;
+
+/**
+ * How a RUN op failed, in the err word of its error record (program.h
+ * `GC_RUN_*`): an errno below 0x10000, or a tag ORed with the exit code or
+ * signal number. Decoded by `runFailure`.
+ */
+export const RUN_FAILURE = {
+  exited: 0x10000,
+  signaled: 0x20000,
+  timeout: 0x30000,
 } as const;
 
 export type OpKind = keyof typeof OP_KIND;

@@ -28,5 +28,7 @@ export {
 } from './format.js';
 export type { Arg, EncodedArg, FdEntry, OpDescription, OpInfo } from './op.js';
 export { OpRef, SYNC_FD, SyncFd } from './op.js';
-export type { ExecvpOptions, SyscallOptions } from './program.js';
+export type { ExecvpOptions, RunAndWaitOptions, SyscallOptions } from './program.js';
 export { DEFAULT_PKG, Program, ProgramScope } from './program.js';
+export type { RunFailure } from './run-failure.js';
+export { runFailure, runFailureText } from './run-failure.js';

@@ -348,6 +348,39 @@ describe('Program validation', () => {
     );
   });
 
+  it('plans a RUN op: path, argv, env, stdin and output fds (-1: the child own), timeout in ms', () => {
+    const prog = p();
+    const fd = prog.keepFd(7);
+    const opened = prog.syscall('openat', [-100, '/dev/null', 0], 'open /dev/null');
+    prog.runAndWait('/bin/hook', ['hook', '-v'], ['A=1'], 'run the hook', {
+      stdin: fd,
+      output: opened,
+      timeoutMs: 1500,
+    });
+    prog.runAndWait('/bin/other', ['other'], [], 'run the other');
+    const [, run, other] = decodeProgram(prog.encode()).ops;
+    expect(run?.kind).toBe('run');
+    expect(run?.args.map((a) => a.kind)).toEqual(['ptr', 'ptr', 'ptr', 'imm', 'ref', 'imm']);
+    expect(run?.args.slice(3).map((a) => a.value)).toEqual([3n, 0n, 1500n]);
+    expect(other?.args.slice(3).map((a) => a.value)).toEqual([-1n, -1n, 0n]);
+    expect(prog.toString().split('\n')[2]).toMatch(
+      /^ 1 {2}run\("\/bin\/hook", \["hook", "-v"\], \["A=1"\], 3, \$0, 1500\) +run the hook/,
+    );
+    expect(prog.describe(1)).toEqual({ label: 'run the hook', pkg: '@gc/syscall', kind: 'run' });
+  });
+
+  it('rejects a RUN op without a path, with a bad fd or timeout', () => {
+    const prog = p();
+    expect(() => prog.runAndWait('', ['x'], [], 'run nothing')).toThrow(/run nothing: runAndWait needs a path/);
+    expect(() => prog.runAndWait('/x', ['x'], [], 'run bad fd', { stdin: -2 })).toThrow(
+      /run bad fd: runAndWait stdin must be a non-negative 32-bit integer/,
+    );
+    expect(() => prog.runAndWait('/x', ['x'], [], 'run bad timeout', { timeoutMs: 1.5 })).toThrow(
+      /run bad timeout: runAndWait timeoutMs must be a non-negative integer, got 1.5/,
+    );
+    expect(prog.ops).toEqual([]);
+  });
+
   it('rejects ops without labels, after execvp, and bad stores and forks', () => {
     const prog = p();
     expect(() => prog.syscall('setsid', [], '')).toThrow(/needs a label/);

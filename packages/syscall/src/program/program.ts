@@ -60,6 +60,15 @@ export interface ExecvpOptions {
   readonly path?: string;
 }
 
+export interface RunAndWaitOptions {
+  /** The child's fd (a `keepFd` number, or an earlier op's result) that becomes the program's stdin; default: the child's own fd 0. */
+  readonly stdin?: number | OpRef;
+  /** Likewise, the fd its stdout and stderr both go to; default: the child's own fds 1 and 2. */
+  readonly output?: number | OpRef;
+  /** Kill it with SIGKILL and fail once this many milliseconds passed; default: no limit. */
+  readonly timeoutMs?: number;
+}
+
 /** An fd-table entry added by `keepFd`: it survives `setFds`. */
 interface KeptFd extends FdEntry {
   /** The package whose scope kept it, for error messages. */
@@ -208,6 +217,40 @@ export class ProgramScope {
     const pathEntry = env.find((entry) => entry.startsWith('PATH='));
     const path = opts.path ?? (pathEntry === undefined ? null : pathEntry.slice('PATH='.length));
     return this.#push({ kind: 'lookpath', args: [file, path], label });
+  }
+
+  /**
+   * Run a program and wait for it (RUN): fork, give it `opts.stdin` as fd 0
+   * and `opts.output` as fds 1 and 2, close every other fd, `execve(path,
+   * argv, env)` (no PATH search), and wait for its exit. The op fails unless
+   * it exits 0: a failing spawn's `started` rejects with a `RunError` saying
+   * how it ended (an exit code, a signal, the timeout, or the errno of the
+   * exec). For OCI hooks that run inside the container.
+   */
+  runAndWait(
+    path: string,
+    argv: readonly string[],
+    env: readonly string[],
+    label: string,
+    opts: RunAndWaitOptions = {},
+  ): OpRef {
+    checkLabel(label);
+    if (typeof path !== 'string' || path === '') throw new TypeError(`${label}: runAndWait needs a path`);
+    if (!Array.isArray(argv) || !Array.isArray(env))
+      throw new TypeError(`${label}: runAndWait argv and env must be arrays of strings`);
+    const timeout = opts.timeoutMs ?? 0;
+    if (!Number.isSafeInteger(timeout) || timeout < 0)
+      throw new TypeError(`${label}: runAndWait timeoutMs must be a non-negative integer, got ${String(timeout)}`);
+    const fd = (value: number | OpRef | undefined, what: string): number | OpRef => {
+      if (value === undefined || value instanceof OpRef) return value ?? -1;
+      checkFdNumber(value, `${label}: runAndWait ${what}`);
+      return value;
+    };
+    return this.#push({
+      kind: 'run',
+      args: [path, argv, env, fd(opts.stdin, 'stdin'), fd(opts.output, 'output'), timeout],
+      label,
+    });
   }
 
   /** Write the low `width` bytes of `value` at `dest` (e.g. an fd into a struct the next op reads). */

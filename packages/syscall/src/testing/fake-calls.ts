@@ -18,6 +18,7 @@ export interface FakeCallArgs {
   write: { fd: number; data: Uint8Array };
   pipe2: { flags: number };
   socketpair: { domain: number; type: number; protocol: number };
+  connectUnix: { path: string };
   pidfdOpen: { pid: number; flags: number };
   pidfdSendSignal: { pidfd: number; signal: number };
   waitidNoHang: { idtype: 'pid' | 'pidfd'; id: number };
@@ -27,7 +28,6 @@ export interface FakeCallArgs {
   openPty: Record<string, never>;
   attach: { pid: number };
   memfdCreate: { name: string; flags: number };
-  connectUnix: { path: string };
   mkfifo: { path: string; mode: number };
   fcntl: { fd: number; cmd: number; arg: number };
   flock: { fd: number; operation: number };

@@ -10,6 +10,7 @@ import {
 import { FAILED_EXIT_CODE } from '../program/format.js';
 import { SYNC_FD } from '../program/op.js';
 import type { Program } from '../program/program.js';
+import { RunError } from '../run-error.js';
 import { signalName, signalNumber } from '../signals.js';
 import type { FakeOpRecord, FakeProgramRun, FakeSyscallHandler, FakeValue } from './fake-calls.js';
 import type { FailureEvent } from './fake-failures.js';
@@ -198,6 +199,12 @@ export class FakeChild implements SpawnedChild {
         case 'lookpath':
           // The fake's files all exist; a test makes one missing with a failure rule.
           break;
+        case 'run': {
+          // Succeeds unless a handler for 'run' throws (a RunError: that failure; a SyscallError: its errno).
+          const outcome = this.#callHandler('run', record);
+          if (typeof outcome !== 'bigint') errno = outcome.errno;
+          break;
+        }
         case 'store': {
           const [value = 0n, dest = 0n, width = 0n] = raw;
           const bytes = new Uint8Array(8);
@@ -235,6 +242,7 @@ export class FakeChild implements SpawnedChild {
       return value === undefined ? 0n : BigInt(value);
     } catch (error) {
       if (SyscallError.isInstance(error)) return { errno: error.errno };
+      if (RunError.isInstance(error)) return { errno: error.word };
       throw error;
     }
   }
@@ -268,13 +276,15 @@ export class FakeChild implements SpawnedChild {
     this.run.state = 'failed';
     this.run.failure = { op: op.index, errno };
     this.#settleStarted(
-      new SyscallError({
-        syscall: op.kind === 'syscall' ? (op.syscall ?? `syscall_${op.nr}`) : op.kind,
-        errno,
-        label: op.label,
-        pkg: op.pkg,
-        op: op.index,
-      }),
+      op.kind === 'run'
+        ? new RunError({ label: op.label, pkg: op.pkg, op: op.index, word: errno })
+        : new SyscallError({
+            syscall: op.kind === 'syscall' ? (op.syscall ?? `syscall_${op.nr}`) : op.kind,
+            errno,
+            label: op.label,
+            pkg: op.pkg,
+            op: op.index,
+          }),
     );
     this.#closeSync();
     this.#exit({ code: FAILED_EXIT_CODE });

@@ -4,6 +4,7 @@ import { SyscallError } from '../errors.js';
 import { buildContainerSetup } from '../program/__golden__/container-setup.js';
 import { SYNC_FD } from '../program/op.js';
 import { Program } from '../program/program.js';
+import { RunError } from '../run-error.js';
 import { FakeKernel } from './fake-kernel.js';
 
 function mounts(n: number): Program {
@@ -66,6 +67,23 @@ describe('FakeKernel running programs', () => {
     const error = await startError(kernel.spawn(mounts(3)));
     expect(error.label).toBe('mount tmpfs on /m1');
     expect(error.errnoCode).toBe('EBUSY');
+  });
+
+  it('runs RUN ops as they succeed, or fail as a run handler says', async () => {
+    const kernel = new FakeKernel({ arch: 'x64' });
+    const p = new Program({ arch: 'x64' });
+    p.runAndWait('/bin/first', ['first'], ['A=1'], 'run the first', { timeoutMs: 10 });
+    p.runAndWait('/bin/second', ['second'], [], 'run the second');
+    kernel.onSyscall('run', (call) => {
+      if (call.args[0] === '/bin/second') throw new RunError({ label: 'x', word: 0x10000 | 4 });
+      return 0;
+    });
+    const error = await kernel.spawn(p).started.catch((e: unknown) => e);
+    expect(RunError.isInstance(error)).toBe(true);
+    expect((error as RunError).message).toBe('run the second (syscall): exit status 4');
+    expect((error as RunError).op).toBe(1);
+    expect(kernel.lastRun?.ops[0]?.args).toEqual(['/bin/first', ['first'], ['A=1'], -1, -1, 10]);
+    expect(kernel.lastRun?.failure).toEqual({ op: 1, errno: 0x10004 });
   });
 
   it('goes on after a tolerated errno, with -errno as the result', async () => {
@@ -199,6 +217,14 @@ describe('FakeKernel in-process calls', () => {
     expect(() => kernel.openat(-100, '/missing', 0)).toThrow('openat /missing: ENOENT (No such file or directory)');
     expect(() => kernel.pidfdOpen(1234)).toThrow(/pidfd_open: ESRCH/);
     expect(kernel.calls[1]?.error?.errno).toBe(2);
+  });
+
+  it('connects to unix sockets with fresh fds, and fails them as told', () => {
+    const kernel = new FakeKernel({ arch: 'x64' }).fail({ syscall: 'connect', nth: 2, errno: 'ECONNREFUSED' });
+    const fd = kernel.connectUnix('/run/console.sock');
+    expect(kernel.openFds.has(fd)).toBe(true);
+    expect(() => kernel.connectUnix('/run/gone.sock')).toThrow('connect /run/gone.sock: ECONNREFUSED');
+    expect(kernel.callsOf('connectUnix')).toEqual([{ path: '/run/console.sock' }, { path: '/run/gone.sock' }]);
   });
 
   it('lets handlers answer in-process calls', () => {

@@ -44,8 +44,11 @@ const ENOEXEC = 8;
  *   `exited` resolves `{ code: 0 }`: the spawned process exits, its child goes on.
  * - EXECVP records `{ file, argv, env, path }` and ends the run: `started`
  *   resolves and `exited` resolves as `exitWith()` says (default `{ code: 0 }`).
+ * - RUN (`runAndWait`) succeeds unless an `onSyscall('run', handler)` throws:
+ *   a `RunError` fails the op as its `word` says (an exit code, a timeout),
+ *   a `SyscallError` with its errno. The record holds path, argv, env, fds.
  * - A failing op rejects `started` with a SyscallError carrying the op's label
- *   and package; `exited` resolves `{ code: 255 }`.
+ *   and package (a RunError for RUN); `exited` resolves `{ code: 255 }`.
  *
  * `failNth(n)` counts in-process calls and SYSCALL ops together, 1-based;
  * `spawn()` itself is not counted, but `fail({ syscall: 'spawn' })` fails it.
@@ -275,6 +278,7 @@ export class FakeKernel implements Kernel {
     return fds;
   }
 
+  /** Hands out an fd; `fail({ syscall: 'connect' })` (or `connectUnix`) fails it, as a missing socket would. */
   connectUnix(path: string): number {
     return this.#callFd('connectUnix', 'connect', { path }, path, [path]);
   }

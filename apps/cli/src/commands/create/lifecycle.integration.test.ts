@@ -1,0 +1,285 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKernel, type ExitStatus, PR_SET_CHILD_SUBREAPER } from '@gc/syscall';
+import { canRunIntegration } from '@gc/syscall/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createBundle, type TestBundle } from '../../test-support/bundle.js';
+import { GOCONTAINER, gocontainer, hostMounts } from '../../test-support/gocontainer.js';
+
+const kernel = createKernel();
+let root: string;
+let out: string;
+const bundles: TestBundle[] = [];
+const used: string[] = [];
+let n = 0;
+
+function bundle(args: string[], change?: Parameters<typeof createBundle>[1]): TestBundle {
+  const b = createBundle(args, change);
+  bundles.push(b);
+  return b;
+}
+
+function newId(): string {
+  const id = `lc-${process.pid}-${n++}`;
+  used.push(id);
+  return id;
+}
+
+const gc = (...args: string[]) => gocontainer(['--root', root, ...args]);
+
+/**
+ * `gocontainer create` with its (and so the container's) stdout and stderr
+ * going to `file`, as a shim hands over its pipes: a pipe of ours would stay
+ * open as long as the container runs. `stderr`: what create wrote there.
+ */
+function create(
+  id: string,
+  b: TestBundle,
+  file: string,
+  ...extra: string[]
+): Promise<{ code: number | null; stderr: string }> {
+  return withFileStdio(file, 'create', '--bundle', b.path, ...extra, id);
+}
+
+/** `gocontainer ARGS...` with stdout and stderr to `file` (what a detached container holds open). */
+async function withFileStdio(file: string, ...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const fd = openSync(file, 'a');
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, [GOCONTAINER, '--root', root, ...args], { stdio: ['ignore', fd, fd] });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  closeSync(fd);
+  return { code, stderr: readFileSync(file, 'utf8') };
+}
+
+/** This process is a child subreaper (as containerd's shim): a created init reparents to it, and is reaped here. */
+async function reap(pid: number, timeoutMs = 10_000): Promise<ExitStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = kernel.waitidNoHang('pid', pid);
+    if (r) return r.status;
+    if (Date.now() > deadline) throw new Error(`pid ${pid} did not exit in ${timeoutMs} ms`);
+    await new Promise((res) => setTimeout(res, 10));
+  }
+}
+
+function state(id: string): Promise<Record<string, unknown>> {
+  return gc('state', id).then((r) => {
+    if (r.code !== 0) throw new Error(`state ${id}: ${r.stderr}`);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  });
+}
+
+const cgroupDirs = (id: string) =>
+  ['memory', 'pids', 'cpu', 'devices', 'freezer'].map((c) => `/sys/fs/cgroup/${c}/gocontainer/${id}`);
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const s = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return s !== 'Z' && s !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!canRunIntegration())(
+  'the OCI lifecycle: create, start, state, kill, delete',
+  { timeout: 60_000 },
+  () => {
+    beforeAll(() => {
+      root = mkdtempSync(join(tmpdir(), 'gc-lc-root-'));
+      kernel.prctl(PR_SET_CHILD_SUBREAPER, 1);
+    });
+    afterEach(async () => {
+      // Nothing of any container is left: state, cgroups, mounts of bundles.
+      for (const id of used.splice(0)) await gc('delete', '--force', id);
+    });
+    afterAll(() => {
+      kernel.prctl(PR_SET_CHILD_SUBREAPER, 0);
+      for (const b of bundles) b.remove();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    function outFile(): string {
+      out = join(mkdtempSync(join(tmpdir(), 'gc-lc-out-')), 'out');
+      return out;
+    }
+
+    it('create leaves the init waiting in gc-exec (no Node, < 5 MB), start runs the command, its exit code reaches the reaper', async () => {
+      const b = bundle(['sh', '-c', 'echo hello from $(hostname); exit 3']);
+      const id = newId();
+      const file = outFile();
+      const pidFile = join(b.path, 'init.pid');
+      const made = await create(id, b, file, '--pid-file', pidFile);
+      expect(made).toEqual({ code: 0, stderr: '' });
+      const st = await state(id);
+      expect(st).toMatchObject({ ociVersion: '1.2.0', id, status: 'created', bundle: b.path });
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(st.pid).toBe(pid);
+      // The static executor, from a sealed memfd, holds nothing of Node.
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]).toBe('gc-exec');
+      const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+      expect(rss).toBeLessThan(5 * 1024);
+      expect(readFileSync(file, 'utf8')).toBe('');
+
+      expect((await gc('start', id)).code).toBe(0);
+      expect(await reap(pid)).toEqual({ code: 3 });
+      expect(readFileSync(file, 'utf8')).toBe('hello from runc\n');
+      expect(await state(id)).toMatchObject({ status: 'stopped' });
+      expect(existsSync(join(root, id, 'exec.fifo'))).toBe(false);
+
+      expect((await gc('delete', id)).code).toBe(0);
+      expect(readdirSync(root).filter((d) => d.includes(id))).toEqual([]);
+      for (const dir of cgroupDirs(id)) expect(existsSync(dir)).toBe(false);
+      expect(hostMounts().filter((m) => m.startsWith(b.path))).toEqual([]);
+    });
+
+    it('kill takes names and numbers; a stopped container is "not running"; kill --all reaches every process', async () => {
+      const b = bundle(['sh', '-c', 'sleep 100 & trap "echo got TERM; exit 7" TERM; while :; do sleep 0.05; done']);
+      const id = newId();
+      await create(id, b, outFile());
+      const { pid } = (await state(id)) as { pid: number };
+      expect((await gc('start', id)).code).toBe(0);
+      expect(await state(id)).toMatchObject({ status: 'running', pid });
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await gc('kill', id, 'TERM')).code).toBe(0);
+      expect(await reap(pid)).toEqual({ code: 7 });
+      expect(readFileSync(out, 'utf8')).toContain('got TERM');
+      const stopped = await gc('kill', id, '9');
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toContain('container not running');
+
+      const id2 = newId();
+      await create(id2, bundle(['sh', '-c', 'sleep 100 & sleep 100']), outFile());
+      const pid2 = (await state(id2)).pid as number;
+      await gc('start', id2);
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await gc('kill', '--all', id2, 'SIGKILL')).code).toBe(0);
+      expect(await reap(pid2)).toMatchObject({ signal: 'SIGKILL' });
+      const bad = await gc('kill', id2, 'SIGFOO');
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('SIGNAL: expected a signal name');
+    });
+
+    it('delete refuses a running container, --force kills it and removes its cgroup; --force of a missing one is fine', async () => {
+      const id = newId();
+      await create(id, bundle(['sleep', '100']), outFile());
+      const pid = (await state(id)).pid as number;
+      await gc('start', id);
+      const refused = await gc('delete', id);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('running');
+      expect(alive(pid)).toBe(true);
+      expect((await gc('delete', '--force', id)).code).toBe(0);
+      expect(await reap(pid)).toMatchObject({ signal: 'SIGKILL' });
+      for (const dir of cgroupDirs(id)) expect(existsSync(dir)).toBe(false);
+      const missing = await gc('delete', id);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain(`container "${id}" does not exist`);
+      expect((await gc('delete', '--force', id)).code).toBe(0);
+    });
+
+    it('a created container is deleted with its waiting init; start of a deleted or running one fails', async () => {
+      const id = newId();
+      await create(id, bundle(['true']), outFile());
+      const pid = (await state(id)).pid as number;
+      expect((await gc('delete', id)).code).toBe(0);
+      expect(await reap(pid)).toMatchObject({ signal: 'SIGKILL' });
+      const gone = await gc('start', id);
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toContain('does not exist');
+
+      const id2 = newId();
+      await create(id2, bundle(['sleep', '100']), outFile());
+      await gc('start', id2);
+      const again = await gc('start', id2);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('it is running; start needs it created');
+    });
+
+    it('a failed create leaves no state, cgroup or process, and says why', async () => {
+      const cases: Array<[string, TestBundle, RegExp]> = [
+        ['missing command', bundle(['no-such-command']), /executable file not found in \$PATH: no-such-command/],
+        ['bad field', bundle(['true'], (c) => Object.assign(c.process, { cwd: 'relative' })), /process\.cwd/],
+        ['missing rootfs', bundle(['true'], (c) => Object.assign(c.root, { path: 'nowhere' })), /nowhere/],
+      ];
+      for (const [what, b, message] of cases) {
+        const id = newId();
+        const r = await create(id, b, outFile());
+        expect(r.code, what).toBe(1);
+        expect(r.stderr, what).toMatch(message);
+        expect(
+          readdirSync(root).filter((d) => d.includes(id)),
+          what,
+        ).toEqual([]);
+        for (const dir of cgroupDirs(id)) expect(existsSync(dir), `${what}: ${dir}`).toBe(false);
+        expect((await gc('state', id)).stderr).toContain('does not exist');
+      }
+      const noBundle = await gc('create', '--bundle', '/nonexistent-bundle', newId());
+      expect(noBundle.code).toBe(1);
+      expect(noBundle.stderr).toContain('/nonexistent-bundle/config.json: ENOENT');
+
+      const id = newId();
+      const b = bundle(['sleep', '100']);
+      expect((await create(id, b, outFile())).code).toBe(0);
+      const twice = await create(id, b, outFile());
+      expect(twice.code).toBe(1);
+      expect(twice.stderr).toContain(`container with id exists: ${id}`);
+      expect(await state(id)).toMatchObject({ status: 'created' });
+      const badId = await gc('create', '--bundle', b.path, '../x');
+      expect(badId.code).toBe(1);
+      expect(badId.stderr).toContain('container id "../x"');
+    });
+
+    it('--log --log-format json gets the failure as a JSON line, as engines read it', async () => {
+      const log = join(mkdtempSync(join(tmpdir(), 'gc-lc-log-')), 'log.json');
+      const r = await gocontainer(['--root', root, '--log', log, '--log-format', 'json', 'start', 'no-such-container']);
+      expect(r.code).toBe(1);
+      const line = JSON.parse(readFileSync(log, 'utf8').trim().split('\n').at(-1) as string);
+      expect(line).toMatchObject({ level: 'error', msg: 'container "no-such-container" does not exist' });
+      expect(typeof line.time).toBe('string');
+    });
+
+    it("runc's run: the exit code passes through and the container is deleted; --detach leaves it running", async () => {
+      const id = newId();
+      const b = bundle(['sh', '-c', 'echo ran; exit 5']);
+      const r = await gc('run', '--bundle', b.path, id);
+      expect(r).toMatchObject({ code: 5, stdout: 'ran\n' });
+      expect((await gc('state', id)).stderr).toContain('does not exist');
+
+      const id2 = newId();
+      const d = await withFileStdio(outFile(), 'run', '-d', '--bundle', bundle(['sleep', '100']).path, id2);
+      expect(d.code).toBe(0);
+      const st = await state(id2);
+      expect(st).toMatchObject({ status: 'running' });
+      expect(alive(st.pid as number)).toBe(true);
+    });
+
+    it('--preserve-fds hands fd 3 to the container', async () => {
+      const id = newId();
+      const file = outFile();
+      const extra = join(tmpdir(), `gc-lc-fd3-${process.pid}`);
+      const fd3 = openSync(extra, 'w');
+      const b = bundle(['sh', '-c', 'echo through fd 3 >&3']);
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [GOCONTAINER, '--root', root, 'create', '--bundle', b.path, '--preserve-fds', '1', id],
+          { stdio: ['ignore', openSync(file, 'a'), openSync(file, 'a'), fd3] },
+        );
+        child.on('close', resolve);
+      });
+      closeSync(fd3);
+      expect(code).toBe(0);
+      const pid = (await state(id)).pid as number;
+      await gc('start', id);
+      expect(await reap(pid)).toEqual({ code: 0 });
+      expect(readFileSync(extra, 'utf8')).toBe('through fd 3\n');
+      rmSync(extra);
+    });
+  },
+);

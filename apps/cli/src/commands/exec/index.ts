@@ -1,0 +1,219 @@
+import { readFileSync, readlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  createStateStore,
+  type ExecProcess,
+  execProcess,
+  GcError,
+  type Process,
+  RUN_ROOT,
+  type RuntimeContext,
+  validateProcess,
+} from '@gc/runtime';
+import { createKernel, F_GETFD, type Kernel } from '@gc/syscall';
+import { formatOptions, parseCommandLine } from '../../command-line.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { reportError } from '../../report-error.js';
+import { seccompCache } from '../../seccomp-cache.js';
+import { UsageError } from '../../usage-error.js';
+import { openStdio, type Stdio } from '../run/stdio.js';
+import { buildExecProcess, EXEC_OPTIONS, type ExecFlags, parsePreserveFds } from './options.js';
+
+/**
+ * runc's exit code for an exec that failed (its `exec failed: ...`), told
+ * apart from the process's own codes better than 1 would be.
+ */
+const EXEC_FAILED = 255;
+
+/** Signals sent to gocontainer that go on to the exec'd process (runc forwards them). */
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+
+const USAGE = `Usage: gocontainer exec [OPTIONS] ID COMMAND [ARG...]
+       gocontainer exec [OPTIONS] --process FILE ID
+
+Execute a new process inside the container ID. Without --detach it runs with
+gocontainer's standard streams and gocontainer exits with its exit code;
+with --detach gocontainer exits once it runs, and it is left to the caller
+(a subreaper such as containerd's shim reaps it).
+
+Options:
+`;
+
+/** `gocontainer exec`: the process's exit code, or 255 if it could not be run (runc's code); 1 for a usage error. */
+export async function execCommand(argv: readonly string[], global: GlobalOptions = {}): Promise<number> {
+  let line: ReturnType<typeof parseCommandLine>;
+  try {
+    line = parseCommandLine('exec', argv, EXEC_OPTIONS);
+  } catch (e) {
+    reportError(e);
+    return 1;
+  }
+  if (line.flags.help) {
+    process.stdout.write(`${USAGE}${formatOptions(EXEC_OPTIONS)}\n`);
+    return 0;
+  }
+  const flags = line.flags as unknown as ExecFlags;
+  const [id, ...args] = line.rest;
+  let preserveFds: number;
+  try {
+    if (id === undefined)
+      throw new UsageError('exec: missing the container ID (gocontainer exec [OPTIONS] ID COMMAND [ARG...])', 1);
+    preserveFds = parsePreserveFds(flags.preserveFds);
+    if (flags.pidFile === '') throw new UsageError('exec: --pid-file: expected a file path, got ""', 1);
+    if (flags.consoleSocket === '') throw new UsageError('exec: --console-socket: expected a socket path, got ""', 1);
+  } catch (e) {
+    reportError(e);
+    return 1;
+  }
+  try {
+    return await exec(id, args, flags, preserveFds, global);
+  } catch (e) {
+    if (GcError.isInstance(e) && e.code === 'EUSAGE') {
+      reportError(e);
+      return 1;
+    }
+    reportError(GcError.isInstance(e) ? new GcError(e.code, `exec failed: ${e.message}`, { cause: e }) : e);
+    return EXEC_FAILED;
+  }
+}
+
+async function exec(
+  id: string,
+  args: string[],
+  flags: ExecFlags,
+  preserveFds: number,
+  global: GlobalOptions,
+): Promise<number> {
+  const kernel = createKernel();
+  const ctx: RuntimeContext = { kernel, store: createStateStore({ kernel, root: global.root ?? RUN_ROOT }) };
+  const { record } = ctx.store.load(id);
+  const proc = flags.process === undefined ? fromFlags(record.config?.process, args, flags) : fromFile(flags.process);
+  const detach = flags.detach ?? false;
+  // runc's checks, in its words.
+  if (detach && proc.terminal && flags.consoleSocket === undefined) {
+    throw new UsageError('exec: cannot allocate tty if gocontainer will detach without setting --console-socket', 1);
+  }
+  if ((!detach || !proc.terminal) && flags.consoleSocket !== undefined) {
+    throw new UsageError('exec: cannot use --console-socket if gocontainer will not detach or allocate tty', 1);
+  }
+  const extra = Array.from({ length: preserveFds }, (_, i) => 3 + i);
+  for (const fd of extra) checkInherited(kernel, fd, preserveFds);
+  // The pid file's path as given, from where gocontainer was started (runc's revisePidFile).
+  const pidFile = flags.pidFile === undefined ? undefined : resolve(flags.pidFile);
+
+  if (detach) {
+    const socket = flags.consoleSocket === undefined ? undefined : kernel.connectUnix(flags.consoleSocket);
+    try {
+      // The caller's streams, as they are: an engine hands over pipes or fifos.
+      await execProcess(ctx, id, proc, {
+        detach: true,
+        seccompCache: seccompCache(),
+        stdio: [0, 1, 2, ...extra],
+        ...(socket === undefined ? {} : { consoleSocket: socket }),
+        ...(pidFile === undefined ? {} : { pidFile }),
+      });
+    } finally {
+      if (socket !== undefined) kernel.close(socket);
+    }
+    return 0;
+  }
+  return foreground(ctx, id, proc, extra, pidFile);
+}
+
+/** Run it with our streams (a terminal of ours is relayed, never handed over), forward signals, wait. */
+async function foreground(
+  ctx: RuntimeContext,
+  id: string,
+  proc: Process,
+  extra: number[],
+  pidFile: string | undefined,
+): Promise<number> {
+  const { kernel } = ctx;
+  let running: ExecProcess | undefined;
+  const pending: NodeJS.Signals[] = [];
+  const forward = (signal: NodeJS.Signals) => {
+    if (running) running.kill(signal);
+    else pending.push(signal);
+  };
+  for (const s of FORWARDED) process.on(s, forward);
+  let stdio: Stdio | undefined = openStdio(kernel, { tty: proc.terminal ?? false, interactive: true });
+  try {
+    if (stdio.consoleSize && proc.terminal && proc.consoleSize === undefined) {
+      proc.consoleSize = { height: stdio.consoleSize.rows, width: stdio.consoleSize.columns };
+    }
+    running = await execProcess(ctx, id, proc, {
+      seccompCache: seccompCache(),
+      stdio: [...stdio.fds, ...extra],
+      ...(stdio.consoleSocket === undefined ? {} : { consoleSocket: stdio.consoleSocket }),
+      ...(pidFile === undefined ? {} : { pidFile }),
+    });
+    for (const s of pending.splice(0)) running.kill(s);
+    const exec = running;
+    const attached = stdio
+      .attach(exec.exited, () => exec.kill('SIGKILL'))
+      .catch(async (e: unknown) => {
+        exec.kill('SIGKILL');
+        await exec.exited;
+        throw e;
+      });
+    stdio = undefined;
+    const [exit] = await Promise.all([exec.exited, attached]);
+    return exit.exitCode;
+  } finally {
+    stdio?.close();
+    for (const s of FORWARDED) process.off(s, forward);
+  }
+}
+
+function fromFlags(base: Process | undefined, args: string[], flags: ExecFlags): Process {
+  if (base === undefined) {
+    throw new GcError('ENOCONFIG', 'the container has no recorded config.json process to start from (use --process)');
+  }
+  return buildExecProcess(base, args, flags);
+}
+
+/** `--process FILE`: the process JSON, checked field by field (runc ignores the command-line process flags then). */
+function fromFile(file: string): Process {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`exec: --process ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 1);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`exec: --process ${file}: not JSON (${(e as Error).message})`, 1);
+  }
+  try {
+    return validateProcess(json);
+  } catch (e) {
+    if (GcError.isInstance(e)) throw new UsageError(`exec: --process ${file}: ${e.message}`, 1);
+    throw e;
+  }
+}
+
+/**
+ * An fd of `--preserve-fds` must be one the caller passed. Node's own (its
+ * event loop's epoll and eventfd) take the lowest free numbers at start-up,
+ * so they sit on 3 and up when the caller passed fewer fds than it said:
+ * refuse those rather than hand them over. (Node marks every fd
+ * close-on-exec, inherited ones too, so that flag cannot tell them apart.)
+ */
+function checkInherited(kernel: Kernel, fd: number, count: number): void {
+  const notPassed = (what: string) =>
+    new UsageError(`exec: --preserve-fds ${count}: fd ${fd} was not passed to gocontainer (${what})`, 1);
+  try {
+    kernel.fcntl(fd, F_GETFD);
+  } catch {
+    throw notPassed('it is not open');
+  }
+  let target = '';
+  try {
+    target = readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    // No /proc: nothing more to tell.
+  }
+  if (target.startsWith('anon_inode:[event')) throw notPassed(`it is ${target}, gocontainer's own`);
+}
