@@ -26,7 +26,11 @@ async function bundle(): Promise<{ path: string; rootfs: string; remove(): void 
   const config = JSON.parse(readFileSync(join(path, 'config.json'), 'utf8'));
   config.root = { path: root.path, readonly: false };
   config.process.terminal = false;
-  config.process.args = ['sh', '-c', 'sleep 1000 & i=0; while :; do i=$((i+1)); echo $i > /tick; usleep 50000; done'];
+  config.process.args = [
+    'sh',
+    '-c',
+    'sleep 1000 & i=0; while :; do i=$((i+1)); echo $i > /tick.new; mv /tick.new /tick; usleep 50000; done',
+  ];
   writeFileSync(join(path, 'config.json'), JSON.stringify(config));
   mkdirSync(join(root.path, 'tmp'), { recursive: true });
   return {

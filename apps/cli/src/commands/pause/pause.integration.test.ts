@@ -14,8 +14,8 @@ import {
 } from '../../test-support/recorded-container.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** The container counts in /tick, 20 times a second. */
-const TICKER = 'i=0; while :; do i=$((i+1)); echo $i > /tick; usleep 50000; done';
+/** The container counts in /tick, 20 times a second (replaced by a rename: a reader never sees it empty). */
+const TICKER = 'i=0; while :; do i=$((i+1)); echo $i > /tick.new; mv /tick.new /tick; usleep 50000; done';
 
 describe.skipIf(!canRunIntegration())('gocontainer pause and resume (integration, root)', () => {
   const root = tempRoot();
