@@ -62,7 +62,7 @@ M.prototype.require = function (id) {
     for (const arg of ['--help', '-h', 'help']) {
       const r = await gocontainer([arg]);
       expect(r.code).toBe(0);
-      for (const command of ['run', 'features', 'spec', 'version'])
+      for (const command of ['run', 'features', 'spec', 'version', 'pause', 'resume', 'update', 'ps', 'list', 'events'])
         expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
       for (const flag of ['--root', '--log', '--log-format', '--debug', '--systemd-cgroup']) {
         expect(r.stdout).toMatch(new RegExp(`^  ${flag} `, 'm'));
