@@ -50,8 +50,14 @@ M.prototype.require = function (id) {
         expect(r.status).toBe(0);
         expect(r.stderr.split('\n').filter((l) => l.startsWith('require '))).toEqual(['require ./load-main.cjs']);
       }
-      // The hook sees what run loads.
-      const run = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, 'run', '--frobnicate'], { encoding: 'utf8' });
+      // The hook sees what run loads (it sweeps the run directories, with the kernel, before it checks --rootfs).
+      const run = spawnSync(
+        process.execPath,
+        ['-r', hook, GOCONTAINER, 'run', '--rootfs', '/nonexistent', '/bin/true'],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(run.stderr).toMatch(/^require .*native/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
