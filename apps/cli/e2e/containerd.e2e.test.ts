@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { background, ok, run, shown, until } from './support/command.js';
+import { type Containerd, startContainerd } from './support/containerd.js';
+import { e2e, engineDir, IMAGE, sweep } from './support/context.js';
+
+const { runtime, images } = e2e();
+const { dir, cgroup } = engineDir('containerd');
+let containerd: Containerd;
+
+beforeAll(async () => {
+  containerd = await startContainerd(dir);
+  await containerd.importImage(join(images.dir, 'busybox-oci.tar'));
+});
+
+afterAll(async () => {
+  await containerd?.daemon.stop();
+  sweep(dir, cgroup);
+});
+
+/** `ctr run` flags: the runtime under test, its root and the container's cgroup under this run's. */
+const runFlags = (id: string) => [
+  '--runc-binary',
+  runtime,
+  '--runc-root',
+  join(dir, 'runtime-root'),
+  '--fifo-dir',
+  join(dir, 'fifo'),
+  '--cgroup',
+  `/${cgroup}/${id}`,
+];
+
+async function taskStatus(id: string): Promise<string | undefined> {
+  const { stdout } = await ok(['ctr', '--address', containerd.address, 'task', 'ls'], { quiet: true });
+  return stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .find((cols) => cols[0] === id)?.[2];
+}
+
+describe(`containerd (ctr run --runc-binary ${runtime})`, () => {
+  test('run prints the output, and ctr exits with the container exit code', async () => {
+    const r = await containerd.ctr(['run', '--rm', ...runFlags('run'), IMAGE, 'run', 'sh', '-c', 'echo hello from ctr; exit 3']);
+    expect(r.stdout).toBe('hello from ctr\n');
+    expect(r.code).toBe(3);
+  });
+
+  test('exec, pause/resume (frozen in its cgroup), kill with SIGTERM', async () => {
+    const id = 'life';
+    const script = 'trap "echo got TERM; exit 9" TERM; echo ready; while :; do sleep 0.1; done';
+    const init = background(['ctr', '--address', containerd.address, 'run', '--rm', ...runFlags(id), IMAGE, id, 'sh', '-c', script]);
+    await init.printed('ready\n');
+
+    const exec = await containerd.ctr(['task', 'exec', '--fifo-dir', join(dir, 'fifo'), '--exec-id', 'e1', id, 'sh', '-c', 'echo in exec; exit 4']);
+    expect(exec.stdout).toBe('in exec\n');
+    expect(exec.code).toBe(4);
+
+    const freezer = `/sys/fs/cgroup/freezer/${cgroup}/${id}/freezer.state`;
+    await ok(['ctr', '--address', containerd.address, 'task', 'pause', id]);
+    expect(await taskStatus(id)).toBe('PAUSED');
+    expect(readFileSync(freezer, 'utf8').trim()).toBe('FROZEN');
+    await ok(['ctr', '--address', containerd.address, 'task', 'resume', id]);
+    expect(await taskStatus(id)).toBe('RUNNING');
+    expect(readFileSync(freezer, 'utf8').trim()).toBe('THAWED');
+
+    await ok(['ctr', '--address', containerd.address, 'task', 'kill', id]);
+    const r = await init.done;
+    expect(r.stdout).toBe('ready\ngot TERM\n');
+    expect(r.code).toBe(9);
+  });
+
+  test('kill -s SIGKILL ends a container that ignores SIGTERM: exit 137', async () => {
+    const id = 'killed';
+    const init = background(['ctr', '--address', containerd.address, 'run', '--rm', ...runFlags(id), IMAGE, id, 'sh', '-c', 'trap "" TERM; echo ready; sleep 1000']);
+    await init.printed('ready\n');
+    await ok(['ctr', '--address', containerd.address, 'task', 'kill', '-s', 'SIGKILL', id]);
+    const r = await init.done;
+    expect(r.code).toBe(137);
+  });
+
+  test('run -t: the container gets a terminal (through a pty: script)', async () => {
+    const ctr = ['ctr', '--address', containerd.address, 'run', '--rm', '-t', ...runFlags('tty'), IMAGE, 'tty'];
+    const line = shown([...ctr, 'sh', '-c', 'tty; [ -t 0 ] && echo stdin is a terminal; exit 5']);
+    const r = await run(['script', '-qec', line, '/dev/null'], { keepStdin: true });
+    expect(r.stdout).toMatch(/^\/dev\/pts\/\d+\r+\nstdin is a terminal\r+\n$/);
+    expect(r.code).toBe(5);
+  });
+
+  test('no container is left', async () => {
+    await until('every task gone', async () => ((await taskStatus('life')) ?? (await taskStatus('killed'))) === undefined ? true : undefined);
+    const { stdout } = await ok(['ctr', '--address', containerd.address, 'containers', 'ls', '-q']);
+    expect(stdout).toBe('');
+  });
+});

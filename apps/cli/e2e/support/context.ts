@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+
+/** What the global setup hands every e2e test file. */
+export interface E2eContext {
+  /** The run's temp dir: every engine's state is under it. */
+  readonly base: string;
+  /** The run's top-level cgroup (in every hierarchy): every container is under it. */
+  readonly cgroup: string;
+  /** The OCI runtime under test (`GC_E2E_RUNTIME`, default: this checkout's gocontainer). */
+  readonly runtime: string;
+  /** The busybox and pause images, built once per run. */
+  readonly images: { readonly dir: string };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    e2e: E2eContext;
+  }
+}
+
+/** The images the tests run; built by bin/build-images.sh, no registry involved. */
+export const IMAGE = 'localhost/gc-e2e-busybox:1';
+export const PAUSE_IMAGE = 'localhost/gc-e2e-pause:1';
+
+export const BIN = fileURLToPath(new URL('../bin/', import.meta.url));
+
+export function e2e(): E2eContext {
+  return inject('e2e');
+}
+
+/** A fresh dir for one engine, and its cgroup parent (relative to the cgroup root). */
+export function engineDir(name: string): { dir: string; cgroup: string } {
+  const ctx = e2e();
+  return { dir: mkdtempSync(join(ctx.base, `${name}-`)), cgroup: `${ctx.cgroup}/${name}` };
+}
+
+/** Remove all an engine left, whatever state it is in (bin/sweep.sh). */
+export function sweep(dir: string, cgroup: string): void {
+  execFileSync(join(BIN, 'sweep.sh'), [dir, cgroup], { stdio: 'inherit' });
+}
