@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { background, ok, run, shown, until } from './support/command.js';
 import { type Containerd, startContainerd } from './support/containerd.js';
-import { e2e, engineDir, IMAGE, sweep } from './support/context.js';
+import { e2e, engineDir, explainFailures, IMAGE, sweep } from './support/context.js';
 
 const { runtime, images } = e2e();
 const { dir, cgroup } = engineDir('containerd');
 let containerd: Containerd;
+
+explainFailures(dir);
 
 beforeAll(async () => {
   containerd = await startContainerd(dir);

@@ -3,13 +3,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openTmux } from '../src/test-support/tmux.js';
 import { ok, shown, until } from './support/command.js';
 import { type Containerd, startContainerd } from './support/containerd.js';
-import { e2e, engineDir, IMAGE, sweep } from './support/context.js';
+import { e2e, engineDir, explainFailures, IMAGE, sweep } from './support/context.js';
 import { type Dockerd, startDockerd } from './support/dockerd.js';
 
 const { runtime, images } = e2e();
 const { dir, cgroup } = engineDir('docker');
 let containerd: Containerd | undefined;
 let dockerd: Dockerd;
+
+explainFailures(dir);
 
 beforeAll(async () => {
   containerd = await startContainerd(join(dir));

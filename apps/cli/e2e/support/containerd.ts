@@ -51,6 +51,8 @@ function config(dir: string, address: string, cri?: CriOptions): string {
       '  stream_server_address = "127.0.0.1"',
       '  stream_server_port = "0"',
       '  disable_apparmor = true',
+      // No CAP_SYS_RESOURCE on these machines: the sandbox's oom_score_adj -998 cannot be set; keep containerd's.
+      '  restrict_oom_score_adj = true',
       `[${p}.cni]`,
       `  bin_dir = ${toml(join(dir, 'cni/bin'))}`,
       `  conf_dir = ${toml(join(dir, 'cni/conf'))}`,

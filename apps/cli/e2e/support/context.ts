@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { beforeEach, inject } from 'vitest';
+import { logTail } from './daemon.js';
 
 /** What the global setup hands every e2e test file. */
 export interface E2eContext {
@@ -41,4 +42,31 @@ export function engineDir(name: string): { dir: string; cgroup: string } {
 /** Remove all an engine left, whatever state it is in (bin/sweep.sh). */
 export function sweep(dir: string, cgroup: string): void {
   execFileSync(join(BIN, 'sweep.sh'), [dir, cgroup], { stdio: 'inherit' });
+}
+
+/**
+ * When a test fails, print what explains it: the tail of each daemon's log and
+ * the runtime's own error logs (`--log` files: log.json for containerd's shim,
+ * oci-log for conmon) under `dir`.
+ */
+export function explainFailures(dir: string): void {
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() => {
+      for (const file of logs(dir)) process.stdout.write(`--- ${file}:\n${logTail(file, 30)}\n`);
+    });
+  });
+}
+
+function logs(dir: string): string[] {
+  const daemons = ['-path', `${dir}/*.log`, '!', '-path', `${dir}/*/*`];
+  const runtime = ['-name', 'log.json', '-o', '-name', 'oci-log'];
+  try {
+    return execFileSync('find', [dir, '-size', '+0', '(', '(', ...daemons, ')', '-o', ...runtime, ')'], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
 }
