@@ -3,23 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { background, ok, run, shown, until } from './support/command.js';
 import { type Containerd, startContainerd } from './support/containerd.js';
-import { e2e, engineDir, explainFailures, IMAGE, sweep } from './support/context.js';
+import { canRunE2e, e2e, engineDir, explainFailures, IMAGE, sweep } from './support/context.js';
 
 const { runtime, images } = e2e();
 const { dir, cgroup } = engineDir('containerd');
 let containerd: Containerd;
-
-explainFailures(dir);
-
-beforeAll(async () => {
-  containerd = await startContainerd(dir);
-  await containerd.importImage(join(images.dir, 'busybox-oci.tar'));
-});
-
-afterAll(async () => {
-  await containerd?.daemon.stop();
-  sweep(dir, cgroup);
-});
 
 /** `ctr run` flags: the runtime under test, its root and the container's cgroup under this run's. */
 const runFlags = (id: string) => [
@@ -41,9 +29,32 @@ async function taskStatus(id: string): Promise<string | undefined> {
     .find((cols) => cols[0] === id)?.[2];
 }
 
-describe(`containerd (ctr run --runc-binary ${runtime})`, () => {
+describe.skipIf(!canRunE2e)(`containerd (ctr run --runc-binary ${runtime})`, () => {
+  explainFailures(dir);
+
+  beforeAll(async () => {
+    containerd = await startContainerd(dir);
+    await containerd.importImage(join(images.dir, 'busybox-oci.tar'));
+  });
+
+  afterAll(async () => {
+    await containerd?.daemon.stop();
+    sweep(dir, cgroup);
+  });
+
+  // ctr (containerd 1.6) once printed nothing for a container that exited at
+  // once, with runc too: the output is written a moment before the exit.
   test('run prints the output, and ctr exits with the container exit code', async () => {
-    const r = await containerd.ctr(['run', '--rm', ...runFlags('run'), IMAGE, 'run', 'sh', '-c', 'echo hello from ctr; exit 3']);
+    const r = await containerd.ctr([
+      'run',
+      '--rm',
+      ...runFlags('run'),
+      IMAGE,
+      'run',
+      'sh',
+      '-c',
+      'echo hello from ctr; sleep 0.1; exit 3',
+    ]);
     expect(r.stdout).toBe('hello from ctr\n');
     expect(r.code).toBe(3);
   });
@@ -51,10 +62,33 @@ describe(`containerd (ctr run --runc-binary ${runtime})`, () => {
   test('exec, pause/resume (frozen in its cgroup), kill with SIGTERM', async () => {
     const id = 'life';
     const script = 'trap "echo got TERM; exit 9" TERM; echo ready; while :; do sleep 0.1; done';
-    const init = background(['ctr', '--address', containerd.address, 'run', '--rm', ...runFlags(id), IMAGE, id, 'sh', '-c', script]);
+    const init = background([
+      'ctr',
+      '--address',
+      containerd.address,
+      'run',
+      '--rm',
+      ...runFlags(id),
+      IMAGE,
+      id,
+      'sh',
+      '-c',
+      script,
+    ]);
     await init.printed('ready\n');
 
-    const exec = await containerd.ctr(['task', 'exec', '--fifo-dir', join(dir, 'fifo'), '--exec-id', 'e1', id, 'sh', '-c', 'echo in exec; exit 4']);
+    const exec = await containerd.ctr([
+      'task',
+      'exec',
+      '--fifo-dir',
+      join(dir, 'fifo'),
+      '--exec-id',
+      'e1',
+      id,
+      'sh',
+      '-c',
+      'echo in exec; exit 4',
+    ]);
     expect(exec.stdout).toBe('in exec\n');
     expect(exec.code).toBe(4);
 
@@ -74,7 +108,19 @@ describe(`containerd (ctr run --runc-binary ${runtime})`, () => {
 
   test('kill -s SIGKILL ends a container that ignores SIGTERM: exit 137', async () => {
     const id = 'killed';
-    const init = background(['ctr', '--address', containerd.address, 'run', '--rm', ...runFlags(id), IMAGE, id, 'sh', '-c', 'trap "" TERM; echo ready; sleep 1000']);
+    const init = background([
+      'ctr',
+      '--address',
+      containerd.address,
+      'run',
+      '--rm',
+      ...runFlags(id),
+      IMAGE,
+      id,
+      'sh',
+      '-c',
+      'trap "" TERM; echo ready; sleep 1000',
+    ]);
     await init.printed('ready\n');
     await ok(['ctr', '--address', containerd.address, 'task', 'kill', '-s', 'SIGKILL', id]);
     const r = await init.done;
@@ -90,7 +136,9 @@ describe(`containerd (ctr run --runc-binary ${runtime})`, () => {
   });
 
   test('no container is left', async () => {
-    await until('every task gone', async () => ((await taskStatus('life')) ?? (await taskStatus('killed'))) === undefined ? true : undefined);
+    await until('every task gone', async () =>
+      ((await taskStatus('life')) ?? (await taskStatus('killed'))) === undefined ? true : undefined,
+    );
     const { stdout } = await ok(['ctr', '--address', containerd.address, 'containers', 'ls', '-q']);
     expect(stdout).toBe('');
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openTmux } from '../src/test-support/tmux.js';
 import { ok, shown, until } from './support/command.js';
 import { type Containerd, startContainerd } from './support/containerd.js';
-import { e2e, engineDir, explainFailures, IMAGE, sweep } from './support/context.js';
+import { canRunE2e, e2e, engineDir, explainFailures, IMAGE, sweep } from './support/context.js';
 import { type Dockerd, startDockerd } from './support/dockerd.js';
 
 const { runtime, images } = e2e();
@@ -11,30 +11,30 @@ const { dir, cgroup } = engineDir('docker');
 let containerd: Containerd | undefined;
 let dockerd: Dockerd;
 
-explainFailures(dir);
-
-beforeAll(async () => {
-  containerd = await startContainerd(join(dir));
-  dockerd = await startDockerd(dir, {
-    containerd: containerd.address,
-    runtimes: { gocontainer: runtime },
-    cgroupParent: `/${cgroup}`,
-  });
-  await ok([...dockerd.client, 'load', '-q', '-i', join(images.dir, 'busybox-docker.tar')]);
-});
-
-afterAll(async () => {
-  await dockerd?.daemon.stop();
-  await containerd?.daemon.stop();
-  sweep(dir, cgroup);
-});
-
 const RUN = ['run', '--runtime', 'gocontainer', '--network', 'none', '--pull', 'never'];
 
 const exitCode = async (name: string) =>
   Number((await ok([...dockerd.client, 'inspect', '-f', '{{.State.ExitCode}}', name], { quiet: true })).stdout);
 
-describe(`dockerd (--runtime gocontainer = ${runtime})`, () => {
+describe.skipIf(!canRunE2e)(`dockerd (--runtime gocontainer = ${runtime})`, () => {
+  explainFailures(dir);
+
+  beforeAll(async () => {
+    containerd = await startContainerd(join(dir));
+    dockerd = await startDockerd(dir, {
+      containerd: containerd.address,
+      runtimes: { gocontainer: runtime },
+      cgroupParent: `/${cgroup}`,
+    });
+    await ok([...dockerd.client, 'load', '-q', '-i', join(images.dir, 'busybox-docker.tar')]);
+  });
+
+  afterAll(async () => {
+    await dockerd?.daemon.stop();
+    await containerd?.daemon.stop();
+    sweep(dir, cgroup);
+  });
+
   test('docker run prints the output and exits with the container exit code', async () => {
     const r = await dockerd.docker([...RUN, '--rm', IMAGE, 'sh', '-c', 'echo hello from docker; exit 3']);
     expect(r.stdout).toBe('hello from docker\n');

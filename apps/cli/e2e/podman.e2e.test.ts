@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { until } from './support/command.js';
-import { e2e, engineDir, explainFailures, IMAGE, sweep } from './support/context.js';
+import { canRunE2e, e2e, engineDir, explainFailures, IMAGE, sweep } from './support/context.js';
 import { type Podman, podmanIn } from './support/podman.js';
 
 const { runtime, images } = e2e();
@@ -14,21 +14,21 @@ const check = async (args: readonly string[]) => {
   return r;
 };
 
-explainFailures(dir);
-
-beforeAll(async () => {
-  podman = podmanIn(dir, runtime);
-  await check(['load', '-q', '-i', join(images.dir, 'busybox-oci.tar')]);
-});
-
-afterAll(async () => {
-  await podman?.podman(['rm', '-af', '-t', '0'], { quiet: true });
-  sweep(dir, cgroup);
-});
-
 const RUN = ['run', '--pull', 'never', '--network', 'none', '--cgroup-parent', `/${cgroup}`];
 
-describe(`podman --runtime ${runtime}`, () => {
+describe.skipIf(!canRunE2e)(`podman --runtime ${runtime}`, () => {
+  explainFailures(dir);
+
+  beforeAll(async () => {
+    podman = podmanIn(dir, runtime);
+    await check(['load', '-q', '-i', join(images.dir, 'busybox-oci.tar')]);
+  });
+
+  afterAll(async () => {
+    await podman?.podman(['rm', '-af', '-t', '0'], { quiet: true });
+    sweep(dir, cgroup);
+  });
+
   test('podman run prints the output and exits with the container exit code', async () => {
     const r = await podman.podman([...RUN, '--rm', IMAGE, 'sh', '-c', 'echo hello from podman; exit 3']);
     expect(r.stdout).toBe('hello from podman\n');

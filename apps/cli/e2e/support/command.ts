@@ -22,7 +22,16 @@ export interface RunOptions {
 /** What the engines and their clients get: no way to the internet (a proxy that refuses), whatever the host has. */
 export function offlineEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const refuse = 'http://127.0.0.1:9';
-  return { ...process.env, HTTP_PROXY: refuse, HTTPS_PROXY: refuse, http_proxy: refuse, https_proxy: refuse, NO_PROXY: '', no_proxy: '', ...extra };
+  return {
+    ...process.env,
+    HTTP_PROXY: refuse,
+    HTTPS_PROXY: refuse,
+    http_proxy: refuse,
+    https_proxy: refuse,
+    NO_PROXY: '',
+    no_proxy: '',
+    ...extra,
+  };
 }
 
 /**
@@ -94,7 +103,9 @@ export function background(argv: readonly string[], opts: RunOptions = {}): Back
       while (!stdout.includes(text)) {
         if (ended || Date.now() > end) {
           const why = ended ? 'it ended' : `${ms} ms passed`;
-          throw new Error(`${shown(argv)}: ${why} before it printed ${JSON.stringify(text)}\nstdout: ${stdout}\nstderr: ${stderr}`);
+          throw new Error(
+            `${shown(argv)}: ${why} before it printed ${JSON.stringify(text)}\nstdout: ${stdout}\nstderr: ${stderr}`,
+          );
         }
         await sleep(50);
       }
@@ -107,7 +118,9 @@ export function background(argv: readonly string[], opts: RunOptions = {}): Back
 export async function ok(argv: readonly string[], opts: RunOptions = {}): Promise<Result> {
   const result = await run(argv, opts);
   if (result.code !== 0) {
-    throw new Error(`${shown(argv)} exited ${result.code ?? result.signal}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+    throw new Error(
+      `${shown(argv)} exited ${result.code ?? result.signal}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`,
+    );
   }
   return result;
 }

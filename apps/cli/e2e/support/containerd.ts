@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ok, offlineEnv, type Result, type RunOptions, run } from './command.js';
+import { offlineEnv, ok, type Result, type RunOptions, run } from './command.js';
 import { type Daemon, startDaemon } from './daemon.js';
 
 /** containerd's CRI plugin with one runtime handler, as a cluster registers it for a RuntimeClass. */

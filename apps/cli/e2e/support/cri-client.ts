@@ -1,6 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { credentials, type GrpcObject, loadPackageDefinition, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { fileURLToPath } from 'node:url';
 
 /** The CRI messages the tests send and read (snake_case, as in cri.proto). */
 export interface PodSandboxConfig {
