@@ -12,14 +12,14 @@ const HANDLER = 'gocontainer';
 let containerd: Containerd;
 let cri: CriClient;
 
-/** A pod as kubelet asks for one with `hostNetwork: true` (no CNI needed). */
+/** A pod as kubelet asks for one with `hostNetwork: true` (no CNI needed) and `shareProcessNamespace: true` (containers join the sandbox's namespaces by path). */
 const pod = (name: string): PodSandboxConfig => ({
   metadata: { name, uid: `uid-${name}`, namespace: 'gc-e2e', attempt: 0 },
 
   log_directory: join(dir, 'pods', name),
   linux: {
     cgroup_parent: `/${cgroup}/${name}`,
-    security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' } },
+    security_context: { namespace_options: { network: 'NODE', pid: 'POD', ipc: 'POD' } },
   },
 });
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -35,7 +36,10 @@ export default function setup(project: TestProject): () => void {
   const hadBlobCache = existsSync(BLOB_CACHE);
   const base = mkdtempSync('/tmp/gc-e2e-');
   const cgroup = basename(base);
+  let done = false;
   const teardown = () => {
+    if (done) return;
+    done = true;
     execFileSync(join(here, 'bin/sweep.sh'), [base, cgroup], { stdio: 'inherit' });
     if (!hadBlobCache) {
       rmSync(BLOB_CACHE, { force: true });
@@ -48,6 +52,14 @@ export default function setup(project: TestProject): () => void {
       }
     }
   };
+  // A run that is interrupted (Ctrl-C, CI's timeout) cleans up too.
+  process.once('exit', teardown);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      teardown();
+      process.exit(128 + osConstants.signals[signal]);
+    });
+  }
   try {
     const version = execFileSync(runtime, ['--version'], { encoding: 'utf8' }).split('\n')[0];
     process.stdout.write(`e2e: runtime ${runtime} (${version}); state under ${base}\n`);
