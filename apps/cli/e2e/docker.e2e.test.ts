@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { openTmux } from '../src/test-support/tmux.js';
 import { ok, shown, until } from './support/command.js';
 import { type Containerd, startContainerd } from './support/containerd.js';
@@ -12,6 +12,12 @@ let containerd: Containerd | undefined;
 let dockerd: Dockerd;
 
 const RUN = ['run', '--runtime', 'gocontainer', '--network', 'none', '--pull', 'never'];
+
+/** A failed test leaves no container for the next (the runtime's own leftovers are what 'no container is left' checks). */
+const removeAfter = (name: string) =>
+  onTestFinished(async () => {
+    await dockerd.docker(['rm', '-f', name], { quiet: true });
+  });
 
 const exitCode = async (name: string) =>
   Number((await ok([...dockerd.client, 'inspect', '-f', '{{.State.ExitCode}}', name], { quiet: true })).stdout);
@@ -43,6 +49,7 @@ describe.skipIf(!canRunE2e)(`dockerd (--runtime gocontainer = ${runtime})`, () =
 
   test('docker exec; docker stop delivers SIGTERM and returns before its timeout', async () => {
     const script = 'trap "echo got TERM; exit 7" TERM; echo ready; while :; do sleep 0.1; done';
+    removeAfter('life');
     await ok([...dockerd.client, ...RUN, '-d', '--name', 'life', IMAGE, 'sh', '-c', script]);
     await until('the container printed ready', async () =>
       (await dockerd.docker(['logs', 'life'], { quiet: true })).stdout === 'ready\n' ? true : undefined,
@@ -59,6 +66,7 @@ describe.skipIf(!canRunE2e)(`dockerd (--runtime gocontainer = ${runtime})`, () =
   });
 
   test('docker stop kills a container that ignores SIGTERM once its timeout is over: exit 137', async () => {
+    removeAfter('stubborn');
     await ok([...dockerd.client, ...RUN, '-d', '--name', 'stubborn', IMAGE, 'sh', '-c', 'trap "" TERM; sleep 1000']);
     const stop = await ok([...dockerd.client, 'stop', '-t', '1', 'stubborn']);
     expect(stop.ms).toBeGreaterThanOrEqual(1000);
@@ -71,7 +79,8 @@ describe.skipIf(!canRunE2e)(`dockerd (--runtime gocontainer = ${runtime})`, () =
     const line = `${shown([...dockerd.client, ...RUN, '-it', '--rm', '--name', 'tty', IMAGE, 'sh'])}; echo "docker exited $?"; sleep 30`;
     const pane = openTmux(`DOCKER_CONFIG=${join(dir, 'client')} ${line}`, 100, 20);
     try {
-      await pane.until((s) => /^\/ #/m.test(s), 'the shell prompt');
+      await pane.until((s) => /^\/ #|docker exited/m.test(s), 'the shell prompt');
+      expect(pane.screen()).not.toContain('docker exited');
       pane.type('tty; echo $((6 * 7)); exit 5');
       await pane.until((s) => s.includes('docker exited'), 'the end of docker run');
       const screen = pane.screen();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { until } from './support/command.js';
 import { canRunE2e, e2e, engineDir, explainFailures, IMAGE, sweep } from './support/context.js';
 import { type Podman, podmanIn } from './support/podman.js';
@@ -37,6 +37,9 @@ describe.skipIf(!canRunE2e)(`podman --runtime ${runtime}`, () => {
 
   test('podman exec; podman stop delivers SIGTERM and returns before its timeout', async () => {
     const script = 'trap "echo got TERM; exit 7" TERM; echo ready; while :; do sleep 0.1; done';
+    onTestFinished(async () => {
+      await podman.podman(['rm', '-f', '-t', '0', 'life'], { quiet: true });
+    });
     await check([...RUN, '-d', '--name', 'life', IMAGE, 'sh', '-c', script]);
     await until('the container printed ready', async () =>
       (await podman.podman(['logs', 'life'], { quiet: true })).stdout === 'ready\n' ? true : undefined,
