@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { background, ok, run, shown, until } from './support/command.js';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import { type Background, background, ok, run, shown, until } from './support/command.js';
 import { type Containerd, startContainerd } from './support/containerd.js';
 import { canRunE2e, e2e, engineDir, explainFailures, IMAGE, sweep } from './support/context.js';
 
@@ -20,6 +20,14 @@ const runFlags = (id: string) => [
   '--cgroup',
   `/${cgroup}/${id}`,
 ];
+
+/** A failed test leaves no task running for the next. */
+function killAfter(id: string, init: Background): void {
+  onTestFinished(async () => {
+    await containerd.ctr(['task', 'kill', '-s', 'SIGKILL', id], { quiet: true });
+    await init.done.catch(() => undefined);
+  });
+}
 
 async function taskStatus(id: string): Promise<string | undefined> {
   const { stdout } = await ok(['ctr', '--address', containerd.address, 'task', 'ls'], { quiet: true });
@@ -75,6 +83,7 @@ describe.skipIf(!canRunE2e)(`containerd (ctr run --runc-binary ${runtime})`, () 
       '-c',
       script,
     ]);
+    killAfter(id, init);
     await init.printed('ready\n');
 
     const exec = await containerd.ctr([
@@ -121,6 +130,7 @@ describe.skipIf(!canRunE2e)(`containerd (ctr run --runc-binary ${runtime})`, () 
       '-c',
       'trap "" TERM; echo ready; sleep 1000',
     ]);
+    killAfter(id, init);
     await init.printed('ready\n');
     await ok(['ctr', '--address', containerd.address, 'task', 'kill', '-s', 'SIGKILL', id]);
     const r = await init.done;

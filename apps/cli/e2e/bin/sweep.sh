@@ -34,7 +34,7 @@ in_cgroups() { # pids in the cgroup tree, in any hierarchy
 }
 
 # The shims' sockets live under /run/containerd/s; their bundles say which.
-sockets=$(find "$dir" -path '*/io.containerd.runtime.v2.task/*/address' -exec cat {} + 2>/dev/null | sed -n 's|^unix://||p')
+sockets=$(find "$dir" -path '*/io.containerd.runtime.v2.task/*/address' -exec awk 1 {} + 2>/dev/null | sed -n 's|^unix://||p')
 
 for round in 1 2 3 4 5 6 7 8 9 10; do
   pids="$(ours) $(in_cgroups)"

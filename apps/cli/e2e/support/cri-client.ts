@@ -45,7 +45,14 @@ export interface CriClient {
   close(): void;
 }
 
-type Call = (request: object, callback: (err: Error | null, response: Record<string, unknown>) => void) => void;
+type Call = (
+  request: object,
+  options: { deadline: number },
+  callback: (err: Error | null, response: Record<string, unknown>) => void,
+) => void;
+
+/** kubelet's own default for a runtime call is 2 minutes; these calls take well under a second here. */
+const CALL_TIMEOUT_MS = 20_000;
 
 export function criClient(socket: string): CriClient {
   const definition = loadSync(fileURLToPath(new URL('./cri.proto', import.meta.url)), {
@@ -60,7 +67,7 @@ export function criClient(socket: string): CriClient {
   const call = (method: string, request: object) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const fn = (client as unknown as Record<string, Call>)[method]!.bind(client);
-      fn(request, (err, response) => {
+      fn(request, { deadline: Date.now() + CALL_TIMEOUT_MS }, (err, response) => {
         if (err) reject(new Error(`CRI ${method}: ${err.message}`));
         else resolve(response);
       });
