@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(gcc make libc6-dev busybox-static runc crun hyperfine procps tmux qemu-system-x86 cpio kmod xz-utils)
+APT_PACKAGES=(gcc make libc6-dev busybox-static runc crun hyperfine procps tmux qemu-system-x86 cpio kmod xz-utils
+  containerd docker.io podman conmon skopeo umoci)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -13,7 +14,17 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   apt-get update -qq
+  # The engines (containerd, dockerd) are started by the e2e tests, each with
+  # its state in a temp dir: their packages must not start them as services.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# ... nor at boot, nor now if something started them (on a host with systemd).
+if [ -d /run/systemd/system ]; then
+  systemctl disable --now docker.socket docker.service containerd.service >/dev/null 2>&1 || true
 fi
 
 # corepack's signature check fails on these machines: install pnpm with npm.

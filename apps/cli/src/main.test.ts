@@ -50,8 +50,14 @@ M.prototype.require = function (id) {
         expect(r.status).toBe(0);
         expect(r.stderr.split('\n').filter((l) => l.startsWith('require '))).toEqual(['require ./load-main.cjs']);
       }
-      // The hook sees what run loads.
-      const run = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, 'run', '--frobnicate'], { encoding: 'utf8' });
+      // The hook sees what run loads (it sweeps the run directories, with the kernel, before it checks --rootfs).
+      const run = spawnSync(
+        process.execPath,
+        ['-r', hook, GOCONTAINER, 'run', '--rootfs', '/nonexistent', '/bin/true'],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(run.stderr).toMatch(/^require .*native/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -111,7 +117,7 @@ fs.readFileSync = function (f) { if (/dist\\/[a-z]+\\.cjs$/.test(String(f))) pro
     for (const arg of ['--help', '-h', 'help']) {
       const r = await gocontainer([arg]);
       expect(r.code).toBe(0);
-      for (const command of ['run', 'features', 'spec', 'version'])
+      for (const command of ['run', 'features', 'spec', 'version', 'pause', 'resume', 'update', 'ps', 'list', 'events'])
         expect(r.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
       for (const flag of ['--root', '--log', '--log-format', '--debug', '--systemd-cgroup']) {
         expect(r.stdout).toMatch(new RegExp(`^  ${flag} `, 'm'));

@@ -19,6 +19,12 @@ OCI runtime commands (runc's command line, for containerd, dockerd, podman):
   kill      Send a signal to a container
   delete    Delete a stopped container (--force: any)
   exec      Run a new process in a created or running container
+  pause     Freeze every process of a container
+  resume    Thaw a paused container
+  update    Change a container's resource limits (flags, or --resources FILE|-)
+  ps        Show a container's processes (--format json: its pids)
+  list      List the containers under --root
+  events    Print a container's stats and OOM events as JSON lines
 
 Other commands:
   features  Show the runtime-spec features JSON: what gocontainer implements
@@ -67,6 +73,18 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/delete/index.js')).deleteCommand(rest, global);
     case 'exec':
       return (await import('./commands/exec/index.js')).execCommand(rest, global);
+    case 'pause':
+      return (await import('./commands/pause/index.js')).pauseCommand(rest, global);
+    case 'resume':
+      return (await import('./commands/resume/index.js')).resumeCommand(rest, global);
+    case 'update':
+      return (await import('./commands/update/index.js')).updateCommand(rest, global);
+    case 'ps':
+      return (await import('./commands/ps/index.js')).psCommand(rest, global);
+    case 'list':
+      return (await import('./commands/list/index.js')).listCommand(rest, global);
+    case 'events':
+      return (await import('./commands/events/index.js')).eventsCommand(rest, global);
     case 'features':
       return (await import('./commands/features/index.js')).featuresCommand(rest);
     case 'spec':

@@ -142,11 +142,14 @@ describe.skipIf(!canRunIntegration())('cgroups (integration, root)', () => {
     await m.join(p.child.pid as number);
     p.go();
     await sleep(200);
+    expect(m.frozen()).toBe(false);
     await m.freeze();
+    expect(m.frozen()).toBe(true);
     const frozenAt = m.stats().cpu?.usageUsec ?? 0;
     await sleep(400);
     const stillFrozen = m.stats().cpu?.usageUsec ?? 0;
     await m.thaw();
+    expect(m.frozen()).toBe(false);
     await sleep(400);
     const thawed = m.stats().cpu?.usageUsec ?? 0;
     expect(stillFrozen - frozenAt).toBeLessThan(10_000);

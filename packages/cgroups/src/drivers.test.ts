@@ -184,8 +184,15 @@ describe('CgroupV2Manager (temp-dir cgroupfs)', () => {
     const { tree, manager } = setup('v2');
     manager.create();
     await manager.join(1234);
+    expect(manager.frozen()).toBe(false);
     await manager.freeze();
     expect(tree.read('gocontainer/c1/cgroup.events')).toContain('frozen 1');
+    expect(manager.frozen()).toBe(true);
+    await manager.thaw();
+    expect(manager.frozen()).toBe(false);
+    // A freeze asked for by someone else (a write to cgroup.freeze) is seen too.
+    writeFileSync(join(tree.root, 'gocontainer/c1/cgroup.freeze'), '1');
+    expect(manager.frozen()).toBe(true);
     await manager.thaw();
     writeFileSync(join(tree.root, 'gocontainer/c1/memory.events'), 'max 3\noom 1\noom_kill 1\n');
     expect(manager.oomKilled()).toBe(true);
@@ -325,7 +332,12 @@ describe('CgroupV1Manager (temp-dir cgroupfs)', () => {
     w('cpuacct/gocontainer/c1/cpuacct.usage', '2500000');
     w('cpu/gocontainer/c1/cpu.stat', 'nr_periods 10\nnr_throttled 4\nthrottled_time 3000000\n');
     w('blkio/gocontainer/c1/blkio.throttle.io_service_bytes_recursive', '8:0 Read 10\n8:0 Write 20\nTotal 30\n');
+    w('cpuacct/gocontainer/c1/cpuacct.usage_percpu', '2000000 500000 \n');
+    w('memory/gocontainer/c1/memory.stat', 'cache 8192\nrss 4096\n');
     const s = manager.stats();
+    expect(s.cpu?.perCpuUsec).toEqual([2000, 500]);
+    expect(s.memory?.raw).toEqual({ cache: 8192, rss: 4096 });
+    expect(s.io?.devices).toEqual([{ major: 8, minor: 0, readBytes: 10, writeBytes: 20, readOps: 0, writeOps: 0 }]);
     expect(s.memory).toMatchObject({ usage: 4096, limit: 1048576, events: { oomKill: 1, max: 7 } });
     expect(s.cpu).toMatchObject({ usageUsec: 2500, periods: 10, throttledPeriods: 4, throttledUsec: 3000 });
     expect(s.pids).toEqual({ current: 0, limit: undefined });
@@ -333,9 +345,16 @@ describe('CgroupV1Manager (temp-dir cgroupfs)', () => {
     expect(manager.oomKilled()).toBe(true);
     await manager.freeze();
     expect(tree.read('freezer/gocontainer/c1/freezer.state')).toBe('FROZEN');
+    expect(manager.frozen()).toBe(true);
     await manager.thaw();
     expect(tree.read('freezer/gocontainer/c1/freezer.state')).toBe('THAWED');
+    expect(manager.frozen()).toBe(false);
+    // Frozen by someone else, still on its way (FREEZING), counts as frozen.
+    w('freezer/gocontainer/c1/freezer.state', 'FREEZING');
+    expect(manager.frozen()).toBe(true);
+    w('freezer/gocontainer/c1/freezer.state', 'THAWED');
     await manager.destroy();
+    expect(manager.frozen()).toBe(false);
   });
 
   it('gives up on a cgroup that stays busy, naming the pids', async () => {

@@ -71,6 +71,12 @@ export interface CgroupManager {
   /** Stop every process (v2 cgroup.freeze; v1 freezer.state); resolves once all are frozen. */
   freeze(): Promise<void>;
   thaw(): Promise<void>;
+  /**
+   * Is the cgroup frozen (or being frozen), by freeze() or by anyone else
+   * (a write to freezer.state or cgroup.freeze, a frozen parent)? false when
+   * the cgroup is gone or the host has no freezer.
+   */
+  frozen(): boolean;
   /** SIGKILL every process; resolves once the cgroup is empty. */
   killAll(): Promise<void>;
   /**

@@ -27,11 +27,21 @@ export interface MemoryStats {
   peak: number | undefined;
   /** Swap in use, when swap accounting is on. */
   swapUsage: number | undefined;
+  /** v1: memory + swap in use (memory.memsw.usage_in_bytes); v2: undefined (swap is counted apart). */
+  memswUsage?: number | undefined;
+  /** The swap limit in bytes (v1: of memory + swap, memsw; v2: memory.swap.max); undefined when unlimited. */
+  swapLimit?: number | undefined;
+  /** v1 only: kernel memory in use (memory.kmem.usage_in_bytes). */
+  kernelUsage?: number | undefined;
+  /** memory.stat, as it is (`cache`, `rss`, `anon`, `file`...; v1 also `total_*`). */
+  raw?: Record<string, number>;
   events: MemoryEvents;
 }
 
 export interface CpuStats {
   usageUsec: number;
+  /** v1 only: each CPU's usage (cpuacct.usage_percpu). */
+  perCpuUsec?: number[];
   userUsec: number | undefined;
   systemUsec: number | undefined;
   /** CFS bandwidth periods elapsed, of which throttled. */
@@ -47,6 +57,17 @@ export interface PidsStats {
 }
 
 export interface IoStats {
+  readBytes: number;
+  writeBytes: number;
+  readOps: number;
+  writeOps: number;
+  /** The same, for each block device. */
+  devices?: IoDeviceStats[];
+}
+
+export interface IoDeviceStats {
+  major: number;
+  minor: number;
   readBytes: number;
   writeBytes: number;
   readOps: number;

@@ -4,7 +4,7 @@ import { CgroupDir } from './cgroup-dir.js';
 import { type CgroupFs, nodeCgroupFs } from './cgroup-fs.js';
 import { cpuStatsV1 } from './controllers/cpu.js';
 import { initCpusetV1 } from './controllers/cpuset.js';
-import { freezeV1, setFrozenV2, thawV1 } from './controllers/freezer.js';
+import { freezeV1, isFrozenV1, isFrozenV2, setFrozenV2, thawV1 } from './controllers/freezer.js';
 import { CONTROLLERS } from './controllers/index.js';
 import { ioStatsV1 } from './controllers/io.js';
 import { memoryStatsV1, oomKilledV1 } from './controllers/memory.js';
@@ -216,6 +216,12 @@ export class CgroupV1Manager implements CgroupManager {
     if (!f) throw new CgroupError('EUNSUPPORTED', `thaw ${this.path}: no freezer cgroup hierarchy is mounted`);
     if ('v1' in f) await thawV1(f.v1, this.timeoutMs);
     else await setFrozenV2(f.v2, false, this.timeoutMs);
+  }
+
+  frozen(): boolean {
+    const f = this.#freezer();
+    if (!f) return false;
+    return 'v1' in f ? isFrozenV1(f.v1) : isFrozenV2(f.v2);
   }
 
   async killAll(): Promise<void> {

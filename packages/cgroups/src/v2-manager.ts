@@ -3,7 +3,7 @@ import { createKernel, type Kernel } from '@gc/syscall';
 import { CgroupDir } from './cgroup-dir.js';
 import { type CgroupFs, nodeCgroupFs } from './cgroup-fs.js';
 import { cpuStatsV2 } from './controllers/cpu.js';
-import { setFrozenV2 } from './controllers/freezer.js';
+import { isFrozenV2, setFrozenV2 } from './controllers/freezer.js';
 import { CONTROLLERS } from './controllers/index.js';
 import { ioStatsV2 } from './controllers/io.js';
 import { memoryStatsV2, oomKilledV2 } from './controllers/memory.js';
@@ -167,6 +167,10 @@ export class CgroupV2Manager implements CgroupManager {
 
   thaw(): Promise<void> {
     return setFrozenV2(this.#dir, false, this.#timeoutMs);
+  }
+
+  frozen(): boolean {
+    return isFrozenV2(this.#dir);
   }
 
   async killAll(): Promise<void> {

@@ -59,6 +59,12 @@ describe.skipIf(!canRunIntegration())('createRuntime: the OCI runtime in-process
     await runtime.start('api-2');
     const exec = await runtime.exec('api-2', { args: ['sh', '-c', 'test "$(hostname)" = sandbox'], cwd: '/' });
     expect((await exec.exited).exitCode).toBe(0);
+    await runtime.pause('api-2');
+    expect(runtime.state('api-2').status).toBe('paused');
+    await runtime.resume('api-2');
+    await runtime.update('api-2', { pids: { limit: 32 } });
+    expect(runtime.stats('api-2').pids).toMatchObject({ limit: 32 });
+    expect(runtime.processes('api-2')[0]).toBe(runtime.state('api-2').pid);
     await runtime.kill('api-2', 'SIGKILL');
     expect(await runtime.wait('api-2')).toMatchObject({ status: { signal: 'SIGKILL' } });
     await expect(runtime.exec('api-2', { args: ['true'], cwd: '/' })).rejects.toThrow(ContainerStatusError);

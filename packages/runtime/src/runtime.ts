@@ -1,3 +1,4 @@
+import type { LinuxResources } from '@gc/cgroups';
 import type { FilterCache } from '@gc/seccomp';
 import { createKernel, type ExitStatus, type Kernel, type ProcessHandle, shellExitCode } from '@gc/syscall';
 import type { HookError } from './hooks/hook-error.js';
@@ -5,11 +6,18 @@ import type { RuntimeContext } from './operations/context.js';
 import { type CreateOptions, createContainer } from './operations/create.js';
 import { type DeleteOptions, deleteContainer } from './operations/delete.js';
 import { type ExecOptions, type ExecProcess, execProcess } from './operations/exec.js';
+import { cgroupFrozen } from './operations/frozen.js';
 import { type KillOptions, killContainer } from './operations/kill.js';
+import { pauseContainer } from './operations/pause.js';
+import { containerProcesses } from './operations/ps.js';
+import { resumeContainer } from './operations/resume.js';
 import { startCreatedContainer } from './operations/start.js';
 import { containerState } from './operations/state.js';
+import { containerStats } from './operations/stats.js';
+import { updateContainer } from './operations/update.js';
 import { ownerIsAlive } from './process-owner.js';
 import { RUN_ROOT } from './run-dir.js';
+import type { RuncStats } from './runc-stats.js';
 import type { Process } from './spec.js';
 import type { OciState } from './state/oci-state.js';
 import { createStateStore } from './state/store.js';
@@ -55,12 +63,21 @@ export interface Runtime {
   exec(id: string, process: Process, options?: Omit<ExecOptions, 'detach'>): Promise<ExecProcess>;
   /** Delete a stopped or created container (`force`: any); resolves with the poststop hooks that failed. */
   delete(id: string, options?: DeleteOptions): Promise<HookError[]>;
+  /** Freeze every process of the container (its cgroup's freezer). */
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  /** Change its limits (OCI `linux.resources`, only the fields to change). */
+  update(id: string, resources: LinuxResources): Promise<void>;
+  /** The pids of its cgroup, the init first. */
+  processes(id: string): number[];
+  /** What it used, in runc's stats shape. */
+  stats(id: string): RuncStats;
 }
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const kernel = options.kernel ?? createKernel();
   const root = options.root ?? RUN_ROOT;
-  const store = createStateStore({ kernel, root });
+  const store = createStateStore({ kernel, root, frozen: cgroupFrozen(kernel) });
   const context: RuntimeContext = { kernel, store };
   /** The inits this runtime created, by container id, until deleted. */
   const inits = new Map<string, ProcessHandle>();
@@ -96,5 +113,16 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       inits.delete(id);
       return warnings;
     },
+    pause: async (id) => {
+      await pauseContainer(context, id);
+    },
+    resume: async (id) => {
+      await resumeContainer(context, id);
+    },
+    update: async (id, resources) => {
+      await updateContainer(context, id, resources);
+    },
+    processes: (id) => containerProcesses(context, id),
+    stats: (id) => containerStats(context, id),
   };
 }

@@ -18,13 +18,16 @@ const DOCUMENT = 'config.json';
 /** Checks a parsed config.json and returns it typed; throws SpecError naming the first wrong field. */
 export function validateSpec(json: unknown): Spec {
   checkVersion(json);
-  if (!validateConfig(json)) {
-    const [field, expected] = describe(mostSpecific(validateConfig.errors ?? []), json);
-    throw new SpecError(field, expected);
-  }
+  if (!validateConfig(json)) throw schemaError(validateConfig.errors ?? [], json);
   const spec = json as Spec;
   checkSemantics(spec);
   return spec;
+}
+
+/** The SpecError for ajv's failures of `json`: the most specific one, naming its field. */
+export function schemaError(errors: SchemaError[], json: unknown): SpecError {
+  const [field, expected] = describe(mostSpecific(errors), json);
+  return new SpecError(field, expected);
 }
 
 /**

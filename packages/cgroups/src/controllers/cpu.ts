@@ -106,8 +106,10 @@ export function cpuStatsV1(cpu: CgroupDir | undefined, cpuacct: CgroupDir | unde
     return v === undefined ? undefined : v * 10_000;
   };
   const usageNs = cpuacct?.readNumber('cpuacct.usage') ?? 0;
+  const perCpu = cpuacct?.readIfExists('cpuacct.usage_percpu')?.trim().split(/\s+/).filter(Boolean).map(Number);
   return {
     usageUsec: Math.floor(usageNs / 1000),
+    ...(perCpu && perCpu.length > 0 ? { perCpuUsec: perCpu.map((ns) => Math.floor(ns / 1000)) } : {}),
     userUsec: ticks('user'),
     systemUsec: ticks('system'),
     periods: stat.get('nr_periods') ?? 0,

@@ -30,3 +30,19 @@ export async function setFrozenV2(dir: CgroupDir, frozen: boolean, timeoutMs: nu
     () => (dir.readKeyed('cgroup.events').get('frozen') ?? 0) === want,
   );
 }
+
+/**
+ * v1: is the cgroup frozen, or being frozen? FREEZING counts: a freeze was
+ * asked for (of it or of a parent) and holds as soon as every task stops.
+ * A cgroup that is gone is not frozen.
+ */
+export function isFrozenV1(dir: CgroupDir): boolean {
+  const state = dir.readIfExists('freezer.state')?.trim();
+  return state === 'FROZEN' || state === 'FREEZING';
+}
+
+/** v2: frozen (cgroup.events, which a freeze of a parent sets too) or asked to be (cgroup.freeze). */
+export function isFrozenV2(dir: CgroupDir): boolean {
+  if (dir.readKeyed('cgroup.events').get('frozen') === 1) return true;
+  return dir.readIfExists('cgroup.freeze')?.trim() === '1';
+}

@@ -1,7 +1,7 @@
 import type { CgroupDir } from '../cgroup-dir.js';
 import { invalid, unsupported } from '../errors.js';
 import type { LinuxBlockIO, LinuxResources, LinuxThrottleDevice } from '../resources.js';
-import type { IoStats } from '../stats.js';
+import type { IoDeviceStats, IoStats } from '../stats.js';
 import { type Controller, setFields } from './controller.js';
 import { blkioWeightToIoWeight, checkInteger } from './conversions.js';
 
@@ -104,31 +104,59 @@ export const ioController: Controller = {
   applyV2,
 };
 
+/** One device's counters, made on its first line. */
+function deviceOf(devices: Map<string, IoDeviceStats>, key: string): IoDeviceStats | undefined {
+  const m = /^(\d+):(\d+)$/.exec(key);
+  if (!m) return undefined;
+  let d = devices.get(key);
+  if (!d) {
+    d = { major: Number(m[1]), minor: Number(m[2]), readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0 };
+    devices.set(key, d);
+  }
+  return d;
+}
+
+function total(devices: Map<string, IoDeviceStats>): IoStats {
+  const out: IoStats = { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0, devices: [...devices.values()] };
+  for (const d of devices.values()) {
+    out.readBytes += d.readBytes;
+    out.writeBytes += d.writeBytes;
+    out.readOps += d.readOps;
+    out.writeOps += d.writeOps;
+  }
+  return out;
+}
+
 export function ioStatsV1(dir: CgroupDir): IoStats {
-  const sum = (file: string) => {
-    const out = { Read: 0, Write: 0 };
+  const devices = new Map<string, IoDeviceStats>();
+  const read = (file: string, read: 'readBytes' | 'readOps', write: 'writeBytes' | 'writeOps') => {
     for (const line of (dir.readIfExists(file) ?? '').split('\n')) {
-      const [, op, value] = line.trim().split(/\s+/);
-      if (op === 'Read' || op === 'Write') out[op] += Number(value);
+      // `8:0 Read 4096`; the `Total` line sums what the device lines say.
+      const [key, op, value] = line.trim().split(/\s+/);
+      const d = key === undefined ? undefined : deviceOf(devices, key);
+      if (d && op === 'Read') d[read] += Number(value);
+      else if (d && op === 'Write') d[write] += Number(value);
     }
-    return out;
   };
-  const bytes = sum('blkio.throttle.io_service_bytes_recursive');
-  const ops = sum('blkio.throttle.io_serviced_recursive');
-  return { readBytes: bytes.Read, writeBytes: bytes.Write, readOps: ops.Read, writeOps: ops.Write };
+  read('blkio.throttle.io_service_bytes_recursive', 'readBytes', 'writeBytes');
+  read('blkio.throttle.io_serviced_recursive', 'readOps', 'writeOps');
+  return total(devices);
 }
 
 export function ioStatsV2(dir: CgroupDir): IoStats {
-  const out: IoStats = { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0 };
+  const devices = new Map<string, IoDeviceStats>();
   for (const line of (dir.readIfExists('io.stat') ?? '').split('\n')) {
-    for (const kv of line.trim().split(/\s+/).slice(1)) {
+    const [key, ...pairs] = line.trim().split(/\s+/);
+    const d = key === undefined ? undefined : deviceOf(devices, key);
+    if (!d) continue;
+    for (const kv of pairs) {
       const [k, v] = kv.split('=');
       const n = Number(v);
-      if (k === 'rbytes') out.readBytes += n;
-      else if (k === 'wbytes') out.writeBytes += n;
-      else if (k === 'rios') out.readOps += n;
-      else if (k === 'wios') out.writeOps += n;
+      if (k === 'rbytes') d.readBytes += n;
+      else if (k === 'wbytes') d.writeBytes += n;
+      else if (k === 'rios') d.readOps += n;
+      else if (k === 'wios') d.writeOps += n;
     }
   }
-  return out;
+  return total(devices);
 }

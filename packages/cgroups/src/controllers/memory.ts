@@ -92,6 +92,10 @@ export function memoryStatsV1(dir: CgroupDir): MemoryStats {
     limit: dir.readNumber('memory.limit_in_bytes'),
     peak: dir.readNumber('memory.max_usage_in_bytes'),
     swapUsage: memsw === undefined ? undefined : Math.max(0, memsw - usage),
+    memswUsage: memsw,
+    swapLimit: dir.readNumber('memory.memsw.limit_in_bytes'),
+    kernelUsage: dir.readNumber('memory.kmem.usage_in_bytes'),
+    raw: Object.fromEntries(dir.readKeyed('memory.stat')),
     events: { oom: oomKill, oomKill, max: failcnt },
   };
 }
@@ -103,6 +107,8 @@ export function memoryStatsV2(dir: CgroupDir): MemoryStats {
     limit: dir.readNumber('memory.max'),
     peak: dir.readNumber('memory.peak'),
     swapUsage: dir.readNumber('memory.swap.current'),
+    swapLimit: dir.readNumber('memory.swap.max'),
+    raw: Object.fromEntries(dir.readKeyed('memory.stat')),
     events: { oom: events.get('oom') ?? 0, oomKill: events.get('oom_kill') ?? 0, max: events.get('max') ?? 0 },
   };
 }

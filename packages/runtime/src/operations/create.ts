@@ -27,8 +27,12 @@ export interface CreateOptions {
   config?: Spec;
   /** Write the init's pid here (`--pid-file`), atomically. */
   pidFile?: string;
-  /** A unix socket path to send the pty master to, with `process.terminal` (`--console-socket`). */
-  consoleSocket?: string;
+  /**
+   * Where the pty master goes, with `process.terminal`: a unix socket path
+   * to connect to (`--console-socket`), or a connected socket fd of this
+   * process (kept open by the caller).
+   */
+  consoleSocket?: string | number;
   /** Hand fds 3 .. 3+N-1 of this process to the container too (`--preserve-fds N`). */
   preserveFds?: number;
   /** chroot instead of pivot_root (`--no-pivot`). */
@@ -114,8 +118,13 @@ export async function createContainer(
     for (const { fd } of placement.selfMove) opened.push(fd);
     const fifo = makeExecFifo(kernel, join(stateDir, 'exec.fifo'));
     opened.push(fifo);
-    const consoleSocket = options.consoleSocket === undefined ? undefined : kernel.connectUnix(options.consoleSocket);
-    if (consoleSocket !== undefined) opened.push(consoleSocket);
+    let consoleSocket: number | undefined;
+    if (typeof options.consoleSocket === 'string') {
+      consoleSocket = kernel.connectUnix(options.consoleSocket);
+      opened.push(consoleSocket);
+    } else {
+      consoleSocket = options.consoleSocket;
+    }
     plan = planContainer(spec, {
       containerId: id,
       cgroup: placement,

@@ -31,7 +31,9 @@ export function liveStatus(record: ContainerRecord, options: LiveStatusOptions =
       if (record.init === undefined || !ownerIsAlive(record.init)) return 'stopped';
       const frozen = options.frozen?.(record);
       if (frozen === undefined) return record.status;
-      return frozen ? 'paused' : 'running';
+      if (frozen) return 'paused';
+      // Thawed by someone else: paused before its start, it still waits for it.
+      return record.status === 'paused' && record.started === undefined ? 'created' : 'running';
     }
   }
 }

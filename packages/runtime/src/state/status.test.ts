@@ -22,6 +22,7 @@ const EXPECTED: Record<Operation, string> = {
   update: '-xx-x',
   state: 'xxxxx',
   ps: '-xx-x',
+  events: '-xx-x',
 };
 const COLUMNS: ContainerStatus[] = ['creating', 'created', 'running', 'stopped', 'paused'];
 

@@ -19,7 +19,8 @@ export type Operation =
   | 'exec'
   | 'update'
   | 'state'
-  | 'ps';
+  | 'ps'
+  | 'events';
 
 /**
  * The statuses each operation is allowed in: the one place that says so.
@@ -27,7 +28,8 @@ export type Operation =
  * too (it ends the waiting init: engines delete a container whose start never
  * came; `delete --force` kills first, then deletes the stopped container);
  * `kill` and `pause` of a created one; `update` and `ps` while it has a
- * cgroup with something in it; `state` always.
+ * cgroup with something in it, and `events` (runc: not of a stopped
+ * one); `state` always.
  */
 export const ALLOWED: { readonly [op in Operation]: readonly ContainerStatus[] } = {
   create: [],
@@ -40,6 +42,7 @@ export const ALLOWED: { readonly [op in Operation]: readonly ContainerStatus[] }
   update: ['created', 'running', 'paused'],
   state: CONTAINER_STATUSES,
   ps: ['created', 'running', 'paused'],
+  events: ['created', 'running', 'paused'],
 };
 
 export function isAllowed(operation: Operation, status: ContainerStatus): boolean {

@@ -230,6 +230,12 @@ describe('the live status', () => {
     expect(store.load('c1').status).toBe('running');
     await store.update('c1', (r) => ({ ...r, status: 'paused' }));
     expect(store.load('c1').status).toBe('paused');
+    // Paused before its start, then thawed by someone else: it waits for its start again.
+    await store.create('c2', fields({ status: 'paused', init: me }));
+    frozen = false;
+    expect(store.load('c2').status).toBe('created');
+    await store.update('c2', (r) => ({ ...r, started: '2026-12-01T13:00:01.000Z' }));
+    expect(store.load('c2').status).toBe('running');
   });
 });
 

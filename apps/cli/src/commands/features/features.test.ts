@@ -36,8 +36,14 @@ describe('gocontainer features (the built binary)', () => {
     expect(Object.keys(f)).toEqual(['ociVersionMin', 'ociVersionMax', 'hooks', 'mountOptions', 'linux', 'annotations']);
     expect(f.ociVersionMin).toBe('1.0.0');
     expect(f.ociVersionMax).toBe('1.2.0');
-    // Not run yet: an empty list says so.
-    expect(f.hooks).toEqual([]);
+    expect(f.hooks).toEqual([
+      'prestart',
+      'createRuntime',
+      'createContainer',
+      'startContainer',
+      'poststart',
+      'poststop',
+    ]);
     expect(f.linux.cgroup).toEqual({ v1: true, v2: true, systemd: false, systemdUser: false, rdma: true });
     expect(f.linux.apparmor).toEqual({ enabled: false });
     expect(f.linux.selinux).toEqual({ enabled: false });
