@@ -4,7 +4,10 @@
 // root in a sequential loop. Every container must succeed (exit 0) and
 // nothing may be left behind (state directories, cgroups).
 //
-//   node bench/api/api.mjs [--count N] [--runc-count N] [--concurrency 1,10,50] [--state-parent DIR]
+//   node bench/api/api.mjs [--count N] [--runc-count N] [--concurrency 1,10,50] [--state-parent DIR] [--before CHECKOUT]
+//
+// --before: also measure another built checkout's @gc/runtime
+// (CHECKOUT/packages/runtime/dist/index.js), level by level in the same run.
 //
 // The state directories (createRuntime's root, runc's --root) are made in
 // --state-parent, default /dev/shm: a tmpfs, as /run (where both keep their
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     'runc-count': { type: 'string', default: '50' },
     concurrency: { type: 'string', default: '1,10,50' },
     'state-parent': { type: 'string', default: '/dev/shm' },
+    before: { type: 'string' },
   },
 });
 const count = Number(values.count);
@@ -54,9 +58,12 @@ const stateParent = values['state-parent'];
 const root = mkdtempSync(join(stateParent, 'gc-bench-api-root-'));
 const runtime = createRuntime({ root });
 const spec = config(['/bin/true']);
+const beforeRuntime = values.before
+  ? (await import(join(values.before, 'packages/runtime/dist/index.js'))).createRuntime({ root })
+  : undefined;
 
 /** `count` containers, `concurrency` at a time; resolves with containers/s and the failures. */
-async function rate(concurrency, label) {
+async function rate(runtime, concurrency, label) {
   let next = 0;
   const failures = [];
   const worker = async () => {
@@ -83,22 +90,28 @@ async function rate(concurrency, label) {
 try {
   const results = [];
   // A few first, so that the first level does not pay for the code's first compile.
-  await (async () => {
+  for (const rt of [runtime, beforeRuntime].filter(Boolean)) {
     for (let i = 0; i < 5; i++) {
       const id = `bench-api-${process.pid}-warm-${i}`;
-      await runtime.create(id, { bundle, config: spec });
-      await runtime.start(id);
-      await runtime.wait(id);
-      await runtime.delete(id);
+      await rt.create(id, { bundle, config: spec });
+      await rt.start(id);
+      await rt.wait(id);
+      await rt.delete(id);
     }
-  })();
+  }
   for (const c of levels) {
-    const r = await rate(c, `c${c}`);
-    results.push({ concurrency: c, ...r });
-    console.log(
-      `  ${String(c).padStart(3)} at a time: ${r.perSecond.toFixed(1)} containers/s, ${r.failures.length} failures of ${count}`,
-    );
-    for (const f of r.failures.slice(0, 5)) console.log(`      ${f}`);
+    for (const [name, rt] of [
+      ['createRuntime', runtime],
+      ['before', beforeRuntime],
+    ]) {
+      if (!rt) continue;
+      const r = await rate(rt, c, `${name}-c${c}`);
+      results.push({ name, concurrency: c, ...r });
+      console.log(
+        `  ${name}, ${String(c).padStart(3)} at a time: ${r.perSecond.toFixed(1)} containers/s, ${r.failures.length} failures of ${count}`,
+      );
+      for (const f of r.failures.slice(0, 5)) console.log(`      ${f}`);
+    }
   }
   let runc;
   if (have('runc')) {
@@ -122,11 +135,12 @@ try {
   for (const r of results) {
     const ratio = runc === undefined ? '' : `  ${(r.perSecond / runc).toFixed(2)}x runc (target >= ${TARGET}x)`;
     console.log(
-      `  createRuntime, ${String(r.concurrency).padStart(2)} at a time: ${r.perSecond.toFixed(1).padStart(7)} containers/s${ratio}, ${r.failures.length} failures`,
+      `  ${r.name.padEnd(13)}, ${String(r.concurrency).padStart(2)} at a time: ${r.perSecond.toFixed(1).padStart(7)} containers/s${ratio}, ${r.failures.length} failures`,
     );
   }
   console.log(`  left behind: ${left.length} state entries, ${cgroups.length} pids cgroups`);
-  if (results.some((r) => r.failures.length > 0) || left.length > 0 || cgroups.length > 0) process.exitCode = 1;
+  if (results.some((r) => r.name === 'createRuntime' && r.failures.length > 0) || left.length > 0 || cgroups.length > 0)
+    process.exitCode = 1;
 } finally {
   rmSync(bundle, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });

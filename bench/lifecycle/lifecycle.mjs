@@ -6,7 +6,10 @@
 //   - `node -e 0`, the floor of any Node command;
 // then the RSS of a created container's waiting init (VmRSS).
 //
-//   node bench/lifecycle/lifecycle.mjs [--runs N] [--keep-env] [--no-crun] [--state-parent DIR]
+//   node bench/lifecycle/lifecycle.mjs [--runs N] [--keep-env] [--no-crun] [--state-parent DIR] [--before CHECKOUT]
+//
+// --before: also time another built checkout's gocontainer (CHECKOUT/apps/cli/bin/gocontainer.cjs),
+// as "before", in the same run.
 //
 // Each runtime's --root is made in --state-parent, default /dev/shm: a
 // tmpfs, as /run (where they keep their state by default) is on a usual
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     'keep-env': { type: 'boolean', default: false },
     'no-crun': { type: 'boolean', default: false },
     'state-parent': { type: 'string', default: '/dev/shm' },
+    before: { type: 'string' },
   },
 });
 const gocontainer = fileURLToPath(new URL('../../apps/cli/bin/gocontainer.cjs', import.meta.url));
@@ -55,6 +59,10 @@ try {
     { name: 'gocontainer', cli: `${process.execPath} ${gocontainer} --root ${work}/gocontainer` },
     { name: 'runc', cli: `runc --root ${work}/runc` },
   );
+  if (values.before) {
+    const bin = join(values.before, 'apps/cli/bin/gocontainer.cjs');
+    runtimes.splice(1, 0, { name: 'before', cli: `${process.execPath} ${bin} --root ${work}/before` });
+  }
   if (!values['no-crun'] && have('crun')) {
     const crun = crunInNamespace();
     if (crun.cli) runtimes.push({ name: 'crun', cli: crun.cli });
@@ -107,7 +115,15 @@ try {
     `\nbench/lifecycle (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}; state in ${values['state-parent']}; medians):`,
   );
   console.log(`  ${'node -e 0'.padEnd(32)} ${ms(node)}`);
-  const header = ['', ...runtimes.map((r) => r.name.padStart(10)), '  gc/node', 'target', '  gc/runc'];
+  const before = runtimes.some((r) => r.name === 'before');
+  const header = [
+    '',
+    ...runtimes.map((r) => r.name.padStart(10)),
+    '  gc/node',
+    'target',
+    '  gc/runc',
+    ...(before ? ['before/node'] : []),
+  ];
   console.log(`  ${'command'.padEnd(22)}${header.join(' ')}`);
   for (const c of ['create+start+delete', ...COMMANDS]) {
     const ours = median(`gocontainer ${c}`);
@@ -116,7 +132,7 @@ try {
     const target = TARGETS[c];
     const verdict = target === undefined ? '      ' : `${ratio <= target ? '<=' : '> '}${target.toFixed(1)}x`;
     console.log(
-      `  ${c.padEnd(22)} ${cells.join(' ')} ${`${ratio.toFixed(2)}x`.padStart(8)} ${verdict} ${`${(ours / median(`runc ${c}`)).toFixed(2)}x`.padStart(8)}`,
+      `  ${c.padEnd(22)} ${cells.join(' ')} ${`${ratio.toFixed(2)}x`.padStart(8)} ${verdict} ${`${(ours / median(`runc ${c}`)).toFixed(2)}x`.padStart(8)}${before ? `${(median(`before ${c}`) / node).toFixed(2).padStart(11)}x` : ''}`,
     );
   }
   console.log('  RSS of a created container (VmRSS of its waiting init; target <= 5 MB for gocontainer):');
