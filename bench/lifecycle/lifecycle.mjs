@@ -6,7 +6,7 @@
 //   - `node -e 0`, the floor of any Node command;
 // then the RSS of a created container's waiting init (VmRSS).
 //
-//   node bench/lifecycle/lifecycle.mjs [--runs N] [--keep-env] [--no-crun] [--state-parent DIR] [--before CHECKOUT]
+//   node bench/lifecycle/lifecycle.mjs [--runs N] [--rounds R] [--keep-env] [--no-crun] [--state-parent DIR] [--before CHECKOUT]
 //
 // --before: also time another built checkout's gocontainer (CHECKOUT/apps/cli/bin/gocontainer.cjs),
 // as "before", in the same run.
@@ -34,7 +34,8 @@ import { have, makeBundle } from '../lib/runtimes.mjs';
 
 const { values } = parseArgs({
   options: {
-    runs: { type: 'string', default: '20' },
+    runs: { type: 'string', default: '15' },
+    rounds: { type: 'string', default: '3' },
     'keep-env': { type: 'boolean', default: false },
     'no-crun': { type: 'boolean', default: false },
     'state-parent': { type: 'string', default: '/dev/shm' },
@@ -102,17 +103,24 @@ try {
       commands.push([`${name} ${c}`, alone[c].run, { prepare: alone[c].prepare }]);
     }
   }
-  const results = hyperfine(commands, { runs: values.runs, env, work });
+  // Several rounds, each timing every command: on a shared machine the load
+  // drifts within a round, so each figure is the median of the rounds' medians.
+  const rounds = [];
+  for (let i = 0; i < Number(values.rounds); i++) rounds.push(hyperfine(commands, { runs: values.runs, env, work }));
   const rss = Object.fromEntries(
     runtimes.filter((r) => r.name !== 'crun').map((r) => [r.name, createdRss(r.cli, `bench-state-${process.pid}`)]),
   );
 
-  const byName = new Map(results.map((r) => [r.command, r]));
-  const median = (name) => byName.get(name).median;
+  const middle = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const m = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  };
+  const median = (name) => middle(rounds.map((results) => results.find((r) => r.command === name).median));
   const ms = (s) => `${(s * 1000).toFixed(1).padStart(7)} ms`;
   const node = median('node -e 0');
   console.log(
-    `\nbench/lifecycle (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}; state in ${values['state-parent']}; medians):`,
+    `\nbench/lifecycle (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}; state in ${values['state-parent']}; medians of ${values.rounds} rounds of ${values.runs} runs):`,
   );
   console.log(`  ${'node -e 0'.padEnd(32)} ${ms(node)}`);
   const before = runtimes.some((r) => r.name === 'before');
