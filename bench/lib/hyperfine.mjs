@@ -17,14 +17,16 @@ export function benchEnv(keep) {
 /**
  * One hyperfine run of `commands` ([name, command line, { prepare }?]), its
  * output shown; returns hyperfine's results. `prepare` runs before each run
- * of its command (untimed).
+ * of its command (untimed). `shell: false`: commands and prepares are run
+ * without a shell (wrap what needs one in `bash -c '...'`).
  */
-export function hyperfine(commands, { runs, env, work }) {
+export function hyperfine(commands, { runs, env, work, shell = true }) {
   const json = join(work, 'hyperfine.json');
   execFileSync(
     'hyperfine',
     [
-      '--shell=bash',
+      // Without a shell (-N), a command is split into words and run as it is: no shell's start to subtract.
+      shell ? '--shell=bash' : '-N',
       '--warmup',
       '3',
       '--runs',

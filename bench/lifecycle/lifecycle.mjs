@@ -76,9 +76,10 @@ try {
     const id = (what) => `bench-${what}-${process.pid}`;
     const rm = (what) => `${cli} delete --force ${id(what)} >/dev/null 2>&1 || true`;
     const cycle = id('cycle');
+    // In a shell (the others are run without one): its start is in every runtime's figure alike.
     commands.push([
       `${name} create+start+delete`,
-      `${cli} create --bundle ${b} ${cycle} && ${cli} start ${cycle} && ${cli} delete --force ${cycle}`,
+      `bash -c '${cli} create --bundle ${b} ${cycle} && ${cli} start ${cycle} && ${cli} delete --force ${cycle}'`,
     ]);
     // --prepare runs before every run (the warmup ones too); what is left goes at the end.
     const alone = {
@@ -87,7 +88,7 @@ try {
         prepare: `${rm('start')}; ${cli} create --bundle ${b} ${id('start')}`,
         run: `${cli} start ${id('start')}`,
       },
-      // No redirection: hyperfine discards the output, and a redirection costs bash a fork.
+      // hyperfine discards the output.
       state: { prepare: 'true', run: `${cli} state ${id('state')}` },
       kill: {
         prepare: `${rm('kill')}; ${cli} create --bundle ${b} ${id('kill')}`,
@@ -113,7 +114,14 @@ try {
   // Several rounds, each timing every command: on a shared machine the load
   // drifts within a round, so each figure is the median of the rounds' medians.
   const rounds = [];
-  for (let i = 0; i < Number(values.rounds); i++) rounds.push(hyperfine(commands, { runs: values.runs, env, work }));
+  const unshelled = commands.map(([name, cmd, opts]) => [
+    name,
+    cmd,
+    ...(opts ? [{ prepare: opts.prepare === 'true' ? 'true' : `bash -c '${opts.prepare}'` }] : []),
+  ]);
+  for (let i = 0; i < Number(values.rounds); i++) {
+    rounds.push(hyperfine(unshelled, { runs: values.runs, env, work, shell: false }));
+  }
   const rss = Object.fromEntries(
     runtimes.filter((r) => r.name !== 'crun').map((r) => [r.name, createdRss(r.cli, `bench-state-${process.pid}`)]),
   );
