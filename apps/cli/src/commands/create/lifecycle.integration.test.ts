@@ -75,8 +75,11 @@ function state(id: string): Promise<Record<string, unknown>> {
   });
 }
 
+/** The container's cgroup in every hierarchy of this host (v1 controllers, name=systemd, unified). */
 const cgroupDirs = (id: string) =>
-  ['memory', 'pids', 'cpu', 'devices', 'freezer'].map((c) => `/sys/fs/cgroup/${c}/gocontainer/${id}`);
+  readdirSync('/sys/fs/cgroup', { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => `/sys/fs/cgroup/${e.name}/gocontainer/${id}`);
 
 function alive(pid: number): boolean {
   try {
@@ -97,8 +100,21 @@ describe.skipIf(!canRunIntegration())(
       kernel.prctl(PR_SET_CHILD_SUBREAPER, 1);
     });
     afterEach(async () => {
-      // Nothing of any container is left: state, cgroups, mounts of bundles.
-      for (const id of used.splice(0)) await gc('delete', '--force', id);
+      // Deleted, nothing of any container is left: state, cgroup, process, mounts of bundles.
+      const ids = used.splice(0);
+      const inits = ids.flatMap((id) => {
+        try {
+          const st = JSON.parse(readFileSync(join(root, id, 'state.json'), 'utf8')) as { init?: { pid: number } };
+          return st.init ? [st.init.pid] : [];
+        } catch {
+          return [];
+        }
+      });
+      for (const id of ids) expect((await gc('delete', '--force', id)).code).toBe(0);
+      expect(readdirSync(root).filter((d) => ids.some((id) => d.includes(id)))).toEqual([]);
+      for (const id of ids) for (const dir of cgroupDirs(id)) expect(existsSync(dir), dir).toBe(false);
+      for (const pid of inits) expect(alive(pid), `pid ${pid}`).toBe(false);
+      expect(hostMounts().filter((m) => bundles.some((b) => m.startsWith(b.path)))).toEqual([]);
     });
     afterAll(() => {
       kernel.prctl(PR_SET_CHILD_SUBREAPER, 0);
@@ -112,7 +128,8 @@ describe.skipIf(!canRunIntegration())(
     }
 
     it('create leaves the init waiting in gc-exec (no Node, < 5 MB), start runs the command, its exit code reaches the reaper', async () => {
-      const b = bundle(['sh', '-c', 'echo hello from $(hostname); exit 3']);
+      // Only its stdio reach the process (3 is ls's own directory fd): no fd of the runtime's leaks in.
+      const b = bundle(['sh', '-c', 'echo hello from $(hostname); echo fds $(ls /proc/self/fd); exit 3']);
       const id = newId();
       const file = outFile();
       const pidFile = join(b.path, 'init.pid');
@@ -130,7 +147,7 @@ describe.skipIf(!canRunIntegration())(
 
       expect((await gc('start', id)).code).toBe(0);
       expect(await reap(pid)).toEqual({ code: 3 });
-      expect(readFileSync(file, 'utf8')).toBe('hello from runc\n');
+      expect(readFileSync(file, 'utf8')).toBe('hello from runc\nfds 0 1 2 3\n');
       expect(await state(id)).toMatchObject({ status: 'stopped' });
       expect(existsSync(join(root, id, 'exec.fifo'))).toBe(false);
 
