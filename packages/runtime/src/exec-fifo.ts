@@ -1,6 +1,8 @@
-import { closeSync, constants, openSync, read, unlink } from 'node:fs';
+import { chmodSync, chownSync, closeSync, constants, openSync, read, unlink } from 'node:fs';
 import { join } from 'node:path';
+import type { IdMapping } from '@gc/namespaces';
 import { AT_FDCWD, F_SETFL, type Kernel, O_CLOEXEC, O_PATH } from '@gc/syscall';
+import type { Spec } from './spec.js';
 
 /** The exec fifo's name in a container's state directory (runc's `exec.fifo`). */
 export const EXEC_FIFO = 'exec.fifo';
@@ -12,11 +14,27 @@ export function execFifoPath(stateDir: string): string {
 /**
  * Make a created container's exec fifo and open it O_PATH for the init (it
  * reopens it for writing through /proc/self/fd: see PlanOptions.execFifo).
- * Returns the fd; the caller closes it once the init is spawned.
+ * As runc's: mode 0622 whatever the umask, owned by the host ids of the
+ * container's root (`owner`), so that the init can open it for writing
+ * after it became its process's user; only the state directory (0700)
+ * keeps others out. Returns the fd; the caller closes it once the init is
+ * spawned.
  */
-export function makeExecFifo(kernel: Kernel, path: string): number {
+export function makeExecFifo(kernel: Kernel, path: string, owner: { uid: number; gid: number }): number {
   kernel.mkfifo(path, 0o622);
+  chmodSync(path, 0o622);
+  if (owner.uid !== 0 || owner.gid !== 0) chownSync(path, owner.uid, owner.gid);
   return kernel.openat(AT_FDCWD, path, O_PATH | O_CLOEXEC);
+}
+
+/** The host uid and gid of a container's root: its user namespace's mapping of 0, or 0. */
+export function hostRootIds(spec: Spec): { uid: number; gid: number } {
+  const mapped = (maps: readonly IdMapping[] | undefined) => {
+    const m = maps?.find((e) => e.containerID <= 0 && 0 < e.containerID + e.size);
+    return m === undefined ? 0 : m.hostID - m.containerID;
+  };
+  const userns = spec.linux?.namespaces?.some((n) => n.type === 'user') ?? false;
+  return userns ? { uid: mapped(spec.linux?.uidMappings), gid: mapped(spec.linux?.gidMappings) } : { uid: 0, gid: 0 };
 }
 
 /**

@@ -3,7 +3,7 @@ import { createCgroupManager } from '@gc/cgroups';
 import type { FilterCache } from '@gc/seccomp';
 import type { ProcessHandle, SpawnedChild } from '@gc/syscall';
 import { bundleOf, readBundle } from '../bundle.js';
-import { makeExecFifo } from '../exec-fifo.js';
+import { hostRootIds, makeExecFifo } from '../exec-fifo.js';
 import { type ContainerHooksPlan, planContainerHooks } from '../hooks/plan-container-hooks.js';
 import { runHooks } from '../hooks/run-hooks.js';
 import { execHelperFd } from '../init-binary.js';
@@ -116,7 +116,7 @@ export async function createContainer(
     const placement = cgroup.openPlacement();
     if (placement.cloneInto !== undefined) opened.push(placement.cloneInto);
     for (const { fd } of placement.selfMove) opened.push(fd);
-    const fifo = makeExecFifo(kernel, join(stateDir, 'exec.fifo'));
+    const fifo = makeExecFifo(kernel, join(stateDir, 'exec.fifo'), hostRootIds(spec));
     opened.push(fifo);
     let consoleSocket: number | undefined;
     if (typeof options.consoleSocket === 'string') {

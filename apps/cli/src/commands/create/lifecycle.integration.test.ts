@@ -402,5 +402,18 @@ describe.skipIf(!canRunIntegration())(
         rmSync(dir, { recursive: true, force: true });
       }
     });
+
+    it('a container whose process is not root still gets through its exec fifo', async () => {
+      const b = bundle(['sh', '-c', 'id -u; exit 4'], (c) => {
+        c.process.user = { uid: 1000, gid: 1000 };
+      });
+      const id = newId();
+      const file = outFile();
+      expect((await create(id, b, file)).code).toBe(0);
+      const pid = (await state(id)).pid as number;
+      expect((await gc('start', id)).code).toBe(0);
+      expect(await reap(pid)).toEqual({ code: 4 });
+      expect(readFileSync(file, 'utf8')).toBe('1000\n');
+    });
   },
 );
