@@ -39,26 +39,32 @@ export function hostRootIds(spec: Spec): { uid: number; gid: number } {
 
 /**
  * `start`: open the fifo for reading and read the byte the waiting init
- * writes, which lets it go on to the exec. Resolves false when no init
- * waits on it (it died: no writer, so the read sees EOF at once). Opened
- * O_NONBLOCK (an open for reading would block until a writer came), then
- * read blocking on libuv's pool: the init is already in its open(2) for
- * writing, which counts as a writer before it returns.
+ * writes, which lets it go on to the exec. Opened O_NONBLOCK (an open for
+ * reading would block until a writer came), then read blocking on libuv's
+ * pool: an init in its open(2) for writing counts as a writer, and the read
+ * waits for its byte. EOF means no writer: the init has not reached its
+ * open yet (it NOTIFYs create just before), or it died; `alive` tells which,
+ * and the read is tried again while it lives, on the same fd (closing it in
+ * between could leave an init that opened meanwhile writing to no reader).
+ * Resolves false once the init died.
  */
-export function readExecFifo(kernel: Kernel, path: string): Promise<boolean> {
+export async function readExecFifo(kernel: Kernel, path: string, alive: () => boolean): Promise<boolean> {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | O_CLOEXEC);
   try {
     kernel.fcntl(fd, F_SETFL, 0);
-  } catch (e) {
+    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+      if (await readByte(fd)) return true;
+      if (!alive()) return false;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  } finally {
     closeSync(fd);
-    throw e;
   }
+}
+
+function readByte(fd: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    read(fd, Buffer.alloc(1), 0, 1, null, (err, n) => {
-      closeSync(fd);
-      if (err) reject(err);
-      else resolve(n === 1);
-    });
+    read(fd, Buffer.alloc(1), 0, 1, null, (err, n) => (err ? reject(err) : resolve(n === 1)));
   });
 }
 

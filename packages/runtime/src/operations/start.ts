@@ -3,6 +3,7 @@ import { GcError } from '@gc/syscall';
 import { EXEC_FIFO, readExecFifo, removeExecFifo } from '../exec-fifo.js';
 import type { HookError } from '../hooks/hook-error.js';
 import { runHooks } from '../hooks/run-hooks.js';
+import { ownerIsAlive } from '../process-owner.js';
 import { ociState } from '../state/oci-state.js';
 import { assertAllowed } from '../state/status.js';
 import type { RuntimeContext } from './context.js';
@@ -20,7 +21,8 @@ export async function startCreatedContainer(ctx: RuntimeContext, id: string): Pr
     const fifo = join(store.root, id, EXEC_FIFO);
     let waited: boolean;
     try {
-      waited = await readExecFifo(ctx.kernel, fifo);
+      const init = record.init;
+      waited = await readExecFifo(ctx.kernel, fifo, () => init !== undefined && ownerIsAlive(init));
     } catch (e) {
       throw new GcError(
         'ESTART',

@@ -1,5 +1,16 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -414,6 +425,60 @@ describe.skipIf(!canRunIntegration())(
       expect((await gc('start', id)).code).toBe(0);
       expect(await reap(pid)).toEqual({ code: 4 });
       expect(readFileSync(file, 'utf8')).toBe('1000\n');
+    });
+
+    it('refuses a cgroupsPath that already holds processes, and leaves them and their cgroup alone', async () => {
+      // A host process in a cgroup of its own: the config names that cgroup.
+      const cgroup = `gc-lc-shared-${process.pid}`;
+      const dirs = ['pids', 'memory', 'freezer'].map((h) => `/sys/fs/cgroup/${h}/${cgroup}`);
+      const host = spawn('sleep', ['60'], { stdio: 'ignore' });
+      try {
+        for (const dir of dirs) {
+          mkdirSync(dir);
+          writeFileSync(join(dir, 'cgroup.procs'), String(host.pid));
+        }
+        const b = bundle(['true'], (c) => {
+          (c.linux as Record<string, unknown>).cgroupsPath = `/${cgroup}`;
+        });
+        const id = newId();
+        const r = await create(id, b, outFile());
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(`container's cgroup /${cgroup} is not empty: 1 process(es) found`);
+        expect(alive(host.pid as number)).toBe(true);
+        for (const dir of dirs) expect(readFileSync(join(dir, 'cgroup.procs'), 'utf8').trim()).toBe(String(host.pid));
+      } finally {
+        host.kill('SIGKILL');
+        await new Promise((r) => host.once('exit', r));
+        for (const dir of dirs) if (existsSync(dir)) rmdirSync(dir);
+      }
+    });
+
+    it('a created container: its init holds no fd another process of the container can reach, and TERM ends it', async () => {
+      const id = newId();
+      await create(id, bundle(['sleep', '100']), outFile());
+      const pid = (await state(id)).pid as number;
+      // A process exec'd into the container (runc's default caps, no CAP_SYS_PTRACE) cannot list the waiting init's fds.
+      const peek = await gc(
+        'exec',
+        id,
+        'sh',
+        '-c',
+        'for f in /proc/1/fd/*; do readlink $f && echo reached $f; done; true',
+      );
+      expect(peek.stdout).toBe('');
+      expect((await gc('exec', id, 'sh', '-c', 'cat /proc/1/fd/0 </dev/null')).stderr).toContain('Permission denied');
+      // PID 1 of its namespace drops a signal it has no handler for; the waiting init has one.
+      expect((await gc('kill', id, 'TERM')).code).toBe(0);
+      expect(await reap(pid)).toEqual({ code: 128 + 15 });
+      expect(await state(id)).toMatchObject({ status: 'stopped' });
+    });
+
+    it("--preserve-fds refuses fds it was not given (Node's own would be handed over)", async () => {
+      const id = newId();
+      const r = await gc('create', '--bundle', bundle(['true']).path, '--preserve-fds', '5', id);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/create: --preserve-fds 5: fd 3 was not passed to gocontainer/);
+      expect((await gc('state', id)).stderr).toContain('does not exist');
     });
   },
 );
