@@ -22,7 +22,10 @@ const cached = new WeakMap<Kernel, Map<string, number>>();
  */
 export function sealedBinaryFd(kernel: Kernel, name: string, path: string): number {
   let mine = cached.get(kernel);
-  if (mine === undefined) cached.set(kernel, (mine = new Map()));
+  if (mine === undefined) {
+    mine = new Map();
+    cached.set(kernel, mine);
+  }
   const known = mine.get(name);
   if (known !== undefined) return known;
   const fd = kernel.memfdCreate(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
