@@ -83,6 +83,32 @@ static void gc_reset_signals(void)
 	}
 }
 
+/* A terminating signal ends the program with 128 + its number: see gc_exit_on_signals. */
+static void gc_exit_on_signal(int sig)
+{
+	syscall(SYS_exit_group, 128 + sig);
+}
+
+/*
+ * While the program runs, the signals that would terminate a process end it
+ * (exit 128 + n), also as PID 1 of a new PID namespace, where a signal with
+ * the default disposition is dropped: a created container's init waits on
+ * its exec fifo for as long as start takes, and `kill ID TERM` must end it
+ * (runc's Go init dies of it). A handler is reset by the exec, so the
+ * user's process starts with every disposition the default. glibc's
+ * sigaction only adds its restorer (x86_64 needs one) to the syscall.
+ */
+static void gc_exit_on_signals(void)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = gc_exit_on_signal;
+	sigfillset(&sa.sa_mask);
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static void gc_unblock_signals(void)
 {
 	uint64_t empty = 0;
@@ -382,6 +408,7 @@ void gc_execute(uint8_t *blob, int err_fd, int sync_fd)
 	int err;
 
 	gc_reset_signals();
+	gc_exit_on_signals();
 	err = gc_apply_fds(h, blob, &err_fd, &sync_fd);
 	if (err)
 		gc_fail(err_fd, GC_PROLOGUE_OP, err);

@@ -52,8 +52,18 @@ describe('validateCapabilities', () => {
     expect(() => validateCapabilities({ bounding: ['CAP_KILL'], inheritable: ['CAP_KILL', 'CAP_CHOWN'] })).toThrow(
       'process.capabilities.inheritable[1]: "CAP_CHOWN" is not in process.capabilities.bounding',
     );
-    expect(() =>
-      validateCapabilities({ bounding: ['CAP_KILL'], permitted: ['CAP_KILL'], ambient: ['CAP_KILL'] }),
-    ).toThrow('process.capabilities.ambient[0]: "CAP_KILL" is not in process.capabilities.inheritable');
+  });
+
+  it("drops an ambient capability the kernel would not raise (not permitted and inheritable), as runc does: `runc spec`'s config has them", () => {
+    const sets = validateCapabilities({
+      bounding: ['CAP_KILL', 'CAP_CHOWN'],
+      permitted: ['CAP_KILL', 'CAP_CHOWN'],
+      inheritable: ['CAP_CHOWN'],
+      ambient: ['CAP_KILL', 'CAP_CHOWN'],
+    });
+    expect(sets.ambient).toEqual(['CAP_CHOWN']);
+    expect(
+      validateCapabilities({ bounding: ['CAP_KILL'], permitted: ['CAP_KILL'], ambient: ['CAP_KILL'] }).ambient,
+    ).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
-import { closeSync, constants, openSync, readSync, unlink } from 'node:fs';
+import { chmodSync, chownSync, closeSync, constants, openSync, read, unlink } from 'node:fs';
 import { join } from 'node:path';
-import { AT_FDCWD, type Kernel, O_CLOEXEC, O_PATH } from '@gc/syscall';
+import type { IdMapping } from '@gc/namespaces';
+import { AT_FDCWD, F_SETFL, type Kernel, O_CLOEXEC, O_PATH } from '@gc/syscall';
+import type { Spec } from './spec.js';
 
 /** The exec fifo's name in a container's state directory (runc's `exec.fifo`). */
 export const EXEC_FIFO = 'exec.fifo';
@@ -12,49 +14,58 @@ export function execFifoPath(stateDir: string): string {
 /**
  * Make a created container's exec fifo and open it O_PATH for the init (it
  * reopens it for writing through /proc/self/fd: see PlanOptions.execFifo).
- * Returns the fd; the caller closes it once the init is spawned.
+ * As runc's: mode 0622 whatever the umask, owned by the host ids of the
+ * container's root (`owner`), so that the init can open it for writing
+ * after it became its process's user; only the state directory (0700)
+ * keeps others out. Returns the fd; the caller closes it once the init is
+ * spawned.
  */
-export function makeExecFifo(kernel: Kernel, path: string): number {
+export function makeExecFifo(kernel: Kernel, path: string, owner: { uid: number; gid: number }): number {
   kernel.mkfifo(path, 0o622);
+  chmodSync(path, 0o622);
+  if (owner.uid !== 0 || owner.gid !== 0) chownSync(path, owner.uid, owner.gid);
   return kernel.openat(AT_FDCWD, path, O_PATH | O_CLOEXEC);
 }
 
-/** The longest pause between two reads of the exec fifo while its init is not there yet. */
-const MAX_PAUSE_MS = 5;
-/** Tries on the next turn of the event loop before the pauses. */
-const SPINS = 20;
+/** The host uid and gid of a container's root: its user namespace's mapping of 0, or 0. */
+export function hostRootIds(spec: Spec): { uid: number; gid: number } {
+  const mapped = (maps: readonly IdMapping[] | undefined) => {
+    const m = maps?.find((e) => e.containerID <= 0 && 0 < e.containerID + e.size);
+    return m === undefined ? 0 : m.hostID - m.containerID;
+  };
+  const userns = spec.linux?.namespaces?.some((n) => n.type === 'user') ?? false;
+  return userns ? { uid: mapped(spec.linux?.uidMappings), gid: mapped(spec.linux?.gidMappings) } : { uid: 0, gid: 0 };
+}
 
 /**
  * `start`: open the fifo for reading and read the byte the waiting init
- * writes, which lets it go on to the exec. Resolves false when no init
- * waits on it (`initAlive()` says it died). Opened O_NONBLOCK (an open for
- * reading would block until a writer came, and for ever if the init died)
- * and read without blocking, pausing in between: the init opens the fifo
- * for writing only after it said it was created, so a `start` right after
- * `create` may find no writer yet (EOF) while the init is alive; once it is
- * in its open(2) it counts as a writer (EAGAIN until its byte comes). No
- * kernel call beyond Node's: `gocontainer start` loads no FFI for it.
+ * writes, which lets it go on to the exec. Opened O_NONBLOCK (an open for
+ * reading would block until a writer came), then read blocking on libuv's
+ * pool: an init in its open(2) for writing counts as a writer, and the read
+ * waits for its byte. EOF means no writer: the init has not reached its
+ * open yet (it NOTIFYs create just before), or it died; `alive` tells which,
+ * and the read is tried again while it lives, on the same fd (closing it in
+ * between could leave an init that opened meanwhile writing to no reader).
+ * Resolves false once the init died.
  */
-export async function readExecFifo(path: string, initAlive: () => boolean): Promise<boolean> {
+export async function readExecFifo(kernel: Kernel, path: string, alive: () => boolean): Promise<boolean> {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | O_CLOEXEC);
   try {
-    const byte = Buffer.alloc(1);
-    // The first tries at once (the init only has to be scheduled to write), then pausing longer each time.
-    for (let tries = 0; ; tries++) {
-      try {
-        if (readSync(fd, byte, 0, 1, null) === 1) return true;
-        // EOF: no writer. Its byte was not read, so the init has not gone on; unless it died, it is still to open.
-        if (!initAlive()) return false;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      }
-      await new Promise((resolve) =>
-        tries < SPINS ? setImmediate(resolve) : setTimeout(resolve, Math.min(tries - SPINS + 1, MAX_PAUSE_MS)),
-      );
+    kernel.fcntl(fd, F_SETFL, 0);
+    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+      if (await readByte(fd)) return true;
+      if (!alive()) return false;
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   } finally {
     closeSync(fd);
   }
+}
+
+function readByte(fd: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    read(fd, Buffer.alloc(1), 0, 1, null, (err, n) => (err ? reject(err) : resolve(n === 1)));
+  });
 }
 
 /** Remove the fifo once start went through (as runc does); one already gone is fine. */

@@ -21,6 +21,7 @@ import {
   type FdEntry,
   O_CLOEXEC,
   O_WRONLY,
+  PR_SET_DUMPABLE,
   Program,
   type ProgramScope,
 } from '@gc/syscall';
@@ -141,6 +142,13 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
 
   if (opts.cgroup) planCgroupPlacement(program, opts.cgroup);
   if (lateCgroupNs) p.syscall('unshare', [CLONE_NEWCGROUP], 'unshare the cgroup namespace');
+
+  // A created init waits holding fds of the runtime's (the exec fifo, the
+  // hooks' pipes, the sync socket): a process exec'd into the container must
+  // not reach them through /proc/1/fd. The exec makes the command dumpable again.
+  if (opts.execFifo !== undefined) {
+    p.syscall('prctl', [PR_SET_DUMPABLE, 0, 0, 0, 0], 'make the waiting init undumpable');
+  }
 
   // The container must not outlive gocontainer (a crash or SIGKILL of ours);
   // planUser re-arms it after the uid/gid change, which clears it.

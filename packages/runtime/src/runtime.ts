@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LinuxResources } from '@gc/cgroups';
 import type { FilterCache } from '@gc/seccomp';
 import { createKernel, type ExitStatus, type Kernel, type ProcessHandle, shellExitCode } from '@gc/syscall';
+import { ContainerNotExistError } from './errors.js';
 import type { HookError } from './hooks/hook-error.js';
 import type { RuntimeContext } from './operations/context.js';
 import { type CreateOptions, createContainer } from './operations/create.js';
@@ -20,6 +23,7 @@ import { RUN_ROOT } from './run-dir.js';
 import type { RuncStats } from './runc-stats.js';
 import type { Process } from './spec.js';
 import type { OciState } from './state/oci-state.js';
+import type { ContainerRecord } from './state/record.js';
 import { createStateStore } from './state/store.js';
 
 export interface RuntimeOptions {
@@ -97,21 +101,32 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     list: () => store.list().map(({ record }) => containerState(context, record.id)),
     kill: (id, signal, killOptions) => killContainer(context, id, signal, killOptions),
     async wait(id) {
+      let record: ContainerRecord;
+      try {
+        ({ record } = store.load(id));
+      } catch (e) {
+        // Deleted elsewhere (the CLI): the init this runtime knew is no more of use.
+        if (e instanceof ContainerNotExistError) inits.delete(id);
+        throw e;
+      }
       const init = inits.get(id);
-      if (init) {
+      // The same container still (not one of the same id made since by another process).
+      if (init && record.init?.pid === init.pid) {
         const status = await init.exited;
         return { status, exitCode: shellExitCode(status) };
       }
-      const { record } = store.load(id);
       // Not our child: poll until the init is gone (or a zombie of its parent).
       while (record.init && ownerIsAlive(record.init)) await new Promise((r) => setTimeout(r, 20));
       return {};
     },
     exec: (id, process, execOptions = {}) => execProcess(context, id, process, { ...cache, ...execOptions }),
     async delete(id, deleteOptions) {
-      const warnings = await deleteContainer(context, id, deleteOptions);
-      inits.delete(id);
-      return warnings;
+      try {
+        return await deleteContainer(context, id, deleteOptions);
+      } finally {
+        // Gone, by this delete or another's: its init's entry goes too.
+        if (!existsSync(join(root, id, 'state.json'))) inits.delete(id);
+      }
     },
     pause: async (id) => {
       await pauseContainer(context, id);

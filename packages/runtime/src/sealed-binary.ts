@@ -10,7 +10,8 @@ import {
   MFD_CLOEXEC,
 } from '@gc/syscall';
 
-const cached = new Map<string, number>();
+/** Per kernel (a FakeKernel's fds are not a real one's), by name. */
+const cached = new WeakMap<Kernel, Map<string, number>>();
 
 /**
  * A sealed memfd holding a copy of one of @gc/native's static binaries
@@ -20,12 +21,17 @@ const cached = new Map<string, number>();
  * and shared by every container.
  */
 export function sealedBinaryFd(kernel: Kernel, name: string, path: string): number {
-  const known = cached.get(name);
+  let mine = cached.get(kernel);
+  if (mine === undefined) {
+    mine = new Map();
+    cached.set(kernel, mine);
+  }
+  const known = mine.get(name);
   if (known !== undefined) return known;
   const fd = kernel.memfdCreate(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
   const bytes = readFileSync(path);
   for (let off = 0; off < bytes.length; ) off += kernel.write(fd, bytes.subarray(off));
   kernel.fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-  cached.set(name, fd);
+  mine.set(name, fd);
   return fd;
 }

@@ -164,12 +164,15 @@ class RealChild implements SpawnedChild {
   }
 
   forget(): void {
-    if (!this.alive) return;
-    this.alive = false;
+    // Also after the exit: the error pipe is still watched while a process
+    // forked by the program (a PID namespace join) holds it.
     this.watcher.forget(this.token);
-    this.c.close(this.pidfd);
+    if (this.alive) this.c.close(this.pidfd);
+    this.alive = false;
+    // The net.Socket owns the fd once made.
     if (this.sync) this.sync.destroy();
     else if (this.syncFd >= 0) this.c.close(this.syncFd);
+    this.sync = undefined;
     this.syncFd = -1;
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBusyboxRoot } from '@gc/syscall/testing';
@@ -24,6 +24,9 @@ export function createBundle(args: string[], change?: (config: BundleConfig) => 
   const dir = mkdtempSync(join(tmpdir(), 'gc-bundle-'));
   const root = createBusyboxRoot();
   renameSync(root.path, join(dir, 'rootfs'));
+  // As an image's root is (mkdtemp made it 0700): a process user other than root can enter it.
+  chmodSync(join(dir, 'rootfs'), 0o755);
+  chmodSync(join(dir, 'rootfs', 'tmp'), 0o1777);
   const config = defaultSpec() as BundleConfig;
   config.root = { path: 'rootfs', readonly: false };
   config.process.terminal = false;

@@ -18,6 +18,9 @@ function childProcess(): typeof import('node:child_process') {
 /** How long the output of a hook that exited may still take to arrive. */
 const OUTPUT_GRACE_MS = 100;
 
+/** The longest delay setTimeout keeps (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface RunHooksOptions {
   /** The hooks' working directory (runc runs them in the bundle). Default: the runtime's. */
   readonly cwd?: string;
@@ -85,8 +88,9 @@ function runHook(
     child.stdin.end(input);
 
     let timedOut = false;
+    // setTimeout fires at once past 2^31-1 ms: a timeout of more than ~24 days is none.
     const timer =
-      hook.timeout === undefined
+      hook.timeout === undefined || hook.timeout * 1000 > MAX_TIMER_MS
         ? undefined
         : setTimeout(() => {
             timedOut = true;

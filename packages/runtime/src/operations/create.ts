@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { createCgroupManager } from '@gc/cgroups';
 import type { FilterCache } from '@gc/seccomp';
-import type { ProcessHandle, SpawnedChild } from '@gc/syscall';
+import { GcError, type ProcessHandle, type SpawnedChild } from '@gc/syscall';
 import { bundleOf, readBundle } from '../bundle.js';
-import { makeExecFifo } from '../exec-fifo.js';
+import { hostRootIds, makeExecFifo } from '../exec-fifo.js';
 import { type ContainerHooksPlan, planContainerHooks } from '../hooks/plan-container-hooks.js';
 import { runHooks } from '../hooks/run-hooks.js';
 import { execHelperFd } from '../init-binary.js';
@@ -33,13 +33,15 @@ export interface CreateOptions {
    * process (kept open by the caller).
    */
   consoleSocket?: string | number;
-  /** Hand fds 3 .. 3+N-1 of this process to the container too (`--preserve-fds N`). */
-  preserveFds?: number;
   /** chroot instead of pivot_root (`--no-pivot`). */
   noPivot?: boolean;
   /** Keep the caller's session keyring (`--no-new-keyring`). */
   noNewKeyring?: boolean;
-  /** The container's stdio: fd N in it is `stdio[N]` here (default 0, 1, 2: the caller's, untouched). */
+  /**
+   * The container's fds: fd N in it is `stdio[N]` here (default 0, 1, 2:
+   * the caller's, untouched). runc's `--preserve-fds N` is 0 .. 3+N-1 (the
+   * CLI checks they are fds its caller passed, not Node's own).
+   */
   stdio?: readonly number[];
   /** Compiled seccomp filters to reuse (`createFileFilterCache`). */
   seccompCache?: FilterCache;
@@ -78,19 +80,8 @@ export async function createContainer(
       ? readBundle(options.bundle ?? process.cwd())
       : bundleOf(options.bundle ?? process.cwd(), options.config);
   const { spec } = bundle;
-  const preserve = options.preserveFds ?? 0;
-  if (!Number.isInteger(preserve) || preserve < 0) {
-    throw new TypeError(`preserveFds: expected a whole number of fds, got ${String(preserve)}`);
-  }
-  const stdio = options.stdio ?? [0, 1, 2];
-  const fds = [...stdio, ...Array.from({ length: preserve }, (_, i) => stdio.length + i)];
+  const fds = options.stdio ?? [0, 1, 2];
 
-  const cgroup = createCgroupManager({
-    id,
-    ...(spec.linux?.cgroupsPath ? { cgroupsPath: spec.linux.cgroupsPath } : {}),
-    kernel,
-  });
-  // The cgroup is recorded before it is made: a delete after a crash of this process removes it.
   await store.create(id, {
     bundle: bundle.path,
     annotations: spec.annotations ?? {},
@@ -99,9 +90,13 @@ export async function createContainer(
     rootfs: spec.root.path,
     owner: process.geteuid?.() ?? 0,
     config: spec,
-    cgroup: cgroup.path,
   });
   const stateDir = join(store.root, id);
+  const cgroup = createCgroupManager({
+    id,
+    ...(spec.linux?.cgroupsPath ? { cgroupsPath: spec.linux.cgroupsPath } : {}),
+    kernel,
+  });
   let child: SpawnedChild | undefined;
   let init: ProcessHandle | undefined;
   let plan: ContainerPlan | undefined;
@@ -109,14 +104,24 @@ export async function createContainer(
   const hookPlans: ContainerHooksPlan[] = [];
   const hooks = spec.hooks ?? {};
   const hostHooks = (hooks.prestart?.length ?? 0) + (hooks.createRuntime?.length ?? 0) > 0;
+  let ownsCgroup = false;
   try {
+    // As runc 1.2: a cgroup that holds processes already is another's (a
+    // later kill --all or delete would act on them).
+    const found = cgroup.pids().length;
+    if (found > 0) {
+      throw new GcError('ECGROUPBUSY', `container's cgroup ${cgroup.path} is not empty: ${found} process(es) found`);
+    }
+    ownsCgroup = true;
+    // Recorded before it is made: a delete after a crash of this process removes it.
+    await store.update(id, (r) => ({ ...r, cgroup: cgroup.path }));
     cgroup.create();
     // runc's device rules: the config's, then what every container's /dev needs.
     cgroup.apply({ ...spec.linux?.resources, devices: runcDeviceRules(spec) });
     const placement = cgroup.openPlacement();
     if (placement.cloneInto !== undefined) opened.push(placement.cloneInto);
     for (const { fd } of placement.selfMove) opened.push(fd);
-    const fifo = makeExecFifo(kernel, join(stateDir, 'exec.fifo'));
+    const fifo = makeExecFifo(kernel, join(stateDir, 'exec.fifo'), hostRootIds(spec));
     opened.push(fifo);
     let consoleSocket: number | undefined;
     if (typeof options.consoleSocket === 'string') {
@@ -179,7 +184,7 @@ export async function createContainer(
       child.release();
     }
     await untilNotified(child, CREATED_LABEL);
-    if (!owner) throw new Error(`the init (pid ${init.pid}) is gone`);
+    if (!owner) throw new GcError('ECREATE', `the container's init (pid ${init.pid}) exited while it was created`);
     await store.update(id, (r) => ({ ...r, status: 'created' }));
     if (options.pidFile !== undefined) writePidFile(options.pidFile, init.pid);
   } catch (e) {
@@ -187,7 +192,7 @@ export async function createContainer(
     child?.kill('SIGKILL');
     init?.kill('SIGKILL');
     await Promise.all([child?.exited, init?.exited]);
-    await cgroup.destroy().catch(() => undefined);
+    if (ownsCgroup) await cgroup.destroy().catch(() => undefined);
     await store.remove(id).catch(() => undefined);
     const hookError = hookPlans.map((h) => h.hookError(e)).find((h) => h !== undefined);
     if (hookError) throw hookError;

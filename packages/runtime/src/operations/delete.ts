@@ -40,10 +40,13 @@ export async function deleteContainer(
   }
   // What the record names goes first: a delete that fails half way leaves the record to delete again.
   await destroy(ctx, loaded.record, status, options.timeoutMs ?? 10_000);
-  await ctx.store.remove(id).catch((e) => {
-    if (e instanceof ContainerNotExistError) return; // a concurrent delete won
+  try {
+    await ctx.store.remove(id);
+  } catch (e) {
+    // A concurrent delete won: it runs the poststop hooks.
+    if (e instanceof ContainerNotExistError) return [];
     throw e;
-  });
+  }
   // After the container is gone; a failure is only a warning (the spec).
   const { record } = loaded;
   const poststop = record.config?.hooks?.poststop;

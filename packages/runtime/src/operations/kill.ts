@@ -1,4 +1,4 @@
-import { GcError } from '@gc/syscall';
+import { GcError, SyscallError } from '@gc/syscall';
 import { ownerIsAlive } from '../process-owner.js';
 import type { ContainerRecord } from '../state/record.js';
 import { assertAllowed } from '../state/status.js';
@@ -24,7 +24,7 @@ export async function killContainer(
   const { record, status } = ctx.store.load(id);
   assertAllowed('kill', id, status);
   if (options.all) {
-    signalCgroup(ctx, record, signal);
+    await signalCgroup(ctx, record, signal);
     return;
   }
   signalInit(ctx, record, signal);
@@ -38,7 +38,8 @@ function signalInit(ctx: RuntimeContext, record: ContainerRecord, signal: NodeJS
   try {
     pidfd = kernel.pidfdOpen(init.pid);
   } catch (e) {
-    throw notRunning(record.id, e);
+    if (SyscallError.isInstance(e) && e.errnoCode === 'ESRCH') throw notRunning(record.id, e);
+    throw e;
   }
   try {
     // The pidfd pins the process: checked after the open, the start time says it is still the init.
@@ -49,15 +50,42 @@ function signalInit(ctx: RuntimeContext, record: ContainerRecord, signal: NodeJS
   }
 }
 
-function signalCgroup(ctx: RuntimeContext, record: ContainerRecord, signal: NodeJS.Signals | number): void {
+/**
+ * Every process of the cgroup, frozen while it is listed and signalled (as
+ * runc's signalAllProcesses): a frozen process can neither exit, so that its
+ * pid is reused, nor fork one that would be missed. Each through a pidfd.
+ * A cgroup frozen before (a paused container) stays frozen.
+ */
+async function signalCgroup(ctx: RuntimeContext, record: ContainerRecord, signal: NodeJS.Signals | number) {
+  const { kernel } = ctx;
   const cgroup = recordedCgroup(ctx, record);
   if (!cgroup) throw notRunning(record.id);
-  for (const pid of cgroup.pids()) {
+  const wasFrozen = cgroup.frozen();
+  let froze = false;
+  if (!wasFrozen) {
     try {
-      process.kill(pid, signal);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+      await cgroup.freeze();
+      froze = true;
+    } catch {
+      // No freezer here: signalled as they run.
     }
+  }
+  try {
+    for (const pid of cgroup.pids()) {
+      let pidfd: number;
+      try {
+        pidfd = kernel.pidfdOpen(pid);
+      } catch {
+        continue; // gone meanwhile
+      }
+      try {
+        kernel.pidfdSendSignal(pidfd, signal);
+      } finally {
+        kernel.close(pidfd);
+      }
+    }
+  } finally {
+    if (froze) await cgroup.thaw();
   }
 }
 

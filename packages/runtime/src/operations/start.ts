@@ -22,7 +22,7 @@ export async function startCreatedContainer(ctx: RuntimeContext, id: string): Pr
     let waited: boolean;
     try {
       const init = record.init;
-      waited = init !== undefined && (await readExecFifo(fifo, () => ownerIsAlive(init)));
+      waited = await readExecFifo(ctx.kernel, fifo, () => init !== undefined && ownerIsAlive(init));
     } catch (e) {
       throw new GcError(
         'ESTART',

@@ -21,7 +21,7 @@ export interface ContainerRecord {
   readonly creator?: ProcessOwner;
   /** When the create began (ISO 8601, UTC). */
   readonly created: string;
-  /** The container's cgroup path: recorded with the container, before the cgroup is made. */
+  /** The container's cgroup path, once it was made. */
   readonly cgroup?: string;
   /** The root filesystem's absolute path. */
   readonly rootfs: string;

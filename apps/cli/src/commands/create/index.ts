@@ -1,6 +1,7 @@
 import { createContainer } from '@gc/runtime';
 import type { GlobalOptions } from '../../global-options.js';
 import { runOciCommand } from '../../oci-command.js';
+import { preservedFds } from '../../preserved-fds.js';
 import { runtimeContext } from '../../runtime-context.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
@@ -43,11 +44,13 @@ export function createCommand(argv: readonly string[], global: GlobalOptions): P
       argsHelp: 'the container id',
       async run({ flags, rest }) {
         const f = flags as Record<string, string | boolean | undefined>;
-        await createContainer(runtimeContext(global), rest[0] as string, {
+        const ctx = runtimeContext(global);
+        const extra = preservedFds(ctx.kernel, preserveFds(f.preserveFds as string | undefined), 'create');
+        await createContainer(ctx, rest[0] as string, {
           ...(typeof f.bundle === 'string' ? { bundle: f.bundle } : {}),
           ...(typeof f.pidFile === 'string' ? { pidFile: f.pidFile } : {}),
           ...(typeof f.consoleSocket === 'string' ? { consoleSocket: f.consoleSocket } : {}),
-          preserveFds: preserveFds(f.preserveFds as string | undefined),
+          stdio: [0, 1, 2, ...extra],
           noPivot: f.noPivot === true,
           noNewKeyring: f.noNewKeyring === true,
           ...seccompCacheOption(),

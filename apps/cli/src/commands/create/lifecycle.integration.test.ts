@@ -1,5 +1,16 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,8 +86,11 @@ function state(id: string): Promise<Record<string, unknown>> {
   });
 }
 
+/** The container's cgroup in every hierarchy of this host (v1 controllers, name=systemd, unified). */
 const cgroupDirs = (id: string) =>
-  ['memory', 'pids', 'cpu', 'devices', 'freezer'].map((c) => `/sys/fs/cgroup/${c}/gocontainer/${id}`);
+  readdirSync('/sys/fs/cgroup', { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => `/sys/fs/cgroup/${e.name}/gocontainer/${id}`);
 
 function alive(pid: number): boolean {
   try {
@@ -97,8 +111,21 @@ describe.skipIf(!canRunIntegration())(
       kernel.prctl(PR_SET_CHILD_SUBREAPER, 1);
     });
     afterEach(async () => {
-      // Nothing of any container is left: state, cgroups, mounts of bundles.
-      for (const id of used.splice(0)) await gc('delete', '--force', id);
+      // Deleted, nothing of any container is left: state, cgroup, process, mounts of bundles.
+      const ids = used.splice(0);
+      const inits = ids.flatMap((id) => {
+        try {
+          const st = JSON.parse(readFileSync(join(root, id, 'state.json'), 'utf8')) as { init?: { pid: number } };
+          return st.init ? [st.init.pid] : [];
+        } catch {
+          return [];
+        }
+      });
+      for (const id of ids) expect((await gc('delete', '--force', id)).code).toBe(0);
+      expect(readdirSync(root).filter((d) => ids.some((id) => d.includes(id)))).toEqual([]);
+      for (const id of ids) for (const dir of cgroupDirs(id)) expect(existsSync(dir), dir).toBe(false);
+      for (const pid of inits) expect(alive(pid), `pid ${pid}`).toBe(false);
+      expect(hostMounts().filter((m) => bundles.some((b) => m.startsWith(b.path)))).toEqual([]);
     });
     afterAll(() => {
       kernel.prctl(PR_SET_CHILD_SUBREAPER, 0);
@@ -112,7 +139,8 @@ describe.skipIf(!canRunIntegration())(
     }
 
     it('create leaves the init waiting in gc-exec (no Node, < 5 MB), start runs the command, its exit code reaches the reaper', async () => {
-      const b = bundle(['sh', '-c', 'echo hello from $(hostname); exit 3']);
+      // Only its stdio reach the process (3 is ls's own directory fd): no fd of the runtime's leaks in.
+      const b = bundle(['sh', '-c', 'echo hello from $(hostname); echo fds $(ls /proc/self/fd); exit 3']);
       const id = newId();
       const file = outFile();
       const pidFile = join(b.path, 'init.pid');
@@ -130,7 +158,7 @@ describe.skipIf(!canRunIntegration())(
 
       expect((await gc('start', id)).code).toBe(0);
       expect(await reap(pid)).toEqual({ code: 3 });
-      expect(readFileSync(file, 'utf8')).toBe('hello from runc\n');
+      expect(readFileSync(file, 'utf8')).toBe('hello from runc\nfds 0 1 2 3\n');
       expect(await state(id)).toMatchObject({ status: 'stopped' });
       expect(existsSync(join(root, id, 'exec.fifo'))).toBe(false);
 
@@ -384,6 +412,73 @@ describe.skipIf(!canRunIntegration())(
         await new Promise((resolve) => server.close(resolve));
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it('a container whose process is not root still gets through its exec fifo', async () => {
+      const b = bundle(['sh', '-c', 'id -u; exit 4'], (c) => {
+        c.process.user = { uid: 1000, gid: 1000 };
+      });
+      const id = newId();
+      const file = outFile();
+      expect((await create(id, b, file)).code).toBe(0);
+      const pid = (await state(id)).pid as number;
+      expect((await gc('start', id)).code).toBe(0);
+      expect(await reap(pid)).toEqual({ code: 4 });
+      expect(readFileSync(file, 'utf8')).toBe('1000\n');
+    });
+
+    it('refuses a cgroupsPath that already holds processes, and leaves them and their cgroup alone', async () => {
+      // A host process in a cgroup of its own: the config names that cgroup.
+      const cgroup = `gc-lc-shared-${process.pid}`;
+      const dirs = ['pids', 'memory', 'freezer'].map((h) => `/sys/fs/cgroup/${h}/${cgroup}`);
+      const host = spawn('sleep', ['60'], { stdio: 'ignore' });
+      try {
+        for (const dir of dirs) {
+          mkdirSync(dir);
+          writeFileSync(join(dir, 'cgroup.procs'), String(host.pid));
+        }
+        const b = bundle(['true'], (c) => {
+          (c.linux as Record<string, unknown>).cgroupsPath = `/${cgroup}`;
+        });
+        const id = newId();
+        const r = await create(id, b, outFile());
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(`container's cgroup /${cgroup} is not empty: 1 process(es) found`);
+        expect(alive(host.pid as number)).toBe(true);
+        for (const dir of dirs) expect(readFileSync(join(dir, 'cgroup.procs'), 'utf8').trim()).toBe(String(host.pid));
+      } finally {
+        host.kill('SIGKILL');
+        await new Promise((r) => host.once('exit', r));
+        for (const dir of dirs) if (existsSync(dir)) rmdirSync(dir);
+      }
+    });
+
+    it('a created container: its init holds no fd another process of the container can reach, and TERM ends it', async () => {
+      const id = newId();
+      await create(id, bundle(['sleep', '100']), outFile());
+      const pid = (await state(id)).pid as number;
+      // A process exec'd into the container (runc's default caps, no CAP_SYS_PTRACE) cannot list the waiting init's fds.
+      const peek = await gc(
+        'exec',
+        id,
+        'sh',
+        '-c',
+        'for f in /proc/1/fd/*; do readlink $f && echo reached $f; done; true',
+      );
+      expect(peek.stdout).toBe('');
+      expect((await gc('exec', id, 'sh', '-c', 'cat /proc/1/fd/0 </dev/null')).stderr).toContain('Permission denied');
+      // PID 1 of its namespace drops a signal it has no handler for; the waiting init has one.
+      expect((await gc('kill', id, 'TERM')).code).toBe(0);
+      expect(await reap(pid)).toEqual({ code: 128 + 15 });
+      expect(await state(id)).toMatchObject({ status: 'stopped' });
+    });
+
+    it("--preserve-fds refuses fds it was not given (Node's own would be handed over)", async () => {
+      const id = newId();
+      const r = await gc('create', '--bundle', bundle(['true']).path, '--preserve-fds', '5', id);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/create: --preserve-fds 5: fd 3 was not passed to gocontainer/);
+      expect((await gc('state', id)).stderr).toContain('does not exist');
     });
   },
 );

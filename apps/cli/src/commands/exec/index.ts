@@ -1,19 +1,18 @@
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  createStateStore,
   type ExecProcess,
   execProcess,
   GcError,
   type Process,
-  RUN_ROOT,
   type RuntimeContext,
   validateProcess,
 } from '@gc/runtime';
-import { createKernel, F_GETFD, type Kernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
+import { preservedFds } from '../../preserved-fds.js';
 import { reportError } from '../../report-error.js';
+import { runtimeContext } from '../../runtime-context.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
 import { openStdio, type Stdio } from '../run/stdio.js';
@@ -84,8 +83,8 @@ async function exec(
   preserveFds: number,
   global: GlobalOptions,
 ): Promise<number> {
-  const kernel = createKernel();
-  const ctx: RuntimeContext = { kernel, store: createStateStore({ kernel, root: global.root ?? RUN_ROOT }) };
+  const ctx = runtimeContext(global);
+  const { kernel } = ctx;
   const { record } = ctx.store.load(id);
   const proc = flags.process === undefined ? fromFlags(record.config?.process, args, flags) : fromFile(flags.process);
   const detach = flags.detach ?? false;
@@ -96,8 +95,7 @@ async function exec(
   if ((!detach || !proc.terminal) && flags.consoleSocket !== undefined) {
     throw new UsageError('exec: cannot use --console-socket if gocontainer will not detach or allocate tty', 1);
   }
-  const extra = Array.from({ length: preserveFds }, (_, i) => 3 + i);
-  for (const fd of extra) checkInherited(kernel, fd, preserveFds);
+  const extra = preservedFds(kernel, preserveFds, 'exec');
   // The pid file's path as given, from where gocontainer was started (runc's revisePidFile).
   const pidFile = flags.pidFile === undefined ? undefined : resolve(flags.pidFile);
 
@@ -192,28 +190,4 @@ function fromFile(file: string): Process {
     if (GcError.isInstance(e)) throw new UsageError(`exec: --process ${file}: ${e.message}`, 1);
     throw e;
   }
-}
-
-/**
- * An fd of `--preserve-fds` must be one the caller passed. Node's own (its
- * event loop's epoll and eventfd) take the lowest free numbers at start-up,
- * so they sit on 3 and up when the caller passed fewer fds than it said:
- * refuse those rather than hand them over. (Node marks every fd
- * close-on-exec, inherited ones too, so that flag cannot tell them apart.)
- */
-function checkInherited(kernel: Kernel, fd: number, count: number): void {
-  const notPassed = (what: string) =>
-    new UsageError(`exec: --preserve-fds ${count}: fd ${fd} was not passed to gocontainer (${what})`, 1);
-  try {
-    kernel.fcntl(fd, F_GETFD);
-  } catch {
-    throw notPassed('it is not open');
-  }
-  let target = '';
-  try {
-    target = readlinkSync(`/proc/self/fd/${fd}`);
-  } catch {
-    // No /proc: nothing more to tell.
-  }
-  if (target.startsWith('anon_inode:[event')) throw notPassed(`it is ${target}, gocontainer's own`);
 }

@@ -2,6 +2,7 @@ import { createContainer, deleteContainer, readBundle, startCreatedContainer } f
 import { shellExitCode } from '@gc/syscall';
 import type { GlobalOptions } from '../../global-options.js';
 import { runOciCommand } from '../../oci-command.js';
+import { preservedFds } from '../../preserved-fds.js';
 import { reportWarning } from '../../report-error.js';
 import { runtimeContext } from '../../runtime-context.js';
 import { seccompCache } from '../../seccomp-cache.js';
@@ -78,6 +79,8 @@ export function ociRunCommand(argv: readonly string[], global: GlobalOptions): P
             1,
           );
         }
+        // Checked before any fd of ours is opened: those would take the numbers of missing ones.
+        const extra = preservedFds(ctx.kernel, preserveFds(f.preserveFds as string | undefined), 'run');
         // A pty of the container's own relayed to ours, as runc run does without a console socket.
         let stdio: Stdio | undefined =
           terminal && consoleSocket === undefined ? openStdio(ctx.kernel, { tty: true, interactive: true }) : undefined;
@@ -94,8 +97,8 @@ export function ociRunCommand(argv: readonly string[], global: GlobalOptions): P
             config,
             ...(typeof f.pidFile === 'string' ? { pidFile: f.pidFile } : {}),
             ...(consoleSocket !== undefined ? { consoleSocket } : {}),
-            ...(stdio?.consoleSocket !== undefined ? { consoleSocket: stdio.consoleSocket, stdio: stdio.fds } : {}),
-            preserveFds: preserveFds(f.preserveFds as string | undefined),
+            ...(stdio?.consoleSocket !== undefined ? { consoleSocket: stdio.consoleSocket } : {}),
+            stdio: [...(stdio?.fds ?? [0, 1, 2]), ...extra],
             noPivot: f.noPivot === true,
             noNewKeyring: f.noNewKeyring === true,
             watch: !detach,
