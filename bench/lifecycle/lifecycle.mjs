@@ -73,7 +73,8 @@ try {
   const b = bundle.path;
   const commands = [['node -e 0', `${process.execPath} -e 0`]];
   for (const { name, cli } of runtimes) {
-    const id = (what) => `bench-${what}-${process.pid}`;
+    // Ids (and so default cgroup paths) of its own per runtime: a cgroup in use is refused at create.
+    const id = (what) => containerId(name, what);
     const rm = (what) => `${cli} delete --force ${id(what)} >/dev/null 2>&1 || true`;
     const cycle = id('cycle');
     // In a shell (the others are run without one): its start is in every runtime's figure alike.
@@ -123,7 +124,7 @@ try {
     rounds.push(hyperfine(unshelled, { runs: values.runs, env, work, shell: false }));
   }
   const rss = Object.fromEntries(
-    runtimes.filter((r) => r.name !== 'crun').map((r) => [r.name, createdRss(r.cli, `bench-state-${process.pid}`)]),
+    runtimes.filter((r) => r.name !== 'crun').map((r) => [r.name, createdRss(r.cli, containerId(r.name, 'state'))]),
   );
 
   const middle = (xs) => {
@@ -168,15 +169,19 @@ try {
   console.log('  RSS of a created container (VmRSS of its waiting init; target <= 5 MB for gocontainer):');
   for (const [name, kb] of Object.entries(rss)) console.log(`    ${name.padEnd(12)} ${(kb / 1024).toFixed(2)} MB`);
 } finally {
-  for (const { cli } of runtimes) {
+  for (const { name, cli } of runtimes) {
     for (const what of ['cycle', ...COMMANDS]) {
-      spawnSync('bash', ['-c', `${cli} delete --force bench-${what}-${process.pid}`], { env, stdio: 'ignore' });
+      spawnSync('bash', ['-c', `${cli} delete --force ${containerId(name, what)}`], { env, stdio: 'ignore' });
     }
   }
   if (holder) holder.kill('SIGKILL');
   rmSync(work, { recursive: true, force: true });
   bundle.remove();
   root.remove();
+}
+
+function containerId(runtime, what) {
+  return `bench-${runtime}-${what}-${process.pid}`;
 }
 
 /** VmRSS (kB) of the init of a created container, by its `state` pid. */
