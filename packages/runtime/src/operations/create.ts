@@ -136,6 +136,7 @@ export async function createContainer(
       stdio: fds,
       parentDeathSignal: false,
       execFifo: fifo,
+      execHelper: execHelperFd(kernel),
       ...(consoleSocket !== undefined ? { consoleSocket } : {}),
       ...(options.noPivot ? { noPivot: true } : {}),
       ...(options.noNewKeyring ? { noNewKeyring: true } : {}),
@@ -160,7 +161,6 @@ export async function createContainer(
     });
     child = kernel.spawn(plan.program, {
       cloneFlags: plan.cloneFlags,
-      helperFd: execHelperFd(kernel),
       ...(placement.cloneInto !== undefined ? { cgroupFd: placement.cloneInto } : {}),
     });
     for (const fd of opened.splice(0)) kernel.close(fd);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -479,6 +480,39 @@ describe.skipIf(!canRunIntegration())(
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/create: --preserve-fds 5: fd 3 was not passed to gocontainer/);
       expect((await gc('state', id)).stderr).toContain('does not exist');
+    });
+
+    it('a user namespace mapping root to another uid: created in gc-exec, started, root inside', async () => {
+      const b = bundle(['sh', '-c', 'id -u; cat /proc/self/uid_map'], (c) => {
+        const linux = c.linux as { namespaces: { type: string }[] } & Record<string, unknown>;
+        linux.namespaces.push({ type: 'user' });
+        linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        linux.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        // What a user namespace cannot mount: cgroupfs; sysfs only through a bind.
+        c.mounts = c.mounts
+          .filter((m) => m.type !== 'cgroup')
+          .map((m) =>
+            m.type === 'sysfs'
+              ? {
+                  destination: '/sys',
+                  type: 'none',
+                  source: '/sys',
+                  options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'],
+                }
+              : m,
+          );
+      });
+      // The mapped root (uid 100000 on the host) mounts the root: it must reach it, as with runc.
+      chmodSync(b.path, 0o755);
+      const id = newId();
+      const file = outFile();
+      const made = await create(id, b, file);
+      expect(made).toEqual({ code: 0, stderr: '' });
+      const pid = (await state(id)).pid as number;
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]).toBe('gc-exec');
+      expect((await gc('start', id)).code).toBe(0);
+      expect(await reap(pid)).toEqual({ code: 0 });
+      expect(readFileSync(file, 'utf8')).toMatch(/^0\n\s+0\s+100000\s+65536\n$/);
     });
   },
 );
