@@ -12,14 +12,13 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { receiveConsole } from '@gc/runtime';
 import { createKernel, type ExitStatus, PR_SET_CHILD_SUBREAPER } from '@gc/syscall';
 import { canRunIntegration } from '@gc/syscall/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBundle, type TestBundle } from '../../test-support/bundle.js';
+import { listenConsoleSocket, readToHangup } from '../../test-support/console-socket.js';
 import { GOCONTAINER, gocontainer, hostMounts } from '../../test-support/gocontainer.js';
 
 const kernel = createKernel();
@@ -370,47 +369,24 @@ describe.skipIf(!canRunIntegration())(
 
     it('--console-socket: the pty master of a terminal container arrives on the socket, and the process has the pty', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'gc-lc-console-'));
-      const socketPath = join(dir, 'console.sock');
-      let accepted: (socket: Socket) => void = () => {};
-      const connection = new Promise<Socket>((resolve) => {
-        accepted = resolve;
-      });
-      // Paused: the message's fd is for recvmsg (receiveConsole), not for a read that would drop it.
-      const server: Server = createServer({ pauseOnConnect: true }, (socket) => accepted(socket));
-      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      const listener = await listenConsoleSocket(kernel, join(dir, 'console.sock'));
       try {
         const b = bundle(['sh', '-c', 'tty; stty size; echo stdin-is-tty=$([ -t 0 ] && echo yes)'], (c) => {
           c.process.terminal = true;
           Object.assign(c.process, { consoleSize: { height: 25, width: 90 } });
         });
         const id = newId();
-        expect((await create(id, b, outFile(), '--console-socket', socketPath)).code).toBe(0);
-        const socket = await connection;
-        const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd;
-        const master = receiveConsole(kernel, fd);
-        socket.destroy();
+        expect((await create(id, b, outFile(), '--console-socket', listener.path)).code).toBe(0);
+        const master = await listener.master();
         const pid = (await state(id)).pid as number;
         expect((await gc('start', id)).code).toBe(0);
-        let out = '';
-        const buf = new Uint8Array(4096);
-        for (;;) {
-          let n: number;
-          try {
-            n = kernel.read(master, buf);
-          } catch {
-            break; // EIO: the last holder of the slave is gone
-          }
-          if (n === 0) break;
-          out += Buffer.from(buf.subarray(0, n)).toString();
-        }
-        kernel.close(master);
-        expect(out).toMatch(/^\/dev\/pts\/\d+\r\n25 90\r\nstdin-is-tty=yes\r\n$/);
+        expect(readToHangup(kernel, master)).toMatch(/^\/dev\/pts\/\d+\r\n25 90\r\nstdin-is-tty=yes\r\n$/);
         expect(await reap(pid)).toEqual({ code: 0 });
         const noSocket = await create(newId(), b, outFile());
         expect(noSocket.code).toBe(1);
         expect(noSocket.stderr).toContain('process.terminal');
       } finally {
-        await new Promise((resolve) => server.close(resolve));
+        await listener.close();
         rmSync(dir, { recursive: true, force: true });
       }
     });
