@@ -400,11 +400,73 @@ static int gc_tolerated(const struct gc_op *op, int err)
 	return 0;
 }
 
+/* A decimal number into buf (at least 12 bytes), without stdio. */
+void gc_itoa(int v, char *buf)
+{
+	char tmp[12];
+	int n = 0;
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	for (int i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = 0;
+}
+
+static void gc_unrelocate(const struct gc_header *h, uint8_t *blob)
+{
+	uint8_t *arena = blob + h->arena_off;
+	const uint32_t *slots = (const uint32_t *)(blob + h->reloc_off);
+	for (uint32_t i = 0; i < h->reloc_count; i++) {
+		uint64_t *slot = (uint64_t *)(arena + slots[i]);
+		*slot -= (uint64_t)(uintptr_t)arena;
+	}
+}
+
+/*
+ * REEXEC: become the static gc-exec (execveat of `exe_fd`) and go on with
+ * op `next` there, so that the process holds nothing of Node from then on
+ * (a created container waits for as long as start takes). Done after the id
+ * maps of a new user namespace are written: an exec before would run as an
+ * unmapped uid and lose every capability. The program goes over in a memfd
+ * as it is now (results kept, pointers made offsets again); the fd table is
+ * applied already, so the error and sync fds only lose CLOEXEC, and gc-exec
+ * closes the memfd once read.
+ */
+static void gc_reexec_op(const struct gc_header *h, uint8_t *blob, uint32_t next, int err_fd, int sync_fd, int exe_fd)
+{
+	int mfd = (int)syscall(SYS_memfd_create, "gc-program", 0);
+	if (mfd < 0)
+		gc_fail(err_fd, next - 1, errno);
+	gc_unrelocate(h, blob);
+	for (size_t off = 0; off < h->total_len;) {
+		long n = syscall(SYS_write, mfd, blob + off, h->total_len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			gc_fail(err_fd, next - 1, n < 0 ? errno : EIO);
+		off += (size_t)n;
+	}
+	if (syscall(SYS_lseek, mfd, 0, SEEK_SET) < 0 || syscall(SYS_fcntl, err_fd, F_SETFD, 0) < 0 ||
+	    (sync_fd >= 0 && syscall(SYS_fcntl, sync_fd, F_SETFD, 0) < 0))
+		gc_fail(err_fd, next - 1, errno);
+	char a_next[12], a_prog[12], a_err[12], a_sync[12];
+	gc_itoa((int)next, a_next);
+	gc_itoa(mfd, a_prog);
+	gc_itoa(err_fd, a_err);
+	gc_itoa(sync_fd < 0 ? 0 : sync_fd, a_sync);
+	char name[] = "gc-exec", resume[] = "--resume";
+	char *argv[] = { name, resume, a_next, a_prog, a_err, sync_fd < 0 ? NULL : a_sync, NULL };
+	char *envp[] = { NULL };
+	syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
+	gc_fail(err_fd, next - 1, errno);
+}
+
+static void gc_execute_from(uint8_t *blob, int err_fd, int sync_fd, uint32_t start) __attribute__((noreturn));
+
 void gc_execute(uint8_t *blob, int err_fd, int sync_fd)
 {
 	const struct gc_header *h = (const struct gc_header *)blob;
-	uint8_t *arena = blob + h->arena_off;
-	int64_t *results = (int64_t *)(blob + h->results_off);
 	int err;
 
 	gc_reset_signals();
@@ -413,9 +475,30 @@ void gc_execute(uint8_t *blob, int err_fd, int sync_fd)
 	if (err)
 		gc_fail(err_fd, GC_PROLOGUE_OP, err);
 	gc_unblock_signals();
+	gc_execute_from(blob, err_fd, sync_fd, 0);
+}
+
+/* After a REEXEC: the fd table and signal mask are as the op left them; the handlers are back to defaults. */
+void gc_resume(uint8_t *blob, int err_fd, int sync_fd, uint32_t start)
+{
+	/* Its own CLOEXEC again, as gc_apply_fds left it. */
+	syscall(SYS_fcntl, err_fd, F_SETFD, FD_CLOEXEC);
+	if (sync_fd >= 0)
+		syscall(SYS_fcntl, sync_fd, F_SETFD, FD_CLOEXEC);
+	gc_exit_on_signals();
+	gc_execute_from(blob, err_fd, sync_fd, start);
+}
+
+static void gc_execute_from(uint8_t *blob, int err_fd, int sync_fd, uint32_t start)
+{
+	const struct gc_header *h = (const struct gc_header *)blob;
+	uint8_t *arena = blob + h->arena_off;
+	int64_t *results = (int64_t *)(blob + h->results_off);
+	int err;
+
 	gc_relocate(h, blob);
 
-	for (uint32_t i = 0; i < h->op_count; i++) {
+	for (uint32_t i = start; i < h->op_count; i++) {
 		const struct gc_op *op = (const struct gc_op *)(blob + h->ops_off + (size_t)i * GC_OP_SIZE);
 		long a[GC_MAX_ARGS];
 		long r = 0;
@@ -476,6 +559,10 @@ void gc_execute(uint8_t *blob, int err_fd, int sync_fd)
 				gc_fail(err_fd, i, (int)why);
 			break;
 		}
+		case GC_OP_REEXEC:
+			results[i] = 0;
+			gc_reexec_op(h, blob, i + 1, err_fd, sync_fd, (int)a[0]);
+			break;
 		case GC_OP_STORE: {
 			uint8_t *dst = (uint8_t *)a[1];
 			uint64_t v = (uint64_t)a[0];
@@ -500,4 +587,15 @@ int gc_run(uint8_t *blob, size_t len, int err_fd, int sync_fd)
 		return -err;
 	}
 	gc_execute(blob, err_fd, sync_fd);
+}
+
+int gc_run_resume(uint8_t *blob, size_t len, int err_fd, int sync_fd, uint32_t start)
+{
+	int err = gc_validate(blob, len);
+	if (!err && start > ((const struct gc_header *)blob)->op_count)
+		err = EINVAL;
+	if (err)
+		gc_fail(err_fd, GC_PROLOGUE_OP, err);
+	gc_resume(blob, err_fd, sync_fd, start);
+	return 255;
 }

@@ -23,7 +23,7 @@
 #error "gocontainer's executor supports x86_64 and aarch64"
 #endif
 
-enum gc_op_kind { GC_OP_SYSCALL = 1, GC_OP_WAIT, GC_OP_NOTIFY, GC_OP_FORK, GC_OP_EXECVP, GC_OP_STORE, GC_OP_LOOKPATH, GC_OP_RUN };
+enum gc_op_kind { GC_OP_SYSCALL = 1, GC_OP_WAIT, GC_OP_NOTIFY, GC_OP_FORK, GC_OP_EXECVP, GC_OP_STORE, GC_OP_LOOKPATH, GC_OP_RUN, GC_OP_REEXEC };
 
 /*
  * How a RUN op failed, in the error record's err word: an errno below
@@ -81,6 +81,13 @@ _Static_assert(sizeof(struct gc_op) == GC_OP_SIZE, "op size");
 
 /* Returns 0 or a positive errno. Checks bounds, alignment, kinds and refs. */
 int gc_validate(const uint8_t *blob, size_t len);
+
+/* A decimal number into buf (at least 12 bytes), without stdio. */
+void gc_itoa(int v, char *buf);
+
+/* gc-exec --resume: go on with op `start` of a program a REEXEC op handed over. */
+void gc_resume(uint8_t *blob, int err_fd, int sync_fd, uint32_t start) __attribute__((noreturn));
+int gc_run_resume(uint8_t *blob, size_t len, int err_fd, int sync_fd, uint32_t start);
 
 /* Report {op, err} on the error pipe and exit (GC_FAIL_EXIT). */
 void gc_fail(int err_fd, uint32_t op, int err) __attribute__((noreturn));

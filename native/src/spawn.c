@@ -19,19 +19,6 @@ int gc_program_check(const uint8_t *blob, size_t len)
 	return -gc_validate(blob, len);
 }
 
-/* A decimal fd number into buf (at least 12 bytes), without stdio. */
-static void gc_itoa(int v, char *buf)
-{
-	char tmp[12];
-	int n = 0;
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0);
-	for (int i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = 0;
-}
-
 /*
  * The child of a helper spawn: become the static gc-exec (execveat of
  * helper_fd) with the program in a memfd, so that the container's process

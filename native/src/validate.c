@@ -63,7 +63,7 @@ int gc_validate(const uint8_t *blob, size_t len)
 	for (uint32_t i = 0; i < h.op_count; i++) {
 		struct gc_op op;
 		memcpy(&op, blob + h.ops_off + (uint64_t)i * GC_OP_SIZE, sizeof(op));
-		if (op.kind < GC_OP_SYSCALL || op.kind > GC_OP_RUN)
+		if (op.kind < GC_OP_SYSCALL || op.kind > GC_OP_REEXEC)
 			return ENOEXEC;
 		if (op.nargs > GC_MAX_ARGS || op.ntol > GC_MAX_TOL)
 			return ENOEXEC;

@@ -94,6 +94,14 @@ export interface PlanOptions {
    * the createRuntime handshake and the createContainer hooks.
    */
   beforePivot?: (p: ProgramScope) => void;
+  /**
+   * An fd (in this process) of the static gc-exec, best a sealed copy: once
+   * its namespaces are made (a new user namespace's id maps written), the
+   * child execs it and goes on there (the REEXEC op), so that it holds
+   * nothing of Node from then on: a created container's init waits for as
+   * long as start takes.
+   */
+  execHelper?: number;
   /** Ops planned after the exec fifo, just before the exec: the startContainer hooks. */
   beforeExec?: (p: ProgramScope) => void;
 }
@@ -140,8 +148,23 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     ...(spec.linux?.timeOffsets ? { timeOffsets: spec.linux.timeOffsets } : {}),
   });
 
+  const userNamespaceIsNew = namespaceSpecs.some((n) => n.type === 'user' && !n.path);
   if (opts.cgroup) planCgroupPlacement(program, opts.cgroup);
   if (lateCgroupNs) p.syscall('unshare', [CLONE_NEWCGROUP], 'unshare the cgroup namespace');
+  if (opts.execHelper !== undefined) {
+    if (userNamespaceIsNew) {
+      // Still the host's uid, which the new namespace does not map: an exec
+      // now would lose every capability. Become its root first, as runc's
+      // nsexec does (the process's own user comes later, planUser).
+      p.syscall('setresgid', [0, 0, 0], 'become gid 0 of the new user namespace');
+      p.syscall('setgroups', [0, null], 'drop the supplementary groups', { tolerate: ['EPERM'] });
+      p.syscall('setresuid', [0, 0, 0], 'become uid 0 of the new user namespace');
+    }
+    const exe = p.keepFd(opts.execHelper);
+    // The fd table hands it over without CLOEXEC; the exec of gc-exec itself closes it.
+    p.syscall('fcntl', [exe, F_SETFD, FD_CLOEXEC], 'mark the gc-exec fd close-on-exec');
+    p.reexec(exe, 'go on in the static gc-exec (no Node heap while it waits)');
+  }
 
   // A created init waits holding fds of the runtime's (the exec fifo, the
   // hooks' pipes, the sync socket): a process exec'd into the container must

@@ -4,8 +4,6 @@ import type { FilterCache } from '@gc/seccomp';
 import { GcError, type ProcessHandle, type SpawnedChild } from '@gc/syscall';
 import { bundleOf, readBundle } from '../bundle.js';
 import { hostRootIds, makeExecFifo } from '../exec-fifo.js';
-import { type ContainerHooksPlan, planContainerHooks } from '../hooks/plan-container-hooks.js';
-import { runHooks } from '../hooks/run-hooks.js';
 import { execHelperFd } from '../init-binary.js';
 import { writePidFile } from '../pid-file.js';
 import { type ContainerPlan, CREATED_LABEL, planContainer } from '../plan-container.js';
@@ -16,6 +14,8 @@ import { startError } from '../start-error.js';
 import { OCI_VERSION, type OciState } from '../state/oci-state.js';
 import { validateContainerId } from '../state/validate-id.js';
 import type { RuntimeContext } from './context.js';
+import { CreateHooks } from './create-hooks.js';
+import { untilNotified } from './until-notified.js';
 
 export interface CreateOptions {
   /** The bundle directory (holding config.json); default the current directory, as runc. */
@@ -101,9 +101,7 @@ export async function createContainer(
   let init: ProcessHandle | undefined;
   let plan: ContainerPlan | undefined;
   const opened: number[] = [];
-  const hookPlans: ContainerHooksPlan[] = [];
-  const hooks = spec.hooks ?? {};
-  const hostHooks = (hooks.prestart?.length ?? 0) + (hooks.createRuntime?.length ?? 0) > 0;
+  const hooks = new CreateHooks(spec.hooks, kernel);
   let ownsCgroup = false;
   try {
     // As runc 1.2: a cgroup that holds processes already is another's (a
@@ -136,31 +134,16 @@ export async function createContainer(
       stdio: fds,
       parentDeathSignal: false,
       execFifo: fifo,
+      execHelper: execHelperFd(kernel),
       ...(consoleSocket !== undefined ? { consoleSocket } : {}),
       ...(options.noPivot ? { noPivot: true } : {}),
       ...(options.noNewKeyring ? { noNewKeyring: true } : {}),
       ...(options.seccompCache ? { seccompCache: options.seccompCache } : {}),
-      // runc's order: the prestart and createRuntime hooks (here, in the
-      // runtime's namespaces) once the mounts are made, then the
-      // createContainer ones in the container's, all before pivot_root.
-      beforePivot: (p) => {
-        if (hostHooks) {
-          p.notify(0, HOST_HOOKS_LABEL);
-          p.wait('wait for the prestart and createRuntime hooks');
-        }
-        if (hooks.createContainer?.length) {
-          hookPlans.push(planContainerHooks(p, 'createContainer', hooks.createContainer, { kernel }));
-        }
-      },
-      beforeExec: (p) => {
-        if (hooks.startContainer?.length) {
-          hookPlans.push(planContainerHooks(p, 'startContainer', hooks.startContainer, { kernel }));
-        }
-      },
+      beforePivot: (p) => hooks.beforePivot(p),
+      beforeExec: (p) => hooks.beforeExec(p),
     });
     child = kernel.spawn(plan.program, {
       cloneFlags: plan.cloneFlags,
-      helperFd: execHelperFd(kernel),
       ...(placement.cloneInto !== undefined ? { cgroupFd: placement.cloneInto } : {}),
     });
     for (const fd of opened.splice(0)) kernel.close(fd);
@@ -175,14 +158,7 @@ export async function createContainer(
       bundle: bundle.path,
       ...(spec.annotations && Object.keys(spec.annotations).length > 0 ? { annotations: spec.annotations } : {}),
     };
-    // startContainer hooks see the container created, as runc's.
-    for (const h of hookPlans) h.sendState(h.kind === 'startContainer' ? { ...state, status: 'created' } : state);
-    if (hostHooks) {
-      await untilNotified(child, HOST_HOOKS_LABEL);
-      await runHooks('prestart', hooks.prestart, state, { cwd: bundle.path });
-      await runHooks('createRuntime', hooks.createRuntime, state, { cwd: bundle.path });
-      child.release();
-    }
+    await hooks.run(child, state, bundle.path);
     await untilNotified(child, CREATED_LABEL);
     if (!owner) throw new GcError('ECREATE', `the container's init (pid ${init.pid}) exited while it was created`);
     await store.update(id, (r) => ({ ...r, status: 'created' }));
@@ -194,40 +170,15 @@ export async function createContainer(
     await Promise.all([child?.exited, init?.exited]);
     if (ownsCgroup) await cgroup.destroy().catch(() => undefined);
     await store.remove(id).catch(() => undefined);
-    const hookError = hookPlans.map((h) => h.hookError(e)).find((h) => h !== undefined);
+    const hookError = hooks.error(e);
     if (hookError) throw hookError;
     throw plan ? startError(e, [plan.execOp, ...(plan.lookOp !== undefined ? [plan.lookOp] : [])], plan.command) : e;
   } finally {
-    for (const h of hookPlans) h.close();
+    hooks.close();
   }
   if (!options.watch) {
     child.forget();
     init.forget();
   }
   return { id, pid: init.pid, ...(options.watch ? { process: init } : {}) };
-}
-
-const HOST_HOOKS_LABEL = 'run the prestart and createRuntime hooks';
-
-/**
- * Until the init NOTIFYs `label` (its exec fifo wait, the host hooks). A
- * failing op ends the child first: `started` rejects with the op's error,
- * which wins over the closed sync socket.
- */
-async function untilNotified(child: SpawnedChild, label: string): Promise<void> {
-  for (;;) {
-    let note: Awaited<ReturnType<SpawnedChild['nextNotification']>>;
-    try {
-      note = await Promise.race([
-        child.nextNotification(),
-        child.started.then(() => {
-          throw new Error('the container exec-ed before it was created');
-        }),
-      ]);
-    } catch (e) {
-      await child.started;
-      throw e;
-    }
-    if (note.label === label) return;
-  }
 }

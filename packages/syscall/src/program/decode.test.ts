@@ -23,7 +23,7 @@ describe('decodeProgram validation', () => {
     ],
     ['bounds', (v) => v.setUint32(HEADER.arenaLen, 1 << 20, true), /arena_off \d+ \(\+1048576 bytes\) is outside/],
     ['fd_count', (v) => v.setUint32(HEADER.fdCount, 300, true), /fd_count is 300, at most 256/],
-    ['op kind', (v) => v.setUint8(HEADER_SIZE + OP.kind, 9), /op 0 kind is 9/],
+    ['op kind', (v) => v.setUint8(HEADER_SIZE + OP.kind, 99), /op 0 kind is 99/],
     ['nargs', (v) => v.setUint8(HEADER_SIZE + OP.nargs, 7), /op 0 nargs is 7, at most 6/],
     ['ntol', (v) => v.setUint8(HEADER_SIZE + OP.ntol, 9), /op 0 ntol is 9, at most 8/],
     [

@@ -170,7 +170,7 @@ export function decodeProgram(bytes: Uint8Array): DecodedProgram {
     const where = `op ${index}`;
     const kindId = view.getUint8(base + OP.kind);
     const kind = opKindName(kindId);
-    if (kind === undefined) throw bad(`${where} kind is ${kindId}, expected 1..8`);
+    if (kind === undefined) throw bad(`${where} kind is ${kindId}, expected 1..9`);
     const nargs = view.getUint8(base + OP.nargs);
     const ntol = view.getUint8(base + OP.ntol);
     if (nargs > MAX_ARGS) throw bad(`${where} nargs is ${nargs}, at most ${MAX_ARGS}`);

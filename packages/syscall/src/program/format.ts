@@ -60,6 +60,7 @@ export const OP_KIND = {
   store: 6,
   lookpath: 7,
   run: 8,
+  reexec: 9,
 } as const;
 
 /**

@@ -220,6 +220,18 @@ export class ProgramScope {
   }
 
   /**
+   * Become the static gc-exec (REEXEC: execveat of `exeFd`, an fd the child
+   * holds, such as a `keepFd` of @gc/native's sealed gc-exec) and go on with
+   * the next op there: from then on the process holds nothing of Node. The
+   * program, its results so far and the fd table carry over. Plan it after
+   * the id maps of a new user namespace are written (an exec as an unmapped
+   * uid loses every capability).
+   */
+  reexec(exeFd: Arg, label: string): OpRef {
+    return this.#push({ kind: 'reexec', args: [exeFd], label });
+  }
+
+  /**
    * Run a program and wait for it (RUN): fork, give it `opts.stdin` as fd 0
    * and `opts.output` as fds 1 and 2, close every other fd, `execve(path,
    * argv, env)` (no PATH search), and wait for its exit. The op fails unless

@@ -196,6 +196,9 @@ export class FakeChild implements SpawnedChild {
           record.result = 0;
           this.#exec(record);
           return;
+        case 'reexec':
+          // The same process goes on, in the static executor.
+          break;
         case 'lookpath':
           // The fake's files all exist; a test makes one missing with a failure rule.
           break;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -11,14 +12,13 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { receiveConsole } from '@gc/runtime';
 import { createKernel, type ExitStatus, PR_SET_CHILD_SUBREAPER } from '@gc/syscall';
 import { canRunIntegration } from '@gc/syscall/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBundle, type TestBundle } from '../../test-support/bundle.js';
+import { listenConsoleSocket, readToHangup } from '../../test-support/console-socket.js';
 import { GOCONTAINER, gocontainer, hostMounts } from '../../test-support/gocontainer.js';
 
 const kernel = createKernel();
@@ -369,47 +369,24 @@ describe.skipIf(!canRunIntegration())(
 
     it('--console-socket: the pty master of a terminal container arrives on the socket, and the process has the pty', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'gc-lc-console-'));
-      const socketPath = join(dir, 'console.sock');
-      let accepted: (socket: Socket) => void = () => {};
-      const connection = new Promise<Socket>((resolve) => {
-        accepted = resolve;
-      });
-      // Paused: the message's fd is for recvmsg (receiveConsole), not for a read that would drop it.
-      const server: Server = createServer({ pauseOnConnect: true }, (socket) => accepted(socket));
-      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      const listener = await listenConsoleSocket(kernel, join(dir, 'console.sock'));
       try {
         const b = bundle(['sh', '-c', 'tty; stty size; echo stdin-is-tty=$([ -t 0 ] && echo yes)'], (c) => {
           c.process.terminal = true;
           Object.assign(c.process, { consoleSize: { height: 25, width: 90 } });
         });
         const id = newId();
-        expect((await create(id, b, outFile(), '--console-socket', socketPath)).code).toBe(0);
-        const socket = await connection;
-        const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd;
-        const master = receiveConsole(kernel, fd);
-        socket.destroy();
+        expect((await create(id, b, outFile(), '--console-socket', listener.path)).code).toBe(0);
+        const master = await listener.master();
         const pid = (await state(id)).pid as number;
         expect((await gc('start', id)).code).toBe(0);
-        let out = '';
-        const buf = new Uint8Array(4096);
-        for (;;) {
-          let n: number;
-          try {
-            n = kernel.read(master, buf);
-          } catch {
-            break; // EIO: the last holder of the slave is gone
-          }
-          if (n === 0) break;
-          out += Buffer.from(buf.subarray(0, n)).toString();
-        }
-        kernel.close(master);
-        expect(out).toMatch(/^\/dev\/pts\/\d+\r\n25 90\r\nstdin-is-tty=yes\r\n$/);
+        expect(readToHangup(kernel, master)).toMatch(/^\/dev\/pts\/\d+\r\n25 90\r\nstdin-is-tty=yes\r\n$/);
         expect(await reap(pid)).toEqual({ code: 0 });
         const noSocket = await create(newId(), b, outFile());
         expect(noSocket.code).toBe(1);
         expect(noSocket.stderr).toContain('process.terminal');
       } finally {
-        await new Promise((resolve) => server.close(resolve));
+        await listener.close();
         rmSync(dir, { recursive: true, force: true });
       }
     });
@@ -479,6 +456,39 @@ describe.skipIf(!canRunIntegration())(
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/create: --preserve-fds 5: fd 3 was not passed to gocontainer/);
       expect((await gc('state', id)).stderr).toContain('does not exist');
+    });
+
+    it('a user namespace mapping root to another uid: created in gc-exec, started, root inside', async () => {
+      const b = bundle(['sh', '-c', 'id -u; cat /proc/self/uid_map'], (c) => {
+        const linux = c.linux as { namespaces: { type: string }[] } & Record<string, unknown>;
+        linux.namespaces.push({ type: 'user' });
+        linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        linux.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        // What a user namespace cannot mount: cgroupfs; sysfs only through a bind.
+        c.mounts = c.mounts
+          .filter((m) => m.type !== 'cgroup')
+          .map((m) =>
+            m.type === 'sysfs'
+              ? {
+                  destination: '/sys',
+                  type: 'none',
+                  source: '/sys',
+                  options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'],
+                }
+              : m,
+          );
+      });
+      // The mapped root (uid 100000 on the host) mounts the root: it must reach it, as with runc.
+      chmodSync(b.path, 0o755);
+      const id = newId();
+      const file = outFile();
+      const made = await create(id, b, file);
+      expect(made).toEqual({ code: 0, stderr: '' });
+      const pid = (await state(id)).pid as number;
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]).toBe('gc-exec');
+      expect((await gc('start', id)).code).toBe(0);
+      expect(await reap(pid)).toEqual({ code: 0 });
+      expect(readFileSync(file, 'utf8')).toMatch(/^0\n\s+0\s+100000\s+65536\n$/);
     });
   },
 );

@@ -10,7 +10,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,7 +18,6 @@ import {
   dockerNamespaces,
   dockerSecurity,
   type RunningContainer,
-  receiveConsole,
   type Spec,
   type StateStore,
   startContainer,
@@ -27,6 +25,7 @@ import {
 import { createKernel, PR_SET_CHILD_SUBREAPER } from '@gc/syscall';
 import { type BusyboxRoot, canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenConsoleSocket, readToHangup } from '../../test-support/console-socket.js';
 import { finish, GOCONTAINER, gocontainer } from '../../test-support/gocontainer.js';
 
 const kernel = createKernel();
@@ -315,21 +314,14 @@ describe.skipIf(!canRunIntegration())('gocontainer exec', { timeout: 60_000 }, (
     });
 
     it('--tty --console-socket: the pty master arrives on the socket; the process has the pty', async () => {
-      const socketPath = join(dir, 'console.sock');
-      let accepted: (socket: Socket) => void = () => {};
-      const connection = new Promise<Socket>((resolve) => {
-        accepted = resolve;
-      });
-      // Paused: the message's fd is for recvmsg (receiveConsole), not for a read that would drop it.
-      const server: Server = createServer({ pauseOnConnect: true }, (socket) => accepted(socket));
-      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      const listener = await listenConsoleSocket(kernel, join(dir, 'console.sock'));
       try {
         const pidFile = join(dir, 'tty.pid');
         const r = await execDetached([
           '--detach',
           '--tty',
           '--console-socket',
-          socketPath,
+          listener.path,
           '--pid-file',
           pidFile,
           id,
@@ -338,28 +330,12 @@ describe.skipIf(!canRunIntegration())('gocontainer exec', { timeout: 60_000 }, (
           'tty; echo stdin-is-tty=$([ -t 0 ] && echo yes)',
         ]);
         expect(r).toMatchObject({ code: 0, output: '' });
-        const socket = await connection;
-        const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd;
-        const master = receiveConsole(kernel, fd);
-        socket.destroy();
-        let out = '';
-        const buf = new Uint8Array(4096);
-        for (;;) {
-          let n: number;
-          try {
-            n = kernel.read(master, buf);
-          } catch {
-            break; // EIO: the last holder of the slave is gone
-          }
-          if (n === 0) break;
-          out += Buffer.from(buf.subarray(0, n)).toString();
-        }
-        kernel.close(master);
+        const out = readToHangup(kernel, await listener.master());
         expect(out).toMatch(/^\/dev\/pts\/\d+\r\nstdin-is-tty=yes\r\n$/);
         const handle = kernel.attach(Number(readFileSync(pidFile, 'utf8')));
         expect(await handle.exited).toEqual({ code: 0 });
       } finally {
-        await new Promise((resolve) => server.close(resolve));
+        await listener.close();
       }
     });
   });
