@@ -59,6 +59,10 @@ describe.skipIf(!canRunE2e)(`containerd (ctr run --runc-binary ${runtime})`, () 
 
   // ctr (containerd 1.6) once printed nothing for a container that exited at
   // once, with runc too: the output is written a moment before the exit.
+  /** `ctr run --rm` of `sh -c SCRIPT` in the busybox image, left running. */
+  const runInBackground = (id: string, script: string) =>
+    background(['ctr', '--address', containerd.address, 'run', '--rm', ...runFlags(id), IMAGE, id, 'sh', '-c', script]);
+
   test('run prints the output, and ctr exits with the container exit code', async () => {
     const r = await containerd.ctr([
       'run',
@@ -77,19 +81,7 @@ describe.skipIf(!canRunE2e)(`containerd (ctr run --runc-binary ${runtime})`, () 
   test('exec, pause/resume (frozen in its cgroup), kill with SIGTERM', async () => {
     const id = 'life';
     const script = 'trap "echo got TERM; exit 9" TERM; echo ready; while :; do sleep 0.1; done';
-    const init = background([
-      'ctr',
-      '--address',
-      containerd.address,
-      'run',
-      '--rm',
-      ...runFlags(id),
-      IMAGE,
-      id,
-      'sh',
-      '-c',
-      script,
-    ]);
+    const init = runInBackground(id, script);
     killAfter(id, init);
     await init.printed('ready\n');
 
@@ -123,19 +115,7 @@ describe.skipIf(!canRunE2e)(`containerd (ctr run --runc-binary ${runtime})`, () 
 
   test('kill -s SIGKILL ends a container that ignores SIGTERM: exit 137', async () => {
     const id = 'killed';
-    const init = background([
-      'ctr',
-      '--address',
-      containerd.address,
-      'run',
-      '--rm',
-      ...runFlags(id),
-      IMAGE,
-      id,
-      'sh',
-      '-c',
-      'trap "" TERM; echo ready; sleep 1000',
-    ]);
+    const init = runInBackground(id, 'trap "" TERM; echo ready; sleep 1000');
     killAfter(id, init);
     await init.printed('ready\n');
     await ok(['ctr', '--address', containerd.address, 'task', 'kill', '-s', 'SIGKILL', id]);

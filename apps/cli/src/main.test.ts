@@ -10,6 +10,30 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
   version: string;
 };
 
+/** A `node -r` hook that says on stderr every require of a package or file (not node:*) after the bin's own loader. */
+function writeRequireHook(dir: string, extra = ''): string {
+  const hook = join(dir, 'hook.cjs');
+  writeFileSync(
+    hook,
+    `const M = require('node:module');
+const req = M.prototype.require;
+M.prototype.require = function (id) {
+  if (!M.isBuiltin(id)) process.stderr.write('require ' + id + '\\n');
+  return req.apply(this, arguments);
+};
+${extra}`,
+  );
+  return hook;
+}
+
+/** Also every native module loaded and bundle read. */
+const EXTRA_HOOKS = `const fs = require('node:fs');
+const dl = process.dlopen;
+process.dlopen = function (m, f) { process.stderr.write('dlopen ' + f + '\\n'); return dl.apply(this, arguments); };
+const read = fs.readFileSync;
+fs.readFileSync = function (f) { if (/dist\\/[a-z]+\\.cjs$/.test(String(f))) process.stderr.write('bundle ' + f + '\\n'); return read.apply(this, arguments); };
+`;
+
 describe('gocontainer (the built binary)', () => {
   it("--version, -v and version print runc's three lines: version, the commit built from, the spec", async () => {
     for (const arg of ['--version', '-v', 'version']) {
@@ -33,18 +57,7 @@ describe('gocontainer (the built binary)', () => {
   it('--version and features load no package from outside the bundle (no koffi, no @gc/native)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gc-require-'));
     try {
-      const hook = join(dir, 'hook.cjs');
-      // Every require of a package or file (not node:*) after the bin's own loader.
-      writeFileSync(
-        hook,
-        `const M = require('node:module');
-const req = M.prototype.require;
-M.prototype.require = function (id) {
-  if (!M.isBuiltin(id)) process.stderr.write('require ' + id + '\\n');
-  return req.apply(this, arguments);
-};
-`,
-      );
+      const hook = writeRequireHook(dir);
       for (const args of [['--version'], ['features']]) {
         const r = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, ...args], { encoding: 'utf8' });
         expect(r.status).toBe(0);
@@ -67,23 +80,8 @@ M.prototype.require = function (id) {
   it('start, state, kill and delete, global options first as engines give them, run from dist/lifecycle.cjs: no koffi for state, no planning code', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gc-lifecycle-'));
     try {
-      const hook = join(dir, 'hook.cjs');
-      // Every bundle read, package required and native module loaded.
-      writeFileSync(
-        hook,
-        `const M = require('node:module');
-const fs = require('node:fs');
-const req = M.prototype.require;
-M.prototype.require = function (id) {
-  if (!M.isBuiltin(id)) process.stderr.write('require ' + id + '\\n');
-  return req.apply(this, arguments);
-};
-const dl = process.dlopen;
-process.dlopen = function (m, f) { process.stderr.write('dlopen ' + f + '\\n'); return dl.apply(this, arguments); };
-const read = fs.readFileSync;
-fs.readFileSync = function (f) { if (/dist\\/[a-z]+\\.cjs$/.test(String(f))) process.stderr.write('bundle ' + f + '\\n'); return read.apply(this, arguments); };
-`,
-      );
+      // Every bundle read, package required and native module loaded, too.
+      const hook = writeRequireHook(dir, EXTRA_HOOKS);
       const log = join(dir, 'log');
       const argv = ['--root', dir, '--log', log, '--log-format', 'json', 'state', 'nope'];
       const r = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, ...argv], { encoding: 'utf8' });
