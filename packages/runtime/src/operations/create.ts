@@ -81,6 +81,12 @@ export async function createContainer(
       : bundleOf(options.bundle ?? process.cwd(), options.config);
   const { spec } = bundle;
   const fds = options.stdio ?? [0, 1, 2];
+  // Resolved (and a bad cgroupsPath refused) before anything is made; nothing is made yet.
+  const cgroup = createCgroupManager({
+    id,
+    ...(spec.linux?.cgroupsPath ? { cgroupsPath: spec.linux.cgroupsPath } : {}),
+    kernel,
+  });
 
   await store.create(id, {
     bundle: bundle.path,
@@ -92,11 +98,6 @@ export async function createContainer(
     config: spec,
   });
   const stateDir = join(store.root, id);
-  const cgroup = createCgroupManager({
-    id,
-    ...(spec.linux?.cgroupsPath ? { cgroupsPath: spec.linux.cgroupsPath } : {}),
-    kernel,
-  });
   let child: SpawnedChild | undefined;
   let init: ProcessHandle | undefined;
   let plan: ContainerPlan | undefined;

@@ -236,6 +236,11 @@ describe.skipIf(!canRunIntegration())(
         ['missing command', bundle(['no-such-command']), /executable file not found in \$PATH: no-such-command/],
         ['bad field', bundle(['true'], (c) => Object.assign(c.process, { cwd: 'relative' })), /process\.cwd/],
         ['missing rootfs', bundle(['true'], (c) => Object.assign(c.root, { path: 'nowhere' })), /nowhere/],
+        [
+          'bad cgroupsPath',
+          bundle(['true'], (c) => Object.assign(c.linux as object, { cgroupsPath: '/a/../../b' })),
+          /linux\.cgroupsPath: expected a path without "\.\."/,
+        ],
       ];
       for (const [what, b, message] of cases) {
         const id = newId();
