@@ -18,7 +18,7 @@ export function initBinaryFd(kernel: Kernel): number {
   return sealedBinaryFd(kernel, 'gc-init', native().initPath);
 }
 
-/** gc-exec, the static executor a created container's init runs from (SpawnOptions.helperFd), sealed. */
+/** gc-exec, the static executor a created container's init runs from (the REEXEC op), sealed. */
 export function execHelperFd(kernel: Kernel): number {
   return sealedBinaryFd(kernel, 'gc-exec', native().execHelperPath);
 }

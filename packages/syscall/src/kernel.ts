@@ -20,14 +20,6 @@ export interface SpawnOptions {
   cloneFlags?: number | bigint;
   /** A cgroup v2 directory fd: the child starts in it (`CLONE_INTO_CGROUP`). */
   cgroupFd?: number;
-  /**
-   * An fd of the static `gc-exec` (@gc/native's `execHelperPath`, best a
-   * sealed memfd copy): the child execs it at once and it runs the program,
-   * so the process holds nothing of Node (~40 MB resident otherwise) while
-   * it waits, as a created container does. The pid, pidfd and handshake are
-   * the same.
-   */
-  helperFd?: number;
 }
 
 /** A child process of ours, watched until it exits. */

@@ -29,7 +29,7 @@ export function spawnProgram(
   const blob = program.encode();
   const out = new Int32Array(3);
   const flags = BigInt(options.cloneFlags ?? 0);
-  const pid = Number(c.gc_spawn(blob, blob.byteLength, flags, options.cgroupFd ?? -1, options.helperFd ?? -1, out));
+  const pid = Number(c.gc_spawn(blob, blob.byteLength, flags, options.cgroupFd ?? -1, out));
   if (pid < 0) {
     throw new SyscallError({
       syscall: 'clone3',

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKernel, O_CLOEXEC, Program } from '@gc/syscall';
+import { createKernel, F_SETFD, FD_CLOEXEC, O_CLOEXEC, Program } from '@gc/syscall';
 import {
   CONTAINER_CLONE_FLAGS,
   canRunIntegration,
@@ -49,7 +49,7 @@ describe.skipIf(!canRunIntegration())('planContainerHooks (integration, root)', 
       { target: 2, source: 2 },
     ]);
     try {
-      return { child: kernel.spawn(program, { cloneFlags, helperFd: execHelperFd(kernel) }), stdout: drainPipe(outR) };
+      return { child: kernel.spawn(program, { cloneFlags }), stdout: drainPipe(outR) };
     } finally {
       kernel.close(outW);
     }
@@ -57,6 +57,12 @@ describe.skipIf(!canRunIntegration())('planContainerHooks (integration, root)', 
 
   async function run(hooks: Hook[], opts: { helper?: boolean } = {}) {
     const program = new Program();
+    if (opts.helper) {
+      const p = program.scope('@gc/test');
+      const exe = p.keepFd(execHelperFd(kernel));
+      p.syscall('fcntl', [exe, F_SETFD, FD_CLOEXEC], 'mark the gc-exec fd close-on-exec');
+      p.reexec(exe, 'go on in the static gc-exec');
+    }
     const plan = planContainerHooks(program.scope('@gc/runtime'), 'createContainer', hooks, { kernel });
     program.scope('@gc/test').execvp('/bin/echo', ['echo', 'after'], [], 'exec echo');
     const started = Date.now();
