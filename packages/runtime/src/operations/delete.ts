@@ -2,6 +2,7 @@ import { GcError } from '@gc/syscall';
 import { ContainerNotExistError, ContainerStatusError } from '../errors.js';
 import type { HookError } from '../hooks/hook-error.js';
 import { runHooks } from '../hooks/run-hooks.js';
+import { openOwnerPidfd } from '../owner-pidfd.js';
 import { ownerIsAlive } from '../process-owner.js';
 import { ociState } from '../state/oci-state.js';
 import type { ContainerRecord } from '../state/record.js';
@@ -57,16 +58,12 @@ export async function deleteContainer(
 async function destroy(ctx: RuntimeContext, record: ContainerRecord, status: ContainerStatus, timeoutMs: number) {
   const cgroup = recordedCgroup(ctx, record);
   const init = record.init;
-  if (status !== 'stopped' && init && ownerIsAlive(init)) {
+  const pidfd = status !== 'stopped' && init ? openOwnerPidfd(ctx.kernel, init) : undefined;
+  if (pidfd !== undefined) {
     try {
-      const pidfd = ctx.kernel.pidfdOpen(init.pid);
-      try {
-        if (ownerIsAlive(init)) ctx.kernel.pidfdSendSignal(pidfd, 'SIGKILL');
-      } finally {
-        ctx.kernel.close(pidfd);
-      }
-    } catch {
-      // Gone meanwhile.
+      ctx.kernel.pidfdSendSignal(pidfd, 'SIGKILL');
+    } finally {
+      ctx.kernel.close(pidfd);
     }
   }
   // destroy() kills whatever else is left in the cgroup (thawing a frozen one) and removes it.

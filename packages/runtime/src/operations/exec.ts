@@ -8,9 +8,9 @@ import {
   shellExitCode,
 } from '@gc/syscall';
 import { ContainerStartError, ContainerStatusError } from '../errors.js';
+import { openOwnerPidfd } from '../owner-pidfd.js';
 import { writePidFile } from '../pid-file.js';
 import { type ExecPlan, type ExecPlanOptions, planExec } from '../plan-exec.js';
-import { ownerIsAlive } from '../process-owner.js';
 import type { Process, Spec } from '../spec.js';
 import type { ContainerRecord } from '../state/record.js';
 import { ALLOWED, assertAllowed } from '../state/status.js';
@@ -151,26 +151,10 @@ function spawnExec(
   }
 }
 
-/**
- * A pidfd of the container's init, checked to be that process: the pid's
- * start time is read after the pidfd pins it, so a pid the kernel gave to
- * another process since is never joined.
- */
+/** A pidfd of the container's init, checked to be that process (openOwnerPidfd). */
 function openInit(kernel: Kernel, record: ContainerRecord): number {
-  const init = record.init;
-  const notRunning = () => new ContainerStatusError(record.id, 'exec', 'stopped', ALLOWED.exec);
-  if (init === undefined) throw notRunning();
-  let pidfd: number;
-  try {
-    pidfd = kernel.pidfdOpen(init.pid);
-  } catch (e) {
-    if (SyscallError.isInstance(e) && e.errnoCode === 'ESRCH') throw notRunning();
-    throw e;
-  }
-  if (!ownerIsAlive(init)) {
-    kernel.close(pidfd);
-    throw notRunning();
-  }
+  const pidfd = record.init === undefined ? undefined : openOwnerPidfd(kernel, record.init);
+  if (pidfd === undefined) throw new ContainerStatusError(record.id, 'exec', 'stopped', ALLOWED.exec);
   return pidfd;
 }
 

@@ -1,5 +1,5 @@
-import { GcError, SyscallError } from '@gc/syscall';
-import { ownerIsAlive } from '../process-owner.js';
+import { GcError } from '@gc/syscall';
+import { openOwnerPidfd } from '../owner-pidfd.js';
 import type { ContainerRecord } from '../state/record.js';
 import { assertAllowed } from '../state/status.js';
 import { type RuntimeContext, recordedCgroup } from './context.js';
@@ -34,16 +34,9 @@ function signalInit(ctx: RuntimeContext, record: ContainerRecord, signal: NodeJS
   const { kernel } = ctx;
   const init = record.init;
   if (!init) throw new GcError('ESRCH', `kill container ${JSON.stringify(record.id)}: it has no init yet`);
-  let pidfd: number;
+  const pidfd = openOwnerPidfd(kernel, init);
+  if (pidfd === undefined) throw notRunning(record.id);
   try {
-    pidfd = kernel.pidfdOpen(init.pid);
-  } catch (e) {
-    if (SyscallError.isInstance(e) && e.errnoCode === 'ESRCH') throw notRunning(record.id, e);
-    throw e;
-  }
-  try {
-    // The pidfd pins the process: checked after the open, the start time says it is still the init.
-    if (!ownerIsAlive(init)) throw notRunning(record.id);
     kernel.pidfdSendSignal(pidfd, signal);
   } finally {
     kernel.close(pidfd);
@@ -89,6 +82,6 @@ async function signalCgroup(ctx: RuntimeContext, record: ContainerRecord, signal
   }
 }
 
-function notRunning(id: string, cause?: unknown): GcError {
-  return new GcError('ENOTRUNNING', `kill container ${JSON.stringify(id)}: container not running`, { cause });
+function notRunning(id: string): GcError {
+  return new GcError('ENOTRUNNING', `kill container ${JSON.stringify(id)}: container not running`);
 }
