@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { LinuxResources } from '@gc/cgroups';
 import type { FilterCache } from '@gc/seccomp';
 import { createKernel, type ExitStatus, type Kernel, type ProcessHandle, shellExitCode } from '@gc/syscall';
@@ -85,6 +83,15 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const context: RuntimeContext = { kernel, store };
   /** The inits this runtime created, by container id, until deleted. */
   const inits = new Map<string, ProcessHandle>();
+  const exists = (id: string) => {
+    try {
+      store.load(id);
+      return true;
+    } catch (e) {
+      // A record that does not parse is still a container's.
+      return !(e instanceof ContainerNotExistError);
+    }
+  };
   const cache = options.seccompCache ? { seccompCache: options.seccompCache } : {};
   return {
     root,
@@ -125,7 +132,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
         return await deleteContainer(context, id, deleteOptions);
       } finally {
         // Gone, by this delete or another's: its init's entry goes too.
-        if (!existsSync(join(root, id, 'state.json'))) inits.delete(id);
+        if (!exists(id)) inits.delete(id);
       }
     },
     pause: async (id) => {
