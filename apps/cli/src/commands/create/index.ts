@@ -1,4 +1,6 @@
-import { createContainer } from '@gc/runtime';
+import { type CreateOptions, createContainer } from '@gc/runtime';
+import type { Kernel } from '@gc/syscall';
+import type { CommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { runOciCommand } from '../../oci-command.js';
 import { preservedFds } from '../../preserved-fds.js';
@@ -43,18 +45,9 @@ export function createCommand(argv: readonly string[], global: GlobalOptions): P
       args: [1, 1],
       argsHelp: 'the container id',
       async run({ flags, rest }) {
-        const f = flags as Record<string, string | boolean | undefined>;
         const ctx = runtimeContext(global);
-        const extra = preservedFds(ctx.kernel, preserveFds(f.preserveFds as string | undefined), 'create');
-        await createContainer(ctx, rest[0] as string, {
-          ...(typeof f.bundle === 'string' ? { bundle: f.bundle } : {}),
-          ...(typeof f.pidFile === 'string' ? { pidFile: f.pidFile } : {}),
-          ...(typeof f.consoleSocket === 'string' ? { consoleSocket: f.consoleSocket } : {}),
-          stdio: [0, 1, 2, ...extra],
-          noPivot: f.noPivot === true,
-          noNewKeyring: f.noNewKeyring === true,
-          ...seccompCacheOption(),
-        });
+        const { options, preserved } = createOptions(flags, ctx.kernel, 'create');
+        await createContainer(ctx, rest[0] as string, { ...options, stdio: [0, 1, 2, ...preserved] });
         return 0;
       },
     },
@@ -62,7 +55,28 @@ export function createCommand(argv: readonly string[], global: GlobalOptions): P
   );
 }
 
-function seccompCacheOption() {
+/**
+ * What create's flags (runc's run takes them too) ask of createContainer,
+ * but the stdio: and the fds of `--preserve-fds`, checked before any fd of
+ * ours is opened (those would take the numbers of missing ones).
+ */
+export function createOptions(
+  flags: CommandLine['flags'],
+  kernel: Kernel,
+  command: string,
+): { options: Omit<CreateOptions, 'stdio'>; preserved: number[] } {
+  const f = flags as Record<string, string | boolean | undefined>;
+  const preserved = preservedFds(kernel, preserveFds(f.preserveFds as string | undefined), command);
   const cache = seccompCache();
-  return cache ? { seccompCache: cache } : {};
+  return {
+    preserved,
+    options: {
+      ...(typeof f.bundle === 'string' ? { bundle: f.bundle } : {}),
+      ...(typeof f.pidFile === 'string' ? { pidFile: f.pidFile } : {}),
+      ...(typeof f.consoleSocket === 'string' ? { consoleSocket: f.consoleSocket } : {}),
+      noPivot: f.noPivot === true,
+      noNewKeyring: f.noNewKeyring === true,
+      ...(cache ? { seccompCache: cache } : {}),
+    },
+  };
 }

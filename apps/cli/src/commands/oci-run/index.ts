@@ -2,12 +2,10 @@ import { createContainer, deleteContainer, readBundle, startCreatedContainer } f
 import { shellExitCode } from '@gc/syscall';
 import type { GlobalOptions } from '../../global-options.js';
 import { runOciCommand } from '../../oci-command.js';
-import { preservedFds } from '../../preserved-fds.js';
 import { reportWarning } from '../../report-error.js';
 import { runtimeContext } from '../../runtime-context.js';
-import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
-import { CREATE_OPTIONS, preserveFds } from '../create/index.js';
+import { CREATE_OPTIONS, createOptions } from '../create/index.js';
 import { openStdio, type Stdio } from '../run/stdio.js';
 
 const USAGE = `Usage: gocontainer run [OPTIONS] CONTAINER_ID   (with --bundle, or in a bundle directory)
@@ -69,22 +67,20 @@ export function ociRunCommand(argv: readonly string[], global: GlobalOptions): P
         const id = rest[0] as string;
         const detach = f.detach === true;
         const ctx = runtimeContext(global);
-        const bundle = typeof f.bundle === 'string' ? f.bundle : process.cwd();
+        const { options, preserved } = createOptions(flags, ctx.kernel, 'run');
+        const bundle = options.bundle ?? process.cwd();
         const { spec } = readBundle(bundle);
         const terminal = spec.process.terminal === true;
-        const consoleSocket = typeof f.consoleSocket === 'string' ? f.consoleSocket : undefined;
+        const consoleSocket = options.consoleSocket;
         if (terminal && detach && consoleSocket === undefined) {
           throw new UsageError(
             'run: cannot allocate a tty if gocontainer will detach without setting --console-socket',
             1,
           );
         }
-        // Checked before any fd of ours is opened: those would take the numbers of missing ones.
-        const extra = preservedFds(ctx.kernel, preserveFds(f.preserveFds as string | undefined), 'run');
         // A pty of the container's own relayed to ours, as runc run does without a console socket.
         let stdio: Stdio | undefined =
           terminal && consoleSocket === undefined ? openStdio(ctx.kernel, { tty: true, interactive: true }) : undefined;
-        const cache = seccompCache();
         try {
           // The pty starts at the size of ours (then follows it: SIGWINCH).
           const size = stdio?.consoleSize;
@@ -93,16 +89,12 @@ export function ociRunCommand(argv: readonly string[], global: GlobalOptions): P
               ? { ...spec, process: { ...spec.process, consoleSize: { height: size.rows, width: size.columns } } }
               : spec;
           const created = await createContainer(ctx, id, {
+            ...options,
             bundle,
             config,
-            ...(typeof f.pidFile === 'string' ? { pidFile: f.pidFile } : {}),
-            ...(consoleSocket !== undefined ? { consoleSocket } : {}),
             ...(stdio?.consoleSocket !== undefined ? { consoleSocket: stdio.consoleSocket } : {}),
-            stdio: [...(stdio?.fds ?? [0, 1, 2]), ...extra],
-            noPivot: f.noPivot === true,
-            noNewKeyring: f.noNewKeyring === true,
+            stdio: [...(stdio?.fds ?? [0, 1, 2]), ...preserved],
             watch: !detach,
-            ...(cache ? { seccompCache: cache } : {}),
           });
           const init = created.process;
           const forward = (signal: NodeJS.Signals) => init?.kill(signal);
