@@ -66,7 +66,7 @@ export default function setup(project: TestProject): () => void {
     const images = join(base, 'images');
     mkdirSync(images);
     const started = Date.now();
-    execFileSync(join(here, 'bin/build-images.sh'), [images], { stdio: 'inherit' });
+    execFileSync(join(here, '../../../scripts/test-images/build-images.sh'), [images], { stdio: 'inherit' });
     process.stdout.write(`e2e: images built in ${Date.now() - started} ms\n`);
     const ctx: E2eContext = { base, cgroup, runtime, images: { dir: images } };
     project.provide('e2e', ctx);

@@ -1,10 +1,12 @@
 #!/bin/bash
-# Build the e2e images from busybox-static, with no registry: busybox
+# Build the test images from busybox-static, with no registry: busybox
 # (cmd /bin/sh) and a pause image for CRI sandboxes, each as a docker-archive
 # (docker load) and an oci-archive (ctr import, podman load).
 #   usage: build-images.sh OUT_DIR
 # Writes OUT_DIR/{busybox,pause}-{docker,oci}.tar, tagged localhost/gc-e2e-busybox:1
-# and localhost/gc-e2e-pause:1.
+# and localhost/gc-e2e-pause:1; OUT_DIR/oci, an OCI image layout holding both
+# (tags busybox and pause, one gzip layer); OUT_DIR/rootfs.tar, the root
+# filesystem as a plain tar (docker import).
 set -euo pipefail
 out=$1
 work=$out/build
@@ -47,4 +49,6 @@ for image in busybox pause; do
   skopeo_copy "oci:$oci:$image" "docker-archive:$out/$image-docker.tar:localhost/gc-e2e-$image:1"
   skopeo_copy "oci:$oci:$image" "oci-archive:$out/$image-oci.tar:localhost/gc-e2e-$image:1"
 done
+tar -C "$root" --numeric-owner -cf "$out/rootfs.tar" .
+mv "$oci" "$out/oci"
 rm -rf "$work"

@@ -1,0 +1,16 @@
+// @gc/image: container images. A content-addressed store under a data root,
+// import and export of archives, registry pull, and layers unpacked once each
+// into directories that overlayfs stacks into a container's root.
+export type { Descriptor, ImageConfig, ImageIndex, Manifest, Platform } from './descriptor.js';
+export { type Digest, digestOf, isDigest, parseDigest } from './digest.js';
+export * from './media-types.js';
+export {
+  DEFAULT_REGISTRY,
+  DEFAULT_TAG,
+  familiarName,
+  formatReference,
+  parseReference,
+  type Reference,
+  registryEndpoint,
+} from './reference.js';
+export type { BlobWriter, ImageRecord, ImageStore, UnpackProgress } from './store/image-store.js';
