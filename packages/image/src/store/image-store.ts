@@ -80,6 +80,14 @@ export interface ImageStore {
   /** Store a small blob, checking it against `expected` when given; returns its descriptor's digest and size. */
   putBlob(data: Uint8Array, expected?: { digest: Digest; size: number }): Promise<{ digest: Digest; size: number }>;
   /**
+   * Store a blob from a stream (a layer inside an archive), computing its
+   * digest as it is written and checking it against `expected` when given.
+   */
+  putBlobStream(
+    input: AsyncIterable<Uint8Array>,
+    expected?: { digest: Digest; size: number },
+  ): Promise<{ digest: Digest; size: number }>;
+  /**
    * Begin a streaming write of `expected`. Resolves to undefined when the blob
    * is (or, after waiting for another writer of the same digest, became)
    * present already.
