@@ -13,4 +13,9 @@ export {
   type Reference,
   registryEndpoint,
 } from './reference.js';
+export { defaultCredentialFiles, type RegistryCredentials } from './registry/credentials-file.js';
+export { type LoginOptions, login, logout } from './registry/login.js';
+export { formatPlatform, hostPlatform, type PlatformSpec, parsePlatform } from './registry/platform.js';
+export { type PullOptions, pullImage } from './registry/pull-image.js';
+export type { PullProgress, PullStatus } from './registry/pull-progress.js';
 export type { BlobWriter, ImageRecord, ImageStore, UnpackProgress } from './store/image-store.js';
