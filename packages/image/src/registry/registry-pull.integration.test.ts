@@ -280,7 +280,8 @@ describe('pullImage from a real registry', { timeout: 60_000 }, () => {
         ? {
             body: (b) => {
               const altered = Buffer.from(b);
-              altered[altered.length >> 1] ^= 0xff;
+              const middle = altered.length >> 1;
+              altered[middle] = (altered[middle] ?? 0) ^ 0xff;
               return altered;
             },
           }

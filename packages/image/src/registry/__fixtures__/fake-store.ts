@@ -114,7 +114,7 @@ export function createFakeStore(root: string): FakeStore {
       images.push(record);
       return record;
     },
-    findImage: (name) => images.findLast((image) => image.names.includes(name) || image.id === name),
+    findImage: (name) => [...images].reverse().find((image) => image.names.includes(name) || image.id === name),
     listImages: () => [...images],
     tagImage: unsupported,
     removeImage: unsupported,
