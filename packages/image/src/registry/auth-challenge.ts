@@ -31,7 +31,8 @@ export function parseChallenges(header: string): AuthChallenge[] {
         }
         tail = tail.slice(i + 1);
       } else {
-        value = TOKEN.exec(tail)?.[0] ?? '';
+        // Leniently, as Docker: an unquoted value runs to the next comma.
+        value = /^[^,\s]*/.exec(tail)?.[0] ?? '';
         tail = tail.slice(value.length);
       }
       current.params[word.toLowerCase()] = value;

@@ -46,9 +46,9 @@ describe('pullImage from a real registry', { timeout: 60_000 }, () => {
     work = mkdtempSync(join(tmpdir(), 'gc-pull-test-'));
     const images = testImages();
     registry = await startRegistry();
-    registry.push(`oci:${images.ociLayout}:busybox`, 'test/busybox:1');
+    await registry.push(`oci:${images.ociLayout}:busybox`, 'test/busybox:1');
     multi = multiPlatformLayout(images.ociLayout, join(work, 'multi'));
-    registry.push(`oci:${multi.dir}:${multi.tag}`, 'test/multi:1', { all: true });
+    await registry.push(`oci:${multi.dir}:${multi.tag}`, 'test/multi:1', { all: true });
     const response = await fetch(`http://${registry.host}/v2/test/busybox/manifests/1`, {
       headers: { accept: OCI_MANIFEST },
     });

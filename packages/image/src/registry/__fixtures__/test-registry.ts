@@ -1,19 +1,22 @@
 // A real registry for the pull tests: Debian's docker-registry (distribution
 // 2.8) on 127.0.0.1, its storage and config in a temp dir, stopped by pid.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 
 export interface TestRegistry {
   /** `127.0.0.1:PORT`, as image names write it. */
   host: string;
   port: number;
   dir: string;
+  /** The storage root, to share with another registry. */
+  storage: string;
   /** Push `source` (a skopeo transport:name, `oci:DIR:TAG`) as `name` (`test/busybox:1`); `all` keeps an index whole. */
-  push(source: string, name: string, options?: { all?: boolean; creds?: string }): void;
+  push(source: string, name: string, options?: { all?: boolean; creds?: string }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -102,24 +105,22 @@ export async function startRegistry(
     host,
     port,
     dir,
-    push(source, name, pushOptions = {}) {
-      execFileSync(
-        'skopeo',
-        [
-          '--policy',
-          policy,
-          '--tmpdir',
-          dir,
-          'copy',
-          '--quiet',
-          '--dest-tls-verify=false',
-          ...(pushOptions.all === true ? ['--all'] : []),
-          ...(pushOptions.creds !== undefined ? ['--dest-creds', pushOptions.creds] : []),
-          source,
-          `docker://${host}/${name}`,
-        ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
+    storage,
+    // Not execFileSync: a token service in this process must answer skopeo meanwhile.
+    async push(source, name, pushOptions = {}) {
+      await promisify(execFile)('skopeo', [
+        '--policy',
+        policy,
+        '--tmpdir',
+        dir,
+        'copy',
+        '--quiet',
+        '--dest-tls-verify=false',
+        ...(pushOptions.all === true ? ['--all'] : []),
+        ...(pushOptions.creds !== undefined ? ['--dest-creds', pushOptions.creds] : []),
+        source,
+        `docker://${host}/${name}`,
+      ]);
     },
     stop,
   };
