@@ -57,7 +57,7 @@ export async function startTokenService(dir: string, users: Record<string, strin
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://token');
     const query: Record<string, string[]> = {};
-    for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+    for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
     requests.push({ query, headers: { ...req.headers } });
     let subject = '';
     const auth = req.headers.authorization;
