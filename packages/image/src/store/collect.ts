@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Digest, digestHex } from '../digest.js';
 import type { ContainerHold } from './container-holds.js';
@@ -62,4 +62,26 @@ export function treeSize(path: string): number {
   let size = 0;
   for (const name of readdirSync(path)) size += treeSize(join(path, name));
   return size;
+}
+
+/**
+ * The blobs a released container held that nothing references now (its
+ * image was removed by force): dated back to the epoch, so that prune's
+ * grace for young unreferenced blobs, which protects writers, does not keep them.
+ */
+export function markOrphans(
+  ctx: StoreContext,
+  hold: ContainerHold,
+  images: readonly ImageRecord[],
+  holds: readonly ContainerHold[],
+): void {
+  const keep = referenced(images, holds);
+  for (const digest of hold.blobs) {
+    if (keep.blobs.has(digestHex(digest))) continue;
+    try {
+      utimesSync(ctx.layout.blob(digest), 0, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
 }

@@ -44,6 +44,11 @@ export function writeHold(ctx: StoreContext, hold: ContainerHold): void {
   );
 }
 
+/** The container's hold, or undefined when it holds nothing. */
+export function readHold(ctx: StoreContext, container: string): ContainerHold | undefined {
+  return readHolds(ctx).find((h) => h.container === container);
+}
+
 export function removeHold(ctx: StoreContext, container: string): void {
   rmSync(ctx.layout.container(container), { force: true });
 }

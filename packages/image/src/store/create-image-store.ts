@@ -6,7 +6,8 @@ import { unpackLayer } from '../unpack/unpack-layer.js';
 import { addImage, pointName, readManifest } from './add-image.js';
 import { openIngest } from './blob-writer.js';
 import { blobPathOf, hasBlob, openBlob, putBlob, putBlobStream, readBlob } from './blobs.js';
-import { checkContainerId, holdOf, removeHold, writeHold } from './container-holds.js';
+import { markOrphans } from './collect.js';
+import { checkContainerId, holdOf, readHold, readHolds, removeHold, writeHold } from './container-holds.js';
 import { ensureLayers } from './ensure-layers.js';
 import { EIMAGE_NOT_FOUND } from './errors.js';
 import { matchImage, normaliseName } from './find-image.js';
@@ -108,7 +109,11 @@ export function createImageStore(options: ImageStoreOptions): ImageStore {
     },
     release: async (containerId) => {
       checkContainerId(containerId);
-      removeHold(ctx, containerId);
+      await withContent(ctx, `release ${containerId}`, () => {
+        const hold = readHold(ctx, containerId);
+        removeHold(ctx, containerId);
+        if (hold !== undefined) markOrphans(ctx, hold, readIndex(ctx), readHolds(ctx));
+      });
     },
   };
 }
