@@ -124,7 +124,7 @@ describe('the image index', () => {
     expect(tagged.names).toEqual(['docker.io/library/app:latest', 'docker.io/library/app:1']);
     expect(store.findImage(old.id)?.names).toEqual([]);
     await expect(store.tagImage(fresh, 'app@sha256:x')).rejects.toMatchObject({ code: 'EIMAGE_REFERENCE' });
-    await expect(store.tagImage(fresh, 'app@' + digestOf('x'))).rejects.toThrow('a name is NAME[:TAG]');
+    await expect(store.tagImage(fresh, `app@${digestOf('x')}`)).rejects.toThrow('a name is NAME[:TAG]');
   });
 });
 
