@@ -14,3 +14,4 @@ export {
   registryEndpoint,
 } from './reference.js';
 export type { BlobWriter, ImageRecord, ImageStore, UnpackProgress } from './store/image-store.js';
+export { type UnpackedLayer, type UnpackLayerOptions, unpackLayer } from './unpack/unpack-layer.js';
