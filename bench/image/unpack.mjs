@@ -104,15 +104,22 @@ async function bench() {
     };
     const env_ = stripped ? ', NODE_EXTRA_CA_CERTS removed' : '';
     console.log(
-      `bench/image/unpack (node ${process.version}${env_}): a ${mb.toFixed(1)} MB layer of ${files.length} host entries, ${lstatSync(gz).size / 1e6 | 0} MB gzip'd, ${rounds} rounds, median:`,
+      `bench/image/unpack (node ${process.version}${env_}): a ${mb.toFixed(1)} MB layer of ${files.length} host entries, ${(lstatSync(gz).size / 1e6) | 0} MB gzip'd, ${rounds} rounds, median:`,
     );
     for (const [name] of commands) {
       const t = median(name);
-      const all = times.get(name).map((s) => (s * 1000).toFixed(0)).join(' ');
-      console.log(`  ${name.padEnd(17)} ${(t * 1000).toFixed(0).padStart(6)} ms  ${(mb / t).toFixed(0).padStart(5)} MB/s  (${all} ms)`);
+      const all = times
+        .get(name)
+        .map((s) => (s * 1000).toFixed(0))
+        .join(' ');
+      console.log(
+        `  ${name.padEnd(17)} ${(t * 1000).toFixed(0).padStart(6)} ms  ${(mb / t).toFixed(0).padStart(5)} MB/s  (${all} ms)`,
+      );
     }
     const startup = [...fixed].sort((a, b) => a - b)[Math.floor(fixed.length / 2)];
-    console.log(`  (node's start and the import of @gc/image, outside the figures above: ${(startup * 1000).toFixed(0)} ms)`);
+    console.log(
+      `  (node's start and the import of @gc/image, outside the figures above: ${(startup * 1000).toFixed(0)} ms)`,
+    );
     console.log(
       `  unpackLayer / tar -xf throughput:        ${(median('tar -xf') / median('unpackLayer')).toFixed(2)}x (target >= 0.7x)`,
     );

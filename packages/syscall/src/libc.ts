@@ -145,7 +145,9 @@ function load(): Libc {
     setxattr: c.func('int setxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)'),
     getxattr: c.func('long getxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)'),
     fsetxattr: c.func('int fsetxattr(int fd, const char *name, const uint8_t *value, size_t size, int flags)'),
-    lsetxattr: c.func('int lsetxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)'),
+    lsetxattr: c.func(
+      'int lsetxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)',
+    ),
     // openat(3) is variadic for its mode; a fixed prototype passes it in the
     // same register and spares koffi's variadic call, which parses its types
     // on every call (a layer unpack makes one per file).

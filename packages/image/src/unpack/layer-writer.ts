@@ -224,7 +224,14 @@ export class LayerWriter {
    * layer), replace it as tar does, keeping a directory when the new entry is
    * one (Docker removes whatever else is there, a directory with its contents).
    */
-  #create<T>(pfd: number, entry: LayerEntry, base: string, syscall: string, make: () => T, isDir: boolean): T | undefined {
+  #create<T>(
+    pfd: number,
+    entry: LayerEntry,
+    base: string,
+    syscall: string,
+    make: () => T,
+    isDir: boolean,
+  ): T | undefined {
     try {
       return this.#step(syscall, entry.path, entry.name, make);
     } catch (e) {

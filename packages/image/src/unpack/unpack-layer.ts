@@ -83,6 +83,8 @@ export async function unpackLayer(
     const hash = createDigester();
     digester = hash;
     await extractAll(source.output, extract, hash, (header, stream, next) => {
+      // Its errors are the extract's, which fail the unpack; unheard they would be uncaught.
+      stream.on('error', () => {});
       const sink = entry(writer, header, paxOf(), options);
       if (!sink) {
         stream.on('end', next);
