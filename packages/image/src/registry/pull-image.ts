@@ -38,7 +38,7 @@ function platformOf(option: PullOptions['platform']): PlatformSpec {
 /**
  * Pull an image from its registry into `store`: the manifest (from the index,
  * for the platform asked for), its config and layers, each verified, then
- * record it under its name and registry digest and, unless `unpack: false`,
+ * record it under its name (none when pulled by digest) and registry digest and, unless `unpack: false`,
  * unpack its layers. Returns the image's record.
  */
 export async function pullImage(
@@ -77,7 +77,6 @@ export async function pullImage(
         `${name}: the index's entry ${chosen.digest} is itself an index (nested indexes are not supported)`,
       );
     }
-    await store.putBlob(top.bytes, top.descriptor);
   }
   if (fetched.kind !== 'manifest') throw new Error('unreachable: an index was resolved above');
   const manifest: Manifest = fetched.manifest;
@@ -110,26 +109,34 @@ export async function pullImage(
     if (store.hasBlob(layer.digest)) emit(layer.digest, 'Already exists');
     else emit(layer.digest, 'Waiting');
   }
-  if (!store.hasBlob(manifest.config.digest)) await blob(manifest.config, 'config', signal);
-  await runLimited(
-    layers.filter((layer) => !store.hasBlob(layer.digest)),
-    options.concurrency ?? 3,
-    async (layer, layerSignal) => {
-      const downloaded = await blob(layer, 'layer', layerSignal, (status, current, total) =>
-        emit(layer.digest, status, current, total),
-      );
-      emit(layer.digest, downloaded ? 'Download complete' : 'Already exists');
-      if (downloaded) fetchedLayers.add(layer.digest);
-    },
-    signal,
-  );
-  await store.putBlob(fetched.bytes, fetched.descriptor);
-
-  signal?.throwIfAborted();
-  const image = await store.addImage(fetched.descriptor, {
-    names: [name],
-    repoDigests: [`${ref.registry}/${repository}@${top.descriptor.digest}`],
-  });
+  // From the first blob to addImage, so that no prune removes what this pull stored but has not recorded yet.
+  const lease = await store.lease(`pull ${name}`);
+  let image: ImageRecord;
+  try {
+    if (top.kind === 'index') await store.putBlob(top.bytes, top.descriptor);
+    if (!store.hasBlob(manifest.config.digest)) await blob(manifest.config, 'config', signal);
+    await runLimited(
+      layers.filter((layer) => !store.hasBlob(layer.digest)),
+      options.concurrency ?? 3,
+      async (layer, layerSignal) => {
+        const downloaded = await blob(layer, 'layer', layerSignal, (status, current, total) =>
+          emit(layer.digest, status, current, total),
+        );
+        emit(layer.digest, downloaded ? 'Download complete' : 'Already exists');
+        if (downloaded) fetchedLayers.add(layer.digest);
+      },
+      signal,
+    );
+    await store.putBlob(fetched.bytes, fetched.descriptor);
+    signal?.throwIfAborted();
+    image = await store.addImage(fetched.descriptor, {
+      // As Docker: pulled by digest, the image gets no tag, only its repo digest.
+      names: ref.digest === undefined ? [name] : [],
+      repoDigests: [`${ref.registry}/${repository}@${top.descriptor.digest}`],
+    });
+  } finally {
+    lease.release();
+  }
   const complete = new Set<Digest>();
   if (options.unpack !== false) {
     await store.ensureLayers(image, (progress) => {

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GcError } from '@gc/syscall';
+import { createKernel, GcError } from '@gc/syscall';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testImages } from '../../../../scripts/test-images/test-images.js';
-import { createFakeStore } from './__fixtures__/fake-store.js';
+import { createImageStore } from '../store/create-image-store.js';
 import { startRegistry, type TestRegistry } from './__fixtures__/test-registry.js';
 import { startTokenService, type TokenService } from './__fixtures__/token-service.js';
 import { login, logout } from './login.js';
@@ -18,7 +18,8 @@ describe('registry auth: Basic (htpasswd) and Bearer tokens, login and logout', 
   let basic: TestRegistry;
   const alice = { username: 'alice', password: 'secret' };
 
-  const store = () => createFakeStore(mkdtempSync(join(work, 'store-')));
+  const kernel = createKernel();
+  const store = () => createImageStore({ root: mkdtempSync(join(work, 'store-')), kernel });
   const rejects = (promise: Promise<unknown>, code: string, text: RegExp) =>
     expect(promise).rejects.toSatisfy((e: unknown) => GcError.isInstance(e) && e.code === code && text.test(e.message));
 
