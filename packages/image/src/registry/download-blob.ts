@@ -1,6 +1,7 @@
 import { GcError } from '@gc/syscall';
 import type { Descriptor } from '../descriptor.js';
 import type { BlobWriter, ImageStore } from '../store/image-store.js';
+import { createBatchedWrite } from './batched-write.js';
 import { pullScope } from './registry-auth.js';
 import { type RegistryClient, responseError } from './registry-client.js';
 import { networkErrorText } from './registry-transport.js';
@@ -107,18 +108,25 @@ export async function downloadBlob(
         }
         options.onBytes?.(offset, descriptor.size);
         if (response.status !== 416) {
-          for await (const chunk of response.body ?? []) {
-            if (offset + chunk.length > descriptor.size) {
-              holding = false;
-              await writer.abort({ discard: true });
-              throw new GcError(
-                'EIMAGE_SIZE',
-                `${options.what}: the registry sent more than the ${descriptor.size} bytes of the descriptor`,
-              );
+          const batch = createBatchedWrite(writer);
+          try {
+            for await (const chunk of response.body ?? []) {
+              if (offset + chunk.length > descriptor.size) {
+                await batch.flush();
+                holding = false;
+                await writer.abort({ discard: true });
+                throw new GcError(
+                  'EIMAGE_SIZE',
+                  `${options.what}: the registry sent more than the ${descriptor.size} bytes of the descriptor`,
+                );
+              }
+              await batch.push(chunk);
+              offset += chunk.length;
+              options.onBytes?.(offset, descriptor.size);
             }
-            await writer.write(chunk);
-            offset += chunk.length;
-            options.onBytes?.(offset, descriptor.size);
+          } finally {
+            // What arrived before a cut is written, so that the resume asks for the rest.
+            if (holding) await batch.flush();
           }
         }
         break;
