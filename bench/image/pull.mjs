@@ -24,7 +24,16 @@
 // Run with `--one REFERENCE ROOT UNPACK` it is the pulling process itself.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -275,7 +284,16 @@ async function bench() {
     );
   } finally {
     await registry?.stop();
-    if (!cacheExisted) rmSync(cache, { force: true });
+    if (!cacheExisted) {
+      rmSync(cache, { force: true });
+      for (const dir of ['/var/lib/containers/cache', '/var/lib/containers']) {
+        try {
+          rmdirSync(dir);
+        } catch {
+          // Not empty (someone else's) or not there.
+        }
+      }
+    }
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 // A real registry for the pull tests: Debian's docker-registry (distribution
 // 2.8) on 127.0.0.1, its storage and config in a temp dir, stopped by pid.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,7 +85,16 @@ export async function startRegistry(
       process.kill(child.pid, 'SIGTERM');
       await exited;
     }
-    if (!cacheExisted) rmSync(SKOPEO_CACHE, { force: true });
+    if (!cacheExisted) {
+      rmSync(SKOPEO_CACHE, { force: true });
+      for (const dir of ['/var/lib/containers/cache', '/var/lib/containers']) {
+        try {
+          rmdirSync(dir);
+        } catch {
+          // Not empty (someone else's) or not there.
+        }
+      }
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   for (let i = 0; ; i++) {
