@@ -1,0 +1,9 @@
+import { GcError } from '@gc/syscall';
+
+/**
+ * An archive refused: `source` is the archive (its file name, or what the
+ * caller called a stream), `where` the entry and field (`manifest.json[0].Config`).
+ */
+export function archiveError(source: string, where: string, message: string, cause?: unknown): GcError {
+  return new GcError('EIMAGE_ARCHIVE', `${source}: ${where}: ${message}`, cause !== undefined ? { cause } : undefined);
+}
