@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testImages } from '../../../../scripts/test-images/test-images.js';
 import type { ImageStore } from '../store/image-store.js';
 import { loadArchive } from './load-archive.js';
+import { loadTestImages } from './test-images.js';
 import { createTestStore } from './test-store.js';
 
-const images = testImages();
+const images = await loadTestImages();
 let dir: string;
 let store: ImageStore;
 
