@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ImageStore } from '../store/image-store.js';
+import { loadArchive } from './load-archive.js';
+import { saveImages } from './save-images.js';
+import { loadTestImages } from './test-images.js';
+import { createTestStore } from './test-store.js';
+
+const images = await loadTestImages();
+let dir: string;
+let store: ImageStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gc-archive-'));
+  store = createTestStore(join(dir, 'store'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function entries(archive: string): string[] {
+  return execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }).trim().split('\n').sort();
+}
+
+describe('saveImages', { timeout: 60_000 }, () => {
+  for (const format of ['docker', 'oci'] as const) {
+    it(`round-trips two images through the ${format} format with the same IDs and names`, async () => {
+      const [busybox] = await loadArchive(store, images.busyboxOci);
+      const [pause] = await loadArchive(store, images.pauseOci);
+      if (busybox === undefined || pause === undefined) throw new Error('nothing loaded');
+      const archive = join(dir, `saved-${format}.tar`);
+      await saveImages(store, [busybox.image, pause.image], archive, { format });
+      const names = entries(archive);
+      expect(names).toContain('oci-layout');
+      expect(names).toContain('index.json');
+      expect(names.includes('manifest.json')).toBe(format === 'docker');
+      // Both images share their one layer: written once.
+      expect(names.filter((name) => name.startsWith('blobs/sha256/') && name.length > 14)).toHaveLength(5);
+
+      const other = createTestStore(join(dir, 'other'));
+      const loaded = await loadArchive(other, archive);
+      expect(loaded.map((item) => [item.image.id, item.image.names]).sort()).toEqual(
+        [
+          [busybox.image.id, ['localhost/gc-e2e-busybox:1']],
+          [pause.image.id, ['localhost/gc-e2e-pause:1']],
+        ].sort(),
+      );
+      expect(other.findImage('localhost/gc-e2e-pause:1')?.manifest.digest).toBe(pause.image.manifest.digest);
+    });
+  }
+
+  it('leaves no partial file when a blob is missing', async () => {
+    const [busybox] = await loadArchive(store, images.busyboxDocker);
+    if (busybox === undefined) throw new Error('nothing loaded');
+    rmSync(store.blobPath(busybox.image.layers[0]?.digest ?? 'sha256:'));
+    const archive = join(dir, 'out', 'saved.tar');
+    execFileSync('mkdir', ['-p', join(dir, 'out')]);
+    await expect(saveImages(store, [busybox.image], archive, { format: 'docker' })).rejects.toThrow(/ENOENT/);
+    expect(readdirSync(join(dir, 'out'))).toEqual([]);
+  });
+});
+
+describe('saveImages output read by other tools', { timeout: 120_000 }, () => {
+  // skopeo and podman (as root) always write a blob-info cache here: remove it if these tests made it.
+  const cache = '/var/lib/containers';
+  const hadCache = existsSync(cache);
+  afterAll(() => {
+    if (!hadCache) rmSync(cache, { recursive: true, force: true });
+  });
+
+  for (const format of ['docker', 'oci'] as const) {
+    it(`podman load and skopeo inspect accept the ${format} format`, async () => {
+      // The docker format with a gzip layer (docker save writes tars), the OCI one with a plain tar layer.
+      const [busybox] = await loadArchive(store, format === 'docker' ? images.busyboxOci : images.busyboxDocker);
+      if (busybox === undefined) throw new Error('nothing loaded');
+      const archive = join(dir, 'saved.tar');
+      await saveImages(store, [busybox.image], archive, { format });
+
+      const transport = format === 'docker' ? 'docker-archive' : 'oci-archive';
+      const inspected = JSON.parse(
+        execFileSync('skopeo', ['inspect', `${transport}:${archive}`], { encoding: 'utf8' }),
+      );
+      expect(inspected.Env).toEqual(['PATH=/usr/sbin:/usr/bin:/sbin:/bin']);
+
+      const root = join(dir, 'podman-root');
+      const runroot = join(dir, 'podman-runroot');
+      const podman = (...args: string[]) =>
+        execFileSync('podman', ['--root', root, '--runroot', runroot, '--storage-driver', 'vfs', ...args], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      try {
+        const out = podman('load', '-i', archive);
+        expect(out).toMatch(/Loaded image.*localhost\/gc-e2e-busybox:1/);
+        const id = podman('image', 'inspect', '--format', '{{.Id}}', 'localhost/gc-e2e-busybox:1').trim();
+        expect(`sha256:${id}`).toBe(busybox.image.id);
+      } finally {
+        try {
+          podman('system', 'reset', '--force');
+        } catch {
+          // reset fails when nothing was created; the directories go below either way.
+        }
+        rmSync(root, { recursive: true, force: true });
+        rmSync(runroot, { recursive: true, force: true });
+      }
+      expect(existsSync(root)).toBe(false);
+    });
+  }
+});
