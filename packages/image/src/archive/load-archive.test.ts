@@ -1,13 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImageStore } from '../store/image-store.js';
 import { loadArchive } from './load-archive.js';
-import { loadTestImages } from './test-images.js';
+import { loadTestImages, removeContainersCacheAfterAll } from './test-images.js';
 import { createTestStore } from './test-store.js';
 
 const images = await loadTestImages();
+removeContainersCacheAfterAll();
 let dir: string;
 let store: ImageStore;
 
@@ -44,5 +46,106 @@ describe('loadArchive', { timeout: 60_000 }, () => {
     const [second] = await loadArchive(store, images.pauseDocker);
     expect(second?.image.manifest.digest).toBe(first?.image.manifest.digest);
     expect(first?.image.config.config?.Entrypoint?.[0]).toBe('/bin/sh');
+  });
+
+  it('loads an OCI archive whose layer is zstd, to the same image ID as the gzip one', async () => {
+    const policy = join(dir, 'policy.json');
+    writeFileSync(policy, '{"default":[{"type":"insecureAcceptAnything"}]}');
+    const layout = join(dir, 'zstd');
+    const skopeo = ['--policy', policy, '--tmpdir', dir, 'copy', '--quiet', '--dest-compress-format', 'zstd'];
+    execFileSync('skopeo', [...skopeo, '--dest-compress', `oci:${images.ociLayout}:busybox`, `oci:${layout}:busybox`]);
+    const archive = join(dir, 'zstd.tar');
+    execFileSync('tar', ['-C', layout, '-cf', archive, '.']);
+    const [zstd] = await loadArchive(store, archive, { name: 'localhost/zstd' });
+    expect(zstd?.names).toEqual(['localhost/zstd:busybox']);
+    expect(zstd?.image.layers[0]?.mediaType).toBe('application/vnd.oci.image.layer.v1.tar+zstd');
+    expect(store.readBlob(zstd?.image.layers[0]?.digest ?? 'sha256:').subarray(0, 4)).toEqual(
+      Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
+    );
+    const [gzip] = await loadArchive(store, images.busyboxOci);
+    expect(zstd?.image.id).toBe(gzip?.image.id);
+    expect(zstd?.image.layers[0]?.digest).not.toBe(gzip?.image.layers[0]?.digest);
+  });
+
+  it('loads an archive from a stream, entries in any order (manifest.json first or last)', async () => {
+    const listing = execFileSync('tar', ['-tf', images.busyboxDocker], { encoding: 'utf8' }).trim().split('\n');
+    const extracted = join(dir, 'x');
+    execFileSync('mkdir', [extracted]);
+    execFileSync('tar', ['-C', extracted, '-xf', images.busyboxDocker]);
+    const reordered = join(dir, 'reordered.tar');
+    execFileSync('tar', [
+      '-C',
+      extracted,
+      '-cf',
+      reordered,
+      'manifest.json',
+      ...listing.filter((name) => name !== 'manifest.json').reverse(),
+    ]);
+    const { createReadStream } = await import('node:fs');
+    const [loaded] = await loadArchive(store, createReadStream(reordered), { source: 'stdin' });
+    const [original] = await loadArchive(store, images.busyboxDocker);
+    expect(loaded?.image.id).toBe(original?.image.id);
+    expect(loaded?.names).toEqual(['localhost/gc-e2e-busybox:1']);
+  });
+
+  it('loads an OCI archive whose index names a multi-platform index, picking this host', async () => {
+    const layout = join(dir, 'multi');
+    execFileSync('mkdir', [layout]);
+    execFileSync('tar', ['-C', layout, '-xf', images.busyboxOci]);
+    const { readFileSync } = await import('node:fs');
+    const { digestOf } = await import('../digest.js');
+    const top = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));
+    const host = process.arch === 'x64' ? 'amd64' : process.arch;
+    const other = host === 'amd64' ? 'arm64' : 'amd64';
+    const manifest = top.manifests[0];
+    const nested = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          {
+            ...manifest,
+            annotations: undefined,
+            digest: `sha256:${'0'.repeat(64)}`,
+            platform: { os: 'linux', architecture: other },
+          },
+          {
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.size,
+            platform: { os: 'unknown', architecture: 'unknown' },
+          },
+          {
+            mediaType: manifest.mediaType,
+            digest: manifest.digest,
+            size: manifest.size,
+            platform: { os: 'linux', architecture: host },
+          },
+        ],
+      }),
+    );
+    writeFileSync(join(layout, 'blobs/sha256', digestOf(nested).slice(7)), nested);
+    writeFileSync(
+      join(layout, 'index.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.index.v1+json',
+            digest: digestOf(nested),
+            size: nested.length,
+            annotations: {
+              'io.containerd.image.name': 'docker.io/library/multi:1',
+              'org.opencontainers.image.ref.name': '1',
+            },
+          },
+        ],
+      }),
+    );
+    const archive = join(dir, 'multi.tar');
+    execFileSync('tar', ['-C', layout, '-cf', archive, '.']);
+    const [loaded] = await loadArchive(store, archive);
+    expect(loaded?.names).toEqual(['docker.io/library/multi:1']);
+    expect(loaded?.image.manifest.digest).toBe(manifest.digest);
   });
 });

@@ -2,14 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImageStore } from '../store/image-store.js';
 import { loadArchive } from './load-archive.js';
 import { saveImages } from './save-images.js';
-import { loadTestImages } from './test-images.js';
+import { loadTestImages, removeContainersCacheAfterAll } from './test-images.js';
 import { createTestStore } from './test-store.js';
 
 const images = await loadTestImages();
+removeContainersCacheAfterAll();
 let dir: string;
 let store: ImageStore;
 
@@ -50,6 +51,21 @@ describe('saveImages', { timeout: 60_000 }, () => {
     });
   }
 
+  it('writes a docker format whose manifest.json alone loads (as older docker load reads it)', async () => {
+    const [busybox] = await loadArchive(store, images.busyboxOci);
+    if (busybox === undefined) throw new Error('nothing loaded');
+    const archive = join(dir, 'saved.tar');
+    await saveImages(store, [busybox.image], archive, { format: 'docker' });
+    execFileSync('tar', ['--delete', '-f', archive, 'oci-layout', 'index.json']);
+    const other = createTestStore(join(dir, 'other'));
+    const [loaded] = await loadArchive(other, archive);
+    expect(loaded?.image.id).toBe(busybox.image.id);
+    expect(loaded?.names).toEqual(['localhost/gc-e2e-busybox:1']);
+    expect(loaded?.image.layers[0]?.mediaType).toBe('application/vnd.docker.image.rootfs.diff.tar.gzip');
+    const repositories = JSON.parse(execFileSync('tar', ['-xOf', archive, 'repositories'], { encoding: 'utf8' }));
+    expect(Object.keys(repositories)).toEqual(['localhost/gc-e2e-busybox']);
+  });
+
   it('leaves no partial file when a blob is missing', async () => {
     const [busybox] = await loadArchive(store, images.busyboxDocker);
     if (busybox === undefined) throw new Error('nothing loaded');
@@ -62,13 +78,6 @@ describe('saveImages', { timeout: 60_000 }, () => {
 });
 
 describe('saveImages output read by other tools', { timeout: 120_000 }, () => {
-  // skopeo and podman (as root) always write a blob-info cache here: remove it if these tests made it.
-  const cache = '/var/lib/containers';
-  const hadCache = existsSync(cache);
-  afterAll(() => {
-    if (!hadCache) rmSync(cache, { recursive: true, force: true });
-  });
-
   for (const format of ['docker', 'oci'] as const) {
     it(`podman load and skopeo inspect accept the ${format} format`, async () => {
       // The docker format with a gzip layer (docker save writes tars), the OCI one with a plain tar layer.
