@@ -148,4 +148,16 @@ describe('loadArchive', { timeout: 60_000 }, () => {
     expect(loaded?.names).toEqual(['docker.io/library/multi:1']);
     expect(loaded?.image.manifest.digest).toBe(manifest.digest);
   });
+
+  it('names a missing file', async () => {
+    await expect(loadArchive(store, join(dir, 'nope.tar'))).rejects.toThrow(
+      /^nope\.tar: cannot read .*nope\.tar: ENOENT$/,
+    );
+  });
+
+  it('refuses a name with a tag for tag-only refs', async () => {
+    await expect(loadArchive(store, images.busyboxOci, { name: 'localhost/x:1' })).rejects.toThrow(
+      /^name: "localhost\/x:1" has a tag/,
+    );
+  });
 });
