@@ -88,12 +88,20 @@ describe('saveImages output read by other tools', { timeout: 120_000 }, () => {
       // The docker format with a gzip layer (docker save writes tars), the OCI one with a plain tar layer.
       const [busybox] = await loadArchive(store, format === 'docker' ? images.busyboxOci : images.busyboxDocker);
       if (busybox === undefined) throw new Error('nothing loaded');
+      // podman reads an OCI archive of one image only; docker's format may hold several.
+      const [pause] = format === 'docker' ? await loadArchive(store, images.pauseDocker) : [];
       const archive = join(dir, 'saved.tar');
-      await saveImages(store, [busybox.image], archive, { format });
+      await saveImages(store, [busybox.image, ...(pause !== undefined ? [pause.image] : [])], archive, { format });
 
       const transport = format === 'docker' ? 'docker-archive' : 'oci-archive';
       const inspected = JSON.parse(
-        execFileSync('skopeo', ['inspect', `${transport}:${archive}`], { encoding: 'utf8' }),
+        execFileSync(
+          'skopeo',
+          ['inspect', `${transport}:${archive}${format === 'docker' ? ':localhost/gc-e2e-busybox:1' : ''}`],
+          {
+            encoding: 'utf8',
+          },
+        ),
       );
       expect(inspected.Env).toEqual(['PATH=/usr/sbin:/usr/bin:/sbin:/bin']);
 
@@ -109,6 +117,11 @@ describe('saveImages output read by other tools', { timeout: 120_000 }, () => {
         expect(out).toMatch(/Loaded image.*localhost\/gc-e2e-busybox:1/);
         const id = podman('image', 'inspect', '--format', '{{.Id}}', 'localhost/gc-e2e-busybox:1').trim();
         expect(`sha256:${id}`).toBe(busybox.image.id);
+        if (pause !== undefined) {
+          expect(out).toMatch(/Loaded image.*localhost\/gc-e2e-pause:1/);
+          const pauseId = podman('image', 'inspect', '--format', '{{.Id}}', 'localhost/gc-e2e-pause:1').trim();
+          expect(`sha256:${pauseId}`).toBe(pause.image.id);
+        }
       } finally {
         try {
           podman('system', 'reset', '--force');
