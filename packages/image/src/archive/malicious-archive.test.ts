@@ -110,6 +110,44 @@ describe('loadArchive refuses a malicious archive', () => {
     expect(loaded?.names).toEqual(['localhost/evil:1']);
   });
 
+  it('follows links that stay inside the archive, as docker save and skopeo write them', async () => {
+    const layer = Buffer.alloc(2048, 1);
+    const config = JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [digestOf(layer)] },
+    });
+    const hex = digestHex(digestOf(config));
+    const manifest = JSON.stringify([{ Config: 'cfg/config.json', RepoTags: ['linked:1'], Layers: ['abc/layer.tar'] }]);
+    const [loaded] = await loadArchive(
+      store,
+      Readable.from([
+        await makeTar([
+          file('manifest.json', manifest),
+          { header: { name: 'abc/layer.tar', type: 'link', linkname: 'layer.tar' } },
+          file('layer.tar', layer),
+          { header: { name: 'cfg', type: 'symlink', linkname: 'configs' } },
+          file(`configs/config.json`, config),
+        ]),
+      ]),
+    );
+    expect(loaded?.image.id).toBe(`sha256:${hex}`);
+    expect(loaded?.names).toEqual(['docker.io/library/linked:1']);
+    expect(loaded?.image.layers[0]?.digest).toBe(digestOf(layer));
+  });
+
+  it('with a symlink loop, as a missing file', async () => {
+    const manifest = JSON.stringify([{ Config: 'a/c.json', RepoTags: null, Layers: [] }]);
+    await expectRefused(
+      await makeTar([
+        file('manifest.json', manifest),
+        { header: { name: 'a', type: 'symlink', linkname: 'b' } },
+        { header: { name: 'b', type: 'symlink', linkname: 'a' } },
+      ]),
+      /^evil\.tar: manifest\.json\[0\]\.Config: "a\/c\.json" is not a file in the archive$/,
+    );
+  });
+
   it('with a name climbing out with ..', async () => {
     const { entries } = ociImage();
     await expectRefused(
