@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -77,7 +77,26 @@ describe('saveImages', { timeout: 60_000 }, () => {
     rmSync(store.blobPath(busybox.image.layers[0]?.digest ?? 'sha256:'));
     const archive = join(dir, 'out', 'saved.tar');
     execFileSync('mkdir', ['-p', join(dir, 'out')]);
-    await expect(saveImages(store, [busybox.image], archive, { format: 'docker' })).rejects.toThrow(/ENOENT/);
+    await expect(saveImages(store, [busybox.image], archive, { format: 'docker' })).rejects.toThrow(
+      `localhost/gc-e2e-busybox:1: layers[0]: blob ${busybox.image.layers[0]?.digest} is not in the store`,
+    );
+    expect(readdirSync(join(dir, 'out'))).toEqual([]);
+  });
+});
+
+describe('saveImages stopped half-way', () => {
+  it('removes its temp file when a stored blob turns out short', async () => {
+    const [busybox] = await loadArchive(store, images.busyboxDocker);
+    const layer = busybox?.image.layers[0];
+    if (busybox === undefined || layer === undefined) throw new Error('nothing loaded');
+    const path = store.blobPath(layer.digest);
+    const half = readFileSync(path).subarray(0, layer.size / 2);
+    rmSync(path);
+    writeFileSync(path, half);
+    mkdirSync(join(dir, 'out'));
+    await expect(saveImages(store, [busybox.image], join(dir, 'out', 'saved.tar'), { format: 'oci' })).rejects.toThrow(
+      `localhost/gc-e2e-busybox:1: layers[0]: blob ${layer.digest} in the store: not the ${layer.size} bytes its descriptor says`,
+    );
     expect(readdirSync(join(dir, 'out'))).toEqual([]);
   });
 });

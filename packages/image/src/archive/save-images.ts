@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -57,6 +57,7 @@ async function writeArchive(
   output: Writable,
   options: SaveOptions,
 ): Promise<void> {
+  for (const image of images) checkBlobs(store, image);
   const pack = tar.pack();
   const writing = pipeline(pack, output);
   // A failed write ends the pipeline early: surface that, not a stuck entry.
@@ -68,21 +69,34 @@ async function writeArchive(
     await addEntry(pack, { name: 'blobs/', type: 'directory', mode: 0o755, mtime: MTIME });
     await addEntry(pack, { name: 'blobs/sha256/', type: 'directory', mode: 0o755, mtime: MTIME });
     const written = new Set<Digest>();
-    const blob = async (descriptor: { digest: Digest; size: number }) => {
+    const blob = async (descriptor: { digest: Digest; size: number }, where: string) => {
       if (written.has(descriptor.digest)) return;
       written.add(descriptor.digest);
+      // Opened before its entry begins: a blob gone since checkBlobs fails without a half entry.
+      const content = store.openBlob(descriptor.digest);
       const entry = pack.entry({ name: blobName(descriptor.digest), size: descriptor.size, mode: 0o444, mtime: MTIME });
-      await pipeline(store.openBlob(descriptor.digest), entry);
+      try {
+        await pipeline(content, entry);
+      } catch (error) {
+        if (failed !== undefined) throw failed;
+        const why =
+          (error as Error).message === 'Size mismatch'
+            ? `not the ${descriptor.size} bytes its descriptor says`
+            : (error as Error).message;
+        throw new GcError('EIMAGE_ARCHIVE', `${where}: blob ${descriptor.digest} in the store: ${why}`, {
+          cause: error,
+        });
+      }
       if (failed !== undefined) throw failed;
     };
     const index: Descriptor[] = [];
     const dockerManifest: { Config: string; RepoTags: string[] | null; Layers: string[] }[] = [];
     const repositories: Record<string, Record<string, string>> = {};
     for (const image of images) {
-      const configSize = store.readBlob(image.id).length;
-      await blob({ digest: image.id, size: configSize });
-      for (const layer of image.layers) await blob(layer);
-      await blob(image.manifest);
+      const shown = image.names[0] ?? image.id;
+      await blob({ digest: image.id, size: statSync(store.blobPath(image.id)).size }, `${shown}: config`);
+      for (const [i, layer] of image.layers.entries()) await blob(layer, `${shown}: layers[${i}]`);
+      await blob(image.manifest, `${shown}: manifest`);
       const manifest: Descriptor = {
         mediaType: image.manifest.mediaType,
         digest: image.manifest.digest,
@@ -133,6 +147,24 @@ async function writeArchive(
     throw error;
   }
   await writing;
+}
+
+/** Every blob of `image` is in the store, so a save does not stop half-way through for a missing one. */
+function checkBlobs(store: ImageStore, image: ImageRecord): void {
+  const shown = image.names[0] ?? image.id;
+  const blobs: [string, Digest][] = [
+    ['manifest', image.manifest.digest],
+    ['config', image.id],
+    ...image.layers.map((layer, i): [string, Digest] => [`layers[${i}]`, layer.digest]),
+  ];
+  for (const [field, digest] of blobs) {
+    if (!store.hasBlob(digest)) {
+      throw new GcError(
+        'EIMAGE_ARCHIVE',
+        `${shown}: ${field}: blob ${digest} is not in the store (run pull or load again)`,
+      );
+    }
+  }
 }
 
 function blobName(digest: Digest): string {
