@@ -7,7 +7,7 @@ import tar from 'tar-stream';
 import { type Digest, isDigest } from '../digest.js';
 import type { Compression } from '../media-types.js';
 import type { ImageStore } from '../store/image-store.js';
-import { archiveError } from './archive-error.js';
+import { archiveError, EIMAGE_ARCHIVE } from './archive-error.js';
 import { SNIFF_BYTES, sniffCompression } from './compression.js';
 import { cleanEntryName, symlinkTarget } from './entry-name.js';
 
@@ -80,13 +80,13 @@ export async function readArchiveEntries(
 }
 
 function wrapReadError(source: string, error: unknown, path: string | undefined): Error {
-  if (GcError.isInstance(error) && error.code === 'EIMAGE_ARCHIVE') return error;
+  if (GcError.isInstance(error) && error.code === EIMAGE_ARCHIVE) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (path !== undefined && typeof code === 'string' && code.startsWith('E') && code !== 'EIMAGE_DIGEST') {
-    return new GcError('EIMAGE_ARCHIVE', `${source}: cannot read ${path}: ${code}`, { cause: error });
+    return new GcError(EIMAGE_ARCHIVE, `${source}: cannot read ${path}: ${code}`, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new GcError('EIMAGE_ARCHIVE', `${source}: not a readable tar archive: ${message}`, { cause: error });
+  return new GcError(EIMAGE_ARCHIVE, `${source}: not a readable tar archive: ${message}`, { cause: error });
 }
 
 async function readEntry(store: ImageStore, contents: ArchiveContents, entry: tar.Entry): Promise<void> {

@@ -1,13 +1,14 @@
 import { posix } from 'node:path';
 import { GcError } from '@gc/syscall';
 import type { ImageConfig } from '../descriptor.js';
+import { EIMAGE_ARCHIVE } from './archive-error.js';
 
 type RunConfig = NonNullable<ImageConfig['config']>;
 
 const SUPPORTED = ['CMD', 'ENTRYPOINT', 'ENV', 'WORKDIR', 'USER', 'LABEL', 'EXPOSE', 'VOLUME', 'STOPSIGNAL'];
 
 function bad(index: number, change: string, why: string): GcError {
-  return new GcError('EIMAGE_ARCHIVE', `changes[${index}]: ${JSON.stringify(change)}: ${why}`);
+  return new GcError(EIMAGE_ARCHIVE, `changes[${index}]: ${JSON.stringify(change)}: ${why}`);
 }
 
 /**

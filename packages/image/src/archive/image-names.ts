@@ -1,6 +1,6 @@
 import { GcError } from '@gc/syscall';
 import { formatReference, parseReference } from '../reference.js';
-import { archiveError } from './archive-error.js';
+import { archiveError, EIMAGE_ARCHIVE } from './archive-error.js';
 import type { Where } from './json-fields.js';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
@@ -23,7 +23,7 @@ export function repositoryOf(name: string): string {
   const last = name.slice(name.lastIndexOf('/') + 1);
   if (last.includes(':') || ref.digest !== undefined) {
     throw new GcError(
-      'EIMAGE_ARCHIVE',
+      EIMAGE_ARCHIVE,
       `name: ${JSON.stringify(name)} has a tag or digest; expected a repository (the archive's ref.name is the tag)`,
     );
   }

@@ -5,10 +5,11 @@ import { GcError } from '@gc/syscall';
 import { digestHex } from '../digest.js';
 import type { ImageStore } from '../store/image-store.js';
 import { METADATA_LIMIT } from './archive-entries.js';
+import { EIMAGE_ARCHIVE } from './archive-error.js';
 import type { BlobSource } from './blob-source.js';
 import { repositoryOf } from './image-names.js';
 import { fail, parseJson, type Where } from './json-fields.js';
-import { checkLayoutVersion, type LoadedImage } from './load-archive.js';
+import { addPlans, checkLayoutVersion, type LoadedImage } from './load-archive.js';
 import { planOciIndex } from './oci-index.js';
 
 export interface ImportLayoutOptions {
@@ -33,16 +34,16 @@ export async function importOciLayout(
   checkLayoutVersion(await readSmallFile(dir, 'oci-layout', source), { source, field: 'oci-layout' });
   const indexWhere: Where = { source, field: 'index.json' };
   const index = parseJson(await readSmallFile(dir, 'index.json', source), indexWhere);
-  const plans = await planOciIndex(layoutBlobs(store, dir, source), index, indexWhere, {
-    ...(repository !== undefined ? { repository } : {}),
-    ...(options.ref !== undefined ? { ref: options.ref } : {}),
-  });
-  const loaded: LoadedImage[] = [];
-  for (const plan of plans) {
-    const image = await store.addImage(plan.manifest, { names: plan.names });
-    loaded.push({ image, names: plan.names, tagsWithoutName: plan.tagsWithoutName });
+  const lease = await store.lease(`import ${source}`);
+  try {
+    const plans = await planOciIndex(layoutBlobs(store, dir, source), index, indexWhere, {
+      ...(repository !== undefined ? { repository } : {}),
+      ...(options.ref !== undefined ? { ref: options.ref } : {}),
+    });
+    return await addPlans(store, plans);
+  } finally {
+    lease.release();
   }
-  return loaded;
 }
 
 async function readSmallFile(dir: string, name: string, source: string): Promise<Buffer> {
@@ -51,7 +52,7 @@ async function readSmallFile(dir: string, name: string, source: string): Promise
     file = await open(join(dir, name), 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new GcError('EIMAGE_ARCHIVE', `${source}: ${name}: cannot open ${join(dir, name)}: ${code}`, {
+    throw new GcError(EIMAGE_ARCHIVE, `${source}: ${name}: cannot open ${join(dir, name)}: ${code}`, {
       cause: error,
     });
   }

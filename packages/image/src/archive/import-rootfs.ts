@@ -8,6 +8,7 @@ import type { Compression } from '../media-types.js';
 import { formatReference, parseReference } from '../reference.js';
 import type { ImageRecord, ImageStore } from '../store/image-store.js';
 import { type ArchiveInput, archiveSource } from './archive-entries.js';
+import { EIMAGE_ARCHIVE } from './archive-error.js';
 import { SNIFF_BYTES, sniffCompression } from './compression.js';
 import { createDiffIdHasher } from './diff-id-hasher.js';
 import { applyChanges } from './dockerfile-changes.js';
@@ -44,6 +45,23 @@ export async function importRootfs(
   const name = options.name !== undefined ? formatReference(parseReference(options.name, 'name')) : undefined;
   const created = (options.created ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const runConfig = applyChanges({}, options.changes ?? []);
+  const lease = await store.lease(`import ${source}`);
+  try {
+    return await importLayer(store, input, source, name, created, runConfig, options);
+  } finally {
+    lease.release();
+  }
+}
+
+async function importLayer(
+  store: ImageStore,
+  input: ArchiveInput,
+  source: string,
+  name: string | undefined,
+  created: string,
+  runConfig: NonNullable<ImageConfig['config']>,
+  options: ImportRootfsOptions,
+): Promise<ImageRecord> {
   const stream = typeof input === 'string' ? createReadStream(input) : Readable.from(input);
 
   let given: Compression = 'none';
@@ -97,10 +115,10 @@ export async function importRootfs(
     stream.destroy();
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof input === 'string' && code === 'ENOENT') {
-      throw new GcError('EIMAGE_ARCHIVE', `${source}: cannot read ${input}: ${code}`, { cause: error });
+      throw new GcError(EIMAGE_ARCHIVE, `${source}: cannot read ${input}: ${code}`, { cause: error });
     }
     if (GcError.isInstance(error)) throw error;
-    throw new GcError('EIMAGE_ARCHIVE', `${source}: not a readable ${given} tarball: ${(error as Error).message}`, {
+    throw new GcError(EIMAGE_ARCHIVE, `${source}: not a readable ${given} tarball: ${(error as Error).message}`, {
       cause: error,
     });
   }
@@ -108,13 +126,13 @@ export async function importRootfs(
   try {
     tar = await hasher.end();
   } catch (error) {
-    throw new GcError('EIMAGE_ARCHIVE', `${source}: not a readable ${given} tarball: ${(error as Error).message}`, {
+    throw new GcError(EIMAGE_ARCHIVE, `${source}: not a readable ${given} tarball: ${(error as Error).message}`, {
       cause: error,
     });
   }
   if (tar.head.length < 512 || tar.head.subarray(257, 262).toString('latin1') !== 'ustar') {
     throw new GcError(
-      'EIMAGE_ARCHIVE',
+      EIMAGE_ARCHIVE,
       `${source}: not a tar archive (no ustar header at its start${given !== 'none' ? ` once ${given}-decompressed` : ''})`,
     );
   }

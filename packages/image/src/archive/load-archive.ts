@@ -2,6 +2,7 @@ import { GcError } from '@gc/syscall';
 import type { ImageRecord, ImageStore } from '../store/image-store.js';
 import { archiveBlobs } from './archive-blobs.js';
 import { type ArchiveContents, type ArchiveInput, archiveSource, readArchiveEntries } from './archive-entries.js';
+import { EIMAGE_ARCHIVE } from './archive-error.js';
 import { planDockerSave, readDockerSaveManifest } from './docker-save-manifest.js';
 import { repositoryOf } from './image-names.js';
 import type { PlannedImage } from './image-plan.js';
@@ -44,8 +45,19 @@ export async function loadArchive(
 ): Promise<LoadedImage[]> {
   const repository = options.name !== undefined ? repositoryOf(options.name) : undefined;
   const source = archiveSource(input, options.source);
-  const contents = await readArchiveEntries(store, input, source);
-  const plans = await planArchive(store, contents, repository);
+  // From the first blob to the last addImage, so no prune removes blobs stored but not yet added.
+  const lease = await store.lease(`load ${source}`);
+  try {
+    const contents = await readArchiveEntries(store, input, source);
+    const plans = await planArchive(store, contents, repository);
+    return await addPlans(store, plans);
+  } finally {
+    lease.release();
+  }
+}
+
+/** Record the images an import verified, each with its names. */
+export async function addPlans(store: ImageStore, plans: PlannedImage[]): Promise<LoadedImage[]> {
   const loaded: LoadedImage[] = [];
   for (const plan of plans) {
     const image = await store.addImage(plan.manifest, { names: plan.names });
@@ -60,15 +72,15 @@ export function archiveFormat(contents: ArchiveContents): ArchiveFormat {
   if (metadata.has('oci-layout') && metadata.has('index.json')) return 'oci';
   if (metadata.has('manifest.json')) return 'docker';
   if (metadata.has('oci-layout'))
-    throw new GcError('EIMAGE_ARCHIVE', `${source}: index.json: missing from an OCI archive`);
+    throw new GcError(EIMAGE_ARCHIVE, `${source}: index.json: missing from an OCI archive`);
   if (metadata.has('repositories')) {
     throw new GcError(
-      'EIMAGE_ARCHIVE',
+      EIMAGE_ARCHIVE,
       `${source}: manifest.json: missing (a docker save archive from before Docker 1.10 is not supported)`,
     );
   }
   throw new GcError(
-    'EIMAGE_ARCHIVE',
+    EIMAGE_ARCHIVE,
     `${source}: neither a docker save archive (manifest.json) nor an OCI archive (oci-layout and index.json)`,
   );
 }

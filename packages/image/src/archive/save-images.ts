@@ -1,5 +1,5 @@
-import { createWriteStream, statSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +9,7 @@ import type { Descriptor } from '../descriptor.js';
 import { type Digest, digestHex } from '../digest.js';
 import { familiarName, parseReference } from '../reference.js';
 import type { ImageRecord, ImageStore } from '../store/image-store.js';
+import { EIMAGE_ARCHIVE } from './archive-error.js';
 import { CONTAINERD_NAME, REF_NAME } from './image-names.js';
 
 export interface SaveOptions {
@@ -35,19 +36,29 @@ export async function saveImages(
   options: SaveOptions,
 ): Promise<void> {
   if (options.format !== 'docker' && options.format !== 'oci') {
-    throw new GcError('EIMAGE_ARCHIVE', `format: ${JSON.stringify(options.format)}, expected "docker" or "oci"`);
+    throw new GcError(EIMAGE_ARCHIVE, `format: ${JSON.stringify(options.format)}, expected "docker" or "oci"`);
   }
-  if (typeof output !== 'string') {
-    await writeArchive(store, images, output, options);
-    return;
-  }
-  const temp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  // So that no rmi or prune removes a blob while it is being written out.
+  const lease = await store.lease('save');
   try {
-    await writeArchive(store, images, createWriteStream(temp, { flags: 'wx' }), options);
-    await rename(temp, output);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    for (const image of images) checkBlobs(store, image);
+    if (typeof output !== 'string') {
+      await writeArchive(store, images, output, options);
+      return;
+    }
+    const temp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+    // Opened before anything can fail, so the removal below always finds what was made.
+    const file = await open(temp, 'wx');
+    try {
+      await writeArchive(store, images, file.createWriteStream(), options);
+      await rename(temp, output);
+    } catch (error) {
+      await file.close().catch(() => {});
+      await rm(temp, { force: true });
+      throw error;
+    }
+  } finally {
+    lease.release();
   }
 }
 
@@ -57,7 +68,6 @@ async function writeArchive(
   output: Writable,
   options: SaveOptions,
 ): Promise<void> {
-  for (const image of images) checkBlobs(store, image);
   const pack = tar.pack();
   const writing = pipeline(pack, output);
   // A failed write ends the pipeline early: surface that, not a stuck entry.
@@ -83,7 +93,7 @@ async function writeArchive(
           (error as Error).message === 'Size mismatch'
             ? `not the ${descriptor.size} bytes its descriptor says`
             : (error as Error).message;
-        throw new GcError('EIMAGE_ARCHIVE', `${where}: blob ${descriptor.digest} in the store: ${why}`, {
+        throw new GcError(EIMAGE_ARCHIVE, `${where}: blob ${descriptor.digest} in the store: ${why}`, {
           cause: error,
         });
       }
@@ -160,7 +170,7 @@ function checkBlobs(store: ImageStore, image: ImageRecord): void {
   for (const [field, digest] of blobs) {
     if (!store.hasBlob(digest)) {
       throw new GcError(
-        'EIMAGE_ARCHIVE',
+        EIMAGE_ARCHIVE,
         `${shown}: ${field}: blob ${digest} is not in the store (run pull or load again)`,
       );
     }
