@@ -111,6 +111,11 @@ async function writeArchive(
         mediaType: image.manifest.mediaType,
         digest: image.manifest.digest,
         size: image.manifest.size,
+        platform: {
+          os: image.config.os,
+          architecture: image.config.architecture,
+          ...(image.config.variant !== undefined ? { variant: image.config.variant } : {}),
+        },
       };
       if (image.names.length === 0) index.push(manifest);
       for (const name of image.names) {
@@ -130,12 +135,13 @@ async function writeArchive(
           RepoTags: tags.length > 0 ? tags : null,
           Layers: image.layers.map((layer) => blobName(layer.digest)),
         });
-        const top = image.layers.at(-1);
+        // As Docker writes it: the top layer's diff ID (the legacy format's layer directory).
+        const top = image.diffIds.at(-1);
         for (const name of tags) {
           const colon = name.lastIndexOf(':');
           const repository = name.slice(0, colon);
           const tagsOf = repositories[repository] ?? {};
-          tagsOf[name.slice(colon + 1)] = digestHex(top !== undefined ? top.digest : image.id);
+          tagsOf[name.slice(colon + 1)] = digestHex(top ?? image.id);
           repositories[repository] = tagsOf;
         }
       }
