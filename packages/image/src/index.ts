@@ -3,6 +3,7 @@
 // into directories that overlayfs stacks into a container's root.
 
 export type { ArchiveInput } from './archive/archive-entries.js';
+export { EIMAGE_ARCHIVE } from './archive/archive-error.js';
 export { type ImportLayoutOptions, importOciLayout } from './archive/import-oci-layout.js';
 export { type ImportRootfsOptions, importRootfs } from './archive/import-rootfs.js';
 export { type LoadedImage, type LoadOptions, loadArchive } from './archive/load-archive.js';
