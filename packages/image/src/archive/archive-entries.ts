@@ -79,10 +79,11 @@ export async function readArchiveEntries(
   return contents;
 }
 
+/** The archive's own failure (unreadable file, not a tar, truncated) as EIMAGE_ARCHIVE; the store's and ours pass as they are. */
 function wrapReadError(source: string, error: unknown, path: string | undefined): Error {
-  if (GcError.isInstance(error) && error.code === EIMAGE_ARCHIVE) return error;
+  if (GcError.isInstance(error)) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (path !== undefined && typeof code === 'string' && code.startsWith('E') && code !== 'EIMAGE_DIGEST') {
+  if (path !== undefined && typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
     return new GcError(EIMAGE_ARCHIVE, `${source}: cannot read ${path}: ${code}`, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -157,7 +158,11 @@ async function readEntry(store: ImageStore, contents: ArchiveContents, entry: ta
     if (expected !== undefined && GcError.isInstance(error) && /^EIMAGE_(DIGEST|SIZE)$/.test(error.code)) {
       throw archiveError(source, name, `its content does not match its name ${expected.digest}`, error);
     }
-    throw error;
+    if (GcError.isInstance(error)) throw error;
+    // The archive ending inside this entry is the archive's failure; anything else is the store's (ENOSPC).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw error;
+    throw archiveError(source, name, `cannot store it: ${code} (${(error as Error).message})`, error);
   }
   if (!isDigest(stored.digest)) throw archiveError(source, name, 'the store returned no digest');
   contents.blobs.set(name, { digest: stored.digest, size: stored.size, compression });

@@ -278,6 +278,11 @@ describe('loadArchive refuses a malicious archive', () => {
     );
   });
 
+  it('that ends in the middle of an entry', async () => {
+    const archive = await makeTar(ociImage().entries);
+    await expectRefused(archive.subarray(0, 2048), /^evil\.tar: not a readable tar archive: Unexpected end of data$/);
+  });
+
   it('that is not a tar at all', async () => {
     await expectRefused(Buffer.alloc(4096, 0x41), /^evil\.tar: not a readable tar archive/);
   });
