@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { GcError } from '@gc/syscall';
 import type { ImageConfig } from '../descriptor.js';
@@ -103,8 +104,12 @@ async function importLayer(
         layer = await store.putBlobStream(prepend(first, reading));
         compression = given;
       } else {
-        const gzip = Readable.from(prepend(first, reading)).pipe(createGzip());
+        const gzip = createGzip();
+        // pipeline, not pipe: a read error of the input must fail the gzip stream the store reads.
+        const gzipping = pipeline(Readable.from(prepend(first, reading)), gzip);
+        gzipping.catch(() => {});
         layer = await store.putBlobStream(gzip);
+        await gzipping;
         compression = 'gzip';
       }
     } else {
@@ -118,17 +123,25 @@ async function importLayer(
       throw new GcError(EIMAGE_ARCHIVE, `${source}: cannot read ${input}: ${code}`, { cause: error });
     }
     if (GcError.isInstance(error)) throw error;
-    throw new GcError(EIMAGE_ARCHIVE, `${source}: not a readable ${given} tarball: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new GcError(
+      EIMAGE_ARCHIVE,
+      `${source}: not a readable ${given === 'none' ? '' : `${given} `}tarball: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   let tar: Awaited<ReturnType<typeof hasher.end>>;
   try {
     tar = await hasher.end();
   } catch (error) {
-    throw new GcError(EIMAGE_ARCHIVE, `${source}: not a readable ${given} tarball: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new GcError(
+      EIMAGE_ARCHIVE,
+      `${source}: not a readable ${given === 'none' ? '' : `${given} `}tarball: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (tar.head.length < 512 || tar.head.subarray(257, 262).toString('latin1') !== 'ustar') {
     throw new GcError(

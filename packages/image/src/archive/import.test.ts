@@ -146,6 +146,22 @@ describe('importRootfs', { timeout: 60_000 }, () => {
     expect(image.diffIds).toEqual([digestOf(readFileSync(images.rootfsTar))]);
   });
 
+  for (const compress of [undefined, 'gzip'] as const) {
+    it(`fails, recording nothing, when its input fails half-way${compress ? ' while gzipping' : ''}`, async () => {
+      const head = readFileSync(images.rootfsTar).subarray(0, 64 * 1024);
+      const input = new Readable({
+        read() {
+          this.push(head);
+          this.destroy(new Error('the disk went away'));
+        },
+      });
+      await expect(importRootfs(store, input, { source: 'stdin', ...(compress ? { compress } : {}) })).rejects.toThrow(
+        /^stdin: not a readable tarball: the disk went away$/,
+      );
+      expect(store.listImages()).toEqual([]);
+    });
+  }
+
   it('refuses what is not a tarball, recording nothing', async () => {
     const bogus = join(dir, 'notes.txt');
     writeFileSync(bogus, 'hello\n'.repeat(200));
