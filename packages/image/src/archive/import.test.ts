@@ -162,6 +162,15 @@ describe('importRootfs', { timeout: 60_000 }, () => {
     });
   }
 
+  it('refuses a corrupt gzip tarball', async () => {
+    const gz = gzipSync(readFileSync(images.rootfsTar));
+    gz.fill(0x55, 1000, 2000);
+    await expect(importRootfs(store, Readable.from([gz]), { source: 'broken.tar.gz' })).rejects.toThrow(
+      /^broken\.tar\.gz: not a readable gzip tarball: /,
+    );
+    expect(store.listImages()).toEqual([]);
+  });
+
   it('refuses what is not a tarball, recording nothing', async () => {
     const bogus = join(dir, 'notes.txt');
     writeFileSync(bogus, 'hello\n'.repeat(200));
