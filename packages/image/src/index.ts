@@ -31,3 +31,4 @@ export type { UnpackFunction } from './store/store-context.js';
 export { validateConfig } from './validate/validate-config.js';
 export { validateIndex } from './validate/validate-index.js';
 export { validateManifest } from './validate/validate-manifest.js';
+export { type UnpackedLayer, type UnpackLayerOptions, unpackLayer } from './unpack/unpack-layer.js';
