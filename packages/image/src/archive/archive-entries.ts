@@ -7,8 +7,8 @@ import tar from 'tar-stream';
 import { type Digest, isDigest } from '../digest.js';
 import type { Compression } from '../media-types.js';
 import type { ImageStore } from '../store/image-store.js';
+import { type Decompressed, decompress, sniffCompression } from '../unpack/decompress.js';
 import { archiveError, EIMAGE_ARCHIVE } from './archive-error.js';
-import { SNIFF_BYTES, sniffCompression } from './compression.js';
 import { cleanEntryName, symlinkTarget } from './entry-name.js';
 
 /** The most bytes of one metadata file (manifest.json, index.json, a manifest, a config) read into memory. */
@@ -20,6 +20,9 @@ const METADATA = new Set(['manifest.json', 'index.json', 'oci-layout', 'reposito
 const LEGACY = /^[a-f0-9]{64}\/(?:json|VERSION)$/;
 const BLOB = /^blobs\/sha256\/([a-f0-9]{64})$/;
 const MAX_LINK_HOPS = 40;
+
+/** How many leading bytes `sniffCompression` needs: zstd's magic number is the longest. */
+export const SNIFF_BYTES = 4;
 
 /** A regular entry of the archive, streamed into the store. */
 export interface StoredEntry {
@@ -58,24 +61,39 @@ export async function readArchiveEntries(
   source: string,
 ): Promise<ArchiveContents> {
   const contents: ArchiveContents = { source, blobs: new Map(), metadata: new Map(), links: new Map() };
-  const stream = typeof input === 'string' ? createReadStream(input) : Readable.from(input);
+  const path = typeof input === 'string' ? input : undefined;
+  const raw = typeof input === 'string' ? createReadStream(input) : Readable.from(input);
+  // docker load and podman load take a gzip'd or zstd'd archive too.
+  let tarStream: Decompressed;
+  try {
+    tarStream = await decompress(raw, 'none');
+  } catch (error) {
+    raw.destroy();
+    throw wrapReadError(source, error, path);
+  }
   const extract = tar.extract();
   let inputError: unknown;
-  const feeding = pipeline(stream, extract).catch((error: unknown) => {
+  const feeding = pipeline(tarStream.output, extract).catch((error: unknown) => {
     inputError = error;
   });
   try {
     for await (const entry of extract) {
       await readEntry(store, contents, entry);
     }
+    await feeding;
+    if (inputError !== undefined) throw inputError;
+    await tarStream.finished.catch((error: unknown) => {
+      throw new GcError(EIMAGE_ARCHIVE, `${source}: cannot decompress it: ${(error as Error).message}`, {
+        cause: error,
+      });
+    });
   } catch (error) {
-    throw wrapReadError(source, inputError ?? error, typeof input === 'string' ? input : undefined);
+    throw wrapReadError(source, inputError ?? error, path);
   } finally {
     extract.destroy();
-    stream.destroy();
+    tarStream.destroy();
     await feeding;
   }
-  if (inputError !== undefined) throw wrapReadError(source, inputError, typeof input === 'string' ? input : undefined);
   return contents;
 }
 

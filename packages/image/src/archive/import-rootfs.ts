@@ -8,9 +8,9 @@ import type { Digest } from '../digest.js';
 import type { Compression } from '../media-types.js';
 import { formatReference, parseReference } from '../reference.js';
 import type { ImageRecord, ImageStore } from '../store/image-store.js';
-import { type ArchiveInput, archiveSource } from './archive-entries.js';
+import { sniffCompression } from '../unpack/decompress.js';
+import { type ArchiveInput, archiveSource, SNIFF_BYTES } from './archive-entries.js';
 import { EIMAGE_ARCHIVE } from './archive-error.js';
-import { SNIFF_BYTES, sniffCompression } from './compression.js';
 import { createDiffIdHasher } from './diff-id-hasher.js';
 import { applyChanges } from './dockerfile-changes.js';
 import { hostPlatform } from './host-platform.js';
@@ -66,7 +66,7 @@ async function importLayer(
   const stream = typeof input === 'string' ? createReadStream(input) : Readable.from(input);
 
   let given: Compression = 'none';
-  let hasher = createDiffIdHasher('none');
+  const hasher = createDiffIdHasher();
   async function* sniffed(): AsyncGenerator<Buffer> {
     let head = Buffer.alloc(0);
     let pending: Buffer[] | undefined = [];
@@ -76,7 +76,6 @@ async function importLayer(
         head = Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES);
         if (head.length < SNIFF_BYTES) continue;
         given = sniffCompression(head);
-        hasher = createDiffIdHasher(given);
         for (const held of pending) {
           await hasher.write(held);
           yield held;

@@ -160,4 +160,25 @@ describe('loadArchive', { timeout: 60_000 }, () => {
       /^name: "localhost\/x:1" has a tag/,
     );
   });
+
+  it("loads a gzip'd docker save archive and a zstd'd OCI archive, as docker load does", async () => {
+    const gz = join(dir, 'busybox.tar.gz');
+    execFileSync('sh', ['-c', `gzip -c "$1" > "$2"`, 'sh', images.busyboxDocker, gz]);
+    const zst = join(dir, 'busybox-oci.tar.zst');
+    execFileSync('zstd', ['-q', images.busyboxOci, '-o', zst]);
+    const [fromGzip] = await loadArchive(store, gz);
+    const [fromZstd] = await loadArchive(store, zst);
+    expect(fromGzip?.names).toEqual(['localhost/gc-e2e-busybox:1']);
+    expect(fromZstd?.image.id).toBe(fromGzip?.image.id);
+  });
+
+  it('refuses a compressed archive that is corrupt, naming it', async () => {
+    const gz = join(dir, 'broken.tar.gz');
+    execFileSync('sh', ['-c', `gzip -c "$1" | head -c 100000 > "$2"`, 'sh', images.busyboxDocker, gz]);
+    await expect(loadArchive(store, gz)).rejects.toMatchObject({
+      code: 'EIMAGE_ARCHIVE',
+      message: 'broken.tar.gz: not a readable tar archive: unexpected end of file',
+    });
+    expect(store.listImages()).toEqual([]);
+  });
 });
