@@ -1,7 +1,7 @@
 // docker load and docker save against a private dockerd (its own data root,
 // sockets and containerd under a temp dir, no bridge, no iptables), stopped
-// by pid afterwards. dockerd writes two paths of its own whatever its flags
-// (its key, its plugin directory): removed afterwards unless they were there.
+// by pid afterwards. dockerd makes /run/docker/plugins whatever it is told:
+// removed afterwards unless it was there.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { createTestStore } from './test-store.js';
 const images = await loadTestImages();
 let dir: string;
 let daemon: ChildProcess | undefined;
-const ownPaths = ['/etc/docker/key.json', '/run/docker'].filter((path) => !existsSync(path));
+const ownPaths = ['/run/docker'].filter((path) => !existsSync(path));
 
 function docker(...args: string[]): string {
   return execFileSync('docker', args, {
@@ -27,23 +27,22 @@ function docker(...args: string[]): string {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gc-archive-dockerd-'));
-  writeFileSync(join(dir, 'daemon.json'), '{}');
-  daemon = spawn(
-    'dockerd',
-    [
-      `--config-file=${join(dir, 'daemon.json')}`,
-      `--data-root=${join(dir, 'data')}`,
-      `--exec-root=${join(dir, 'exec')}`,
-      `--pidfile=${join(dir, 'dockerd.pid')}`,
-      `--host=unix://${join(dir, 'docker.sock')}`,
-      '--bridge=none',
-      '--iptables=false',
-      '--ip6tables=false',
-      '--ip-masq=false',
-      '--storage-driver=vfs',
-    ],
-    { stdio: 'ignore' },
-  );
+  // In the config file: dockerd has no flag for where its key goes (else /etc/docker).
+  const config = {
+    'data-root': join(dir, 'data'),
+    'exec-root': join(dir, 'exec'),
+    pidfile: join(dir, 'dockerd.pid'),
+    hosts: [`unix://${join(dir, 'docker.sock')}`],
+    'deprecated-key-path': join(dir, 'key.json'),
+    'storage-driver': 'vfs',
+    bridge: 'none',
+    iptables: false,
+    ip6tables: false,
+    'ip-forward': false,
+    'ip-masq': false,
+  };
+  writeFileSync(join(dir, 'daemon.json'), JSON.stringify(config));
+  daemon = spawn('dockerd', ['--config-file', join(dir, 'daemon.json')], { stdio: 'ignore' });
   for (let i = 0; ; i++) {
     try {
       docker('version');
