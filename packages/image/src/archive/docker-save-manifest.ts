@@ -1,5 +1,6 @@
 import type { Descriptor } from '../descriptor.js';
 import type { ImageStore } from '../store/image-store.js';
+import { validateConfig } from '../validate/validate-config.js';
 import { type ArchiveContents, METADATA_LIMIT, resolveEntry, type StoredEntry } from './archive-entries.js';
 import { fullName } from './image-names.js';
 import { addPlan, type PlannedImage } from './image-plan.js';
@@ -14,6 +15,7 @@ import {
   type Where,
 } from './json-fields.js';
 import { synthesizeManifest } from './synthesize-manifest.js';
+import { validated } from './validated.js';
 import { checkDiffIds } from './verify-manifest.js';
 
 const CONFIG_NAME = /^([a-f0-9]{64})\.json$/;
@@ -73,6 +75,7 @@ export async function planDockerSave(store: ImageStore, contents: ArchiveContent
     }
     const config = expectObject(parseJson(store.readBlob(item.config.digest), configWhere), configWhere);
     const diffIds = checkDiffIds(config, item.layers.length, configWhere);
+    validated(validateConfig, config, configWhere);
     for (const [j, layer] of item.layers.entries()) {
       if (layer.entry.compression === 'none' && layer.entry.digest !== diffIds[j]) {
         throw fail(

@@ -269,6 +269,19 @@ describe('loadArchive refuses a malicious archive', () => {
     );
   });
 
+  it('with a second image whose config is invalid, recording neither', async () => {
+    const good = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
+    const bad = JSON.stringify({ architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [] } });
+    const manifest = JSON.stringify([
+      { Config: 'good.json', RepoTags: ['good:1'], Layers: [] },
+      { Config: 'bad.json', RepoTags: ['bad:1'], Layers: [] },
+    ]);
+    await expectRefused(
+      await makeTar([file('good.json', good), file('bad.json', bad), file('manifest.json', manifest)]),
+      /^evil\.tar: manifest\.json\[1\]\.Config\.os: required$/,
+    );
+  });
+
   it('with a bad RepoTag, naming it', async () => {
     const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
     const manifest = JSON.stringify([{ Config: 'c.json', RepoTags: ['UPPER/Case:1'], Layers: [] }]);

@@ -1,8 +1,11 @@
 import type { Descriptor } from '../descriptor.js';
 import { type Digest, isDigest } from '../digest.js';
 import { layerCompression } from '../media-types.js';
+import { validateConfig } from '../validate/validate-config.js';
+import { validateManifest } from '../validate/validate-manifest.js';
 import { type BlobSource, readJsonBlob } from './blob-source.js';
 import { at, expectArray, expectDescriptor, expectObject, fail, type Json, type Where } from './json-fields.js';
+import { validated } from './validated.js';
 
 /** An image manifest whose blobs are all in the store and agree with it. */
 export interface VerifiedManifest {
@@ -31,6 +34,8 @@ export async function verifyManifest(blobs: BlobSource, manifest: Descriptor, wh
   const configWhere = at(where, 'config');
   const configBody = expectObject(await readJsonBlob(blobs, config, configWhere), configWhere);
   checkDiffIds(configBody, layers.length, configWhere);
+  validated(validateManifest, body, where);
+  validated(validateConfig, configBody, configWhere);
   for (const [i, layer] of layers.entries()) await blobs.require(layer, at(at(where, 'layers'), i));
   return { manifest, config, layers };
 }
