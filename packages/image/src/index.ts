@@ -3,6 +3,7 @@
 // into directories that overlayfs stacks into a container's root.
 export type { Descriptor, ImageConfig, ImageIndex, Manifest, Platform } from './descriptor.js';
 export { type Digest, digestOf, isDigest, parseDigest } from './digest.js';
+export { type ReadLayerFileOptions, readLayerFile } from './layer-file.js';
 export * from './media-types.js';
 export {
   DEFAULT_REGISTRY,
