@@ -1,10 +1,11 @@
 import { createImageStore, formatReference, type ImageRecord, type ImageStore, parseReference } from '@gc/image';
+import { createKernel } from '@gc/syscall';
 import { DATA_ROOT } from './data-root.js';
 import type { GlobalOptions } from './global-options.js';
 
 /** The image store under `--data-root` (default /var/lib/gocontainer). */
-export function openImageStore(global: GlobalOptions): ImageStore {
-  return createImageStore({ root: global.dataRoot ?? DATA_ROOT });
+export function openImageStore(global: Pick<GlobalOptions, 'dataRoot'>): ImageStore {
+  return createImageStore({ root: global.dataRoot ?? DATA_ROOT, kernel: createKernel() });
 }
 
 const ID_PREFIX = /^(sha256:)?[0-9a-f]{1,64}$/;

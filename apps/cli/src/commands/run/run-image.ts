@@ -1,5 +1,4 @@
 import {
-  createImageStore,
   familiarName,
   type ImageRecord,
   type ImageStore,
@@ -91,7 +90,7 @@ export async function holdRunImage(
 
 /** Release a dead gocontainer's hold (the sweep's). */
 export async function releaseHold(dataRoot: string, containerId: string): Promise<void> {
-  await createImageStore({ root: dataRoot }).release(containerId);
+  await openImageStore({ dataRoot }).release(containerId);
 }
 
 /** The layers of `image`, unpacked first where they are not, with the progress on a terminal. */
