@@ -1,5 +1,4 @@
 import { writeSync } from 'node:fs';
-import { MultiBar, type SingleBar } from 'cli-progress';
 import { humanSize } from '../human-size.js';
 
 /** Bytes done of a layer's transfer (download, load, unpack). */
@@ -37,9 +36,12 @@ export function layerLine(id: string, status: string, bytes: ByteCount | undefin
   return bytes === undefined ? head : `${head} ${progressText(bytes, columns)}`;
 }
 
-/** Progress on `fd` (1 or 2): redrawn bars when it is a terminal, plain lines when not. */
-export function createLayerProgress(fd: 1 | 2, terminal: boolean): LayerProgress {
-  return terminal ? terminalProgress(fd) : plainProgress(fd);
+/**
+ * Progress on `fd` (1 or 2): redrawn bars when it is a terminal, plain lines
+ * when not. cli-progress (and the readline it loads) only for a terminal.
+ */
+export async function createLayerProgress(fd: 1 | 2, terminal: boolean): Promise<LayerProgress> {
+  return terminal ? (await import('./terminal-progress.js')).terminalProgress(fd) : plainProgress(fd);
 }
 
 function plainProgress(fd: number): LayerProgress {
@@ -53,38 +55,6 @@ function plainProgress(fd: number): LayerProgress {
     },
     stop() {
       stopped = true;
-    },
-  };
-}
-
-function terminalProgress(fd: 1 | 2): LayerProgress {
-  const stream = fd === 1 ? process.stdout : process.stderr;
-  const columns = () => stream.columns ?? 80;
-  const bars = new Map<string, SingleBar>();
-  let multi: MultiBar | undefined;
-  let stopped = false;
-  return {
-    update(id, status, bytes) {
-      if (stopped) return;
-      const text = layerLine(id, status, bytes, columns());
-      multi ??= new MultiBar({
-        stream,
-        format: (_options, _params, payload: { text: string }) => payload.text,
-        hideCursor: true,
-        clearOnComplete: false,
-        // Lines longer than the terminal are cut, not wrapped: a wrapped line breaks the redraw.
-        linewrap: false,
-        fps: 10,
-        gracefulExit: true,
-      });
-      const bar = bars.get(id);
-      if (bar === undefined) bars.set(id, multi.create(1, 0, { text }));
-      else bar.update(0, { text });
-    },
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      multi?.stop();
     },
   };
 }

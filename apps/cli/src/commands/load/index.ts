@@ -56,7 +56,7 @@ export function loadCommand(argv: readonly string[], global: GlobalOptions, name
           total = st.size;
         }
         // Progress goes where Docker puts it, to stdout, and only on a terminal.
-        const progress = flags.quiet || !isatty(1) ? undefined : createLayerProgress(1, true);
+        const progress = flags.quiet || !isatty(1) ? undefined : await createLayerProgress(1, true);
         const store = openImageStore(global);
         let loaded: Awaited<ReturnType<typeof loadArchive>>;
         try {

@@ -41,7 +41,7 @@ export async function pullWithProgress(
   };
   say(`${ref.digest ?? ref.tag}: Pulling from ${ref.repository}`);
   const before = store.findImage(full);
-  const progress = out.quiet ? undefined : createLayerProgress(out.fd, out.terminal);
+  const progress = out.quiet ? undefined : await createLayerProgress(out.fd, out.terminal);
   let record: ImageRecord;
   try {
     record = await pullImage(store, ref, {

@@ -10,7 +10,6 @@ import { GcError } from '@gc/syscall';
 import type { GlobalOptions } from '../../global-options.js';
 import { findImage, openImageStore, showId } from '../../image-store.js';
 import { createLayerProgress } from '../../progress/layer-progress.js';
-import { pullWithProgress } from '../pull/pull-with-progress.js';
 import { writeHoldMarker } from './image-hold.js';
 import { type PullPolicy, pullPolicy, type RunImage } from './image-config.js';
 
@@ -48,6 +47,8 @@ export async function findRunImage(
       );
     }
     if (policy === 'missing') process.stderr.write(`Unable to find image '${showName(name)}' locally\n`);
+    // The registry code only when there is something to pull.
+    const { pullWithProgress } = await import('../pull/pull-with-progress.js');
     record = await pullWithProgress(store, name, { fd: 2, terminal: stderrIsTerminal });
   }
   return { store, record, dataRoot };
@@ -96,7 +97,7 @@ export async function releaseHold(dataRoot: string, containerId: string): Promis
 /** The layers of `image`, unpacked first where they are not, with the progress on a terminal. */
 async function unpack(store: ImageStore, image: ImageRecord, terminal: boolean): Promise<string[]> {
   if (!terminal) return store.ensureLayers(image);
-  const progress = createLayerProgress(2, true);
+  const progress = await createLayerProgress(2, true);
   try {
     return await store.ensureLayers(image, (p) =>
       progress.update(
