@@ -50,21 +50,6 @@ const fromSources: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
-/**
- * @gc/image from its sources in dist/main.cjs: each of its modules is then
- * evaluated only when a command uses it, so `run IMAGE` does not load the
- * registry code (node:https, tls) nor the archive code, which its one-file
- * dist would evaluate whole.
- */
-const imageFromSources: NonNullable<Options['esbuildPlugins']>[number] = {
-  name: 'gc-image-from-sources',
-  setup(build) {
-    build.onResolve({ filter: /^@gc\/image$/ }, () => ({
-      path: fileURLToPath(new URL('../../packages/image/src/index.ts', import.meta.url)),
-    }));
-  },
-};
-
 const common: Options = {
   format: ['cjs'],
   // import.meta.url in CommonJS (@gc/syscall loads node:net lazily through createRequire).
@@ -86,7 +71,6 @@ export default defineConfig([
     // @gc/native stays external: it finds its binaries next to its own files.
     entry: { main: 'src/main.ts' },
     clean: ['main.cjs*'],
-    esbuildPlugins: [imageFromSources],
   },
   {
     ...common,
