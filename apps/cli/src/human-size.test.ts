@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { humanSize } from './human-size.js';
 
 describe('humanSize', () => {
-  it("writes sizes as Docker does: decimal units, significant digits, no trailing zeros", () => {
+  it('writes sizes as Docker does: decimal units, significant digits, no trailing zeros', () => {
     expect(humanSize(0)).toBe('0B');
     expect(humanSize(512)).toBe('512B');
     expect(humanSize(1000)).toBe('1kB');

@@ -22,7 +22,10 @@ export function findImage(store: ImageStore, text: string, field = 'image'): Ima
   } catch (e) {
     if (!ID_PREFIX.test(text)) throw e;
   }
-  return (name === undefined ? undefined : store.findImage(name)) ?? (ID_PREFIX.test(text) ? store.findImage(text) : undefined);
+  return (
+    (name === undefined ? undefined : store.findImage(name)) ??
+    (ID_PREFIX.test(text) ? store.findImage(text) : undefined)
+  );
 }
 
 /** The full name (docker.io/library/busybox:latest) of what a user typed as a name. */

@@ -9,5 +9,7 @@ export function tabTable(rows: readonly (readonly string[])[]): string {
       if (i < row.length - 1) widths[i] = Math.max(widths[i] ?? 10, cell.length + 3);
     });
   }
-  return rows.map((row) => `${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell)).join('')}\n`).join('');
+  return rows
+    .map((row) => `${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell)).join('')}\n`)
+    .join('');
 }

@@ -51,7 +51,9 @@ export async function imageCommand(argv: readonly string[], global: GlobalOption
       return 0;
     default:
       return reportError(
-        new UsageError(`image: "${sub}" is not an image command (ls, rm, pull, inspect, load, save, tag, import, prune)`),
+        new UsageError(
+          `image: "${sub}" is not an image command (ls, rm, pull, inspect, load, save, tag, import, prune)`,
+        ),
       );
   }
 }

@@ -11,7 +11,12 @@ import { UsageError } from '../../usage-error.js';
 import { writeStdout } from '../../write-stdout.js';
 
 const OPTIONS: readonly OptionSpec[] = [
-  { key: 'all', long: 'all', short: 'a', help: 'show all images (there are no intermediate ones: the same as without)' },
+  {
+    key: 'all',
+    long: 'all',
+    short: 'a',
+    help: 'show all images (there are no intermediate ones: the same as without)',
+  },
   { key: 'digests', long: 'digests', help: 'show digests' },
   { key: 'format', long: 'format', value: 'table|json', help: 'table (default) or json (one object a line)' },
   { key: 'noTrunc', long: 'no-trunc', help: 'do not truncate the image IDs' },
@@ -43,7 +48,10 @@ export interface ImageRow {
 function createdAt(created: string | undefined): string {
   const at = created === undefined ? Number.NaN : Date.parse(created);
   if (Number.isNaN(at)) return '';
-  return `${new Date(at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} +0000 UTC`;
+  return `${new Date(at)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, '')} +0000 UTC`;
 }
 
 /** The rows for `images`, newest first; `filter` is `REPOSITORY[:TAG]` as given. */
@@ -56,10 +64,13 @@ export function imageRows(
   );
   const rows: ImageRow[] = [];
   for (const image of sorted) {
-    const names = image.names.length > 0 ? image.names.map(repositoryAndTag) : [{ repository: '<none>', tag: '<none>' }];
+    const names =
+      image.names.length > 0 ? image.names.map(repositoryAndTag) : [{ repository: '<none>', tag: '<none>' }];
     for (const { repository, tag } of names) {
       if (options.filter !== undefined && !matches(options.filter, repository, tag)) continue;
-      const digest = image.repoDigests.find((d) => repositoryAndTag(d.slice(0, d.indexOf('@'))).repository === repository);
+      const digest = image.repoDigests.find(
+        (d) => repositoryAndTag(d.slice(0, d.indexOf('@'))).repository === repository,
+      );
       const size = humanSize(image.size, 3);
       rows.push({
         Repository: repository,
@@ -113,7 +124,7 @@ export function imagesCommand(argv: readonly string[], global: GlobalOptions, na
           noTrunc: flags.noTrunc === true,
           ...(rest[0] !== undefined ? { filter: rest[0] } : {}),
         });
-        if (flags.quiet) writeStdout(rows.map((r) => `${r.ID}\n`).join(""));
+        if (flags.quiet) writeStdout(rows.map((r) => `${r.ID}\n`).join(''));
         else if (format === 'json') writeStdout(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
         else writeStdout(imagesTable(rows, flags.digests === true));
         return 0;

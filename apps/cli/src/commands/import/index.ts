@@ -51,12 +51,16 @@ export function importCommand(argv: readonly string[], global: GlobalOptions, na
           if (st === undefined) throw new UsageError(`${name}: FILE: ${JSON.stringify(source)} does not exist`, 1);
           if (!st.isFile()) throw new UsageError(`${name}: FILE: ${JSON.stringify(source)} is not a file`, 1);
         }
-        const image = await importRootfs(openImageStore(global), source === '-' ? process.stdin : createReadStream(source), {
-          source: source === '-' ? 'stdin' : basename(source),
-          ...(target !== undefined ? { name: target } : {}),
-          changes: flags.change as string[],
-          ...(flags.message !== undefined ? { message: flags.message as string } : {}),
-        });
+        const image = await importRootfs(
+          openImageStore(global),
+          source === '-' ? process.stdin : createReadStream(source),
+          {
+            source: source === '-' ? 'stdin' : basename(source),
+            ...(target !== undefined ? { name: target } : {}),
+            changes: flags.change as string[],
+            ...(flags.message !== undefined ? { message: flags.message as string } : {}),
+          },
+        );
         writeStdout(`${image.id}\n`);
         return 0;
       },

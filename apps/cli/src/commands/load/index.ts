@@ -46,7 +46,9 @@ export function loadCommand(argv: readonly string[], global: GlobalOptions, name
         const file = flags.input as string | undefined;
         if (file === '') throw new UsageError(`${name}: --input: expected a file path, got ""`);
         if (file === undefined && isatty(0)) {
-          throw new UsageError(`${name}: requested load from stdin, but stdin is a terminal (give -i FILE or redirect)`);
+          throw new UsageError(
+            `${name}: requested load from stdin, but stdin is a terminal (give -i FILE or redirect)`,
+          );
         }
         let total = 0;
         if (file !== undefined) {

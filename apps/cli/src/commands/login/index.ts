@@ -9,7 +9,13 @@ import { promptHidden, promptLine, readStdin } from './prompt.js';
 
 const OPTIONS: readonly OptionSpec[] = [
   { key: 'username', long: 'username', short: 'u', value: 'USER', help: 'the user name' },
-  { key: 'password', long: 'password', short: 'p', value: 'PASSWORD', help: 'the password (--password-stdin is safer)' },
+  {
+    key: 'password',
+    long: 'password',
+    short: 'p',
+    value: 'PASSWORD',
+    help: 'the password (--password-stdin is safer)',
+  },
   { key: 'passwordStdin', long: 'password-stdin', help: 'read the password from standard input' },
 ];
 
@@ -34,7 +40,8 @@ export function loginCommand(argv: readonly string[], _global: GlobalOptions): P
         let password = flags.password as string | undefined;
         const terminal = isatty(0);
         if (flags.passwordStdin) {
-          if (password !== undefined) throw new UsageError('login: --password and --password-stdin are mutually exclusive');
+          if (password !== undefined)
+            throw new UsageError('login: --password and --password-stdin are mutually exclusive');
           if (username === undefined) throw new UsageError('login: --password-stdin needs --username');
           password = await readStdin();
         } else if (password !== undefined) {

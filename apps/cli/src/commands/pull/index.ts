@@ -8,7 +8,12 @@ import { writeStdout } from '../../write-stdout.js';
 import { pullWithProgress } from './pull-with-progress.js';
 
 const OPTIONS: readonly OptionSpec[] = [
-  { key: 'platform', long: 'platform', value: 'OS/ARCH[/VARIANT]', help: "the platform to pull (default: this host's)" },
+  {
+    key: 'platform',
+    long: 'platform',
+    value: 'OS/ARCH[/VARIANT]',
+    help: "the platform to pull (default: this host's)",
+  },
   { key: 'quiet', long: 'quiet', short: 'q', help: 'no progress: only the name pulled' },
 ];
 

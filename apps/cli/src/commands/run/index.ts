@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import {
   createRunDir,
   gocontainerStatePaths,
@@ -8,18 +9,17 @@ import {
   sweepRunDirs,
   writeDockerEtcFiles,
 } from '@gc/runtime';
-import { constants } from 'node:os';
 import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
-import { blameOption } from './option-errors.js';
 import { imageArgs, pullPolicy } from './image-config.js';
 import { releaseSweptHold } from './image-hold.js';
-import type { HeldImage } from './run-image.js';
+import { blameOption } from './option-errors.js';
 import { buildRunRequest, type RunFlags, type RunRequest } from './options.js';
+import type { HeldImage } from './run-image.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { openStdio, resolveStdioMode, type Stdio } from './stdio.js';
 

@@ -1,17 +1,11 @@
-import {
-  familiarName,
-  type ImageRecord,
-  type ImageStore,
-  parseReference,
-  readLayerFile,
-} from '@gc/image';
-import { DATA_ROOT } from '../../data-root.js';
+import { familiarName, type ImageRecord, type ImageStore, parseReference, readLayerFile } from '@gc/image';
 import { GcError } from '@gc/syscall';
+import { DATA_ROOT } from '../../data-root.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { findImage, openImageStore, showId } from '../../image-store.js';
 import { createLayerProgress } from '../../progress/layer-progress.js';
-import { writeHoldMarker } from './image-hold.js';
 import { type PullPolicy, pullPolicy, type RunImage } from './image-config.js';
+import { writeHoldMarker } from './image-hold.js';
 
 /** An image a container runs on, held (its layers kept) until `release`. */
 export interface HeldImage {

@@ -21,7 +21,10 @@ export function tagCommand(argv: readonly string[], global: GlobalOptions, name 
         const [source, target] = rest as [string, string];
         const targetName = fullName(target, 'TARGET_IMAGE');
         if (targetName.includes('@')) {
-          throw new GcError('EIMAGE_REFERENCE', `${name}: TARGET_IMAGE ${JSON.stringify(target)}: a tag, not a digest, names an image`);
+          throw new GcError(
+            'EIMAGE_REFERENCE',
+            `${name}: TARGET_IMAGE ${JSON.stringify(target)}: a tag, not a digest, names an image`,
+          );
         }
         const store = openImageStore(global);
         const image = findImage(store, source, 'SOURCE_IMAGE');
