@@ -53,6 +53,12 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
       ...(input ? { input } : {}),
     });
   const holds = () => readdirSync(join(dataRoot, 'containers'));
+  const waitForHold = async () => {
+    for (let i = 0; holds().length === 0; i++) {
+      if (i > 200) throw new Error('the container never held its image');
+      await sleep(50);
+    }
+  };
 
   beforeAll(async () => {
     const images = await loadTestImages();
@@ -203,40 +209,39 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
   });
 
   it('refuses rmi while a container uses the image, and allows it once the container is gone', async () => {
-    expect((await gc(['tag', 'busybox', 'doomed:1'])).code).toBe(0);
+    const images = await loadTestImages();
+    const imported = await gc(['import', images.rootfsTar, 'doomed:1']);
+    const id = imported.stdout.trim();
     const child = start(['--root', runRoot, '--data-root', dataRoot, 'run', 'doomed:1', 'sleep', '30']);
-    for (let i = 0; holds().length === 0; i++) {
-      if (i > 200) throw new Error('the container never held its image');
-      await sleep(50);
+    try {
+      await waitForHold();
+      const refused = await gc(['rmi', 'doomed:1']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^gocontainer: .*(in use|using).*\n$/);
+      expect((await gc(['images', '-q', 'doomed'])).stdout).toBe(`${id.slice(7, 19)}\n`);
+    } finally {
+      child.kill('SIGTERM');
+      await finish(child);
     }
-    const refused = await gc(['rmi', 'doomed:1']);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^gocontainer: .*(in use|using).*\n$/);
-    expect((await gc(['images', '-q', 'doomed'])).stdout).not.toBe('');
-    child.kill('SIGTERM');
-    await finish(child);
     const removed = await gc(['rmi', 'doomed:1']);
     expect(removed.stderr).toBe('');
-    // Only the name: busybox still names the image.
-    expect(removed.stdout).toBe('Untagged: doomed:1\n');
+    expect(removed.stdout).toBe(`Untagged: doomed:1\nDeleted: ${id}\n`);
     expect(removed.code).toBe(0);
+    expect((await gc(['images', '-q', 'doomed'])).stdout).toBe('');
   });
 
   it("releases the image of a gocontainer killed with SIGKILL at the next run's sweep", async () => {
     const child = start(['--root', runRoot, '--data-root', dataRoot, 'run', 'busybox', 'sleep', '30']);
-    for (let i = 0; holds().length === 0; i++) {
-      if (i > 200) throw new Error('the container never held its image');
-      await sleep(50);
+    try {
+      await waitForHold();
+    } finally {
+      child.kill('SIGKILL');
+      await finish(child);
     }
-    child.kill('SIGKILL');
-    await finish(child);
     // Its container dies with it (the parent-death signal); its run directory and hold wait for a sweep.
     expect(holds()).toHaveLength(1);
+    // The next run sweeps it while it starts (the afterEach checks that nothing is left).
     expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
-    for (let i = 0; holds().length > 0 || readdirSync(runRoot).length > 0; i++) {
-      if (i > 100) break;
-      await sleep(50);
-    }
   });
 
   it('leaves no upper directory behind: the run root is empty after a run that wrote files', async () => {
