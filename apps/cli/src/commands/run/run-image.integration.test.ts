@@ -212,7 +212,8 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
     const images = await loadTestImages();
     const imported = await gc(['import', images.rootfsTar, 'doomed:1']);
     const id = imported.stdout.trim();
-    const child = start(['--root', runRoot, '--data-root', dataRoot, 'run', 'doomed:1', 'sleep', '30']);
+    // --init: its PID 1 passes SIGTERM on to sleep, which a PID 1 of its own would ignore.
+    const child = start(['--root', runRoot, '--data-root', dataRoot, 'run', '--init', 'doomed:1', 'sleep', '30']);
     try {
       await waitForHold();
       const refused = await gc(['rmi', 'doomed:1']);
