@@ -68,8 +68,9 @@ export async function runImageCommand(command: ImageCommand, argv: readonly stri
             : least === 0
               ? `at most ${most}`
               : `${least} to ${most}`;
+      const named = least === most || most === Number.POSITIVE_INFINITY ? least : most;
       throw new UsageError(
-        `${command.name}: expected ${what} argument${most === 1 ? '' : 's'} (${command.argsHelp}), got ${line.rest.length}`,
+        `${command.name}: expected ${what} argument${named === 1 ? '' : 's'} (${command.argsHelp}), got ${line.rest.length}`,
       );
     }
   } catch (e) {

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canRunIntegration } from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gocontainer, type Ran } from '../../test-support/gocontainer.js';
+import { GOCONTAINER, gocontainer, type Ran } from '../../test-support/gocontainer.js';
 import { type LocalRegistry, startLocalRegistry } from '../../test-support/registry.js';
 import { loadTestImages, type TestImages } from '../../test-support/test-images.js';
 
@@ -98,6 +99,16 @@ describe.skipIf(!canRunIntegration())('gocontainer image commands (integration, 
     expect(ids[1]).toBe(ids[0]);
     const run = await gocontainer(['--data-root', other, 'run', 'localhost/gc-e2e-busybox:1', 'echo', 'loaded']);
     expect(run.stdout).toBe('loaded\n');
+    // On a terminal (script(1) gives it one), without -o: refused, and nothing written.
+    const onTerminal = spawnSync('script', [
+      '-qec',
+      `${process.execPath} ${GOCONTAINER} --data-root ${dataRoot} save localhost/gc-e2e-busybox:1`,
+      '/dev/null',
+    ]);
+    expect(onTerminal.status).toBe(1);
+    expect(onTerminal.stdout.toString()).toBe(
+      'gocontainer: save: cowardly refusing to save to a terminal. Use the -o flag or redirect standard output\r\n',
+    );
   });
 
   it('import makes an image from a root filesystem tarball and prints its ID', async () => {
