@@ -44,7 +44,11 @@ try {
     const p = join(work, 'podman');
     mkdirSync(join(p, 'tmp'), { recursive: true });
     writeFileSync(join(p, 'registries.conf'), 'unqualified-search-registries = []\n');
-    writeFileSync(join(p, 'containers.conf'), '[containers]\nnetns = "none"\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "none"\n');
+    writeFileSync(
+      join(p, 'containers.conf'),
+      // No CAP_SYS_RESOURCE on these machines: podman's default nofile (1048576) cannot be set (as in e2e/support/podman.ts).
+      '[containers]\nnetns = "none"\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "none"\n',
+    );
     env.CONTAINERS_REGISTRIES_CONF = join(p, 'registries.conf');
     env.CONTAINERS_CONF = join(p, 'containers.conf');
     const podman = `podman --root ${p}/root --runroot ${p}/runroot --tmpdir ${p}/tmp --cgroup-manager cgroupfs --events-backend none`;
