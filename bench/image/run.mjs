@@ -51,7 +51,8 @@ try {
     );
     env.CONTAINERS_REGISTRIES_CONF = join(p, 'registries.conf');
     env.CONTAINERS_CONF = join(p, 'containers.conf');
-    const podman = `podman --root ${p}/root --runroot ${p}/runroot --tmpdir ${p}/tmp --cgroup-manager cgroupfs --events-backend none`;
+    // runc: crun 1.8 refuses hybrid cgroup hosts such as these.
+    const podman = `podman --root ${p}/root --runroot ${p}/runroot --tmpdir ${p}/tmp --cgroup-manager cgroupfs --events-backend none --runtime runc`;
     execFileSync('bash', ['-c', `${podman} load -q -i ${archive}`], { stdio: 'ignore', env });
     commands.push(['podman run --rm', `${podman} run --rm ${IMAGE} true`]);
   }
