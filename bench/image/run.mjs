@@ -80,8 +80,8 @@ try {
       ],
       { stdio: 'ignore', env },
     );
-    const docker = `docker -H unix://${socket}`;
-    env.DOCKER_CONFIG = join(d, 'client');
+    // Its own client config (no ~/.docker of the user's); not DOCKER_CONFIG, which podman reads too.
+    const docker = `docker --config ${join(d, 'client')} -H unix://${socket}`;
     for (let i = 0; ; i++) {
       try {
         execFileSync('bash', ['-c', `${docker} version`], { stdio: 'ignore', env });
