@@ -100,7 +100,9 @@ try {
   const ours = mean('gocontainer run');
   console.log(`\nbench/image/run (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}):`);
   for (const r of results)
-    console.log(`  ${r.command.padEnd(18)} ${(r.mean * 1000).toFixed(1).padStart(7)} ms ± ${(r.stddev * 1000).toFixed(1)}`);
+    console.log(
+      `  ${r.command.padEnd(18)} ${(r.mean * 1000).toFixed(1).padStart(7)} ms ± ${(r.stddev * 1000).toFixed(1)}`,
+    );
   if (mean('podman run --rm'))
     console.log(`  gocontainer / podman: ${(ours / mean('podman run --rm')).toFixed(2)}x (target <= 0.5x)`);
   if (mean('docker run --rm')) console.log(`  gocontainer / docker: ${(ours / mean('docker run --rm')).toFixed(2)}x`);
