@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(gcc make libc6-dev busybox-static runc crun hyperfine procps tmux qemu-system-x86 cpio kmod xz-utils
-  containerd docker.io podman conmon skopeo umoci docker-registry zstd apache2-utils)
+  containerd docker.io podman conmon skopeo umoci docker-registry zstd apache2-utils
+  golang-github-opencontainers-image-spec-dev)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

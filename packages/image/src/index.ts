@@ -14,4 +14,15 @@ export {
   type Reference,
   registryEndpoint,
 } from './reference.js';
-export type { BlobWriter, ImageRecord, ImageStore, UnpackProgress } from './store/image-store.js';
+export {
+  createImageStore,
+  DEFAULT_IMAGE_ROOT,
+  type ImageStoreOptions,
+} from './store/create-image-store.js';
+export * from './store/errors.js';
+export type { BlobWriter, ImageRecord, ImageStore, StoreLease, UnpackProgress } from './store/image-store.js';
+export type { UnpackFunction } from './store/store-context.js';
+export { validateConfig } from './validate/validate-config.js';
+export { validateIndex } from './validate/validate-index.js';
+export { validateManifest } from './validate/validate-manifest.js';
+export { type UnpackedLayer, type UnpackLayerOptions, unpackLayer } from './unpack/unpack-layer.js';

@@ -16,6 +16,7 @@ export type {
   Pty,
   SpawnedChild,
   SpawnOptions,
+  Timespec,
   WaitResult,
   WindowSize,
 } from './kernel.js';

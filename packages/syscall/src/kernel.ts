@@ -81,6 +81,12 @@ export interface BpfProgram {
   name?: string;
 }
 
+/** A time as `struct timespec` holds it. */
+export interface Timespec {
+  sec: number;
+  nsec: number;
+}
+
 /** A reaped or still-running child, as `waitid` reports it. */
 export interface WaitResult {
   pid: number;
@@ -179,6 +185,26 @@ export interface Kernel {
   setxattr(path: string, name: string, value: string): void;
   /** getxattr(2): the attribute's value; undefined when `path` has none of that name (ENODATA). */
   getxattr(path: string, name: string): string | undefined;
+  /** fsetxattr(2): set the extended attribute `name` of the file `fd` is open on. */
+  fsetxattr(fd: number, name: string, value: Uint8Array | string): void;
+  /** lsetxattr(2): as setxattr, but on a symlink itself rather than its target. */
+  lsetxattr(path: string, name: string, value: Uint8Array | string): void;
+  /** mkdirat(2). */
+  mkdirat(dirfd: number, path: string, mode: number): void;
+  /** mknodat(2): `mode` holds the file type (`S_IFCHR`, `S_IFBLK`, `S_IFIFO`) and the permissions. */
+  mknodat(dirfd: number, path: string, mode: number, major?: number, minor?: number): void;
+  /** symlinkat(2): make `path` (relative to `dirfd`) a symlink holding `target`. */
+  symlinkat(target: string, dirfd: number, path: string): void;
+  /** linkat(2): a hard link `newPath` to `oldPath`; `flags` takes `AT_SYMLINK_FOLLOW`, `AT_EMPTY_PATH`. */
+  linkat(oldDirfd: number, oldPath: string, newDirfd: number, newPath: string, flags?: number): void;
+  /** unlinkat(2); `flags` takes `AT_REMOVEDIR`. */
+  unlinkat(dirfd: number, path: string, flags?: number): void;
+  /** fchownat(2): numeric owner and group; `flags` takes `AT_SYMLINK_NOFOLLOW`, `AT_EMPTY_PATH`. */
+  fchownat(dirfd: number, path: string, uid: number, gid: number, flags?: number): void;
+  /** fchmodat(2), which follows a symlink `path` names (the kernel's call takes no flags). */
+  fchmodat(dirfd: number, path: string, mode: number): void;
+  /** utimensat(2): access and modification times; `flags` takes `AT_SYMLINK_NOFOLLOW`, `AT_EMPTY_PATH`. */
+  utimensat(dirfd: number, path: string, atime: Timespec, mtime: Timespec, flags?: number): void;
   /** posix_openpt + grantpt + unlockpt, and the slave opened (both CLOEXEC, O_NOCTTY). */
   openPty(): Pty;
 }

@@ -37,6 +37,17 @@ export interface Libc {
   isatty: Fn;
   setxattr: Fn;
   getxattr: Fn;
+  fsetxattr: Fn;
+  lsetxattr: Fn;
+  openat: Fn;
+  mkdirat: Fn;
+  mknodat: Fn;
+  symlinkat: Fn;
+  linkat: Fn;
+  unlinkat: Fn;
+  fchownat: Fn;
+  fchmodat: Fn;
+  utimensat: Fn;
   gc_spawn: Fn;
   gc_program_check: Fn;
   gc_reaper_start: Fn;
@@ -133,6 +144,22 @@ function load(): Libc {
     isatty: c.func('int isatty(int fd)'),
     setxattr: c.func('int setxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)'),
     getxattr: c.func('long getxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)'),
+    fsetxattr: c.func('int fsetxattr(int fd, const char *name, const uint8_t *value, size_t size, int flags)'),
+    lsetxattr: c.func(
+      'int lsetxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)',
+    ),
+    // openat(3) is variadic for its mode; a fixed prototype passes it in the
+    // same register and spares koffi's variadic call, which parses its types
+    // on every call (a layer unpack makes one per file).
+    openat: c.func('int openat(int dirfd, const char *path, int flags, uint32_t mode)'),
+    mkdirat: c.func('int mkdirat(int dirfd, const char *path, uint32_t mode)'),
+    mknodat: c.func('int mknodat(int dirfd, const char *path, uint32_t mode, uint64_t dev)'),
+    symlinkat: c.func('int symlinkat(const char *target, int dirfd, const char *path)'),
+    linkat: c.func('int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)'),
+    unlinkat: c.func('int unlinkat(int dirfd, const char *path, int flags)'),
+    fchownat: c.func('int fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)'),
+    fchmodat: c.func('int fchmodat(int dirfd, const char *path, uint32_t mode, int flags)'),
+    utimensat: c.func('int utimensat(int dirfd, const char *path, const int64_t *times, int flags)'),
     gc_spawn: gc.func(
       'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, _Out_ int32_t *out)',
     ),

@@ -10,6 +10,7 @@ import type {
   Pty,
   SpawnedChild,
   SpawnOptions,
+  Timespec,
   WaitResult,
   WindowSize,
 } from './kernel.js';
@@ -41,6 +42,13 @@ const TIOCGWINSZ = 0x5413;
 const TIOCSWINSZ = 0x5414;
 /** sizeof(struct termios) of the kernel (asm-generic, x86_64 and arm64 alike). */
 const TERMIOS_SIZE = 36;
+
+/** dev_t as glibc's makedev() packs it: 12 bits of major and 20 of minor in the low word, the rest above. */
+function makedev(major: number, minor: number): bigint {
+  const ma = BigInt(major);
+  const mi = BigInt(minor);
+  return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
+}
 
 /** The kernel, through koffi. One per process is enough: see `createKernel`. */
 class RealKernel implements Kernel {
@@ -166,12 +174,55 @@ class RealKernel implements Kernel {
   }
 
   openat(dirfd: number, path: string, flags: number, mode = 0): number {
-    const nr = syscallNumber('openat', this.arch);
-    return this.check(
-      this.c.syscall(nr, 'int', dirfd, 'const char *', path, 'int', flags, 'uint32_t', mode),
-      'openat',
-      `open ${path}`,
+    return this.check(this.c.openat(dirfd, path, flags, mode), 'openat', `open ${path}`);
+  }
+
+  fsetxattr(fd: number, name: string, value: Uint8Array | string): void {
+    const data = typeof value === 'string' ? Buffer.from(value) : value;
+    this.check(this.c.fsetxattr(fd, name, data, data.byteLength, 0), 'fsetxattr', `set ${name} on fd ${fd}`);
+  }
+
+  lsetxattr(path: string, name: string, value: Uint8Array | string): void {
+    const data = typeof value === 'string' ? Buffer.from(value) : value;
+    this.check(this.c.lsetxattr(path, name, data, data.byteLength, 0), 'lsetxattr', `set ${name} on ${path}`, path);
+  }
+
+  mkdirat(dirfd: number, path: string, mode: number): void {
+    this.check(this.c.mkdirat(dirfd, path, mode), 'mkdirat', `make the directory ${path}`, path);
+  }
+
+  mknodat(dirfd: number, path: string, mode: number, major = 0, minor = 0): void {
+    this.check(this.c.mknodat(dirfd, path, mode, makedev(major, minor)), 'mknodat', `make the node ${path}`, path);
+  }
+
+  symlinkat(target: string, dirfd: number, path: string): void {
+    this.check(this.c.symlinkat(target, dirfd, path), 'symlinkat', `make the symlink ${path}`, path);
+  }
+
+  linkat(oldDirfd: number, oldPath: string, newDirfd: number, newPath: string, flags = 0): void {
+    this.check(
+      this.c.linkat(oldDirfd, oldPath, newDirfd, newPath, flags),
+      'linkat',
+      `link ${newPath} to ${oldPath}`,
+      newPath,
     );
+  }
+
+  unlinkat(dirfd: number, path: string, flags = 0): void {
+    this.check(this.c.unlinkat(dirfd, path, flags), 'unlinkat', `remove ${path}`, path);
+  }
+
+  fchownat(dirfd: number, path: string, uid: number, gid: number, flags = 0): void {
+    this.check(this.c.fchownat(dirfd, path, uid, gid, flags), 'fchownat', `change the owner of ${path}`, path);
+  }
+
+  fchmodat(dirfd: number, path: string, mode: number): void {
+    this.check(this.c.fchmodat(dirfd, path, mode, 0), 'fchmodat', `change the mode of ${path}`, path);
+  }
+
+  utimensat(dirfd: number, path: string, atime: Timespec, mtime: Timespec, flags = 0): void {
+    const times = BigInt64Array.of(BigInt(atime.sec), BigInt(atime.nsec), BigInt(mtime.sec), BigInt(mtime.nsec));
+    this.check(this.c.utimensat(dirfd, path, times, flags), 'utimensat', `set the times of ${path}`, path);
   }
 
   close(fd: number): void {

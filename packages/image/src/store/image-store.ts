@@ -44,6 +44,11 @@ export interface BlobWriter {
   abort(options?: { discard?: boolean }): Promise<void>;
 }
 
+/** A held lease of the store's content (`ImageStore.lease`); `release()` is idempotent. */
+export interface StoreLease {
+  release(): void;
+}
+
 /** What `ensureLayers` reports while it unpacks. */
 export interface UnpackProgress {
   layer: Descriptor;
@@ -58,9 +63,11 @@ export interface UnpackProgress {
  *
  *   blobs/sha256/<hex>    verified blobs, read-only
  *   ingest/<hex>          interrupted and in-progress blob writes (resumable)
- *   layers/<hex>/         one unpacked layer per diff ID, in overlayfs's format
+ *   layers/<hex>/diff/    one unpacked layer per diff ID, in overlayfs's format
+ *   layers/<hex>/link     its short name: l/<name> links to the diff (overlayfs gets these paths)
  *   images.json           the index: images by ID, with their names
  *   containers/<id>       what each container holds (image ID and layers), so rmi and prune leave them alone
+ *   locks/                the content and index locks, one lock per blob write and per layer unpack
  *   tmp/                  temp files and directories, on the same filesystem for rename
  *
  * Safe under concurrent use by several processes: every write is temp +
@@ -93,6 +100,14 @@ export interface ImageStore {
    * present already.
    */
   ingest(expected: { digest: Digest; size: number; mediaType?: string }): Promise<BlobWriter | undefined>;
+  /**
+   * Hold the store's content lock (shared) across several writes until
+   * `release`: a pull or load takes one from its first blob to its addImage,
+   * so that no prune or rmi removes a blob it stored but has not added yet.
+   * (Without one, prune leaves unreferenced blobs alone for a while.) Do not
+   * call removeImage or prune while holding one: they wait for every lease.
+   */
+  lease(what?: string): Promise<StoreLease>;
 
   /**
    * Record the image whose manifest blob (and its config blob, and every layer
@@ -100,7 +115,12 @@ export interface ImageStore {
    * that pointed at another image moves. Validates manifest and config.
    */
   addImage(manifest: Descriptor, options?: { names?: string[]; repoDigests?: string[] }): Promise<ImageRecord>;
-  /** An image by full name, by ID or unique ID prefix (with or without `sha256:`), or by `name@digest`. */
+  /**
+   * An image by name, short (`busybox`) or full, by ID or unique ID prefix
+   * (with or without `sha256:`), or by `name@digest`; undefined when none.
+   * An ambiguous prefix throws EIMAGE_AMBIGUOUS naming the candidates, a
+   * text that is no name EIMAGE_REFERENCE.
+   */
   findImage(nameOrId: string): ImageRecord | undefined;
   listImages(): ImageRecord[];
   /** Point another name at an image. */
@@ -115,13 +135,15 @@ export interface ImageStore {
   /** `image prune`: dangling images (`all`: every image no container holds), then unreferenced blobs, layers and stale ingests. */
   prune(options?: { all?: boolean }): Promise<{ deleted: Digest[]; reclaimed: number }>;
 
-  /** The image's manifest and config, parsed and validated. */
+  /** A manifest blob of the store, parsed and validated (EIMAGE_INVALID naming the field). */
   readManifest(digest: Digest): Manifest;
 
   /**
    * Unpack every layer of the image not unpacked yet (each once, concurrent
    * callers wait for one another) and return the layer directories,
-   * top-most first: overlayfs's lowerdir order.
+   * top-most first: overlayfs's lowerdir order. A layer whose unpacked
+   * digest is not its diff ID is EIMAGE_DIFFID, and leaves nothing. Call
+   * `retain` first, so that no `prune --all` removes the layers meanwhile.
    */
   ensureLayers(image: ImageRecord, onProgress?: (progress: UnpackProgress) => void): Promise<string[]>;
   /** A container now holds `image` (its layers cannot be removed) until `release`. */

@@ -46,6 +46,22 @@ export interface FakeCallArgs {
   bpfProgAttach: { targetFd: number; progFd: number; attachType: number; flags: number };
   setxattr: { path: string; name: string; value: string };
   getxattr: { path: string; name: string };
+  fsetxattr: { fd: number; name: string; value: Uint8Array };
+  lsetxattr: { path: string; name: string; value: Uint8Array };
+  mkdirat: { dirfd: number; path: string; mode: number };
+  mknodat: { dirfd: number; path: string; mode: number; major: number; minor: number };
+  symlinkat: { target: string; dirfd: number; path: string };
+  linkat: { oldDirfd: number; oldPath: string; newDirfd: number; newPath: string; flags: number };
+  unlinkat: { dirfd: number; path: string; flags: number };
+  fchownat: { dirfd: number; path: string; uid: number; gid: number; flags: number };
+  fchmodat: { dirfd: number; path: string; mode: number };
+  utimensat: {
+    dirfd: number;
+    path: string;
+    atime: { sec: number; nsec: number };
+    mtime: { sec: number; nsec: number };
+    flags: number;
+  };
   /** A spawned child's `kill()`: a pidfd_send_signal on its pidfd. */
   kill: { pid: number; signal: number };
 }

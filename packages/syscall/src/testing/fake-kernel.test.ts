@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, RESOLVE_IN_ROOT } from '../constants.js';
+import {
+  AT_SYMLINK_NOFOLLOW,
+  MS_BIND,
+  MS_NODEV,
+  MS_NOEXEC,
+  MS_NOSUID,
+  RESOLVE_IN_ROOT,
+  S_IFCHR,
+} from '../constants.js';
 import { SyscallError } from '../errors.js';
 import { buildContainerSetup } from '../program/__golden__/container-setup.js';
 import { SYNC_FD } from '../program/op.js';
@@ -225,6 +233,29 @@ describe('FakeKernel in-process calls', () => {
     expect(kernel.openFds.has(fd)).toBe(true);
     expect(() => kernel.connectUnix('/run/gone.sock')).toThrow('connect /run/gone.sock: ECONNREFUSED');
     expect(kernel.callsOf('connectUnix')).toEqual([{ path: '/run/console.sock' }, { path: '/run/gone.sock' }]);
+  });
+
+  it('records the *at file calls a layer unpack makes, and fails them by syscall', () => {
+    const kernel = new FakeKernel({ arch: 'x64' }).fail({ syscall: 'mknodat', errno: 'EPERM' });
+    kernel.mkdirat(7, 'etc', 0o755);
+    kernel.symlinkat('/bin/busybox', 7, 'sh');
+    kernel.linkat(7, 'a', 8, 'b');
+    kernel.fchownat(7, 'sh', 1000, 1000, AT_SYMLINK_NOFOLLOW);
+    kernel.utimensat(7, 'sh', { sec: 1, nsec: 2 }, { sec: 3, nsec: 4 }, AT_SYMLINK_NOFOLLOW);
+    kernel.lsetxattr('/proc/self/fd/7/sh', 'user.x', new Uint8Array([0xff, 0]));
+    expect(() => kernel.mknodat(7, 'null', S_IFCHR | 0o666, 1, 3)).toThrow('mknodat null: EPERM');
+    expect(kernel.calls.map((c) => c.call)).toEqual([
+      'mkdirat',
+      'symlinkat',
+      'linkat',
+      'fchownat',
+      'utimensat',
+      'lsetxattr',
+      'mknodat',
+    ]);
+    expect(kernel.callsOf('linkat')).toEqual([{ oldDirfd: 7, oldPath: 'a', newDirfd: 8, newPath: 'b', flags: 0 }]);
+    expect(kernel.callsOf('lsetxattr')[0]?.value).toEqual(new Uint8Array([0xff, 0]));
+    expect(kernel.callsOf('mknodat')).toEqual([{ dirfd: 7, path: 'null', mode: S_IFCHR | 0o666, major: 1, minor: 3 }]);
   });
 
   it('lets handlers answer in-process calls', () => {

@@ -7,6 +7,7 @@ import type {
   ProcessHandle,
   Pty,
   SpawnOptions,
+  Timespec,
   WaitResult,
   WindowSize,
 } from '../kernel.js';
@@ -28,6 +29,10 @@ export interface FakeKernelOptions {
 }
 
 const ENOEXEC = 8;
+
+function bytesOf(value: Uint8Array | string): Uint8Array {
+  return typeof value === 'string' ? new TextEncoder().encode(value) : Uint8Array.from(value);
+}
 
 /**
  * A Kernel that touches nothing: it records every call (`calls`), runs spawned
@@ -220,6 +225,50 @@ export class FakeKernel implements Kernel {
     const value = this.#xattrs.get(`${path}\0${name}`);
     entry.result = value;
     return value;
+  }
+
+  /** Records a copy of the value; reads of it go through `lsetxattr`'s and `setxattr`'s store only. */
+  fsetxattr(fd: number, name: string, value: Uint8Array | string): void {
+    this.#call('fsetxattr', 'fsetxattr', { fd, name, value: bytesOf(value) });
+  }
+
+  /** Kept in memory as setxattr's are (getxattr reads it back, as UTF-8). */
+  lsetxattr(path: string, name: string, value: Uint8Array | string): void {
+    const bytes = bytesOf(value);
+    this.#call('lsetxattr', 'lsetxattr', { path, name, value: bytes }, path);
+    this.#xattrs.set(`${path}\0${name}`, new TextDecoder().decode(bytes));
+  }
+
+  mkdirat(dirfd: number, path: string, mode: number): void {
+    this.#call('mkdirat', 'mkdirat', { dirfd, path, mode }, path);
+  }
+
+  mknodat(dirfd: number, path: string, mode: number, major = 0, minor = 0): void {
+    this.#call('mknodat', 'mknodat', { dirfd, path, mode, major, minor }, path);
+  }
+
+  symlinkat(target: string, dirfd: number, path: string): void {
+    this.#call('symlinkat', 'symlinkat', { target, dirfd, path }, path);
+  }
+
+  linkat(oldDirfd: number, oldPath: string, newDirfd: number, newPath: string, flags = 0): void {
+    this.#call('linkat', 'linkat', { oldDirfd, oldPath, newDirfd, newPath, flags }, newPath);
+  }
+
+  unlinkat(dirfd: number, path: string, flags = 0): void {
+    this.#call('unlinkat', 'unlinkat', { dirfd, path, flags }, path);
+  }
+
+  fchownat(dirfd: number, path: string, uid: number, gid: number, flags = 0): void {
+    this.#call('fchownat', 'fchownat', { dirfd, path, uid, gid, flags }, path);
+  }
+
+  fchmodat(dirfd: number, path: string, mode: number): void {
+    this.#call('fchmodat', 'fchmodat', { dirfd, path, mode }, path);
+  }
+
+  utimensat(dirfd: number, path: string, atime: Timespec, mtime: Timespec, flags = 0): void {
+    this.#call('utimensat', 'utimensat', { dirfd, path, atime: { ...atime }, mtime: { ...mtime }, flags }, path);
   }
 
   mount(

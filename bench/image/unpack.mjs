@@ -1,0 +1,170 @@
+// bench/image/unpack: throughput of unpackLayer (@gc/image) against
+// `tar -xf` of the same layer, and of the gzip'd layer against `tar -xzf`,
+// in one run. The layer is a tar of host files (a mix from /usr, about
+// --mb MB uncompressed); each round runs every command once, in turn, into a
+// fresh directory (made, and the page cache's dirty pages synced, untimed).
+// tar's time is its process's wall time (its start is a millisecond);
+// unpackLayer's is the call's, from the open of the layer to the result, as a
+// store running in a Node process pays it (the hashing thread's start is in
+// it). Node's start and the import of @gc/image (a fixed cost, the same for
+// any layer) are shown on their own line, as the process's wall time less the
+// call's.
+//
+//   node bench/image/unpack.mjs [--mb 100] [--rounds 5] [--dir DIR] [--keep-env]
+//
+// --dir: where layers are unpacked (default /dev/shm: on this project's shared
+// machines a disk's writeback makes single runs vary tenfold; tmpfs leaves
+// the CPU cost of each, which is what differs). The figure is the median of
+// the rounds.
+// NODE_EXTRA_CA_CERTS is removed from every command's environment unless
+// --keep-env is given (see bench/run/run.mjs).
+//
+// Run with `--one LAYER DIR COMPRESSION` it is the unpacking process itself.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createReadStream, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchEnv } from '../lib/hyperfine.mjs';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    mb: { type: 'string', default: '100' },
+    rounds: { type: 'string', default: '5' },
+    dir: { type: 'string' },
+    'keep-env': { type: 'boolean', default: false },
+    one: { type: 'boolean', default: false },
+  },
+});
+const image = new URL('../../packages/image/dist/index.js', import.meta.url);
+
+if (values.one) {
+  const [layer, dir, compression] = positionals;
+  const { unpackLayer } = await import(image);
+  const { createKernel } = await import(new URL('../../packages/syscall/dist/index.js', import.meta.url));
+  const kernel = createKernel();
+  const start = process.hrtime.bigint();
+  const input = createReadStream(layer, { highWaterMark: 1 << 20 });
+  const { size } = await unpackLayer(kernel, input, compression, dir);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  process.stdout.write(`${JSON.stringify({ size, seconds })}\n`);
+} else {
+  await bench();
+}
+
+async function bench() {
+  const self = fileURLToPath(import.meta.url);
+  const { env, stripped } = benchEnv(values['keep-env']);
+  const work = mkdtempSync(join(values.dir ?? '/dev/shm', 'gc-bench-unpack-'));
+  try {
+    const layer = join(work, 'layer.tar');
+    const gz = `${layer}.gz`;
+    const files = hostFiles(Number(values.mb) * 1e6);
+    writeFileSync(join(work, 'files'), `${files.join('\n')}\n`);
+    execFileSync('tar', ['-cf', layer, '-C', '/', '--no-recursion', '-T', join(work, 'files')]);
+    execFileSync('sh', ['-c', `gzip -6 -c ${layer} > ${gz}`]);
+    const size = lstatSync(layer).size;
+    const out = join(work, 'out');
+    const node = process.execPath;
+    const commands = [
+      ['tar -xf', 'tar', ['-xf', layer, '-C', out]],
+      ['unpackLayer', node, [self, '--one', layer, out, 'none']],
+      ['tar -xzf', 'tar', ['-xzf', gz, '-C', out]],
+      ['unpackLayer gzip', node, [self, '--one', gz, out, 'gzip']],
+    ];
+    const times = new Map(commands.map(([name]) => [name, []]));
+    /** Per unpackLayer command: the process's wall time less the call's (node's start, imports). */
+    const fixed = [];
+    const rounds = Number(values.rounds);
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, file, args] of commands) {
+        rmSync(out, { recursive: true, force: true });
+        mkdirSync(out);
+        execFileSync('sync');
+        const start = process.hrtime.bigint();
+        const r = spawnSync(file, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        if (r.status !== 0) throw new Error(`${name} failed (exit status ${r.status})`);
+        if (file === node) {
+          const call = JSON.parse(r.stdout.toString());
+          if (call.size !== size) throw new Error(`${name}: size ${call.size}, expected ${size}`);
+          times.get(name).push(call.seconds);
+          fixed.push(seconds - call.seconds);
+        } else {
+          times.get(name).push(seconds);
+        }
+      }
+    }
+    rmSync(out, { recursive: true, force: true });
+    const mb = size / 1e6;
+    const median = (name) => {
+      const t = [...times.get(name)].sort((a, b) => a - b);
+      return t[Math.floor(t.length / 2)];
+    };
+    const env_ = stripped ? ', NODE_EXTRA_CA_CERTS removed' : '';
+    console.log(
+      `bench/image/unpack (node ${process.version}${env_}): a ${mb.toFixed(1)} MB layer of ${files.length} host entries, ${(lstatSync(gz).size / 1e6) | 0} MB gzip'd, ${rounds} rounds, median:`,
+    );
+    for (const [name] of commands) {
+      const t = median(name);
+      const all = times
+        .get(name)
+        .map((s) => (s * 1000).toFixed(0))
+        .join(' ');
+      console.log(
+        `  ${name.padEnd(17)} ${(t * 1000).toFixed(0).padStart(6)} ms  ${(mb / t).toFixed(0).padStart(5)} MB/s  (${all} ms)`,
+      );
+    }
+    const startup = [...fixed].sort((a, b) => a - b)[Math.floor(fixed.length / 2)];
+    console.log(
+      `  (node's start and the import of @gc/image, outside the figures above: ${(startup * 1000).toFixed(0)} ms)`,
+    );
+    console.log(
+      `  unpackLayer / tar -xf throughput:        ${(median('tar -xf') / median('unpackLayer')).toFixed(2)}x (target >= 0.7x)`,
+    );
+    console.log(
+      `  unpackLayer gzip / tar -xzf throughput:  ${(median('tar -xzf') / median('unpackLayer gzip')).toFixed(2)}x (target >= 0.7x)`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Paths (relative to /) of regular files, symlinks and directories under /usr, in walk order, until `bytes`. */
+function hostFiles(bytes) {
+  const picked = [];
+  let total = 0;
+  let budget = 0;
+  const walk = (dir) => {
+    let names;
+    try {
+      names = readdirSync(`/${dir}`).sort();
+    } catch {
+      return;
+    }
+    picked.push(dir);
+    for (const name of names) {
+      if (total >= budget) return;
+      const path = `${dir}/${name}`;
+      const st = lstatSync(`/${path}`);
+      if (st.isDirectory()) walk(path);
+      else if (st.isFile() || st.isSymbolicLink()) {
+        picked.push(path);
+        total += st.isFile() ? 512 + Math.ceil(st.size / 512) * 512 : 512;
+      }
+    }
+  };
+  // A mix: executables, libraries, and many small files (docs, locales, headers).
+  const shares = [
+    ['usr/bin', 0.25],
+    ['usr/lib', 0.35],
+    ['usr/share', 0.3],
+    ['usr/include', 0.1],
+  ];
+  for (const [dir, share] of shares) {
+    budget += share * bytes;
+    walk(dir);
+  }
+  return [...new Set(picked)];
+}

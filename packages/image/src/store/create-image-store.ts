@@ -1,0 +1,132 @@
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { GcError, type Kernel } from '@gc/syscall';
+import type { Digest } from '../digest.js';
+import { unpackLayer } from '../unpack/unpack-layer.js';
+import { addImage, pointName, readManifest } from './add-image.js';
+import { openIngest } from './blob-writer.js';
+import { blobPathOf, hasBlob, openBlob, putBlob, putBlobStream, readBlob } from './blobs.js';
+import { markOrphans } from './collect.js';
+import { checkContainerId, holdOf, readHold, readHolds, removeHold, writeHold } from './container-holds.js';
+import { ensureLayers } from './ensure-layers.js';
+import { EIMAGE_NOT_FOUND } from './errors.js';
+import { matchImage, normaliseName } from './find-image.js';
+import { readIndex, updateIndex } from './image-index.js';
+import type { ImageStore } from './image-store.js';
+import { tryLockFile } from './lock.js';
+import { prune } from './prune.js';
+import { removeImage } from './remove-image.js';
+import { lockContent, type StoreContext, type UnpackFunction, withContent } from './store-context.js';
+import { storeLayout } from './store-layout.js';
+
+/** Where gocontainer keeps images unless told otherwise (`--data-root`). */
+export const DEFAULT_IMAGE_ROOT = '/var/lib/gocontainer';
+
+export interface ImageStoreOptions {
+  /** The data root (default DEFAULT_IMAGE_ROOT); made if missing, mode 0700. */
+  root?: string;
+  /** flock(2) for the store's locks, and the unpacker's openat2. */
+  kernel: Kernel;
+  /** The layer unpacker (default `unpackLayer`). */
+  unpack?: UnpackFunction;
+  /** Layers for rootless overlayfs (`user.overlay.*` xattrs); default: when not running as root. */
+  rootless?: boolean;
+  /** How long the content and index locks are waited for (default a minute). */
+  lockTimeoutMs?: number;
+}
+
+const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+
+/**
+ * Open (and make, the first time) the image store under `root`. A process
+ * killed in the middle of a write leaves its temp files in tmp/: the first
+ * open that finds the store idle (no writer holds the content lock) removes them.
+ */
+export function createImageStore(options: ImageStoreOptions): ImageStore {
+  const root = resolve(options.root ?? DEFAULT_IMAGE_ROOT);
+  const layout = storeLayout(root);
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  for (const dir of [
+    layout.blobs,
+    layout.ingestDir,
+    layout.layersDir,
+    layout.links,
+    layout.tmp,
+    layout.containers,
+    layout.locks,
+  ]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  const ctx: StoreContext = {
+    layout,
+    kernel: options.kernel,
+    unpack: options.unpack ?? unpackLayer,
+    rootless: options.rootless ?? process.geteuid?.() !== 0,
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+  };
+  cleanTmpIfIdle(ctx);
+
+  const findImage = (text: string) => matchImage(readIndex(ctx), text)?.image;
+  return {
+    root,
+    hasBlob: (digest) => hasBlob(ctx, digest),
+    blobPath: (digest) => blobPathOf(ctx, digest),
+    readBlob: (digest) => readBlob(ctx, digest),
+    openBlob: (digest) => openBlob(ctx, digest),
+    putBlob: (data, expected) => putBlob(ctx, data, expected),
+    putBlobStream: (input, expected) => putBlobStream(ctx, input, expected),
+    ingest: (expected) => openIngest(ctx, expected),
+    lease: async (what = 'a lease') => {
+      const lock = await lockContent(ctx, true, what);
+      return { release: () => lock.release() };
+    },
+    addImage: (manifest, addOptions) => addImage(ctx, manifest, addOptions),
+    findImage,
+    listImages: () => readIndex(ctx),
+    tagImage: async (image, name) => {
+      const full = normaliseName(name, 'name');
+      return updateIndex(ctx, `tag ${image.id} ${full}`, (images) => {
+        const record = images.find((i) => i.id === image.id);
+        if (record === undefined) throw new GcError(EIMAGE_NOT_FOUND, `image ${image.id}: no such image`);
+        pointName(images, record, full);
+        return record;
+      });
+    },
+    removeImage: (text, removeOptions) => removeImage(ctx, text, removeOptions),
+    prune: (pruneOptions) => prune(ctx, pruneOptions),
+    readManifest: (digest: Digest) => {
+      const size = readBlob(ctx, digest).length;
+      return readManifest(ctx, { digest, size });
+    },
+    ensureLayers: (image, onProgress) => ensureLayers(ctx, image, onProgress),
+    retain: async (containerId, image) => {
+      checkContainerId(containerId);
+      await withContent(ctx, `retain ${image.id} for ${containerId}`, () => {
+        const record = readIndex(ctx).find((i) => i.id === image.id);
+        if (record === undefined) throw new GcError(EIMAGE_NOT_FOUND, `image ${image.id}: no such image`);
+        writeHold(ctx, holdOf(containerId, record));
+      });
+    },
+    release: async (containerId) => {
+      checkContainerId(containerId);
+      await withContent(ctx, `release ${containerId}`, () => {
+        const hold = readHold(ctx, containerId);
+        removeHold(ctx, containerId);
+        if (hold !== undefined) markOrphans(ctx, hold, readIndex(ctx), readHolds(ctx));
+      });
+    },
+  };
+}
+
+/** Leftovers of killed writers: only when no writer holds the content lock, and without waiting. */
+function cleanTmpIfIdle(ctx: StoreContext): void {
+  const lock = tryLockFile(ctx.kernel, ctx.layout.contentLock, 'clean tmp/ of the image store');
+  if (lock === undefined) return;
+  try {
+    for (const name of readdirSync(ctx.layout.tmp)) {
+      rmSync(`${ctx.layout.tmp}/${name}`, { recursive: true, force: true });
+    }
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,219 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { GcError } from '@gc/syscall';
+import { Decompress } from 'fzstd';
+import type { Compression } from '../media-types.js';
+
+export interface DecompressOptions {
+  /**
+   * The `zstd` binary for zstd layers (faster than fzstd, and off the main
+   * thread): a path, or false for fzstd. Default: `zstd` on PATH, if any.
+   */
+  zstd?: string | false;
+  /** Compressed bytes read so far. */
+  onRead?: (bytes: number) => void;
+}
+
+/** A layer's bytes, uncompressed. */
+export interface Decompressed {
+  /** What the layer's first bytes say it is (the declared compression is only a hint, as Docker treats it). */
+  compression: Compression;
+  /** The tar. */
+  output: Readable;
+  /** Settles once the decompressor ended: rejects if it failed (a zstd binary's exit status arrives after its output). */
+  finished: Promise<void>;
+  /** Stop reading and decompressing (after a failure further down). */
+  destroy(): void;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+/** The compression a layer's first bytes show: gzip's and zstd's magic numbers, else none (a tar). */
+export function sniffCompression(head: Uint8Array): Compression {
+  const starts = (magic: number[]) => magic.every((b, i) => head[i] === b);
+  if (starts(GZIP_MAGIC)) return 'gzip';
+  if (starts(ZSTD_MAGIC)) return 'zstd';
+  return 'none';
+}
+
+let zstdOnPath: string | false | undefined;
+
+/** The `zstd` binary on PATH (looked up once), or false. */
+export function findZstd(): string | false {
+  if (zstdOnPath === undefined) {
+    zstdOnPath = false;
+    for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
+      if (!dir) continue;
+      const candidate = join(dir, 'zstd');
+      try {
+        accessSync(candidate, fsConstants.X_OK);
+        zstdOnPath = candidate;
+        break;
+      } catch {
+        // Not there: the next directory.
+      }
+    }
+  }
+  return zstdOnPath;
+}
+
+function layerError(message: string, cause?: unknown): GcError {
+  return new GcError('EIMAGE_LAYER', `unpack layer: ${message}`, cause === undefined ? undefined : { cause });
+}
+
+/**
+ * `input` uncompressed, by what its magic bytes show rather than what the
+ * media type declared: Docker's uncompressed media types sometimes carry
+ * gzip, and Docker itself sniffs. gzip inflates in libuv's pool, zstd in the
+ * `zstd` binary where there is one (fzstd, on the main thread, otherwise).
+ */
+export async function decompress(
+  input: Readable,
+  _declared: Compression,
+  options: DecompressOptions = {},
+): Promise<Decompressed> {
+  const { onRead } = options;
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let head: Buffer = Buffer.alloc(0);
+  let ended = false;
+  let read = 0;
+  while (head.length < ZSTD_MAGIC.length) {
+    const next = await chunks.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    read += chunk.length;
+    onRead?.(read);
+    head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+  }
+  const compression = sniffCompression(head);
+  const source = Readable.from(
+    (async function* () {
+      if (head.length > 0) yield head;
+      if (ended) return;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) return;
+        read += next.value.length;
+        onRead?.(read);
+        yield next.value;
+      }
+    })(),
+    { objectMode: false, highWaterMark: 1 << 20 },
+  );
+  const destroyInput = () => {
+    source.destroy();
+    input.destroy();
+  };
+
+  if (compression === 'none') {
+    return { compression, output: source, finished: Promise.resolve(), destroy: destroyInput };
+  }
+  if (compression === 'gzip') {
+    const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+    source.on('error', (e) => gunzip.destroy(e));
+    source.pipe(gunzip);
+    const finished = new Promise<void>((resolve, reject) => {
+      gunzip.once('end', resolve);
+      gunzip.once('error', (e) => reject(layerError(`gunzip: ${e.message}`, e)));
+    });
+    finished.catch(() => {});
+    const output = gunzip.on('error', () => {});
+    return {
+      compression,
+      output,
+      finished,
+      destroy: () => {
+        destroyInput();
+        gunzip.destroy();
+      },
+    };
+  }
+  const zstd = options.zstd ?? findZstd();
+  return zstd === false ? fzstdStream(source, destroyInput) : zstdBinary(zstd, source, destroyInput);
+}
+
+function zstdBinary(binary: string, source: Readable, destroyInput: () => void): Decompressed {
+  const child = spawn(binary, ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr: Buffer[] = [];
+  child.stderr.on('data', (d: Buffer) => stderr.push(d));
+  // zstd stops reading when the input is bad: its exit status says why, not the EPIPE.
+  child.stdin.on('error', () => {});
+  source.on('error', (e) => {
+    child.kill('SIGKILL');
+    child.stdout.destroy(e);
+  });
+  source.pipe(child.stdin);
+  const finished = new Promise<void>((resolve, reject) => {
+    child.once('error', (e) => reject(layerError(`run ${binary}: ${e.message}`, e)));
+    child.once('close', (code, signal) => {
+      if (code === 0) return resolve();
+      const words = Buffer.concat(stderr).toString().trim().split('\n').at(-1);
+      reject(layerError(`${binary} -d: ${words || (signal ? `killed by ${signal}` : `exit status ${code}`)}`));
+    });
+  });
+  finished.catch(() => {});
+  return {
+    compression: 'zstd',
+    output: child.stdout,
+    finished,
+    destroy: () => {
+      destroyInput();
+      child.kill('SIGKILL');
+      child.stdout.destroy();
+    },
+  };
+}
+
+function fzstdStream(source: Readable, destroyInput: () => void): Decompressed {
+  let push: (data: Uint8Array) => void = () => {};
+  const decoder = new Decompress((data) => {
+    // The block may be a view of fzstd's own buffers: copy it before it moves on.
+    push(Buffer.from(data));
+  });
+  const fail = (e: unknown) => layerError(`zstd: ${e instanceof Error ? e.message : String(e)}`, e);
+  const transform = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _encoding, callback) {
+      push = (data) => this.push(data);
+      try {
+        decoder.push(chunk);
+        callback();
+      } catch (e) {
+        callback(fail(e));
+      }
+    },
+    flush(callback) {
+      push = (data) => this.push(data);
+      try {
+        decoder.push(new Uint8Array(0), true);
+        callback();
+      } catch (e) {
+        callback(fail(e));
+      }
+    },
+  });
+  source.on('error', (e) => transform.destroy(e));
+  source.pipe(transform);
+  const finished = new Promise<void>((resolve, reject) => {
+    transform.once('end', resolve);
+    transform.once('error', reject);
+  });
+  finished.catch(() => {});
+  transform.on('error', () => {});
+  return {
+    compression: 'zstd',
+    output: transform,
+    finished,
+    destroy: () => {
+      destroyInput();
+      transform.destroy();
+    },
+  };
+}
