@@ -42,7 +42,11 @@ function buildLayeredArchive(images: TestImages, work: string): string {
   return archive;
 }
 
+// skopeo as root writes a blob-info cache under /var/lib/containers: removed when this file's tests made it.
+const SKOPEO_CACHE = '/var/lib/containers/cache/blob-info-cache-v1.boltdb';
+
 describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)', { timeout: 120_000 }, () => {
+  const cacheExisted = existsSync(SKOPEO_CACHE);
   let work: string;
   let dataRoot: string;
   let runRoot: string;
@@ -95,6 +99,7 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
+    if (!cacheExisted) rmSync(SKOPEO_CACHE, { force: true });
   });
 
   beforeEach(() => {
