@@ -10,6 +10,7 @@ export { type LoadedImage, type LoadOptions, loadArchive } from './archive/load-
 export { type SaveOptions, saveImages } from './archive/save-images.js';
 export type { Descriptor, ImageConfig, ImageIndex, Manifest, Platform } from './descriptor.js';
 export { type Digest, digestOf, isDigest, parseDigest } from './digest.js';
+export { type ReadLayerFileOptions, readLayerFile } from './layer-file.js';
 export * from './media-types.js';
 export {
   DEFAULT_REGISTRY,
