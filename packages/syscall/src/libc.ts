@@ -134,7 +134,7 @@ function load(): Libc {
     setxattr: c.func('int setxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)'),
     getxattr: c.func('long getxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)'),
     gc_spawn: gc.func(
-      'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, _Out_ int32_t *out)',
+      'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, int exe_fd, _Out_ int32_t *out)',
     ),
     gc_program_check: gc.func('int gc_program_check(const uint8_t *blob, size_t len)'),
     gc_reaper_start: gc.func('int gc_reaper_start(void)'),
