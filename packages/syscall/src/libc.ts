@@ -97,14 +97,33 @@ function isMuslNode(): boolean {
   }
 }
 
+type Library = ReturnType<typeof Koffi.load>;
+
+/**
+ * A library opened, and each of its functions made, on the first call of
+ * one: koffi parses a prototype when it makes the function, and a command
+ * such as `gocontainer kill` calls two of these and none of libgcexec's.
+ */
+function lazyLibrary(open: () => Library): { func(prototype: string): Fn } {
+  let lib: Library | undefined;
+  return {
+    func(prototype) {
+      let fn: Fn | undefined;
+      return (...args) => {
+        fn ??= (lib ??= open()).func(prototype) as Fn;
+        return fn(...args);
+      };
+    },
+  };
+}
+
 function load(): Libc {
   // Bundled into CommonJS (the CLI), the bundle's own require, which keeps
   // what it resolved before; as an ES module, one of its own.
   const load = typeof __filename === 'string' ? require : createRequire(import.meta.url);
   const koffi = loadKoffi(load);
-  const { libraryPath } = load('@gc/native') as typeof import('@gc/native');
-  const c = koffi.load('libc.so.6');
-  const gc = koffi.load(libraryPath);
+  const c = lazyLibrary(() => koffi.load('libc.so.6'));
+  const gc = lazyLibrary(() => koffi.load((load('@gc/native') as typeof import('@gc/native')).libraryPath));
   return {
     errno: () => koffi.errno(),
     address: (buffer: Uint8Array) => koffi.address(buffer),
