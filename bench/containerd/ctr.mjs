@@ -2,11 +2,13 @@
 // (its runc v2 shim), with `--runc-binary` gocontainer against runc, in one
 // hyperfine run. Target (issue 10): gocontainer at most 2x runc.
 //
-//   node bench/containerd/ctr.mjs [--runs N] [--keep-env]
+//   node bench/containerd/ctr.mjs [--runs N] [--keep-env] [--before CHECKOUT]
+//
+// --before: also time another built checkout's gocontainer (CHECKOUT/apps/cli/bin/gocontainer.cjs) as "before".
 //
 // containerd is started as the e2e tests start it (apps/cli/e2e/support/
 // containerd.ts: every path under one temp dir, CRI off, the same config),
-// with the image built by apps/cli/e2e/bin/build-images.sh (no registry),
+// with the image built by scripts/test-images/build-images.sh (no registry),
 // and everything is removed afterwards by apps/cli/e2e/bin/sweep.sh. The
 // runtimes' --runc-root is on /dev/shm (tmpfs), as /run is on a usual machine. Needs
 // root, containerd, ctr, umoci, skopeo and busybox-static (scripts/setup.sh).
@@ -19,9 +21,14 @@ import { benchEnv, hyperfine } from '../lib/hyperfine.mjs';
 import { have } from '../lib/runtimes.mjs';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '20' }, 'keep-env': { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '20' },
+    'keep-env': { type: 'boolean', default: false },
+    before: { type: 'string' },
+  },
 });
 const e2eBin = fileURLToPath(new URL('../../apps/cli/e2e/bin/', import.meta.url));
+const buildImages = fileURLToPath(new URL('../../scripts/test-images/build-images.sh', import.meta.url));
 const gocontainer = fileURLToPath(new URL('../../apps/cli/bin/gocontainer.cjs', import.meta.url));
 const IMAGE = 'localhost/gc-e2e-busybox:1';
 const TARGET = 2;
@@ -65,7 +72,7 @@ let daemon;
 try {
   const images = join(dir, 'images');
   mkdirSync(images);
-  execFileSync(join(e2eBin, 'build-images.sh'), [images], { stdio: 'inherit' });
+  execFileSync(buildImages, [images], { stdio: 'inherit' });
   writeFileSync(join(dir, 'config.toml'), `${config}\n`);
   const log = openSync(join(dir, 'containerd.log'), 'a');
   daemon = spawn('containerd', ['--config', join(dir, 'config.toml')], {
@@ -96,11 +103,15 @@ try {
     ].join(' '),
   ];
   // The shim runs the binary with cwd = the bundle: an absolute path, executable (the bin is, with its #!).
-  const results = hyperfine([run('gocontainer', gocontainer), run('runc', 'runc')], {
-    runs: values.runs,
-    env,
-    work: dir,
-  });
+  const before = values.before ? join(values.before, 'apps/cli/bin/gocontainer.cjs') : undefined;
+  const results = hyperfine(
+    [run('gocontainer', gocontainer), ...(before ? [run('before', before)] : []), run('runc', 'runc')],
+    {
+      runs: values.runs,
+      env,
+      work: dir,
+    },
+  );
   const median = (name) => results.find((r) => r.command === `ctr run --rm, ${name}`).median;
   const ours = median('gocontainer');
   const runc = median('runc');
@@ -108,6 +119,12 @@ try {
     `\nbench/containerd (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}; medians):`,
   );
   console.log(`  ctr run --rm, gocontainer ${(ours * 1000).toFixed(1).padStart(7)} ms`);
+  if (before) {
+    const theirs = median('before');
+    console.log(
+      `  ctr run --rm, before      ${(theirs * 1000).toFixed(1).padStart(7)} ms (${(theirs / runc).toFixed(2)}x runc)`,
+    );
+  }
   console.log(`  ctr run --rm, runc        ${(runc * 1000).toFixed(1).padStart(7)} ms`);
   const ratio = ours / runc;
   console.log(

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 int gc_program_check(const uint8_t *blob, size_t len);
-long gc_spawn(const uint8_t *blob, size_t len, uint64_t clone_flags, int cgroup_fd, int32_t *out);
+long gc_spawn(const uint8_t *blob, size_t len, uint64_t clone_flags, int cgroup_fd, int exe_fd, int32_t *out);
 int gc_reaper_wake(void);
 int gc_run(uint8_t *blob, size_t len, int err_fd, int sync_fd);
 int gc_reaper_start(void);

@@ -128,13 +128,15 @@ static void gc_sort(int *v, int n)
 /*
  * Hand over the fd table: every source is first duplicated above the highest
  * target (so that moving one never clobbers another), then dup3()ed onto its
- * target without CLOEXEC. Everything else is closed except our own error and
- * sync fds, which stay CLOEXEC. A leaked fd is CVE-2024-21626.
+ * target without CLOEXEC. Everything else is closed except the executor's
+ * own fds (`own`: the error fd, the sync fd, and on the spawn path the
+ * program's memfd and gc-exec's), which move above the targets too and stay
+ * CLOEXEC; an own fd of -1 is none. A leaked fd is CVE-2024-21626.
  */
-static int gc_apply_fds(const struct gc_header *h, const uint8_t *blob, int *err_fd, int *sync_fd)
+static int gc_apply_fd_table(const struct gc_header *h, const uint8_t *blob, int *const own[], int nown)
 {
 	int tmp[GC_MAX_FDS];
-	int keep[GC_MAX_FDS + 2];
+	int keep[GC_MAX_FDS + 4];
 	int base = 3, nkeep = 0;
 	const struct gc_fd *fds = (const struct gc_fd *)(blob + h->fds_off);
 
@@ -147,15 +149,13 @@ static int gc_apply_fds(const struct gc_header *h, const uint8_t *blob, int *err
 		if (tmp[i] < 0)
 			return errno;
 	}
-	int e = (int)syscall(SYS_fcntl, *err_fd, F_DUPFD_CLOEXEC, base);
-	if (e < 0)
-		return errno;
-	*err_fd = e;
-	if (*sync_fd >= 0) {
-		int s = (int)syscall(SYS_fcntl, *sync_fd, F_DUPFD_CLOEXEC, base);
-		if (s < 0)
+	for (int i = 0; i < nown; i++) {
+		if (*own[i] < 0)
+			continue;
+		int fd = (int)syscall(SYS_fcntl, *own[i], F_DUPFD_CLOEXEC, base);
+		if (fd < 0)
 			return errno;
-		*sync_fd = s;
+		*own[i] = fd;
 	}
 	for (uint32_t i = 0; i < h->fd_count; i++) {
 		if (fds[i].target < 0)
@@ -164,9 +164,9 @@ static int gc_apply_fds(const struct gc_header *h, const uint8_t *blob, int *err
 			return errno;
 		keep[nkeep++] = fds[i].target;
 	}
-	keep[nkeep++] = *err_fd;
-	if (*sync_fd >= 0)
-		keep[nkeep++] = *sync_fd;
+	for (int i = 0; i < nown; i++)
+		if (*own[i] >= 0)
+			keep[nkeep++] = *own[i];
 	gc_sort(keep, nkeep);
 
 	unsigned int next = 0;
@@ -179,6 +179,12 @@ static int gc_apply_fds(const struct gc_header *h, const uint8_t *blob, int *err
 	if (syscall(SYS_close_range, next, ~0u, 0) < 0)
 		return errno;
 	return 0;
+}
+
+static int gc_apply_fds(const struct gc_header *h, const uint8_t *blob, int *err_fd, int *sync_fd)
+{
+	int *const own[] = { err_fd, sync_fd };
+	return gc_apply_fd_table(h, blob, own, 2);
 }
 
 static void gc_relocate(const struct gc_header *h, uint8_t *blob)
@@ -464,6 +470,9 @@ static void gc_reexec_op(const struct gc_header *h, uint8_t *blob, uint32_t next
 
 static void gc_execute_from(uint8_t *blob, int err_fd, int sync_fd, uint32_t start) __attribute__((noreturn));
 
+/* Set once this process is the static gc-exec: a REEXEC op then has nothing to do. */
+static int gc_in_helper;
+
 void gc_execute(uint8_t *blob, int err_fd, int sync_fd)
 {
 	const struct gc_header *h = (const struct gc_header *)blob;
@@ -486,7 +495,44 @@ void gc_resume(uint8_t *blob, int err_fd, int sync_fd, uint32_t start)
 	if (sync_fd >= 0)
 		syscall(SYS_fcntl, sync_fd, F_SETFD, FD_CLOEXEC);
 	gc_exit_on_signals();
+	/* Empty already after a REEXEC; all blocked when gc_spawn_child exec'd us. */
+	gc_unblock_signals();
 	gc_execute_from(blob, err_fd, sync_fd, start);
+}
+
+/*
+ * The child of gc_spawn's exec path: it shares the caller's memory
+ * (CLONE_VM | CLONE_VFORK, on a stack of its own) until its exec, so it only
+ * makes raw syscalls on its stack and reads the caller's copy of the
+ * program, which no other thread touches. Every disposition back to the
+ * default (a signal, still blocked, must never run one of Node's handlers
+ * here), the fd table applied, then the static gc-exec exec'd by its fd,
+ * handed the program in a memfd (`c->prog_fd`) to run from its first op
+ * with the signals unblocked (gc_resume). The error pipe says what failed.
+ */
+void gc_spawn_child(const struct gc_spawn_call *c)
+{
+	const struct gc_header *h = (const struct gc_header *)c->blob;
+	int err_fd = c->err_fd, sync_fd = c->sync_fd, prog_fd = c->prog_fd, exe_fd = c->exe_fd;
+	int *const own[] = { &err_fd, &sync_fd, &prog_fd, &exe_fd };
+	char a_prog[12], a_err[12], a_sync[12];
+	char name[] = "gc-exec", resume[] = "--resume", zero[] = "0";
+	char *argv[] = { name, resume, zero, a_prog, a_err, a_sync, NULL };
+	char *envp[] = { NULL };
+
+	gc_reset_signals();
+	int err = gc_apply_fd_table(h, c->blob, own, 4);
+	if (err)
+		gc_fail(err_fd, GC_PROLOGUE_OP, err);
+	/* gc-exec's own fds survive its exec; it makes them CLOEXEC again. An ELF runs from a CLOEXEC fd. */
+	if (syscall(SYS_fcntl, err_fd, F_SETFD, 0) < 0 || syscall(SYS_fcntl, sync_fd, F_SETFD, 0) < 0 ||
+	    syscall(SYS_fcntl, prog_fd, F_SETFD, 0) < 0)
+		gc_fail(err_fd, GC_PROLOGUE_OP, errno);
+	gc_itoa(prog_fd, a_prog);
+	gc_itoa(err_fd, a_err);
+	gc_itoa(sync_fd, a_sync);
+	syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
+	gc_fail(err_fd, GC_PROLOGUE_OP, errno);
 }
 
 static void gc_execute_from(uint8_t *blob, int err_fd, int sync_fd, uint32_t start)
@@ -560,6 +606,11 @@ static void gc_execute_from(uint8_t *blob, int err_fd, int sync_fd, uint32_t sta
 			break;
 		}
 		case GC_OP_REEXEC:
+			/* Spawned straight into gc-exec (gc_spawn_child): already there. */
+			if (gc_in_helper) {
+				syscall(SYS_close, a[0]);
+				break;
+			}
 			results[i] = 0;
 			gc_reexec_op(h, blob, i + 1, err_fd, sync_fd, (int)a[0]);
 			break;
@@ -579,6 +630,7 @@ static void gc_execute_from(uint8_t *blob, int err_fd, int sync_fd, uint32_t sta
 
 int gc_run(uint8_t *blob, size_t len, int err_fd, int sync_fd)
 {
+	gc_in_helper = 1;
 	int err = gc_validate(blob, len);
 	if (err) {
 		struct gc_error_record rec = { .op = GC_PROLOGUE_OP, .err = (uint32_t)err };
@@ -591,6 +643,7 @@ int gc_run(uint8_t *blob, size_t len, int err_fd, int sync_fd)
 
 int gc_run_resume(uint8_t *blob, size_t len, int err_fd, int sync_fd, uint32_t start)
 {
+	gc_in_helper = 1;
 	int err = gc_validate(blob, len);
 	if (!err && start > ((const struct gc_header *)blob)->op_count)
 		err = EINVAL;

@@ -92,6 +92,15 @@ int gc_run_resume(uint8_t *blob, size_t len, int err_fd, int sync_fd, uint32_t s
 /* Report {op, err} on the error pipe and exit (GC_FAIL_EXIT). */
 void gc_fail(int err_fd, uint32_t op, int err) __attribute__((noreturn));
 
+/* What gc_spawn hands its exec-path child (see gc_spawn_child). */
+struct gc_spawn_call {
+	const uint8_t *blob;
+	int err_fd, sync_fd, prog_fd, exe_fd;
+};
+
+/* The child of gc_spawn's exec path: execs gc-exec; returns never. */
+void gc_spawn_child(const struct gc_spawn_call *c) __attribute__((noreturn));
+
 /* Runs the prologue and every op. Returns only on failure, after reporting. */
 void gc_execute(uint8_t *blob, int err_fd, int sync_fd) __attribute__((noreturn));
 

@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, closeSync, constants, openSync, read, unlink } from 'node:fs';
+import { chmodSync, chownSync, closeSync, constants, openSync, read, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdMapping } from '@gc/namespaces';
 import { AT_FDCWD, F_SETFL, type Kernel, O_CLOEXEC, O_PATH } from '@gc/syscall';
@@ -69,6 +69,10 @@ function readByte(fd: number): Promise<boolean> {
 }
 
 /** Remove the fifo once start went through (as runc does); one already gone is fine. */
-export function removeExecFifo(path: string): Promise<void> {
-  return new Promise((resolve, reject) => unlink(path, (e) => (e && e.code !== 'ENOENT' ? reject(e) : resolve())));
+export function removeExecFifo(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
 }

@@ -1,7 +1,7 @@
 import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
 import { createKernel, type ExitStatus, type Kernel, type ProcessHandle, shellExitCode } from '@gc/syscall';
 import { newContainerId } from './container-id.js';
-import { initBinaryFd } from './init-binary.js';
+import { execHelperFd, initBinaryFd } from './init-binary.js';
 import { type ContainerPlan, type PlanOptions, planContainer } from './plan-container.js';
 import type { RunDir } from './run-dir.js';
 import type { Spec } from './spec.js';
@@ -76,8 +76,10 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
         cgroup: placement,
         ...(opts.init ? { initFd: initBinaryFd(kernel) } : {}),
       });
+      // Run by the static gc-exec, without a copy of this process (see SpawnOptions.executor).
       child = kernel.spawn(plan.program, {
         cloneFlags: plan.cloneFlags,
+        executor: execHelperFd(kernel),
         ...(placement.cloneInto !== undefined ? { cgroupFd: placement.cloneInto } : {}),
       });
     } finally {

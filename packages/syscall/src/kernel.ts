@@ -20,6 +20,18 @@ export interface SpawnOptions {
   cloneFlags?: number | bigint;
   /** A cgroup v2 directory fd: the child starts in it (`CLONE_INTO_CGROUP`). */
   cgroupFd?: number;
+  /**
+   * An fd of the static gc-exec (best a sealed copy: @gc/runtime's
+   * execHelperFd): the child then never copies this process's memory. It is
+   * cloned sharing it, on a small stack of its own, and at once execs
+   * gc-exec, which runs the whole program (posix_spawn's way; see
+   * @gc/native's README). Not with a new user namespace (`CLONE_NEWUSER`):
+   * an exec before its id maps are written would lose every capability, so
+   * such a child is cloned as without this option, and a REEXEC op moves it
+   * to gc-exec later. Ignored where @gc/native has no such clone (an
+   * architecture other than x86_64).
+   */
+  executor?: number;
 }
 
 /** A child process of ours, watched until it exits. */

@@ -108,14 +108,33 @@ function isMuslNode(): boolean {
   }
 }
 
+type Library = ReturnType<typeof Koffi.load>;
+
+/**
+ * A library opened, and each of its functions made, on the first call of
+ * one: koffi parses a prototype when it makes the function, and a command
+ * such as `gocontainer kill` calls two of these and none of libgcexec's.
+ */
+function lazyLibrary(open: () => Library): { func(prototype: string): Fn } {
+  let lib: Library | undefined;
+  return {
+    func(prototype) {
+      let fn: Fn | undefined;
+      return (...args) => {
+        fn ??= (lib ??= open()).func(prototype) as Fn;
+        return fn(...args);
+      };
+    },
+  };
+}
+
 function load(): Libc {
   // Bundled into CommonJS (the CLI), the bundle's own require, which keeps
   // what it resolved before; as an ES module, one of its own.
   const load = typeof __filename === 'string' ? require : createRequire(import.meta.url);
   const koffi = loadKoffi(load);
-  const { libraryPath } = load('@gc/native') as typeof import('@gc/native');
-  const c = koffi.load('libc.so.6');
-  const gc = koffi.load(libraryPath);
+  const c = lazyLibrary(() => koffi.load('libc.so.6'));
+  const gc = lazyLibrary(() => koffi.load((load('@gc/native') as typeof import('@gc/native')).libraryPath));
   return {
     errno: () => koffi.errno(),
     address: (buffer: Uint8Array) => koffi.address(buffer),
@@ -161,7 +180,7 @@ function load(): Libc {
     fchmodat: c.func('int fchmodat(int dirfd, const char *path, uint32_t mode, int flags)'),
     utimensat: c.func('int utimensat(int dirfd, const char *path, const int64_t *times, int flags)'),
     gc_spawn: gc.func(
-      'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, _Out_ int32_t *out)',
+      'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, int exe_fd, _Out_ int32_t *out)',
     ),
     gc_program_check: gc.func('int gc_program_check(const uint8_t *blob, size_t len)'),
     gc_reaper_start: gc.func('int gc_reaper_start(void)'),

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AF_UNIX, MSG_DONTWAIT, MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_STREAM } from './constants.js';
+import { AF_UNIX, MFD_CLOEXEC, MSG_DONTWAIT, MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_STREAM } from './constants.js';
 import { SyscallError } from './errors.js';
 import type { Kernel } from './kernel.js';
 import { Program } from './program/program.js';
@@ -30,9 +30,23 @@ function containerProgram(opts: { root: string; hostname?: string; argv: string[
   return program;
 }
 
+/** How the child comes to run the program: `executor` set, gc-exec runs it by fd. */
+interface SpawnPath {
+  executor?: number;
+}
+
 /** Run a program with its stdout on a pipe and its stderr on ours. */
-function run(kernel: Kernel, program: Program, cloneFlags: number = CONTAINER_CLONE_FLAGS) {
-  return runProgram(kernel, program, { cloneFlags, stderr: 2 });
+function run(kernel: Kernel, program: Program, via: SpawnPath, cloneFlags: number = CONTAINER_CLONE_FLAGS) {
+  return runProgram(kernel, program, { cloneFlags, stderr: 2, ...via });
+}
+
+/** A memfd holding gc-exec, as @gc/runtime's sealed copy (unsealed here: nothing writes it). */
+async function execHelperMemfd(kernel: Kernel): Promise<number> {
+  const { execHelperPath } = await import('@gc/native');
+  const fd = kernel.memfdCreate('gc-exec', MFD_CLOEXEC);
+  const bytes = readFileSync(execHelperPath);
+  for (let off = 0; off < bytes.length; ) off += kernel.write(fd, bytes.subarray(off));
+  return fd;
 }
 
 function zombiesOf(pid: number): number[] {
@@ -50,14 +64,22 @@ function zombiesOf(pid: number): number[] {
   return out;
 }
 
-describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
+describe.skipIf(!canRunIntegration()).each([
+  ['in a clone of this process', false],
+  ["in gc-exec, exec'd at once by fd (SpawnOptions.executor)", true],
+])('spawn (integration, root): the program runs %s', (_how, byExecutor) => {
   const kernel = createKernel();
   let root: ReturnType<typeof createBusyboxRoot>;
+  const via: SpawnPath = {};
 
-  beforeAll(() => {
+  beforeAll(async () => {
     root = createBusyboxRoot();
+    if (byExecutor) via.executor = await execHelperMemfd(kernel);
   });
-  afterAll(() => root.remove());
+  afterAll(() => {
+    root.remove();
+    if (via.executor !== undefined) kernel.close(via.executor);
+  });
 
   it('runs a shell as PID 1 in new namespaces on a pivoted busybox root', async () => {
     const program = containerProgram({
@@ -66,7 +88,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
       // ps writes to a file, not a pipe: a pipeline's other end would race it.
       argv: ['/bin/sh', '-c', 'echo pid=$$; echo host=$(hostname); ps -o pid,comm >/tmp/ps; cat /tmp/ps; ls /'],
     });
-    const { stdout, status, startError } = await run(kernel, program);
+    const { stdout, status, startError } = await run(kernel, program, via);
     expect(startError).toBeNull();
     expect(status).toEqual({ code: 0 });
     expect(stdout).toContain('pid=1\n');
@@ -92,7 +114,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
     p.syscall('sethostname', ['ok', 2], 'set hostname ok');
     p.syscall('mount', ['/nonexistent-source', '/mnt', null, 0x1000, null], 'bind /nonexistent-source on /mnt');
     p.execvp('/bin/true', ['/bin/true'], [], 'exec /bin/true');
-    const { status, startError } = await run(kernel, program);
+    const { status, startError } = await run(kernel, program, via);
     expect(SyscallError.isInstance(startError)).toBe(true);
     expect(startError?.label).toBe('bind /nonexistent-source on /mnt');
     expect(startError?.errnoCode).toBe('ENOENT');
@@ -105,17 +127,17 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
     const p = program.scope('@gc/test');
     p.syscall('mkdirat', [-100, '/', 0o755], 'mkdir / (exists)', { tolerate: ['EEXIST'] });
     p.execvp('/bin/true', ['/bin/true'], [], 'exec /bin/true');
-    const { status, startError } = await run(kernel, program, 0);
+    const { status, startError } = await run(kernel, program, via, 0);
     expect(startError).toBeNull();
     expect(status).toEqual({ code: 0 });
   });
 
   it('fails with ENOENT for a command that does not exist, EACCES for one not executable', async () => {
-    const missing = await run(kernel, containerProgram({ root: root.path, argv: ['no-such-command'] }));
+    const missing = await run(kernel, containerProgram({ root: root.path, argv: ['no-such-command'] }), via);
     expect(missing.startError?.label).toBe('exec no-such-command');
     expect(missing.startError?.errnoCode).toBe('ENOENT');
 
-    const notExec = await run(kernel, containerProgram({ root: root.path, argv: ['/etc/passwd'] }));
+    const notExec = await run(kernel, containerProgram({ root: root.path, argv: ['/etc/passwd'] }), via);
     expect(notExec.startError?.errnoCode).toBe('EACCES');
   });
 
@@ -123,6 +145,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
     const { stdout, startError } = await run(
       kernel,
       containerProgram({ root: root.path, argv: ['echo', 'found'], env: ['PATH=/nowhere:/bin'] }),
+      via,
     );
     expect(startError).toBeNull();
     expect(stdout).toBe('found\n');
@@ -135,6 +158,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
     const { stdout } = await run(
       kernel,
       containerProgram({ root: root.path, argv: ['/bin/grep', '-E', '^Sig(Ign|Blk)', '/proc/self/status'] }),
+      via,
     );
     expect(stdout).toBe('SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n');
   });
@@ -149,7 +173,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
       { target: 2, source: 2 },
       { target: 7, source: extraR },
     ]);
-    const child = kernel.spawn(program, { cloneFlags: CONTAINER_CLONE_FLAGS });
+    const child = kernel.spawn(program, { cloneFlags: CONTAINER_CLONE_FLAGS, ...via });
     kernel.close(w);
     const [out] = await Promise.all([drainPipe(r), child.exited]);
     kernel.close(extraR);
@@ -167,7 +191,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
     p.notify(answer, 'echo the answer');
     p.fork(CLONE_PARENT, 'fork the grandchild');
     p.execvp('/bin/true', ['/bin/true'], [], 'exec /bin/true');
-    const child = kernel.spawn(program);
+    const child = kernel.spawn(program, via);
     const first = await child.nextNotification();
     expect(first.label).toBe('tell the parent my pid');
     expect(first.value).toBe(BigInt(child.pid));
@@ -188,7 +212,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
     const p = program.scope('@gc/test');
     p.wait('wait for the go-ahead');
     p.execvp('/bin/true', ['/bin/true'], [], 'exec /bin/true');
-    const child = kernel.spawn(program);
+    const child = kernel.spawn(program, via);
     child.release(-1);
     await expect(child.started).rejects.toThrow('wait for the go-ahead (test): EPERM');
     expect(await child.exited).toEqual({ code: 255 });
@@ -196,7 +220,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
 
   it('reports a death by signal, and kill() reaches the child', async () => {
     const program = containerProgram({ root: root.path, argv: ['/bin/sleep', '30'] });
-    const child = kernel.spawn(program, { cloneFlags: CONTAINER_CLONE_FLAGS });
+    const child = kernel.spawn(program, { cloneFlags: CONTAINER_CLONE_FLAGS, ...via });
     await child.started;
     child.kill('SIGTERM');
     // PID 1 ignores SIGTERM unless it installed a handler: SIGKILL still works.
@@ -210,7 +234,7 @@ describe.skipIf(!canRunIntegration())('spawn (integration, root)', () => {
     for (let i = 0; i < 1000; i++) {
       const program = containerProgram({ root: root.path, argv: ['/bin/true'] });
       program.setFds([]);
-      const child = kernel.spawn(program, { cloneFlags: CONTAINER_CLONE_FLAGS });
+      const child = kernel.spawn(program, { cloneFlags: CONTAINER_CLONE_FLAGS, ...via });
       const status = await child.exited;
       if (status.code !== 0) throw new Error(`spawn ${i} ended with ${JSON.stringify(status)}`);
       await child.started;

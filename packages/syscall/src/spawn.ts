@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import { CLONE_NEWUSER } from './constants.js';
 import { SyscallError } from './errors.js';
 import { exitStatusFromSiginfo } from './exit-status.js';
 import type { ExitWatcher, WatchEvent } from './exit-watcher.js';
@@ -12,6 +13,8 @@ import { signalNumber } from './signals.js';
 import { syscallNumber } from './syscall-table.js';
 
 const NOTIFY_RECORD = 16;
+const CLONE_NEWUSER_BIG = BigInt(CLONE_NEWUSER);
+const ENOSYS = 38;
 
 /** node:net and its streams cost ~6 ms to load: only programs with notify or fork ops need them. */
 function netSocket(fd: number): Socket {
@@ -29,7 +32,11 @@ export function spawnProgram(
   const blob = program.encode();
   const out = new Int32Array(3);
   const flags = BigInt(options.cloneFlags ?? 0);
-  const pid = Number(c.gc_spawn(blob, blob.byteLength, flags, options.cgroupFd ?? -1, out));
+  const cgroupFd = options.cgroupFd ?? -1;
+  const executor = options.executor !== undefined && (flags & CLONE_NEWUSER_BIG) === 0n ? options.executor : -1;
+  let pid = Number(c.gc_spawn(blob, blob.byteLength, flags, cgroupFd, executor, out));
+  // ENOSYS: no exec path for this architecture in @gc/native; the copying clone does it all.
+  if (pid === -ENOSYS && executor >= 0) pid = Number(c.gc_spawn(blob, blob.byteLength, flags, cgroupFd, -1, out));
   if (pid < 0) {
     throw new SyscallError({
       syscall: 'clone3',

@@ -129,13 +129,14 @@ export async function createContainer(
     } else {
       consoleSocket = options.consoleSocket;
     }
+    const execHelper = execHelperFd(kernel);
     plan = planContainer(spec, {
       containerId: id,
       cgroup: placement,
       stdio: fds,
       parentDeathSignal: false,
       execFifo: fifo,
-      execHelper: execHelperFd(kernel),
+      execHelper,
       ...(consoleSocket !== undefined ? { consoleSocket } : {}),
       ...(options.noPivot ? { noPivot: true } : {}),
       ...(options.noNewKeyring ? { noNewKeyring: true } : {}),
@@ -143,8 +144,11 @@ export async function createContainer(
       beforePivot: (p) => hooks.beforePivot(p),
       beforeExec: (p) => hooks.beforeExec(p),
     });
+    // Straight into gc-exec, without a copy of this process (but with a new
+    // user namespace: then the REEXEC op moves it there once its ids are mapped).
     child = kernel.spawn(plan.program, {
       cloneFlags: plan.cloneFlags,
+      executor: execHelper,
       ...(placement.cloneInto !== undefined ? { cgroupFd: placement.cloneInto } : {}),
     });
     for (const fd of opened.splice(0)) kernel.close(fd);

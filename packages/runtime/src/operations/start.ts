@@ -38,7 +38,7 @@ export async function startCreatedContainer(ctx: RuntimeContext, id: string): Pr
         `start container ${JSON.stringify(id)}: its init is not waiting on the exec fifo (it died)`,
       );
     }
-    await removeExecFifo(fifo);
+    removeExecFifo(fifo);
     return { ...record, status: 'running', started: new Date().toISOString() };
   });
   // After the user's process started; a failure is only a warning (the spec).

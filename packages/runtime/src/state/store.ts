@@ -1,4 +1,4 @@
-import { existsSync, mkdir, mkdirSync, readdirSync, readFileSync, rename, rm } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kernel } from '@gc/syscall';
 import { ContainerExistsError, ContainerNotExistError } from '../errors.js';
@@ -130,12 +130,12 @@ export function createStateStore(options: StateStoreOptions): StateStore {
       }
       let made = false;
       try {
-        await mkdirAsync(temp);
+        mkdirSync(temp, { mode: 0o700 });
         made = true;
         writeFileAtomic(join(temp, STATE), JSON.stringify(record));
-        await renameAsync(temp, path);
+        renameSync(temp, path);
       } catch (e) {
-        if (made) await removeAsync(temp).catch(() => undefined);
+        if (made) removeQuietly(temp);
         const code = errnoCode(e);
         if (code === 'EEXIST' || code === 'ENOTEMPTY' || code === 'ENOTDIR') throw new ContainerExistsError(id);
         throw stateError(`create the state directory ${path}`, e);
@@ -192,11 +192,11 @@ export function createStateStore(options: StateStoreOptions): StateStore {
         const path = join(root, id);
         const gone = join(root, transientName('gone', currentOwner(), `${id}.${transients++}`));
         try {
-          await renameAsync(path, gone);
+          renameSync(path, gone);
         } catch (e) {
           throw stateError(`remove ${path}`, e);
         }
-        await removeAsync(gone).catch(() => undefined);
+        removeQuietly(gone);
       });
     },
 
@@ -208,12 +208,16 @@ export function createStateStore(options: StateStoreOptions): StateStore {
   };
 }
 
-// node:fs's callback forms as promises: node:fs/promises is one more module to load at start-up.
-const settle = (resolve: () => void, reject: (e: unknown) => void) => (e: NodeJS.ErrnoException | null) =>
-  e ? reject(e) : resolve();
-const mkdirAsync = (path: string) =>
-  new Promise<void>((resolve, reject) => mkdir(path, { mode: 0o700 }, settle(resolve, reject)));
-const renameAsync = (from: string, to: string) =>
-  new Promise<void>((resolve, reject) => rename(from, to, settle(resolve, reject)));
-const removeAsync = (path: string) =>
-  new Promise<void>((resolve, reject) => rm(path, { recursive: true, force: true }, settle(resolve, reject)));
+/**
+ * A container's directory holds a few small files: removed at once, in this
+ * thread. (Through libuv's pool, the first fs call of a command starts its
+ * threads and each step is a round trip: more than the removal itself.)
+ * What cannot be removed is left to the sweep of run directories.
+ */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // the sweep removes it
+  }
+}

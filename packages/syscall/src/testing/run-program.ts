@@ -35,6 +35,8 @@ export interface RunProgramOptions {
   readonly stderr?: 'pipe' | 'stdout' | number;
   /** Called with all of stdout so far, after each chunk. */
   readonly onStdout?: (text: string) => void;
+  /** Passed to `kernel.spawn`: run the program from this fd of gc-exec (`SpawnOptions.executor`). */
+  readonly executor?: number;
 }
 
 /** A program spawned with its output on pipes. */
@@ -71,7 +73,10 @@ export function startProgram(kernel: Kernel, program: Program, opts: RunProgramO
   ]);
   let child: SpawnedChild;
   try {
-    child = kernel.spawn(program, { cloneFlags: opts.cloneFlags ?? 0 });
+    child = kernel.spawn(program, {
+      cloneFlags: opts.cloneFlags ?? 0,
+      ...(opts.executor !== undefined ? { executor: opts.executor } : {}),
+    });
   } catch (error) {
     kernel.close(outR);
     if (errR !== undefined) kernel.close(errR);
