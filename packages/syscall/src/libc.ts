@@ -121,7 +121,10 @@ function lazyLibrary(open: () => Library): { func(prototype: string): Fn } {
     func(prototype) {
       let fn: Fn | undefined;
       return (...args) => {
-        fn ??= (lib ??= open()).func(prototype) as Fn;
+        if (fn === undefined) {
+          lib ??= open();
+          fn = lib.func(prototype) as Fn;
+        }
         return fn(...args);
       };
     },
