@@ -21,7 +21,7 @@ export {
 export * from './store/errors.js';
 export type { BlobWriter, ImageRecord, ImageStore, StoreLease, UnpackProgress } from './store/image-store.js';
 export type { UnpackFunction } from './store/store-context.js';
+export { type UnpackedLayer, type UnpackLayerOptions, unpackLayer } from './unpack/unpack-layer.js';
 export { validateConfig } from './validate/validate-config.js';
 export { validateIndex } from './validate/validate-index.js';
 export { validateManifest } from './validate/validate-manifest.js';
-export { type UnpackedLayer, type UnpackLayerOptions, unpackLayer } from './unpack/unpack-layer.js';

@@ -3,9 +3,9 @@ import { accessSync, constants as fsConstants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { GcError } from '@gc/syscall';
 import { Decompress } from 'fzstd';
 import type { Compression } from '../media-types.js';
+import { layerError } from './layer-error.js';
 
 export interface DecompressOptions {
   /**
@@ -59,10 +59,6 @@ export function findZstd(): string | false {
     }
   }
   return zstdOnPath;
-}
-
-function layerError(message: string, cause?: unknown): GcError {
-  return new GcError('EIMAGE_LAYER', `unpack layer: ${message}`, cause === undefined ? undefined : { cause });
 }
 
 /**
