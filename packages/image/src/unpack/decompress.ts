@@ -21,8 +21,8 @@ export interface DecompressOptions {
 export interface Decompressed {
   /** What the layer's first bytes say it is (the declared compression is only a hint, as Docker treats it). */
   compression: Compression;
-  /** The tar. */
-  output: Readable;
+  /** The tar, in chunks. */
+  output: AsyncIterable<Buffer>;
   /** Settles once the decompressor ended: rejects if it failed (a zstd binary's exit status arrives after its output). */
   finished: Promise<void>;
   /** Stop reading and decompressing (after a failure further down). */
@@ -89,28 +89,27 @@ export async function decompress(
     head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
   }
   const compression = sniffCompression(head);
-  const source = Readable.from(
-    (async function* () {
-      if (head.length > 0) yield head;
-      if (ended) return;
-      for (;;) {
-        const next = await chunks.next();
-        if (next.done) return;
-        read += next.value.length;
-        onRead?.(read);
-        yield next.value;
-      }
-    })(),
-    { objectMode: false, highWaterMark: 1 << 20 },
-  );
+  const rest = async function* () {
+    if (head.length > 0) yield head;
+    if (ended) return;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      read += next.value.length;
+      onRead?.(read);
+      yield next.value;
+    }
+  };
+  if (compression === 'none') {
+    // The input's chunks as they come: a stream between would cost a hop per chunk.
+    return { compression, output: rest(), finished: Promise.resolve(), destroy: () => input.destroy() };
+  }
+  const source = Readable.from(rest(), { objectMode: false, highWaterMark: 1 << 20 });
   const destroyInput = () => {
     source.destroy();
     input.destroy();
   };
 
-  if (compression === 'none') {
-    return { compression, output: source, finished: Promise.resolve(), destroy: destroyInput };
-  }
   if (compression === 'gzip') {
     const gunzip = createGunzip({ chunkSize: 256 * 1024 });
     source.on('error', (e) => gunzip.destroy(e));

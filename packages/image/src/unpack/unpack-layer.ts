@@ -1,9 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GcError, type Kernel, type Timespec } from '@gc/syscall';
 import type { Digest } from '../digest.js';
 import type { Compression } from '../media-types.js';
 import { decompress } from './decompress.js';
-import { createDigester, type Digester } from './digester.js';
 import { entryPath, splitPath } from './entry-path.js';
 import { layerError } from './layer-error.js';
 import { type FileSink, type LayerEntry, LayerWriter } from './layer-writer.js';
@@ -67,29 +67,29 @@ export async function unpackLayer(
   }
   const writer = new LayerWriter(kernel, dir, { rootless: options.rootless === true });
   let source: Awaited<ReturnType<typeof decompress>> | undefined;
-  let digester: Digester | undefined;
   try {
     source = await decompress(input, compression, {
       ...(options.zstd !== undefined ? { zstd: options.zstd } : {}),
       ...(options.onRead ? { onRead: options.onRead } : {}),
     });
-    const hash = createDigester();
-    digester = hash;
+    // Hashed here rather than in a worker thread: the copy to share each
+    // chunk with a worker cost about what it saved, and unpacks of several
+    // layers at once (the store's) keep the other cores busy anyway.
+    const hash = createHash('sha256');
+    let size = 0;
     const reader = new TarReader((header, xattrs) => entry(writer, header, xattrs, options));
     // The whole tar goes through here, each chunk parsed and written before
     // the next is read: no stream or promise per entry.
-    for await (const chunk of source.output as AsyncIterable<Buffer>) {
-      const wait = hash.update(chunk);
+    for await (const chunk of source.output) {
+      hash.update(chunk);
+      size += chunk.byteLength;
       reader.push(chunk);
-      if (wait) await wait;
     }
     reader.end();
     await source.finished;
     writer.finish();
-    const { digest, size } = await hash.digest();
-    return { diffId: digest, size };
+    return { diffId: `sha256:${hash.digest('hex')}`, size };
   } catch (e) {
-    digester?.destroy();
     source?.destroy();
     throw e;
   } finally {
