@@ -111,7 +111,7 @@ function saveCache(script, cacheFile) {
  * of the bundle is loaded. Undefined when there is none.
  */
 const FLAGS = new Set(['--debug', '--systemd-cgroup']);
-const VALUED = new Set(['--root', '--log', '--log-format']);
+const VALUED = new Set(['--root', '--data-root', '--log', '--log-format']);
 
 exports.commandOf = function commandOf(argv) {
   let at = 0;

@@ -11,6 +11,16 @@ describe('parseGlobalOptions', () => {
     expect(parseGlobalOptions(['run', '--root', '/tmp/r'])).toEqual({ global: {}, rest: ['run', '--root', '/tmp/r'] });
   });
 
+  it('takes --data-root DIR for the image store, absolute only', () => {
+    expect(parseGlobalOptions(['--data-root', '/srv/gc', '--root=/r', 'images'])).toEqual({
+      global: { dataRoot: '/srv/gc', root: '/r' },
+      rest: ['images'],
+    });
+    expect(() => parseGlobalOptions(['--data-root', 'rel', 'images'])).toThrow(
+      '--data-root: expected an absolute directory path, got "rel"',
+    );
+  });
+
   it('refuses a missing or relative directory, naming the option', () => {
     expect(() => parseGlobalOptions(['--root'])).toThrow('--root: expected an absolute directory path, got ""');
     expect(() => parseGlobalOptions(['--root', 'rel', 'run'])).toThrow(

@@ -7,6 +7,8 @@ export type LogFormat = 'text' | 'json';
 export interface GlobalOptions {
   /** The state directory (`--root`, default `/run/gocontainer`): run directories and their owner records. */
   root?: string;
+  /** The image store (`--data-root`, default `/var/lib/gocontainer`): blobs, unpacked layers, the image index. */
+  dataRoot?: string;
   /** `--log FILE`: failures (and, with `--debug`, debug lines) are appended to it. */
   log?: string;
   /** `--log-format`: `text` (default) or `json`. */
@@ -26,6 +28,12 @@ const VALUED: Readonly<Record<string, (value: string | undefined, global: Global
       throw new UsageError(`--root: expected an absolute directory path, got ${JSON.stringify(value ?? '')}`);
     }
     global.root = value;
+  },
+  '--data-root': (value, global) => {
+    if (value === undefined || !value.startsWith('/')) {
+      throw new UsageError(`--data-root: expected an absolute directory path, got ${JSON.stringify(value ?? '')}`);
+    }
+    global.dataRoot = value;
   },
   '--log': (value, global) => {
     if (value === undefined || value === '') {

@@ -4,13 +4,28 @@ import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';
 import { versionText } from './version.js';
 
-function help(runRoot: string): string {
+function help(runRoot: string, dataRoot: string): string {
   return `Usage: gocontainer [GLOBAL OPTIONS] COMMAND [ARG...]
 
-Run containers: gocontainer run /bin/bash gives an isolated shell, with no setup.
+Run containers: gocontainer run /bin/bash gives an isolated shell, with no setup;
+gocontainer run busybox sh runs an image.
 
 Commands:
-  run       Run a command in a new container (Docker-style; with --bundle, runc's run)
+  run       Run a command in a new container, on an image or the host's root
+            (Docker-style; with --bundle, runc's run)
+
+Image commands (Docker's; also as gocontainer image ls|rm|pull|inspect|load|save|tag|import|prune):
+  pull      Pull an image from a registry
+  images    List images
+  rmi       Remove images
+  inspect   Show images as JSON
+  load      Load images from a tar archive (docker save or OCI) or standard input
+  save      Save images to a tar archive or standard output
+  tag       Give an image another name
+  import    Make an image from a root filesystem tarball
+  login     Log in to a registry
+  logout    Log out from a registry
+  image     Manage images (image prune: remove unused ones)
 
 OCI runtime commands (runc's command line, for containerd, dockerd, podman):
   create    Create a container from a bundle; it waits for start
@@ -34,6 +49,7 @@ Other commands:
 
 Global options (before the command, as runc's):
   --root DIR               where gocontainer keeps its state (default ${runRoot})
+  --data-root DIR          where images are stored (default ${dataRoot})
   --log FILE               append failures to FILE (engines such as containerd read it)
   --log-format text|json   the --log format: logrus's text (default) or JSON lines
   --debug                  also write debug lines to the --log file
@@ -89,6 +105,28 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/features/index.js')).featuresCommand(rest);
     case 'spec':
       return (await import('./commands/spec/index.js')).specCommand(rest);
+    case 'pull':
+      return (await import('./commands/pull/index.js')).pullCommand(rest, global);
+    case 'images':
+      return (await import('./commands/images/index.js')).imagesCommand(rest, global);
+    case 'rmi':
+      return (await import('./commands/rmi/index.js')).rmiCommand(rest, global);
+    case 'inspect':
+      return (await import('./commands/inspect/index.js')).inspectCommand(rest, global);
+    case 'load':
+      return (await import('./commands/load/index.js')).loadCommand(rest, global);
+    case 'save':
+      return (await import('./commands/save/index.js')).saveCommand(rest, global);
+    case 'tag':
+      return (await import('./commands/tag/index.js')).tagCommand(rest, global);
+    case 'import':
+      return (await import('./commands/import/index.js')).importCommand(rest, global);
+    case 'login':
+      return (await import('./commands/login/index.js')).loginCommand(rest, global);
+    case 'logout':
+      return (await import('./commands/logout/index.js')).logoutCommand(rest, global);
+    case 'image':
+      return (await import('./commands/image/index.js')).imageCommand(rest, global);
     case 'version':
     case '--version':
     case '-v':
@@ -98,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
     case '--help':
     case '-h':
     case 'help':
-      process.stdout.write(help((await import('./run-root.js')).RUN_ROOT));
+      process.stdout.write(help((await import('./run-root.js')).RUN_ROOT, (await import('./data-root.js')).DATA_ROOT));
       return 0;
     default:
       return reportError(new UsageError(`"${command}" is not a gocontainer command (see gocontainer --help)`));

@@ -141,4 +141,21 @@ describe('resolveUser', () => {
       "--user: cannot open the container's root /nonexistent/root",
     );
   });
+
+  it('readFile: the files come from it (an image not mounted yet), not from the root path', () => {
+    const read: string[] = [];
+    const files: Record<string, string> = { '/etc/passwd': PASSWD, '/etc/group': GROUP };
+    const readFile = (path: string) => {
+      read.push(path);
+      return files[path];
+    };
+    expect(resolveUser('/nonexistent/root', 'bob', { readFile })).toEqual({
+      uid: 1001,
+      gid: 100,
+      additionalGids: [100, 29],
+      name: 'bob',
+      home: '/home/bob',
+    });
+    expect(read).toEqual(['/etc/passwd', '/etc/group']);
+  });
 });

@@ -22,6 +22,11 @@ export interface ResolveUserOptions {
   readonly kernel?: Kernel;
   /** The flag named in errors (default `--user`). */
   readonly field?: string;
+  /**
+   * Reads a file of the container's root instead of `rootPath` (a root that
+   * is a stack of image layers, not mounted yet); undefined when it is missing.
+   */
+  readonly readFile?: (path: string) => string | undefined;
 }
 
 /** moby/sys/user accepts ids up to 2^31-1. */
@@ -52,11 +57,13 @@ export function resolveUser(rootPath: string, spec: string, options: ResolveUser
   const userArg = colon === -1 ? spec : spec.slice(0, colon);
   const groupArg = colon === -1 ? '' : spec.slice(colon + 1);
 
-  const kernel = options.kernel ?? createKernel();
-  const passwdText = readFileInRoot(kernel, rootPath, '/etc/passwd', field);
+  const read =
+    options.readFile ??
+    ((path: string, what: string) => readFileInRoot(options.kernel ?? createKernel(), rootPath, path, what));
+  const passwdText = read('/etc/passwd', field);
   let groups: GroupEntry[] | undefined;
   const groupFile = (what: string) => {
-    groups ??= parseGroup(readFileInRoot(kernel, rootPath, '/etc/group', what) ?? '');
+    groups ??= parseGroup(read('/etc/group', what) ?? '');
     return groups;
   };
   const users = parsePasswd(passwdText ?? '');

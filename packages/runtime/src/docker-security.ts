@@ -130,9 +130,17 @@ function parseProfile(path: string, read: ((path: string) => string) | undefined
   }
 }
 
-/** `-u user[:group]` resolved from the container's /etc/passwd and /etc/group, as Docker does. */
-export function dockerUser(rootPath: string, spec: string): NonNullable<Process['user']> {
-  const u = resolveUser(rootPath, spec, { field: '--user' });
+/**
+ * `-u user[:group]` resolved from the container's /etc/passwd and /etc/group,
+ * as Docker does: those of the directory `rootPath`, or what `readFile` reads
+ * (an image's layers).
+ */
+export function dockerUser(
+  rootPath: string,
+  spec: string,
+  readFile?: (path: string) => string | undefined,
+): NonNullable<Process['user']> {
+  const u = resolveUser(rootPath, spec, { field: '--user', ...(readFile ? { readFile } : {}) });
   return { uid: u.uid, gid: u.gid, additionalGids: [...u.additionalGids] };
 }
 

@@ -76,6 +76,6 @@ export { ALLOWED, assertAllowed, CONTAINER_STATUSES, isAllowed } from './state/s
 export type { StateStore, StateStoreOptions, StoredContainer } from './state/store.js';
 export { createStateStore } from './state/store.js';
 export { validateContainerId } from './state/validate-id.js';
-export { gocontainerStatePaths } from './state-paths.js';
+export { DATA_ROOT, gocontainerStatePaths } from './state-paths.js';
 export { validateResources } from './validate-resources.js';
 export { validateProcess, validateSpec } from './validate-spec.js';

@@ -132,6 +132,26 @@ describe('sweepRunDirs', () => {
     expect(readdirSync(root)).toEqual([`.gone-${me.pid}-${me.start}-dead`]);
   });
 
+  it("lets the caller release what it keeps elsewhere for a dead owner's container first; a failure keeps the directory", async () => {
+    const root = tempRoot();
+    const me = currentOwner();
+    leave(root, 'dead-1', { pid: deadPid(), start: me.start });
+    leave(root, 'dead-2', { pid: deadPid(), start: me.start });
+    leave(root, 'alive', { ...me });
+    const seen: string[] = [];
+    await sweepRunDirs({
+      root,
+      cgroup: recordingCgroups().cgroup,
+      beforeRemove: (dir, id) => {
+        seen.push(id);
+        expect(readdirSync(dir)).toContain('owner');
+        if (id === 'dead-2') throw new Error('store busy');
+      },
+    });
+    expect(seen.sort()).toEqual(['dead-1', 'dead-2']);
+    expect(readdirSync(root).sort()).toEqual([`.gone-${me.pid}-${me.start}-dead-2`, 'alive']);
+  });
+
   it("trusts no record that names another container's cgroup, nor a root others can write to", async () => {
     const root = tempRoot();
     const me = currentOwner();

@@ -168,6 +168,13 @@ function removeAsync(path: string): Promise<void> {
 export interface SweepOptions extends RunDirOptions {
   /** The manager of a dead owner's cgroup (default: `createCgroupManager` on this host). */
   cgroup?: (path: string, madeParents: readonly string[]) => Pick<CgroupManager, 'destroy'>;
+  /**
+   * Called with a dead owner's run directory (under its claimed name) and
+   * container id once its cgroup is gone, before the directory is removed:
+   * what the caller keeps elsewhere for the container (an image store's hold)
+   * goes first. If it throws, the directory stays for the next sweep.
+   */
+  beforeRemove?: (dir: string, id: string) => Promise<void> | void;
 }
 
 /**
@@ -205,6 +212,7 @@ export async function sweepRunDirs(options: SweepOptions = {}): Promise<void> {
         renameSync(dir, claimed);
         const record = trusted(claimed, transient ? (transient[4] as string) : name, readOwner(claimed));
         if (record?.cgroup) await cgroup(record.cgroup, record.cgroupParents ?? []).destroy();
+        await options.beforeRemove?.(claimed, transient ? (transient[4] as string) : name);
         rmSync(claimed, { recursive: true, force: true });
       } catch {
         // Left as it is: the next sweep tries again.

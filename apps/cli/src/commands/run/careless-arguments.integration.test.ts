@@ -74,10 +74,19 @@ function cases(): Case[] {
     bad([], /^gocontainer: run: missing COMMAND/),
     bad(['bin/true'], /^gocontainer: "bin\/true" is not an absolute command path/),
     bad(['--', '--rm'], /^gocontainer: "--rm" is not an absolute command path/),
+    // An image's options, on a root that is no image.
+    bad(
+      ['--entrypoint', '/bin/sh', T],
+      /^gocontainer: --entrypoint: only with an image \(gocontainer run --entrypoint CMD IMAGE\)/,
+    ),
+    bad(
+      ['--pull', 'sometimes', T],
+      /^gocontainer: --pull: "sometimes" is not a pull policy \(expected missing, always or never\)$/,
+    ),
     { args: ['/no/such'], code: 127, stderr: /^gocontainer: no such file or directory: \/no\/such$/ },
     { args: ['/etc/passwd'], code: 126, stderr: /^gocontainer: permission denied: \/etc\/passwd cannot be executed$/ },
     bad(['-it', '--rm', T], /^gocontainer: --interactive with --tty: standard input is not a terminal/),
-    good(['--help'], /^Usage: gocontainer run \[OPTIONS\] COMMAND/),
+    good(['--help'], /^Usage: gocontainer run \[OPTIONS\] IMAGE \[COMMAND\]/),
     { args: ['/bin/a\nb'], code: 127, stderr: /^gocontainer: no such file or directory: \/bin\/a\\nb$/ },
     // On the host's root, a late failure must remove the run directory too.
     { ...good([T]), hostRoot: true },

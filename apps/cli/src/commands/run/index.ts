@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import {
   createRunDir,
   gocontainerStatePaths,
@@ -14,20 +15,31 @@ import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
+import { imageArgs, pullPolicy } from './image-config.js';
+import { releaseSweptHold } from './image-hold.js';
 import { blameOption } from './option-errors.js';
-import { buildRunRequest, type RunFlags } from './options.js';
+import { buildRunRequest, type RunFlags, type RunRequest } from './options.js';
+import type { HeldImage } from './run-image.js';
 import { RUN_OPTIONS } from './run-options.js';
 import { openStdio, resolveStdioMode, type Stdio } from './stdio.js';
 
 /** Signals sent to gocontainer that go on to the container, as `docker run` does. */
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
-const USAGE = `Usage: gocontainer run [OPTIONS] COMMAND [ARG...]
+const USAGE = `Usage: gocontainer run [OPTIONS] IMAGE [COMMAND] [ARG...]
+       gocontainer run [OPTIONS] /COMMAND [ARG...]
 
-Run a command in a new container. COMMAND is an absolute path inside the container.
+Run a command in a new container: on an image (a name such as busybox or
+localhost:5000/app:1, or an image ID), with the image's Entrypoint, Cmd, Env,
+WorkingDir and User unless options say otherwise; or, when the first argument
+is an absolute path, on a throwaway overlay of the host's root (or --rootfs DIR).
+Options come before IMAGE: everything after it is the container's command.
 
 Options:
 `;
+
+/** What the container runs on: an image, or (a command path first) the host's root or `--rootfs`. */
+type RunTarget = { image: string; command: string[] } | { image?: undefined; command: string; args: string[] };
 
 /** `gocontainer run`: returns the exit code. */
 export async function runCommand(argv: readonly string[], global: GlobalOptions = {}): Promise<number> {
@@ -41,13 +53,21 @@ export async function runCommand(argv: readonly string[], global: GlobalOptions 
     process.stdout.write(`${USAGE}${formatOptions(RUN_OPTIONS)}\n`);
     return 0;
   }
-  const [command, ...args] = line.rest;
-  if (command === undefined) {
-    return reportError(new UsageError('run: missing COMMAND (gocontainer run [OPTIONS] COMMAND [ARG...])'));
+  const [first, ...args] = line.rest;
+  const rootfs = line.flags.rootfs !== undefined;
+  if (first === undefined) {
+    return reportError(
+      new UsageError(
+        rootfs
+          ? 'run: missing COMMAND (gocontainer run --rootfs DIR [OPTIONS] COMMAND [ARG...])'
+          : 'run: missing IMAGE (gocontainer run [OPTIONS] IMAGE [COMMAND] [ARG...], or run [OPTIONS] /COMMAND [ARG...])',
+      ),
+    );
   }
+  const target: RunTarget =
+    rootfs || first.startsWith('/') ? { command: first, args } : { image: first, command: args };
   return run(
-    command,
-    args,
+    target,
     {
       ...line.flags,
       network: (line.flags.network as string | undefined) ?? 'none',
@@ -67,16 +87,25 @@ function formatSize(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-async function run(command: string, args: string[], flags: RunFlags, global: GlobalOptions): Promise<number> {
+async function run(target: RunTarget, flags: RunFlags, global: GlobalOptions): Promise<number> {
   const id = newContainerId();
   const runDirs = global.root ? { root: global.root } : {};
   // What gocontainers killed with SIGKILL left behind goes while this one starts.
-  const swept = sweepRunDirs(runDirs);
+  const swept = sweepRunDirs({ ...runDirs, beforeRemove: releaseSweptHold });
   let container: RunningContainer | undefined;
+  let held: HeldImage | undefined;
+  // While an image is pulled or unpacked, a signal ends the run (as Ctrl-C ends `docker pull`).
+  let preparing = false;
   const pending: NodeJS.Signals[] = [];
   const forward = (signal: NodeJS.Signals) => {
     if (container) container.kill(signal);
-    else pending.push(signal);
+    else if (preparing) {
+      // What a pull or unpack left half-done, the store resumes or removes later.
+      void (held?.release() ?? Promise.resolve())
+        .then(() => runDir?.remove())
+        .catch(() => undefined)
+        .finally(() => process.exit(128 + (constants.signals[signal] ?? 0)));
+    } else pending.push(signal);
   };
   for (const s of FORWARDED) process.on(s, forward);
   let runDir: RunDir | undefined;
@@ -85,9 +114,24 @@ async function run(command: string, args: string[], flags: RunFlags, global: Glo
     // isatty through the kernel binding: node:tty (process.stdin) loads node:net, ~6 ms of start-up.
     const kernel = createKernel();
     const mode = resolveStdioMode(flags, kernel.isatty(0));
-    const request = buildRunRequest(command, args, flags, id, mode.tty);
-    // Every container has one: its owner record names the cgroup for a sweep.
-    runDir = createRunDir(id, { ...runDirs, overlay: request.hostRootOverlay });
+    let request: RunRequest;
+    if (target.image === undefined) {
+      request = buildRunRequest(target.command, target.args, flags, id, mode.tty);
+      // Every container has one: its owner record names the cgroup for a sweep.
+      runDir = createRunDir(id, { ...runDirs, overlay: request.hostRootOverlay });
+    } else {
+      // Only `run IMAGE` loads the image code: `run /COMMAND` starts as fast as before.
+      const images = await import('./run-image.js');
+      pullPolicy(flags.pull);
+      preparing = true;
+      const found = await images.findRunImage(target.image, flags.pull, global, kernel.isatty(2));
+      // The run directory first: the hold is named in it, for a sweep.
+      runDir = createRunDir(id, { ...runDirs, overlay: true });
+      held = await images.holdRunImage(found, target.image, runDir.path, id, kernel.isatty(2));
+      preparing = false;
+      const [command, ...args] = imageArgs(held.image, target.command, flags.entrypoint);
+      request = buildRunRequest(command as string, args, flags, id, mode.tty, held.image);
+    }
     // Docker's /etc/hosts, /etc/hostname and /etc/resolv.conf, bound in from the run directory.
     request.spec.mounts = [...(request.spec.mounts ?? []), ...writeDockerEtcFiles(runDir.path, request.etcFiles)];
     stdio = openStdio(kernel, mode);
@@ -103,16 +147,18 @@ async function run(command: string, args: string[], flags: RunFlags, global: Glo
       stdio: stdio.fds,
       ...(stdio.consoleSocket === undefined ? {} : { consoleSocket: stdio.consoleSocket }),
       ...(request.cgroupParent ? { cgroupParent: request.cgroupParent } : {}),
-      ...(runDir.overlay
-        ? {
-            overlay: {
-              lower: ['/'],
-              upper: runDir.overlay.upper,
-              work: runDir.overlay.work,
-              hidden: gocontainerStatePaths(global.root ? [global.root] : []),
-            },
-          }
-        : {}),
+      ...(runDir.overlay && request.imageLayers
+        ? { overlay: { lower: request.imageLayers, upper: runDir.overlay.upper, work: runDir.overlay.work } }
+        : runDir.overlay
+          ? {
+              overlay: {
+                lower: ['/'],
+                upper: runDir.overlay.upper,
+                work: runDir.overlay.work,
+                hidden: gocontainerStatePaths([global.root, global.dataRoot].filter((p) => p !== undefined)),
+              },
+            }
+          : {}),
     });
     for (const s of pending.splice(0)) container.kill(s);
     const running = container;
@@ -136,8 +182,13 @@ async function run(command: string, args: string[], flags: RunFlags, global: Glo
   } finally {
     stdio?.close();
     for (const s of FORWARDED) process.off(s, forward);
+    // The hold before the run directory, which names it: a kill in between leaves the sweep a hold to release.
+    const released = await (held?.release() ?? Promise.resolve()).then(
+      () => true,
+      () => false,
+    );
     // What cannot go now, the next run's sweep removes: never an exit code lost to it.
-    await runDir?.remove().catch(() => undefined);
+    if (released) await runDir?.remove().catch(() => undefined);
     await swept;
   }
 }

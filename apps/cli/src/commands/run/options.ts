@@ -15,6 +15,7 @@ import {
 import { UsageError } from '../../usage-error.js';
 import { show } from './check-path.js';
 import { buildEnv } from './env.js';
+import { imageEnv, imageUser, imageWorkdir, pullPolicy, type RunImage } from './image-config.js';
 import { checkCgroupParent, checkVolumePaths, rootfs, workdir } from './path-options.js';
 import { buildResources, type ResourceFlags } from './resources.js';
 import { checkUserSpec } from './user-spec.js';
@@ -43,6 +44,10 @@ export interface RunFlags extends ResourceFlags {
   sysctl: string[];
   oomScoreAdj?: string;
   cgroupParent?: string;
+  /** `--entrypoint CMD` (an image's; `''` clears it). */
+  entrypoint?: string;
+  /** `--pull missing|always|never`. */
+  pull?: string;
 }
 
 export { UsageError };
@@ -53,6 +58,8 @@ export interface RunRequest {
   cgroupParent: string | undefined;
   /** Run on a throwaway overlay of the host's root rather than `spec.root`. */
   hostRootOverlay: boolean;
+  /** Run on a throwaway overlay of an image's layers (top-most first) rather than `spec.root`. */
+  imageLayers: string[] | undefined;
   init: boolean;
   /** What the container's /etc/hosts, /etc/hostname and /etc/resolv.conf are made from (`writeDockerEtcFiles`). */
   etcFiles: EtcFilesOptions;
@@ -63,7 +70,10 @@ export interface RunRequest {
  * Every flag is checked here, before anything is made: a bad value is a
  * UsageError naming the flag, the value and what is allowed. `terminal`: the
  * container gets a pty (`-t`, or by default on a terminal): `process.terminal`,
- * and the caller's TERM goes into the container.
+ * and the caller's TERM goes into the container. `image`: the container runs
+ * on an image's layers; `command` and `args` are then the whole command line
+ * (`imageArgs`), and the image's Env, WorkingDir and User apply unless a flag
+ * gives them.
  */
 export function buildRunRequest(
   command: string,
@@ -71,15 +81,25 @@ export function buildRunRequest(
   flags: RunFlags,
   id: string,
   terminal = false,
+  image?: RunImage,
 ): RunRequest {
-  if (!command.startsWith('/')) {
+  if (image === undefined && !command.startsWith('/')) {
     throw new UsageError(
-      `"${command}" is not an absolute command path, and images are not supported yet: ` +
-        `give the command as a path (gocontainer run /bin/sh), on the host's root or with --rootfs DIR`,
+      `"${command}" is not an absolute command path: with --rootfs DIR the command is a path ` +
+        `(gocontainer run --rootfs DIR /bin/sh); without --rootfs, a name is an image (gocontainer run busybox sh)`,
     );
   }
   if (flags.network !== 'none' && flags.network !== 'host') {
     throw new UsageError(`--network: ${show(flags.network)} is not supported (expected none or host)`);
+  }
+  pullPolicy(flags.pull);
+  if (image === undefined && flags.entrypoint !== undefined) {
+    throw new UsageError(
+      `--entrypoint: only with an image (gocontainer run --entrypoint CMD IMAGE); here the command is ${show(command)}`,
+    );
+  }
+  if (image !== undefined && flags.rootfs !== undefined) {
+    throw new UsageError('--rootfs: cannot be given with an image (the image is the root filesystem)');
   }
   const rootDir = flags.rootfs === undefined ? undefined : rootfs(flags.rootfs);
   const hostname = flags.hostname ?? id.slice(0, 12);
@@ -88,21 +108,23 @@ export function buildRunRequest(
       `--hostname: ${show(hostname)} is not a valid hostname (letters, digits, '-' and '.', at most 64)`,
     );
   }
-  const cwd = flags.workdir === undefined ? '/' : workdir(flags.workdir);
+  const cwd = flags.workdir === undefined ? ((image && imageWorkdir(image)) ?? '/') : workdir(flags.workdir);
   if (flags.user !== undefined) checkUserSpec(flags.user);
+  const userSpec = flags.user ?? (image && imageUser(image));
   if (flags.cgroupParent !== undefined) checkCgroupParent(flags.cgroupParent);
 
   const fs = dockerFilesystem();
   const mounts = [...fs.mounts];
-  const hostRootOverlay = flags.rootfs === undefined;
+  const hostRootOverlay = flags.rootfs === undefined && image === undefined;
   // On the host's root, /tmp would show the host's files: give it a fresh one.
   if (hostRootOverlay) {
     mounts.push({ destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] });
   }
   mounts.push(...flags.volume.map(parseVolume));
 
-  const rootPath = rootDir ?? '/';
-  const user = flags.user === undefined ? undefined : dockerUser(rootPath, flags.user);
+  // An image's root is planned from its layers (`imageLayers`); spec.root names the top-most.
+  const rootPath = rootDir ?? image?.layers[0] ?? '/';
+  const user = userSpec === undefined ? undefined : dockerUser(rootPath, userSpec, image?.readFile);
   const security = dockerSecurity(
     {
       capAdd: flags.capAdd,
@@ -128,7 +150,7 @@ export function buildRunRequest(
       ociVersion: '1.2.0',
       process: {
         args: [command, ...args],
-        env: buildEnv(flags.env, hostname, terminal),
+        env: buildEnv(flags.env, hostname, terminal, image ? imageEnv(image) : []),
         cwd,
         terminal,
         ...(user ? { user } : {}),
@@ -151,6 +173,7 @@ export function buildRunRequest(
       },
     },
     hostRootOverlay,
+    imageLayers: image?.layers,
     init: flags.init ?? false,
     etcFiles: {
       hostname,

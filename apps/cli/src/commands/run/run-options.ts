@@ -8,6 +8,18 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     value: 'DIR',
     help: 'root filesystem directory (default: an overlay of the host root)',
   },
+  {
+    key: 'entrypoint',
+    long: 'entrypoint',
+    value: 'CMD',
+    help: "an image's: replace its Entrypoint (and Cmd); '' clears it",
+  },
+  {
+    key: 'pull',
+    long: 'pull',
+    value: 'WHEN',
+    help: 'pull the image: missing (default), always or never',
+  },
   { key: 'init', long: 'init', help: 'an init as PID 1 that forwards signals and reaps processes' },
   { key: 'hostname', long: 'hostname', short: 'h', value: 'NAME', help: 'container host name (default: its id)' },
   {

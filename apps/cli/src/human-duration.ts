@@ -1,0 +1,24 @@
+/** A duration as Docker writes `CREATED` (go-units `HumanDuration`): `About an hour`, `3 weeks`. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 1) return 'Less than a second';
+  if (seconds === 1) return '1 second';
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes === 1) return 'About a minute';
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.round(ms / 3_600_000);
+  if (hours === 1) return 'About an hour';
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
+  return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
+}
+
+/** `CREATED`: `2 weeks ago`, or `N/A` for an image that does not say when it was made. */
+export function createdSince(created: string | undefined, now = Date.now()): string {
+  const at = created === undefined ? Number.NaN : Date.parse(created);
+  if (Number.isNaN(at) || at <= 0) return 'N/A';
+  return `${humanDuration(now - at)} ago`;
+}

@@ -1,0 +1,139 @@
+import { isIP } from 'node:net';
+import { GcError } from '@gc/syscall';
+import { registryEndpoint } from '../reference.js';
+import { insecureFetch } from './insecure-fetch.js';
+
+/** How to reach a registry: the schemes to try, in order. */
+export interface RegistryScheme {
+  scheme: 'https' | 'http';
+  /** Verify the server's certificate (https only). */
+  verify: boolean;
+}
+
+function hostOf(registry: string): string {
+  const bracket = /^\[([^\]]+)\]/.exec(registry);
+  if (bracket !== null) return bracket[1] ?? '';
+  return registry.replace(/:\d+$/, '');
+}
+
+/** localhost, 127.0.0.0/8 and ::1, which Docker trusts over plain http. */
+export function isLoopbackRegistry(registry: string): boolean {
+  const host = hostOf(registry).toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '0:0:0:0:0:0:0:1';
+}
+
+/** Whether `registry` is in the user's insecure list (an entry without a port covers every port of its host). */
+export function isInsecureRegistry(registry: string, insecureRegistries: readonly string[] = []): boolean {
+  return insecureRegistries.some(
+    (entry) =>
+      entry === registry || (!/:\d+$/.test(entry.replace(/^\[[^\]]*\]/, '')) && hostOf(registry) === hostOf(entry)),
+  );
+}
+
+/**
+ * Docker's order: https with verification; a loopback registry may fall
+ * back to plain http; one listed as insecure gets https without
+ * verification, then http. Every other registry is https only.
+ */
+export function registrySchemes(registry: string, insecureRegistries: readonly string[] = []): RegistryScheme[] {
+  if (isInsecureRegistry(registry, insecureRegistries)) {
+    return [
+      { scheme: 'https', verify: false },
+      { scheme: 'http', verify: false },
+    ];
+  }
+  if (isLoopbackRegistry(registry)) {
+    return [
+      { scheme: 'https', verify: true },
+      { scheme: 'http', verify: false },
+    ];
+  }
+  return [{ scheme: 'https', verify: true }];
+}
+
+export interface SendInit {
+  headers: Headers;
+  signal?: AbortSignal;
+}
+
+/** A registry's base URL, chosen on the first request, and fetch for its own URLs and others. */
+export interface RegistryTransport {
+  readonly registry: string;
+  /** GET `path` (`/v2/...`) of the registry; chooses the scheme on the first call. */
+  send(path: string, init: SendInit): Promise<Response>;
+  /** GET an absolute URL (a redirect target, a token realm, a foreign layer). */
+  sendUrl(url: string, init: SendInit): Promise<Response>;
+  /** The absolute URL of `path`, once `send` has chosen the scheme. */
+  urlOf(path: string): string;
+}
+
+/** The words of a failed fetch: `ECONNREFUSED`, `certificate has expired`. */
+export function networkErrorText(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code !== undefined && cause.message !== undefined && !cause.message.includes(cause.code)) {
+    return `${cause.code}: ${cause.message}`;
+  }
+  return cause?.message ?? cause?.code ?? (error as Error).message;
+}
+
+const SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
+
+/**
+ * A network failure, as opposed to an abort or a bug: fetch's TypeError
+ * (`fetch failed` before the answer, `terminated` when a body is cut) or a
+ * socket error of node:https.
+ */
+export function isNetworkError(error: unknown): boolean {
+  if (error instanceof TypeError) return error.message === 'fetch failed' || error.message === 'terminated';
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && SOCKET_ERRORS.has(code);
+}
+
+export function createRegistryTransport(
+  registry: string,
+  options: { insecureRegistries?: readonly string[] } = {},
+): RegistryTransport {
+  const endpoint = registryEndpoint(registry);
+  const schemes = registrySchemes(registry, options.insecureRegistries);
+  let chosen: RegistryScheme | undefined;
+
+  function fetchWith(scheme: RegistryScheme, url: string, init: SendInit): Promise<Response> {
+    if (scheme.scheme === 'https' && !scheme.verify) return insecureFetch(url, init);
+    return fetch(url, { headers: init.headers, signal: init.signal, redirect: 'manual' });
+  }
+
+  return {
+    registry,
+    async send(path, init) {
+      if (chosen !== undefined) return fetchWith(chosen, `${chosen.scheme}://${endpoint}${path}`, init);
+      const failures: string[] = [];
+      for (const scheme of schemes) {
+        try {
+          const response = await fetchWith(scheme, `${scheme.scheme}://${endpoint}${path}`, init);
+          chosen = scheme;
+          return response;
+        } catch (error) {
+          if (!isNetworkError(error)) throw error;
+          failures.push(`${scheme.scheme}: ${networkErrorText(error)}`);
+        }
+      }
+      const hint =
+        schemes.length === 1
+          ? ' (plain http is used only for loopback registries and those listed as insecure registries)'
+          : '';
+      throw new GcError('EIMAGE_REGISTRY', `registry ${registry}: cannot connect: ${failures.join('; ')}${hint}`);
+    },
+    urlOf(path) {
+      return `${(chosen ?? schemes[0])?.scheme ?? 'https'}://${endpoint}${path}`;
+    },
+    sendUrl(url, init) {
+      const target = new URL(url);
+      if (chosen !== undefined && target.host === endpoint && target.protocol === `${chosen.scheme}:`) {
+        return fetchWith(chosen, url, init);
+      }
+      return fetch(url, { headers: init.headers, signal: init.signal, redirect: 'manual' });
+    },
+  };
+}
