@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, createReadStream, constants as fsConstants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { type Kernel, O_CLOEXEC } from '@gc/syscall';
 import { Decompress } from 'fzstd';
 import type { Compression } from '../media-types.js';
 import { layerError } from './layer-error.js';
@@ -15,7 +16,18 @@ export interface DecompressOptions {
   zstd?: string | false;
   /** Compressed bytes read so far. */
   onRead?: (bytes: number) => void;
+  /**
+   * Makes the `zstd` binary's output a pipe of ZSTD_PIPE bytes, read in
+   * chunks as large: with the default 64 KiB pipe, zstd waits whenever the
+   * reader is busy with the last chunk, and the two hardly run at once.
+   */
+  kernel?: Kernel;
 }
+
+/** F_SETPIPE_SZ of fcntl(2). */
+const F_SETPIPE_SZ = 1031;
+/** The zstd binary's output pipe: fs.pipe-max-size's default, so allowed without privilege. */
+const ZSTD_PIPE = 1 << 20;
 
 /** A layer's bytes, uncompressed. */
 export interface Decompressed {
@@ -131,20 +143,28 @@ export async function decompress(
     };
   }
   const zstd = options.zstd ?? findZstd();
-  return zstd === false ? fzstdStream(source, destroyInput) : zstdBinary(zstd, source, destroyInput);
+  return zstd === false ? fzstdStream(source, destroyInput) : zstdBinary(zstd, source, destroyInput, options.kernel);
 }
 
-function zstdBinary(binary: string, source: Readable, destroyInput: () => void): Decompressed {
-  const child = spawn(binary, ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+function zstdBinary(binary: string, source: Readable, destroyInput: () => void, kernel?: Kernel): Decompressed {
+  const pipe = kernel ? largePipe(kernel) : undefined;
+  let child: ChildProcess;
+  try {
+    child = spawn(binary, ['-d', '-c', '-q'], { stdio: ['pipe', pipe ? pipe[1] : 'pipe', 'pipe'] });
+  } finally {
+    if (pipe) kernel?.close(pipe[1]);
+  }
+  const stdout = (pipe ? createReadStream('', { fd: pipe[0], highWaterMark: ZSTD_PIPE }) : child.stdout) as Readable;
+  const stdin = child.stdin as Writable;
   const stderr: Buffer[] = [];
-  child.stderr.on('data', (d: Buffer) => stderr.push(d));
+  child.stderr?.on('data', (d: Buffer) => stderr.push(d));
   // zstd stops reading when the input is bad: its exit status says why, not the EPIPE.
-  child.stdin.on('error', () => {});
+  stdin.on('error', () => {});
   source.on('error', (e) => {
     child.kill('SIGKILL');
-    child.stdout.destroy(e);
+    stdout.destroy(e);
   });
-  source.pipe(child.stdin);
+  source.pipe(stdin);
   const finished = new Promise<void>((resolve, reject) => {
     child.once('error', (e) => reject(layerError(`run ${binary}: ${e.message}`, e)));
     child.once('close', (code, signal) => {
@@ -156,14 +176,30 @@ function zstdBinary(binary: string, source: Readable, destroyInput: () => void):
   finished.catch(() => {});
   return {
     compression: 'zstd',
-    output: child.stdout,
+    output: stdout,
     finished,
     destroy: () => {
       destroyInput();
       child.kill('SIGKILL');
-      child.stdout.destroy();
+      stdout.destroy();
     },
   };
+}
+
+/** A pipe [read, write] of ZSTD_PIPE bytes, or undefined where one cannot be made (then the child's own pipe serves). */
+function largePipe(kernel: Kernel): [number, number] | undefined {
+  let pipe: [number, number];
+  try {
+    pipe = kernel.pipe2(O_CLOEXEC);
+  } catch {
+    return undefined;
+  }
+  try {
+    kernel.fcntl(pipe[1], F_SETPIPE_SZ, ZSTD_PIPE);
+  } catch {
+    // A smaller pipe-max-size: the default size, still read in large chunks.
+  }
+  return pipe;
 }
 
 function fzstdStream(source: Readable, destroyInput: () => void): Decompressed {

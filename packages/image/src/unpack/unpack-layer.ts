@@ -69,6 +69,7 @@ export async function unpackLayer(
   let source: Awaited<ReturnType<typeof decompress>> | undefined;
   try {
     source = await decompress(input, compression, {
+      kernel,
       ...(options.zstd !== undefined ? { zstd: options.zstd } : {}),
       ...(options.onRead ? { onRead: options.onRead } : {}),
     });
@@ -85,8 +86,9 @@ export async function unpackLayer(
       size += chunk.byteLength;
       reader.push(chunk);
     }
-    reader.end();
+    // The decompressor's failure first: a tar cut short by it says less.
     await source.finished;
+    reader.end();
     writer.finish();
     return { diffId: `sha256:${hash.digest('hex')}`, size };
   } catch (e) {
