@@ -33,8 +33,9 @@ enum State {
 /**
  * A tar read synchronously from the chunks it arrives in: headers as
  * tar-stream's `headers.js` decodes them (see decodeHeader; PAX records and
- * GNU long names by its decodePax and decodeLongPath), the framing (512-byte blocks, data, padding, long
- * headers) is done here, and data is handed on as views of the chunks. So an
+ * GNU long names by its decodePax and decodeLongPath), the framing (512-byte
+ * blocks, data, padding, long headers) done here, and data handed on as
+ * views of the chunks. So an
  * entry costs no stream and no wait, which in a layer of thousands of small
  * files is most of the time tar-stream's extract takes. It reads as
  * tar-stream's extract does: zero blocks are skipped, a local PAX header is
