@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestOf } from '../digest.js';
 import { OCI_CONFIG, OCI_MANIFEST } from '../media-types.js';
+import { unpackLayer } from '../unpack/unpack-layer.js';
 import { DEFAULT_IMAGE_ROOT } from './create-image-store.js';
 import type { UnpackProgress } from './image-store.js';
 import type { UnpackFunction } from './store-context.js';
-import { addLayoutImage, openStore, tarUnpack, tempDirs } from './test-support.js';
+import { addLayoutImage, openStore, tempDirs } from './test-support.js';
 
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
@@ -17,7 +18,7 @@ describe('ensureLayers', () => {
     let unpacks = 0;
     const counting: UnpackFunction = (...args) => {
       unpacks++;
-      return tarUnpack(...args);
+      return unpackLayer(...args);
     };
     const store = openStore(root, counting);
     const busybox = await addLayoutImage(store, 'busybox', ['busybox']);
@@ -52,7 +53,7 @@ describe('ensureLayers', () => {
     const slow: UnpackFunction = async (...args) => {
       unpacks++;
       await new Promise((resolve) => setTimeout(resolve, 50));
-      return tarUnpack(...args);
+      return unpackLayer(...args);
     };
     const store = openStore(root, slow);
     const other = openStore(root, slow); // another open of the store: its own lock files, as another process has
@@ -64,7 +65,7 @@ describe('ensureLayers', () => {
 
   it('refuses a layer whose unpacked digest is not its diff ID, naming it, and keeps nothing', async () => {
     const root = dirs.make();
-    const lying: UnpackFunction = async (...args) => ({ ...(await tarUnpack(...args)), diffId: digestOf('else') });
+    const lying: UnpackFunction = async (...args) => ({ ...(await unpackLayer(...args)), diffId: digestOf('else') });
     const store = openStore(root, lying);
     const image = await addLayoutImage(store, 'busybox', ['busybox']);
     await expect(store.ensureLayers(image)).rejects.toThrow(
