@@ -250,6 +250,19 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
     expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
   });
 
+  it('runs from a data root whose path holds a comma, a colon and a backslash (overlayfs takes them as separators)', async () => {
+    const images = await loadTestImages();
+    const odd = join(work, 'data,a:b\\c');
+    const oddGc = (args: string[]) =>
+      gocontainer(['--root', runRoot, '--data-root', odd, ...args], { timeoutMs: 60_000 });
+    expect((await oddGc(['load', '-i', images.busyboxDocker])).code).toBe(0);
+    const r = await oddGc(['run', 'localhost/gc-e2e-busybox:1', 'echo', 'ok']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('ok\n');
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(odd, 'containers'))).toEqual([]);
+  });
+
   it('leaves no upper directory behind: the run root is empty after a run that wrote files', async () => {
     expect((await gc(['run', 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/big bs=1k count=64 2>/dev/null'])).code).toBe(
       0,
