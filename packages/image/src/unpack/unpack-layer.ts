@@ -7,6 +7,7 @@ import { decompress } from './decompress.js';
 import { createDigester, type Digester } from './digester.js';
 import { entryPath, splitPath } from './entry-path.js';
 import { type FileSink, type LayerEntry, LayerWriter } from './layer-writer.js';
+import { limitLongHeaders } from './long-headers.js';
 import { paxTime, paxXattrs } from './pax.js';
 
 export interface UnpackLayerOptions {
@@ -75,7 +76,9 @@ export async function unpackLayer(
   let digester: Digester | undefined;
   const extract: Extract = tarExtract();
   const paxOf = capturePaxXattrs(extract);
-  limitLongHeaders(extract);
+  limitLongHeaders(extract, (what, size, limit) =>
+    layerError(`${what} of ${size} bytes, more than the ${limit} a tar may hold (as Docker's)`),
+  );
   try {
     source = await decompress(input, compression, {
       ...(options.zstd !== undefined ? { zstd: options.zstd } : {}),
@@ -232,44 +235,6 @@ function capturePaxXattrs(extract: ReturnType<typeof tarExtract>): () => Map<str
     next = undefined;
     if (global.size === 0) return own ?? new Map();
     return new Map([...global, ...(own ?? [])]);
-  };
-}
-
-/** Go's archive/tar's bound on a PAX or GNU long-name header, which Docker's unpacker has. */
-const MAX_LONG_HEADER = 1 << 20;
-const LONG_HEADERS: Record<string, string> = {
-  'pax-header': 'a PAX header',
-  'pax-global-header': 'a PAX global header',
-  'gnu-long-path': 'a GNU long name',
-  'gnu-long-link-path': 'a GNU long link name',
-};
-
-/**
- * Refuse a PAX or GNU long-name header larger than MAX_LONG_HEADER as soon
- * as its header block is read: tar-stream (pinned) gathers the whole of one
- * in memory before decoding it, so a layer declaring gigabytes would exhaust it.
- */
-function limitLongHeaders(extract: ReturnType<typeof tarExtract>): void {
-  type Hooked = {
-    _header: { type: string; size: number } | null;
-    _longHeader: boolean;
-    _consumeHeader(): boolean;
-    _continueWrite(error: Error): void;
-  };
-  const hooked = extract as unknown as Hooked;
-  const consume = hooked._consumeHeader;
-  if (typeof consume !== 'function') throw new Error('tar-stream: _consumeHeader is gone (a tar-stream not 3.1.x)');
-  hooked._consumeHeader = function (this: Hooked) {
-    const consumed = consume.call(this);
-    const header = this._header;
-    if (consumed && this._longHeader && header && header.size > MAX_LONG_HEADER) {
-      const what = LONG_HEADERS[header.type] ?? 'a long header';
-      this._continueWrite(
-        layerError(`${what} of ${header.size} bytes, more than the ${MAX_LONG_HEADER} a tar may hold (as Docker's)`),
-      );
-      return false;
-    }
-    return consumed;
   };
 }
 
