@@ -247,7 +247,9 @@ describe('loadArchive refuses a malicious archive', () => {
   });
 
   it('with a PAX header claiming a gigabyte, refused before reading it', async () => {
-    const archive = await makeTar([{ header: { name: 'manifest.json', pax: { comment: 'x' } }, content: '[]' }]);
+    const archive = await makeTar([
+      { header: { name: 'manifest.json', pax: { comment: 'x' } } as tar.Headers, content: '[]' },
+    ]);
     // The first header is the PAX header's: its size field and checksum, as above.
     expect(archive.toString('latin1', 156, 157)).toBe('x');
     archive.write(`${(2 ** 30).toString(8).padStart(11, '0')}\0`, 124, 'latin1');
