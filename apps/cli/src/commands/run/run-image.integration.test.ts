@@ -250,6 +250,37 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
     expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
   });
 
+  it('lets rmi and image prune -a remove an image whose only container died with its gocontainer (SIGKILL)', async () => {
+    const images = await loadTestImages();
+    // Each in a store of its own: prune -a would remove this file's other images.
+    for (const remove of [
+      ['rmi', 'orphan:1'],
+      ['image', 'prune', '-a', '-f'],
+    ]) {
+      const data = mkdtempSync(join(work, 'orphan-'));
+      const inStore = (args: string[]) =>
+        gocontainer(['--root', runRoot, '--data-root', data, ...args], { timeoutMs: 60_000 });
+      const id = (await inStore(['import', images.rootfsTar, 'orphan:1'])).stdout.trim();
+      const child = start(['--root', runRoot, '--data-root', data, 'run', 'orphan:1', 'sleep', '30']);
+      try {
+        for (let i = 0; readdirSync(join(data, 'containers')).length === 0; i++) {
+          if (i > 200) throw new Error('the container never held its image');
+          await sleep(50);
+        }
+      } finally {
+        child.kill('SIGKILL');
+        await finish(child);
+      }
+      // Its container is gone with it: nothing is left to "remove first", so the dead hold must not refuse.
+      const removed = await inStore(remove);
+      expect(removed.stderr).toBe('');
+      expect(removed.stdout).toContain(id);
+      expect(removed.code).toBe(0);
+      expect((await inStore(['images', '-q'])).stdout).toBe('');
+      expect(readdirSync(join(data, 'containers'))).toEqual([]);
+    }
+  });
+
   it('runs from a data root whose path holds a comma, a colon and a backslash (overlayfs takes them as separators)', async () => {
     const images = await loadTestImages();
     const odd = join(work, 'data,a:b\\c');
