@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canRunIntegration } from '@gc/syscall/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { finish, gocontainer, hostMounts, type Ran, start } from '../../test-support/gocontainer.js';
+import { finish, GOCONTAINER, gocontainer, hostMounts, type Ran, start } from '../../test-support/gocontainer.js';
 import { loadTestImages, type TestImages } from '../../test-support/test-images.js';
+import { hasTmux, openTmux } from '../../test-support/tmux.js';
 
 /** A busybox image whose second and third layers delete a file of the second and make a directory opaque. */
 function buildLayeredArchive(images: TestImages, work: string): string {
@@ -249,6 +250,22 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
     // The next run sweeps it while it starts (the afterEach checks that nothing is left).
     expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
   });
+
+  it.skipIf(!hasTmux)(
+    'shows unpack progress on a terminal only for layers it unpacks, none for an image unpacked before',
+    async () => {
+      expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
+      const pane = openTmux(
+        `node ${GOCONTAINER} --root ${runRoot} --data-root ${dataRoot} run -it busybox sh -c 'echo inside'; sleep 30`,
+      );
+      try {
+        await pane.until((screen) => screen.includes('inside'), 'the container output');
+        expect(pane.screen()).not.toMatch(/Extract/);
+      } finally {
+        pane.kill();
+      }
+    },
+  );
 
   it('lets rmi and image prune -a remove an image whose only container died with its gocontainer (SIGKILL)', async () => {
     const images = await loadTestImages();
