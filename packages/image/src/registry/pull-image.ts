@@ -138,10 +138,14 @@ export async function pullImage(
     lease.release();
   }
   const complete = new Set<Digest>();
+  const extracting = new Set<Digest>();
   if (options.unpack !== false) {
     await store.ensureLayers(image, (progress) => {
       const digest = progress.layer.digest;
       if (complete.has(digest)) return;
+      // A layer unpacked before (done at once) shows nothing more than its "Already exists", as Docker's.
+      if (progress.done && !extracting.has(digest)) return;
+      extracting.add(digest);
       emit(digest, 'Extracting', progress.read, progress.total);
       if (progress.done) {
         complete.add(digest);

@@ -1,7 +1,7 @@
 import { GcError } from '@gc/syscall';
 import { type AuthChallenge, parseChallenges } from './auth-challenge.js';
 import type { RegistryCredentials } from './credentials-file.js';
-import { isNetworkError, networkErrorText, type RegistryTransport } from './registry-transport.js';
+import { isLoopbackRegistry, isNetworkError, networkErrorText, type RegistryTransport } from './registry-transport.js';
 
 /** `repository:library/busybox:pull`, or '' for the registry's root (`GET /v2/`, login). */
 export type AuthScope = string;
@@ -65,6 +65,19 @@ export function createRegistryAuth(
       throw new GcError(
         'EIMAGE_REGISTRY',
         `registry ${registry}: the Bearer challenge's realm ${JSON.stringify(realm)} is not an http(s) URL`,
+      );
+    }
+    // The credentials go to the realm whatever its host, as Docker's; in clear text only to a loopback token
+    // service, or when the registry itself is reached over plain http.
+    if (
+      credentials !== undefined &&
+      url.protocol === 'http:' &&
+      !isLoopbackRegistry(url.host) &&
+      !transport.urlOf('/v2/').startsWith('http:')
+    ) {
+      throw new GcError(
+        'EIMAGE_REGISTRY',
+        `registry ${registry}: the Bearer challenge's realm ${JSON.stringify(realm)} is plain http: the credentials of ${credentials.username} are sent only over https (or to a loopback token service)`,
       );
     }
     if (bearer.params.service !== undefined) url.searchParams.set('service', bearer.params.service);

@@ -98,6 +98,10 @@ describe('pullImage from a real registry', { timeout: 60_000 }, () => {
     await pullImage(store, `${p.host}/test/busybox:1`, { onProgress: (e) => again.push(e), unpack: false });
     expect(again.map((e) => e.status)).toEqual(['Already exists']);
     expect(p.requests.filter((r) => BLOB.test(r.url))).toEqual([]);
+    // Unpacking (the default), as docker pull shows an image it has: no Extracting nor Pull complete of a layer it had.
+    const unpacked: PullProgress[] = [];
+    await pullImage(store, `${registry.host}/test/busybox:1`, { onProgress: (e) => unpacked.push(e) });
+    expect(unpacked.map((e) => e.status)).toEqual(['Already exists']);
   });
 
   it('pulls by digest, checking the manifest against it, and refuses a manifest that does not match', async () => {
