@@ -22,6 +22,12 @@ export type TarEntryHandler = (header: TarHeader, xattrs: Map<string, Buffer>) =
 const BLOCK = 512;
 /** The largest PAX or GNU long-name header read, as Go's archive/tar (so Docker) reads: more is refused, not buffered. */
 const MAX_LONG_HEADER = 1 << 20;
+const LONG_HEADER_NAMES: Record<string, string> = {
+  'pax-header': 'a PAX header',
+  'pax-global-header': 'a PAX global header',
+  'gnu-long-path': 'a GNU long name',
+  'gnu-long-link-path': 'a GNU long link name',
+};
 
 enum State {
   Header,
@@ -147,7 +153,7 @@ export class TarReader {
       const size = checkedSize(header.size, header, offset);
       if (size > MAX_LONG_HEADER) {
         throw layerError(
-          `read the tar: at byte ${offset}: a ${type} header of ${size} bytes (at most ${MAX_LONG_HEADER} are read)`,
+          `read the tar: at byte ${offset}: ${LONG_HEADER_NAMES[type]} of ${size} bytes, more than the ${MAX_LONG_HEADER} a tar may hold (as Docker's)`,
         );
       }
       this.#longType = type;

@@ -73,7 +73,7 @@ describe('unpackLayer with a FakeKernel', () => {
     const error = await unpackLayer(kernel, input, 'none', '/layers/1', { zstd: false }).catch((e: unknown) => e);
     expect(GcError.isInstance(error) && error.code).toBe('EIMAGE_LAYER');
     expect((error as Error).message).toBe(
-      `unpack layer: ${what} of ${256 << 20} bytes, more than the 1048576 a tar may hold (as Docker's)`,
+      `unpack layer: read the tar: at byte 0: ${what} of ${256 << 20} bytes, more than the 1048576 a tar may hold (as Docker's)`,
     );
     expect(read).toBeLessThan(8 << 20);
     expect(kernel.openFds.size).toBe(0);
