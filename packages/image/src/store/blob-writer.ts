@@ -8,6 +8,7 @@ import { checkExpected } from './check-expected.js';
 import { EIMAGE_DIGEST, EIMAGE_SIZE } from './errors.js';
 import { closeFd, fsyncFd, readAt, sizeOf, writeAll } from './fs-async.js';
 import type { BlobWriter } from './image-store.js';
+import { markLeasedBlob } from './leased-blob.js';
 import type { HeldLock } from './lock.js';
 import { lockContent, lockDigest, type StoreContext } from './store-context.js';
 
@@ -119,6 +120,7 @@ class IngestWriter implements BlobWriter {
       await fsyncFd(this.fd);
       fchmodSync(this.fd, 0o444);
       renameSync(this.path, this.ctx.layout.blob(digest));
+      markLeasedBlob(this.ctx, this.ctx.layout.blob(digest));
       fsyncDir(this.ctx.layout.blobs);
     } finally {
       await this.finish(false);

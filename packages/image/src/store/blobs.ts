@@ -8,6 +8,7 @@ import { openIngest } from './blob-writer.js';
 import { checkExpected } from './check-expected.js';
 import { EIMAGE_DIGEST, EIMAGE_NOT_FOUND, EIMAGE_SIZE } from './errors.js';
 import { closeFd, fsyncFd, writeAll } from './fs-async.js';
+import { markLeasedBlob } from './leased-blob.js';
 import { lockDigest, type StoreContext, withContent } from './store-context.js';
 
 export type BlobRef = { digest: Digest; size: number };
@@ -106,6 +107,7 @@ export async function putBlobStream(
           rmSync(temp, { force: true });
         } else {
           renameSync(temp, ctx.layout.blob(digest));
+          markLeasedBlob(ctx, ctx.layout.blob(digest));
           fsyncDir(ctx.layout.blobs);
         }
       } finally {

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { GcError } from '@gc/syscall';
 import type { Digest } from '../digest.js';
 import { tempPath, writeFileAtomic } from './atomic-write.js';
+import { markOrphans } from './collect.js';
 import { EIMAGE_CORRUPT, EIMAGE_INVALID } from './errors.js';
+import { type HoldOwner, holdOwnerGone } from './hold-owner.js';
 import type { ImageRecord } from './image-store.js';
 import type { StoreContext } from './store-context.js';
 
@@ -13,6 +15,8 @@ export interface ContainerHold {
   /** Manifest, config and layer blobs. */
   blobs: Digest[];
   diffIds: Digest[];
+  /** Who keeps it; a hold written before owners were recorded has none, and stays until released. */
+  owner?: HoldOwner;
 }
 
 const CONTAINER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -26,12 +30,13 @@ export function checkContainerId(id: string): void {
   }
 }
 
-export function holdOf(container: string, image: ImageRecord): ContainerHold {
+export function holdOf(container: string, image: ImageRecord, owner: HoldOwner): ContainerHold {
   return {
     container,
     image: image.id,
     blobs: [image.manifest.digest, image.id, ...image.layers.map((l) => l.digest)],
     diffIds: [...image.diffIds],
+    owner,
   };
 }
 
@@ -63,4 +68,21 @@ export function readHolds(ctx: StoreContext): ContainerHold[] {
       throw new GcError(EIMAGE_CORRUPT, `${path}: not a container's record (${(e as Error).message})`, { cause: e });
     }
   });
+}
+
+/**
+ * Every container's hold but those whose owner is gone (another boot, or its
+ * process and run directory gone: nothing can release them), which are
+ * removed. Under the content lock, exclusively: the images they held become
+ * removable, and their blobs no image references go at the next prune.
+ */
+export function readLiveHolds(ctx: StoreContext, images: readonly ImageRecord[]): ContainerHold[] {
+  const holds = readHolds(ctx);
+  const live = holds.filter((h) => h.owner === undefined || !holdOwnerGone(h.owner));
+  for (const hold of holds) {
+    if (live.includes(hold)) continue;
+    removeHold(ctx, hold.container);
+    markOrphans(ctx, hold, images, live);
+  }
+  return live;
 }

@@ -11,6 +11,7 @@ import { checkContainerId, holdOf, readHold, readHolds, removeHold, writeHold } 
 import { ensureLayers } from './ensure-layers.js';
 import { EIMAGE_NOT_FOUND } from './errors.js';
 import { matchImage, normaliseName } from './find-image.js';
+import { currentHoldOwner } from './hold-owner.js';
 import { readIndex, updateIndex } from './image-index.js';
 import type { ImageStore } from './image-store.js';
 import { tryLockFile } from './lock.js';
@@ -63,6 +64,7 @@ export function createImageStore(options: ImageStoreOptions): ImageStore {
     unpack: options.unpack ?? unpackLayer,
     rootless: options.rootless ?? process.geteuid?.() !== 0,
     lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    leases: { held: 0 },
   };
   cleanTmpIfIdle(ctx);
 
@@ -78,7 +80,16 @@ export function createImageStore(options: ImageStoreOptions): ImageStore {
     ingest: (expected) => openIngest(ctx, expected),
     lease: async (what = 'a lease') => {
       const lock = await lockContent(ctx, true, what);
-      return { release: () => lock.release() };
+      ctx.leases.held++;
+      let held = true;
+      return {
+        release: () => {
+          if (!held) return;
+          held = false;
+          ctx.leases.held--;
+          lock.release();
+        },
+      };
     },
     addImage: (manifest, addOptions) => addImage(ctx, manifest, addOptions),
     findImage,
@@ -99,12 +110,12 @@ export function createImageStore(options: ImageStoreOptions): ImageStore {
       return readManifest(ctx, { digest, size });
     },
     ensureLayers: (image, onProgress) => ensureLayers(ctx, image, onProgress),
-    retain: async (containerId, image) => {
+    retain: async (containerId, image, retainOptions = {}) => {
       checkContainerId(containerId);
       await withContent(ctx, `retain ${image.id} for ${containerId}`, () => {
         const record = readIndex(ctx).find((i) => i.id === image.id);
         if (record === undefined) throw new GcError(EIMAGE_NOT_FOUND, `image ${image.id}: no such image`);
-        writeHold(ctx, holdOf(containerId, record));
+        writeHold(ctx, holdOf(containerId, record, currentHoldOwner(retainOptions.runDir)));
       });
     },
     release: async (containerId) => {

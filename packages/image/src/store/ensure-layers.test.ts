@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestOf } from '../digest.js';
@@ -6,8 +6,9 @@ import { OCI_CONFIG, OCI_MANIFEST } from '../media-types.js';
 import { unpackLayer } from '../unpack/unpack-layer.js';
 import { DEFAULT_IMAGE_ROOT } from './create-image-store.js';
 import type { UnpackProgress } from './image-store.js';
+import { imageSize } from './layer-sizes.js';
 import type { UnpackFunction } from './store-context.js';
-import { addLayoutImage, openStore, tempDirs } from './test-support.js';
+import { addLayoutImage, kernel, openStore, tempDirs } from './test-support.js';
 
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
@@ -45,6 +46,23 @@ describe('ensureLayers', () => {
     const container = `${DEFAULT_IMAGE_ROOT}/containers/${'f'.repeat(64)}`;
     const data = `lowerdir=${Array(100).fill(atDefault).join(':')},upperdir=${container}/upper,workdir=${container}/work`;
     expect(data.length).toBeLessThan(4096);
+  });
+
+  it("records each layer's uncompressed size for every image with that layer, and for images added later", async () => {
+    const store = openStore(dirs.make());
+    const busybox = await addLayoutImage(store, 'busybox', ['busybox']);
+    const pause = await addLayoutImage(store, 'pause', ['pause']);
+    expect(imageSize(store.findImage('pause')!)).toBe(pause.layers[0]!.size);
+    await store.ensureLayers(busybox);
+    const tar = await unpackLayer(
+      kernel,
+      createReadStream(store.blobPath(busybox.layers[0]!.digest)),
+      'gzip',
+      dirs.make(),
+    );
+    for (const name of ['busybox', 'pause']) expect(imageSize(store.findImage(name)!), name).toBe(tar.size);
+    await store.removeImage('pause');
+    expect(imageSize(await addLayoutImage(store, 'pause', ['pause']))).toBe(tar.size);
   });
 
   it('unpacks a layer once when two callers ask at once', async () => {

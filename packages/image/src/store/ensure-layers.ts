@@ -7,8 +7,10 @@ import { type Compression, layerCompression } from '../media-types.js';
 import { fsyncDir, tempPath } from './atomic-write.js';
 import { openBlob } from './blobs.js';
 import { EIMAGE_DIFFID, EIMAGE_MEDIA_TYPE } from './errors.js';
+import { updateIndex } from './image-index.js';
 import type { ImageRecord, UnpackProgress } from './image-store.js';
 import { LAYER_FILES, LAYER_LINK, linkLayer, newShortName, unpackedLayer } from './layer-dirs.js';
+import { recordDiffSizes } from './layer-sizes.js';
 import { lockDigest, type StoreContext, withContent } from './store-context.js';
 
 /** Layers unpacked at once: each is mostly decompression, one core each. */
@@ -34,13 +36,16 @@ export async function ensureLayers(
   const compressions = image.layers.map((layer, i) => compressionOf(layer, i));
   return withContent(ctx, `unpack the layers of ${image.id}`, async () => {
     const paths: string[] = new Array(image.layers.length);
+    const learnt = new Map<Digest, number>();
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < image.layers.length; i = next++) {
-        paths[i] = await ensureLayer(ctx, image.layers[i]!, image.diffIds[i]!, compressions[i]!, i, onProgress);
+        paths[i] = await ensureLayer(ctx, image.layers[i]!, image.diffIds[i]!, compressions[i]!, i, learnt, onProgress);
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL_UNPACKS, image.layers.length) }, worker));
+    // Only after an unpack: a run of an image unpacked before writes nothing.
+    if (learnt.size > 0) await updateIndex(ctx, `sizes of ${image.id}`, (images) => recordDiffSizes(images, learnt));
     return paths.reverse();
   });
 }
@@ -62,6 +67,7 @@ async function ensureLayer(
   diffId: Digest,
   compression: Compression,
   index: number,
+  learnt: Map<Digest, number>,
   onProgress?: (progress: UnpackProgress) => void,
 ): Promise<string> {
   const done = (path: string) => {
@@ -74,7 +80,7 @@ async function ensureLayer(
   try {
     const unpacked = unpackedLayer(ctx, diffId);
     if (unpacked !== undefined) return done(unpacked);
-    return done(await unpackInto(ctx, layer, diffId, compression, index, onProgress));
+    return done(await unpackInto(ctx, layer, diffId, compression, index, learnt, onProgress));
   } finally {
     lock.release();
   }
@@ -87,6 +93,7 @@ async function unpackInto(
   diffId: Digest,
   compression: Compression,
   index: number,
+  learnt: Map<Digest, number>,
   onProgress?: (progress: UnpackProgress) => void,
 ): Promise<string> {
   const work = tempPath(ctx.layout.tmp, 'layer');
@@ -108,6 +115,7 @@ async function unpackInto(
         `layer ${index} (${layer.digest}): its uncompressed digest is ${result.diffId}, but the config's rootfs.diff_ids[${index}] is ${diffId}`,
       );
     }
+    learnt.set(diffId, result.size);
     let short = newShortName();
     while (!linkLayer(ctx, diffId, short)) short = newShortName();
     linked = join(ctx.layout.links, short);

@@ -14,8 +14,9 @@ const OPTIONS: readonly OptionSpec[] = [
 
 const USAGE = `Usage: gocontainer image prune [OPTIONS]
 
-Remove dangling images (without a name), or with -a every image no container
-uses, then every blob and unpacked layer nothing refers to.
+Remove dangling images (with neither a name nor a digest), or with -a every
+image no container uses, then every blob, unpacked layer and interrupted
+download nothing refers to.
 `;
 
 /** The first line of standard input (Docker asks even when it is not a terminal). */

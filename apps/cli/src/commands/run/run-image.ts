@@ -62,7 +62,7 @@ export async function holdRunImage(
 ): Promise<HeldImage> {
   const { store, record } = found;
   writeHoldMarker(runDir, found.dataRoot);
-  await store.retain(containerId, record);
+  await store.retain(containerId, record, { runDir });
   try {
     const layers = await unpack(store, record, stderrIsTerminal);
     if (layers.length === 0) {
