@@ -2,6 +2,7 @@ import { GcError } from '@gc/syscall';
 import type { Descriptor } from '../descriptor.js';
 import type { BlobWriter, ImageStore } from '../store/image-store.js';
 import { createBatchedWrite } from './batched-write.js';
+import type { RegistryResponse } from './http-get.js';
 import { pullScope } from './registry-auth.js';
 import { type RegistryClient, responseError } from './registry-client.js';
 import { networkErrorText } from './registry-transport.js';
@@ -21,7 +22,7 @@ function foreignUrls(descriptor: Descriptor): string[] {
 }
 
 /** The first byte of a `Content-Range: bytes 100-199/200` answer, or undefined when it has none. */
-function rangeStart(response: Response): number | undefined {
+function rangeStart(response: RegistryResponse): number | undefined {
   const match = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
   return match !== null ? Number(match[1]) : undefined;
 }
@@ -87,7 +88,7 @@ export async function downloadBlob(
         const response = await openBlob(client, repository, descriptor, offset, options);
         if (response.status === 416) {
           // Everything is on disk already: let commit verify it.
-          await response.body?.cancel();
+          await response.cancel();
           if (offset !== descriptor.size) throw await responseError(response, options.what);
         } else if (offset > 0 && (response.status !== 206 || rangeStart(response) !== offset)) {
           // The server sent the blob from its start: drop what we had and take its bytes.
@@ -95,14 +96,14 @@ export async function downloadBlob(
           await writer.abort({ discard: true });
           const fresh = await store.ingest(expected);
           if (fresh === undefined) {
-            await response.body?.cancel();
+            await response.cancel();
             return false;
           }
           writer = fresh;
           holding = true;
           offset = writer.offset;
           if (offset !== 0) {
-            await response.body?.cancel();
+            await response.cancel();
             continue;
           }
         }
@@ -110,7 +111,7 @@ export async function downloadBlob(
         if (response.status !== 416) {
           const batch = createBatchedWrite(writer);
           try {
-            for await (const chunk of response.body ?? []) {
+            for await (const chunk of response.body) {
               if (offset + chunk.length > descriptor.size) {
                 await batch.flush();
                 holding = false;
