@@ -115,7 +115,10 @@ export function createRegistryTransport(
       const failures: string[] = [];
       const key = `${registry} ${JSON.stringify(schemes)}`;
       const known = answeredOn.get(key);
-      const order = known === undefined ? schemes : [known, ...schemes.filter((s) => s.scheme !== known.scheme || s.verify !== known.verify)];
+      const order =
+        known === undefined
+          ? schemes
+          : [known, ...schemes.filter((s) => s.scheme !== known.scheme || s.verify !== known.verify)];
       for (const scheme of order) {
         try {
           const response = await fetchWith(scheme, `${scheme.scheme}://${endpoint}${path}`, init);
