@@ -1,5 +1,6 @@
 import { GcError } from '@gc/syscall';
 import type { Descriptor } from '../descriptor.js';
+import type { Digest } from '../digest.js';
 import type { BlobWriter, ImageStore } from '../store/image-store.js';
 import { createBatchedWrite } from './batched-write.js';
 import type { RegistryResponse } from './http-get.js';
@@ -13,6 +14,8 @@ export interface DownloadBlobOptions {
   onBytes?: (current: number, total: number) => void;
   /** Called once the bytes are all there and the store verifies them. */
   onVerifying?: () => void;
+  /** The blob is a layer to unpack while it downloads (see `ImageStore.ingest`). */
+  unpackAs?: { diffId: Digest; index: number };
   what: string;
 }
 
@@ -75,7 +78,8 @@ export async function downloadBlob(
   options: DownloadBlobOptions,
 ): Promise<boolean> {
   const expected = { digest: descriptor.digest, size: descriptor.size, mediaType: descriptor.mediaType };
-  const first = await store.ingest(expected);
+  const ingestOptions = options.unpackAs !== undefined ? { unpackAs: options.unpackAs } : undefined;
+  const first = await store.ingest(expected, ingestOptions);
   if (first === undefined) return false;
   let writer: BlobWriter = first;
   let offset = writer.offset;
@@ -94,7 +98,7 @@ export async function downloadBlob(
           // The server sent the blob from its start: drop what we had and take its bytes.
           holding = false;
           await writer.abort({ discard: true });
-          const fresh = await store.ingest(expected);
+          const fresh = await store.ingest(expected, ingestOptions);
           if (fresh === undefined) {
             await response.cancel();
             return false;

@@ -1,5 +1,6 @@
 import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import { createRequire } from 'node:module';
 
 /** The answer to a registry GET: the parts of fetch's Response that a pull reads. */
 export interface RegistryResponse {
@@ -35,17 +36,20 @@ export class NetworkError extends Error {
 const DRAIN_BYTES = 64 * 1024;
 
 type Module = { request: typeof import('node:http').request };
-let http: Promise<typeof import('node:http')> | undefined;
-let https: Promise<typeof import('node:https')> | undefined;
 const agents = new Map<string, HttpAgent | HttpsAgent>();
 
 // Each module is loaded on first use: node:https brings tls and its root certificates, which a pull
-// from a loopback registry over http never needs.
-async function transportFor(protocol: string, verify: boolean): Promise<{ module: Module; agent: HttpAgent }> {
+// from a loopback registry over http never needs. require, not import(): the CLI's bundle runs in a
+// vm.Script, which has no dynamic import.
+function load<T>(name: string): T {
+  const req = typeof __filename === 'string' ? require : createRequire(import.meta.url);
+  return req(name) as T;
+}
+
+function transportFor(protocol: string, verify: boolean): { module: Module; agent: HttpAgent } {
   if (protocol === 'https:') {
     const key = `https:${verify}`;
-    https ??= import('node:https');
-    const module = await https;
+    const module = load<typeof import('node:https')>('node:https');
     let agent = agents.get(key);
     if (agent === undefined) {
       // Docker's and containerd's clients keep connections alive too: a pull is a burst of requests to one host.
@@ -54,8 +58,7 @@ async function transportFor(protocol: string, verify: boolean): Promise<{ module
     }
     return { module, agent };
   }
-  http ??= import('node:http');
-  const module = await http;
+  const module = load<typeof import('node:http')>('node:http');
   let agent = agents.get('http:');
   if (agent === undefined) {
     agent = new module.Agent({ keepAlive: true, timeout: 30_000 });
@@ -89,8 +92,7 @@ export async function httpGet(url: string, init: HttpGetInit): Promise<RegistryR
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new TypeError(`httpGet: ${target.protocol} is not http or https`);
   }
-  const { module, agent } = await transportFor(target.protocol, init.verify !== false);
-  signal?.throwIfAborted();
+  const { module, agent } = transportFor(target.protocol, init.verify !== false);
   return new Promise<RegistryResponse>((resolve, reject) => {
     let answer: IncomingMessage | undefined;
     const onAbort = () => {
