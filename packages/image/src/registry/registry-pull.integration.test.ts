@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { createKernel, GcError } from '@gc/syscall';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testImages } from '../../../../scripts/test-images/test-images.js';
@@ -293,6 +294,18 @@ describe('pullImage from a real registry', { timeout: 60_000 }, () => {
     expect(store.hasBlob(busybox.layer)).toBe(false);
     expect(readdirSync(join(store.root, 'ingest'))).toEqual([]);
     expect(store.listImages()).toEqual([]);
+
+    // Unpacked while it downloads, a layer whose blob fails is not put in place, even when its tar is right:
+    // here the same tar compressed otherwise (its diff ID matches, its digest and size do not).
+    const recompressed = await proxy((req) =>
+      req.url?.includes(busybox.layer) ? { body: (b) => gzipSync(gunzipSync(b), { level: 1 }) } : undefined,
+    );
+    const unpacking = newStore();
+    await expectError(pullImage(unpacking, `${recompressed.host}/test/busybox:1`), 'EIMAGE_SIZE', /./);
+    expect(readdirSync(join(unpacking.root, 'layers'))).toEqual([]);
+    expect(readdirSync(join(unpacking.root, 'tmp'))).toEqual([]);
+    expect(readdirSync(join(unpacking.root, 'ingest'))).toEqual([]);
+    expect(unpacking.listImages()).toEqual([]);
   });
 
   it('refuses a schema 1 manifest, saying the image must be re-pushed', async () => {

@@ -35,6 +35,8 @@ parentPort.on('message', (bytes) => {
 const RING = 16 << 20;
 /** The largest piece sent at once: a big chunk goes in parts so the ring never holds less than it needs. */
 const PIECE = RING / 4;
+/** Bytes copied in before the worker is told: a message per small chunk costs more than hashing it. */
+const POST_BYTES = 1 << 20;
 
 /**
  * The layer's sha256 in a worker thread: hashing is the costliest step of an
@@ -51,6 +53,8 @@ export function createDigester(): Digester {
   /** Bytes copied in and not yet hashed. */
   let pending = 0;
   let written = 0;
+  /** Bytes copied in that the worker has not been told of. */
+  let unposted = 0;
   let failed: Error | undefined;
   let room: (() => void) | undefined;
   let finish: ((hex: string) => void) | undefined;
@@ -75,10 +79,18 @@ export function createDigester(): Digester {
     if (first < piece.byteLength) ring.set(piece.subarray(first), 0);
     written = (written + piece.byteLength) % RING;
     pending += piece.byteLength;
-    worker.postMessage(piece.byteLength);
+    unposted += piece.byteLength;
+    if (unposted >= POST_BYTES) post();
+  };
+  const post = () => {
+    if (unposted === 0) return;
+    worker.postMessage(unposted);
+    unposted = 0;
   };
   const waitRoom = (bytes: number) =>
     new Promise<void>((resolve, reject) => {
+      // What waits for room must be hashed first.
+      post();
       need = bytes;
       room = () => (failed ? reject(failed) : resolve());
     });
@@ -108,6 +120,7 @@ export function createDigester(): Digester {
           void worker.terminate();
           resolve({ digest: `sha256:${hex}`, size });
         };
+        post();
         worker.postMessage(null);
       });
     },
