@@ -1,6 +1,12 @@
 import { GcError } from '@gc/syscall';
 import type { Descriptor } from '../descriptor.js';
 import type { Digest } from '../digest.js';
+import {
+  DOCKER_LAYER_FOREIGN_GZIP,
+  OCI_LAYER_NONDIST,
+  OCI_LAYER_NONDIST_GZIP,
+  OCI_LAYER_NONDIST_ZSTD,
+} from '../media-types.js';
 import type { BlobWriter, ImageStore } from '../store/image-store.js';
 import { createBatchedWrite } from './batched-write.js';
 import type { RegistryResponse } from './http-get.js';
@@ -19,8 +25,17 @@ export interface DownloadBlobOptions {
   what: string;
 }
 
-// Layers the image spec marks as fetched from their own URLs (Windows base layers, mostly).
-function foreignUrls(descriptor: Descriptor): string[] {
+const FOREIGN_LAYERS = new Set([
+  OCI_LAYER_NONDIST,
+  OCI_LAYER_NONDIST_GZIP,
+  OCI_LAYER_NONDIST_ZSTD,
+  DOCKER_LAYER_FOREIGN_GZIP,
+]);
+
+// Layers the image spec marks as fetched from their own URLs (Windows base layers, mostly). Only
+// those: as moby does, a manifest cannot send a pull of an ordinary layer to any address it names.
+export function foreignUrls(descriptor: Descriptor): string[] {
+  if (!FOREIGN_LAYERS.has(descriptor.mediaType)) return [];
   return (descriptor.urls ?? []).filter((url) => /^https?:\/\//i.test(url));
 }
 
