@@ -184,5 +184,15 @@ describe.skipIf(!canRunIntegration())('gocontainer image commands (integration, 
         new RegExp(`^Unable to find image '${name}' locally\\n1: Pulling from test/busybox\\n`),
       );
     });
+
+    it('says only the error for a tag the registry does not have, as Docker', async () => {
+      const root = join(work, 'missing-tag');
+      mkdirSync(root);
+      const r = await gc(['pull', `${registry.host}/test/busybox:nope`], root);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('nope');
+      expect(r.stderr).not.toContain('Pulling from');
+    });
   });
 });
