@@ -1,7 +1,23 @@
 import { GcError } from '@gc/syscall';
 import { describe, expect, it } from 'vitest';
+import type { RegistryResponse } from './http-get.js';
 import { createRegistryAuth } from './registry-auth.js';
 import type { RegistryTransport, SendInit } from './registry-transport.js';
+
+/** An answer of `status` with a JSON or empty body and the given headers. */
+function answer(status: number, body: string, headers: Record<string, string> = {}): RegistryResponse {
+  return {
+    status,
+    statusText: '',
+    ok: status >= 200 && status < 300,
+    headers: { get: (name) => headers[name.toLowerCase()] ?? null },
+    body: (async function* () {
+      yield Buffer.from(body);
+    })(),
+    text: async () => body,
+    cancel: async () => {},
+  };
+}
 
 /** A transport to `registry` over `scheme` whose token service answers every request with a token; it records what it was sent. */
 function fakeTransport(registry: string, scheme: 'https' | 'http') {
@@ -11,15 +27,15 @@ function fakeTransport(registry: string, scheme: 'https' | 'http') {
     send: () => Promise.reject(new Error('not used')),
     urlOf: (path) => `${scheme}://${registry}${path}`,
     sendUrl: async (url: string, init: SendInit) => {
-      sent.push({ url, authorization: init.headers.get('authorization') });
-      return new Response(JSON.stringify({ token: 't0ken', expires_in: 300 }), { status: 200 });
+      sent.push({ url, authorization: init.headers.authorization ?? null });
+      return answer(200, JSON.stringify({ token: 't0ken', expires_in: 300 }));
     },
   };
   return { transport, sent };
 }
 
 const challenge = (realm: string) =>
-  new Response(null, { status: 401, headers: { 'www-authenticate': `Bearer realm="${realm}",service="registry"` } });
+  answer(401, '', { 'www-authenticate': `Bearer realm="${realm}",service="registry"` });
 const alice = { username: 'alice', password: 'secret' };
 const scope = 'repository:library/busybox:pull';
 

@@ -9,6 +9,7 @@ import { EIMAGE_DIGEST, EIMAGE_INVALID, EIMAGE_NOT_FOUND, EIMAGE_SIZE } from './
 import { normaliseName, normaliseRepoDigest } from './find-image.js';
 import { updateIndex } from './image-index.js';
 import type { ImageRecord } from './image-store.js';
+import { unpackedSize } from './layer-dirs.js';
 import { knownDiffSizes } from './layer-sizes.js';
 import { type StoreContext, withContent } from './store-context.js';
 
@@ -46,7 +47,7 @@ export async function addImage(
       const at = images.findIndex((i) => i.id === fresh.id);
       const old = images[at];
       // The same config again (another manifest of it, say compressed otherwise): the latest manifest wins.
-      fresh.diffSizes = knownDiffSizes(fresh, images, options.diffSizes);
+      fresh.diffSizes = knownDiffSizes(fresh, images, options.diffSizes ?? new Map(), (d) => unpackedSize(ctx, d));
       const record =
         old === undefined ? fresh : { ...fresh, names: old.names, repoDigests: old.repoDigests, added: old.added };
       if (old === undefined) images.push(record);

@@ -8,7 +8,7 @@ import { openIngest } from './blob-writer.js';
 import { blobPathOf, hasBlob, openBlob, putBlob, putBlobStream, readBlob } from './blobs.js';
 import { markOrphans } from './collect.js';
 import { checkContainerId, holdOf, readHold, readHolds, removeHold, writeHold } from './container-holds.js';
-import { ensureLayers } from './ensure-layers.js';
+import { ensureLayers, startStreamingUnpack } from './ensure-layers.js';
 import { EIMAGE_NOT_FOUND } from './errors.js';
 import { matchImage, normaliseName } from './find-image.js';
 import { currentHoldOwner } from './hold-owner.js';
@@ -77,7 +77,21 @@ export function createImageStore(options: ImageStoreOptions): ImageStore {
     openBlob: (digest) => openBlob(ctx, digest),
     putBlob: (data, expected) => putBlob(ctx, data, expected),
     putBlobStream: (input, expected) => putBlobStream(ctx, input, expected),
-    ingest: (expected) => openIngest(ctx, expected),
+    ingest: (expected, ingestOptions) => {
+      const unpackAs = ingestOptions?.unpackAs;
+      return openIngest(
+        ctx,
+        expected,
+        unpackAs &&
+          (() =>
+            startStreamingUnpack(
+              ctx,
+              { mediaType: expected.mediaType ?? '', digest: expected.digest, size: expected.size },
+              unpackAs.diffId,
+              unpackAs.index,
+            )),
+      );
+    },
     lease: async (what = 'a lease') => {
       const lock = await lockContent(ctx, true, what);
       ctx.leases.held++;

@@ -104,9 +104,15 @@ export interface ImageStore {
   /**
    * Begin a streaming write of `expected`. Resolves to undefined when the blob
    * is (or, after waiting for another writer of the same digest, became)
-   * present already.
+   * present already. `unpackAs`: the blob is layer `index` of an image
+   * whose config gives it `diffId`: unpack it while it is written (when the
+   * write starts at offset 0), to put in place once the blob verifies; an
+   * unpack that fails leaves the layer for `ensureLayers`, which reports.
    */
-  ingest(expected: { digest: Digest; size: number; mediaType?: string }): Promise<BlobWriter | undefined>;
+  ingest(
+    expected: { digest: Digest; size: number; mediaType?: string },
+    options?: { unpackAs?: { diffId: Digest; index: number } },
+  ): Promise<BlobWriter | undefined>;
   /**
    * Hold the store's content lock (shared) across several writes until
    * `release`: a pull or load takes one from its first blob to its addImage,

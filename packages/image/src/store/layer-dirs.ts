@@ -15,6 +15,8 @@ import type { StoreContext } from './store-context.js';
  */
 export const LAYER_FILES = 'diff';
 export const LAYER_LINK = 'link';
+/** The bytes of the uncompressed tar it was unpacked from (Docker's size of a layer). */
+export const LAYER_SIZE = 'size';
 
 /** Letters and digits of a short name: base 32, lowercase. */
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -37,6 +39,17 @@ export function unpackedLayer(ctx: StoreContext, diffId: Digest): string | undef
   const link = join(ctx.layout.links, short);
   if (!isLinkTo(link, linkTarget(diffId))) linkLayer(ctx, diffId, short); // removed by hand: put it back
   return link;
+}
+
+/** The layer's uncompressed size, or undefined when it is not unpacked (or was, before sizes were kept). */
+export function unpackedSize(ctx: StoreContext, diffId: Digest): number | undefined {
+  try {
+    const size = Number(readFileSync(join(ctx.layout.layer(diffId), LAYER_SIZE), 'utf8'));
+    return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }
 
 /** The symlink's target, relative so that the store can move as a whole. */

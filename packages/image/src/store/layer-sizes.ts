@@ -13,16 +13,18 @@ export function imageSize(image: ImageRecord): number {
 
 /**
  * The uncompressed size of each layer of `image`, from `given` (by diff ID),
- * from another image of `images` with the same layer, or from the stored
- * size of a layer stored uncompressed; null where none knows it.
+ * from its unpacked layer, from another image of `images` with the same
+ * layer, or from the stored size of a layer stored uncompressed; null where
+ * none knows it.
  */
 export function knownDiffSizes(
   image: Pick<ImageRecord, 'layers' | 'diffIds'>,
   images: readonly ImageRecord[],
-  given: ReadonlyMap<Digest, number> = new Map(),
+  given: ReadonlyMap<Digest, number>,
+  unpacked: (diffId: Digest) => number | undefined,
 ): (number | null)[] {
   return image.diffIds.map((diffId, i) => {
-    const size = given.get(diffId);
+    const size = given.get(diffId) ?? unpacked(diffId);
     if (size !== undefined) return size;
     for (const other of images) {
       const at = other.diffIds.indexOf(diffId);

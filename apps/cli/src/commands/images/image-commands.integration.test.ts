@@ -265,6 +265,21 @@ describe.skipIf(!canRunIntegration())('gocontainer image commands (integration, 
       expect(id).toMatch(/^[0-9a-f]{12}\n$/);
       expect((await gc(['image', 'prune', '-f'], root)).stdout).toBe('Total reclaimed space: 0B\n');
       expect((await gc(['images', '-q'], root)).stdout).toBe(id);
+      // Unpacked as it downloaded: its size is the uncompressed one, as loaded from a docker save archive.
+      const loaded = join(work, 'loaded-to-compare');
+      await gc(['load', '-i', images.busyboxDocker], loaded);
+      const size = async (r: string) => JSON.parse((await gc(['inspect', id.trim()], r)).stdout)[0].Size;
+      expect(await size(root)).toBe(await size(loaded));
+    });
+
+    it('says only the error for a tag the registry does not have, as Docker', async () => {
+      const root = join(work, 'missing-tag');
+      mkdirSync(root);
+      const r = await gc(['pull', `${registry.host}/test/busybox:nope`], root);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('nope');
+      expect(r.stderr).not.toContain('Pulling from');
     });
   });
 });

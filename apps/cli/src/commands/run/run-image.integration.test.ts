@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -295,6 +295,43 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
       expect(removed.code).toBe(0);
       expect((await inStore(['images', '-q'])).stdout).toBe('');
       expect(readdirSync(join(data, 'containers'))).toEqual([]);
+    }
+  });
+
+  it("records the hold's owner (boot, process, run directory): a hold of another boot does not keep its image", async () => {
+    const images = await loadTestImages();
+    const data = mkdtempSync(join(work, 'rebooted-'));
+    const inStore = (args: string[]) =>
+      gocontainer(['--root', runRoot, '--data-root', data, ...args], { timeoutMs: 60_000 });
+    const id = (await inStore(['import', images.rootfsTar, 'booted:1'])).stdout.trim();
+    const child = start(['--root', runRoot, '--data-root', data, 'run', 'booted:1', 'sleep', '30']);
+    try {
+      for (let i = 0; readdirSync(join(data, 'containers')).length === 0; i++) {
+        if (i > 200) throw new Error('the container never held its image');
+        await sleep(50);
+      }
+      const [container] = readdirSync(join(data, 'containers')) as [string];
+      const path = join(data, 'containers', container);
+      const hold = JSON.parse(readFileSync(path, 'utf8'));
+      expect(hold.owner).toEqual({
+        boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+        pid: child.pid,
+        start: expect.any(Number),
+        runDir: join(runRoot, container),
+      });
+      // Alive in this boot: refused.
+      expect((await inStore(['rmi', 'booted:1'])).stderr).toMatch(/is in use by container/);
+      // As the data root finds it after a reboot: its owner's boot is over.
+      writeFileSync(path, JSON.stringify({ ...hold, owner: { ...hold.owner, boot: 'a-boot-before' } }));
+      const removed = await inStore(['rmi', 'booted:1']);
+      expect(removed.stderr).toBe('');
+      expect(removed.stdout).toContain(`Deleted: ${id}`);
+      expect(readdirSync(join(data, 'containers'))).toEqual([]);
+    } finally {
+      // sleep as PID 1 ignores SIGTERM: killed, its container goes at the next sweep (prune's).
+      child.kill('SIGKILL');
+      await finish(child);
+      await inStore(['image', 'prune', '-f']);
     }
   });
 
