@@ -63,14 +63,11 @@ describe('gocontainer (the built binary)', () => {
         expect(r.status).toBe(0);
         expect(r.stderr.split('\n').filter((l) => l.startsWith('require '))).toEqual(['require ./load-main.cjs']);
       }
-      // The hook sees what run loads (it sweeps the run directories, with the kernel, before it checks --rootfs).
-      const run = spawnSync(
-        process.execPath,
-        ['-r', hook, GOCONTAINER, 'run', '--rootfs', '/nonexistent', '/bin/true'],
-        {
-          encoding: 'utf8',
-        },
-      );
+      // The hook sees what run loads: koffi, once it spawns (here a container whose root has no /bin/true).
+      const run = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, 'run', '--rootfs', dir, '/bin/true'], {
+        encoding: 'utf8',
+      });
+      expect(run.status).not.toBe(0);
       expect(run.stderr).toMatch(/^require .*native/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
