@@ -203,7 +203,7 @@ describe('gocontainer (the built binary)', () => {
   });
 
   it.skipIf(!canRunIntegration())('resolves packages again when a kept resolution is gone or unreadable', async () => {
-    const kept = `${GOCONTAINER.replace(/bin\/gocontainer\.cjs$/, 'dist/main.cjs')}.resolved.json`;
+    const kept = `${GOCONTAINER.replace(/bin\/gocontainer\.cjs$/, 'dist/run.cjs')}.resolved.json`;
     const root = createBusyboxRoot();
     try {
       for (const junk of ['{"koffi":"/nonexistent/koffi/index.cjs","@gc/native":7}', 'not json']) {

@@ -46,21 +46,35 @@ export function writeHold(ctx: StoreContext, hold: ContainerHold): void {
 
 /** The container's hold, or undefined when it holds nothing. */
 export function readHold(ctx: StoreContext, container: string): ContainerHold | undefined {
-  return readHolds(ctx).find((h) => h.container === container);
+  return parseHold(ctx.layout.container(container));
 }
 
 export function removeHold(ctx: StoreContext, container: string): void {
   rmSync(ctx.layout.container(container), { force: true });
 }
 
-/** Every container's hold. A record that does not parse is an error: guessing it held nothing could remove its layers. */
+/**
+ * Every container's hold. A hold released while they are read (a
+ * concurrent release) holds nothing. A record that does not parse is an
+ * error: guessing it held nothing could remove its layers.
+ */
 export function readHolds(ctx: StoreContext): ContainerHold[] {
-  return readdirSync(ctx.layout.containers).map((name) => {
-    const path = ctx.layout.container(name);
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as ContainerHold;
-    } catch (e) {
-      throw new GcError(EIMAGE_CORRUPT, `${path}: not a container's record (${(e as Error).message})`, { cause: e });
-    }
-  });
+  return readdirSync(ctx.layout.containers)
+    .map((name) => parseHold(ctx.layout.container(name)))
+    .filter((hold) => hold !== undefined);
+}
+
+function parseHold(path: string): ContainerHold | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new GcError(EIMAGE_CORRUPT, `${path}: not a container's record (${(e as Error).message})`, { cause: e });
+  }
+  try {
+    return JSON.parse(text) as ContainerHold;
+  } catch (e) {
+    throw new GcError(EIMAGE_CORRUPT, `${path}: not a container's record (${(e as Error).message})`, { cause: e });
+  }
 }

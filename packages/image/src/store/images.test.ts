@@ -52,7 +52,7 @@ describe('the image index', () => {
     expect(image.config.config?.Cmd).toEqual(['/bin/sh']);
     expect(Date.parse(image.added)).toBeGreaterThan(Date.now() - 60_000);
     expect(store.listImages()).toEqual([image]);
-    expect(store.readManifest(manifest.digest).layers).toEqual(parsed.layers);
+    expect((await store.readManifest(manifest.digest)).layers).toEqual(parsed.layers);
   });
 
   it('refuses an image whose blobs are not all in the store, naming the missing one', async () => {
