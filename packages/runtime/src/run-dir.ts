@@ -1,4 +1,16 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rm, rmSync, writeFileSync } from 'node:fs';
+import {
+  type Dirent,
+  lstatSync,
+  mkdirSync,
+  readdir,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdir,
+  rmSync,
+  unlink,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
 import { GcError } from '@gc/syscall';
@@ -144,25 +156,25 @@ export function createRunDir(id: string, options: CreateRunDirOptions = {}): Run
  * The entries at once, then the directory: an unlink of a file that was
  * bound into the container's mount namespace, now ending, waits for the
  * kernel to detach that mount (an RCU grace period); removals in parallel
- * share the wait.
+ * share the wait. By unlink and rmdir rather than fs.rm, whose module (and
+ * its retries) is one more to load for every container.
  */
 async function removeRunDir(path: string): Promise<void> {
-  let names: string[];
-  try {
-    names = readdirSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  await Promise.all(names.map((name) => removeAsync(join(path, name))));
-  await removeAsync(path);
+  const entries = await fsCall<Dirent[]>((done) => readdir(path, { withFileTypes: true }, done));
+  await Promise.all(
+    (entries ?? []).map((entry) => {
+      const child = join(path, entry.name);
+      return entry.isDirectory() ? removeRunDir(child) : fsCall<void>((done) => unlink(child, done));
+    }),
+  );
+  await fsCall<void>((done) => rmdir(path, done));
 }
 
-/** node:fs's callback form: node:fs/promises is one more module to load at start-up. */
-function removeAsync(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    rm(path, { recursive: true, force: true }, (e) => (e ? reject(e) : resolve()));
-  });
+/** node:fs's callback form (node:fs/promises is one more module to load at start-up); what is gone is done. */
+function fsCall<T>(call: (done: (e: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T | undefined> {
+  return new Promise((resolve, reject) =>
+    call((e, value) => (e && e.code !== 'ENOENT' ? reject(e) : resolve(e ? undefined : value))),
+  );
 }
 
 export interface SweepOptions extends RunDirOptions {
