@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canRunIntegration } from '@gc/syscall/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { finish, gocontainer, hostMounts, type Ran, start } from '../../test-support/gocontainer.js';
+import { finish, GOCONTAINER, gocontainer, hostMounts, type Ran, start } from '../../test-support/gocontainer.js';
 import { loadTestImages, type TestImages } from '../../test-support/test-images.js';
 
 /** A busybox image whose second and third layers delete a file of the second and make a directory opaque. */
@@ -111,6 +111,28 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
     expect(hostMounts()).toEqual(mountsBefore);
     expect(readdirSync(runRoot)).toEqual([]);
     expect(holds()).toEqual([]);
+  });
+
+  it('an image in the store, its layers unpacked, runs without loading the pull, archive or unpack code', async () => {
+    expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
+    // Node's own modules this run loaded, written at exit without process.stderr (whose stream would load more).
+    const hook = join(work, 'modules-hook.cjs');
+    writeFileSync(
+      hook,
+      `process.on('exit', () => require('node:fs').writeSync(2, 'modules ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\n'));`,
+    );
+    const r = spawnSync(
+      process.execPath,
+      ['-r', hook, GOCONTAINER, '--root', runRoot, '--data-root', dataRoot, 'run', 'busybox', 'true'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    const loaded = (/^modules (.*)$/m.exec(r.stderr)?.[1] ?? '').split(' ');
+    // The bundle's loader's, so the list is this run's.
+    expect(loaded).toContain('vm');
+    for (const module of ['https', 'tls', 'zlib', 'child_process', 'crypto', 'worker_threads', 'fs/promises']) {
+      expect(loaded).not.toContain(module);
+    }
   });
 
   it("runs the image's Cmd when no command is given", async () => {
