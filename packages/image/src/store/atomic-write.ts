@@ -14,8 +14,16 @@ export function tempPath(tmp: string, kind: string): string {
  * renamed into place: a reader sees the old file or the new one, and a
  * crash leaves no half file at `path`. `temp` is overwritten: it must be a
  * name no other writer uses (tempPath), or one only a lock's holder writes.
+ * `durableRename: false` leaves out the sync of the directory: after a
+ * crash the file may be missing, never half written.
  */
-export function writeFileAtomic(temp: string, path: string, data: string | Uint8Array, mode = 0o644): void {
+export function writeFileAtomic(
+  temp: string,
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+  { durableRename = true }: { durableRename?: boolean } = {},
+): void {
   try {
     const fd = openSync(temp, 'w', mode);
     try {
@@ -29,7 +37,7 @@ export function writeFileAtomic(temp: string, path: string, data: string | Uint8
     rmSync(temp, { force: true });
     throw e;
   }
-  fsyncDir(dirname(path));
+  if (durableRename) fsyncDir(dirname(path));
 }
 
 /** Make a rename in `dir` durable. */

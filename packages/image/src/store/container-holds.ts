@@ -35,12 +35,20 @@ export function holdOf(container: string, image: ImageRecord): ContainerHold {
   };
 }
 
+/**
+ * A hold protects its container's image from a prune while the container
+ * runs, and a crash of the machine ends the container: a hold lost with it
+ * (its rename not synced, one sync fewer for every `run IMAGE`) held
+ * nothing any more. Its bytes are synced before the rename, so a hold that
+ * is there always parses.
+ */
 export function writeHold(ctx: StoreContext, hold: ContainerHold): void {
   writeFileAtomic(
     tempPath(ctx.layout.tmp, 'hold'),
     ctx.layout.container(hold.container),
     `${JSON.stringify(hold)}\n`,
     0o600,
+    { durableRename: false },
   );
 }
 
