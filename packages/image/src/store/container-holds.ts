@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { GcError } from '@gc/syscall';
 import type { Digest } from '../digest.js';
 import { tempPath, writeFileAtomic } from './atomic-write.js';
@@ -37,10 +37,10 @@ export function holdOf(container: string, image: ImageRecord): ContainerHold {
 
 /**
  * A hold protects its container's image from a prune while the container
- * runs, and a crash of the machine ends the container: a hold lost with it
- * (its rename not synced, one sync fewer for every `run IMAGE`) held
- * nothing any more. Its bytes are synced before the rename, so a hold that
- * is there always parses.
+ * runs, and a crash of the machine ends the container: so it is written
+ * without a sync (one fewer for every `run IMAGE`). Renamed into place, it
+ * is whole for every reader while the machine runs; one that a crash left
+ * empty is older than the boot, and holds nothing (parseHold).
  */
 export function writeHold(ctx: StoreContext, hold: ContainerHold): void {
   writeFileAtomic(
@@ -48,7 +48,7 @@ export function writeHold(ctx: StoreContext, hold: ContainerHold): void {
     ctx.layout.container(hold.container),
     `${JSON.stringify(hold)}\n`,
     0o600,
-    { durableRename: false },
+    { sync: false },
   );
 }
 
@@ -83,6 +83,20 @@ function parseHold(path: string): ContainerHold | undefined {
   try {
     return JSON.parse(text) as ContainerHold;
   } catch (e) {
+    // Torn by a crash of the machine (see writeHold): its container died with it.
+    if (writtenBeforeBoot(path)) return undefined;
     throw new GcError(EIMAGE_CORRUPT, `${path}: not a container's record (${(e as Error).message})`, { cause: e });
+  }
+}
+
+let bootMs: number | undefined;
+
+/** Was `path` last written before this boot (/proc/stat's btime)? False when that cannot be told. */
+function writtenBeforeBoot(path: string): boolean {
+  try {
+    bootMs ??= Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? Number.NaN) * 1000;
+    return statSync(path).mtimeMs < bootMs;
+  } catch {
+    return false;
   }
 }

@@ -1,4 +1,4 @@
-import { readdirSync, utimesSync } from 'node:fs';
+import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestOf } from '../digest.js';
@@ -182,6 +182,21 @@ describe('removing images', () => {
     await store.release('web-1');
     await store.prune();
     expect(readdirSync(join(root, 'blobs', 'sha256'))).toEqual([]);
+  });
+
+  it('a hold a crash of the machine left empty (older than the boot) holds nothing; an unreadable newer one is refused', async () => {
+    const root = dirs.make();
+    const store = openStore(root);
+    const image = await addLayoutImage(store, 'busybox', ['busybox']);
+    await store.retain('web-1', image);
+    const hold = join(root, 'containers', 'web-1');
+    writeFileSync(hold, '');
+    // Written since the boot: a record gone bad while the machine runs, which could hold anything.
+    await expect(store.removeImage('busybox')).rejects.toMatchObject({ code: 'EIMAGE_CORRUPT' });
+    // From before the boot: its container died with the machine.
+    utimesSync(hold, new Date(0), new Date(0));
+    expect(await store.removeImage('busybox')).toEqual({ untagged: [BUSYBOX], deleted: [image.id] });
+    expect(store.hasBlob(image.layers[0]!.digest)).toBe(false);
   });
 
   it('refuses to retain an image the store does not have, and a bad container ID', async () => {
