@@ -5,13 +5,13 @@ import type { Descriptor } from '../descriptor.js';
 import type { Digest } from '../digest.js';
 import { fsyncDir } from './atomic-write.js';
 import { checkExpected } from './check-expected.js';
-import type { StreamingUnpack } from './ensure-layers.js';
 import { EIMAGE_DIGEST, EIMAGE_SIZE } from './errors.js';
 import { closeFd, fsyncFd, readAt, sizeOf, writeAll } from './fs-async.js';
 import type { BlobWriter } from './image-store.js';
 import { markLeasedBlob } from './leased-blob.js';
 import type { HeldLock } from './lock.js';
 import { lockContent, lockDigest, type StoreContext } from './store-context.js';
+import type { StreamingUnpack } from './unpack-into.js';
 
 const HASH_CHUNK = 1 << 20;
 

@@ -1,5 +1,5 @@
 import { GcError } from '@gc/syscall';
-import { isDigest } from '../digest.js';
+import { isDigest } from '../digest-text.js';
 import { familiarName, formatReference, parseReference } from '../reference.js';
 import { EIMAGE_AMBIGUOUS } from './errors.js';
 import type { ImageRecord } from './image-store.js';

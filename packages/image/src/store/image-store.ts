@@ -160,7 +160,7 @@ export interface ImageStore {
   prune(options?: { all?: boolean }): Promise<{ deleted: Digest[]; reclaimed: number }>;
 
   /** A manifest blob of the store, parsed and validated (EIMAGE_INVALID naming the field). */
-  readManifest(digest: Digest): Manifest;
+  readManifest(digest: Digest): Promise<Manifest>;
 
   /**
    * Unpack every layer of the image not unpacked yet (each once, concurrent

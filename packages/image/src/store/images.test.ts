@@ -52,7 +52,7 @@ describe('the image index', () => {
     expect(image.config.config?.Cmd).toEqual(['/bin/sh']);
     expect(Date.parse(image.added)).toBeGreaterThan(Date.now() - 60_000);
     expect(store.listImages()).toEqual([image]);
-    expect(store.readManifest(manifest.digest).layers).toEqual(parsed.layers);
+    expect((await store.readManifest(manifest.digest)).layers).toEqual(parsed.layers);
   });
 
   it('refuses an image whose blobs are not all in the store, naming the missing one', async () => {
@@ -231,6 +231,21 @@ describe('removing images', () => {
     // The dead holds' blobs went with their images; the live ones' stay.
     expect(existsSync(store.blobPath(dead.id))).toBe(false);
     expect(existsSync(store.blobPath(live.id))).toBe(true);
+  });
+
+  it('a hold a crash of the machine left empty (older than the boot) holds nothing; an unreadable newer one is refused', async () => {
+    const root = dirs.make();
+    const store = openStore(root);
+    const image = await addLayoutImage(store, 'busybox', ['busybox']);
+    await store.retain('web-1', image);
+    const hold = join(root, 'containers', 'web-1');
+    writeFileSync(hold, '');
+    // Written since the boot: a record gone bad while the machine runs, which could hold anything.
+    await expect(store.removeImage('busybox')).rejects.toMatchObject({ code: 'EIMAGE_CORRUPT' });
+    // From before the boot: its container died with the machine.
+    utimesSync(hold, new Date(0), new Date(0));
+    expect(await store.removeImage('busybox')).toEqual({ untagged: [BUSYBOX], deleted: [image.id] });
+    expect(store.hasBlob(image.layers[0]!.digest)).toBe(false);
   });
 
   it('refuses to retain an image the store does not have, and a bad container ID', async () => {

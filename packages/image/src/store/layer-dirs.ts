@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Digest, digestHex } from '../digest.js';
+import { type Digest, digestHex } from '../digest-text.js';
 import { tempPath } from './atomic-write.js';
 import type { StoreContext } from './store-context.js';
 
@@ -17,15 +16,6 @@ export const LAYER_FILES = 'diff';
 export const LAYER_LINK = 'link';
 /** The bytes of the uncompressed tar it was unpacked from (Docker's size of a layer). */
 export const LAYER_SIZE = 'size';
-
-/** Letters and digits of a short name: base 32, lowercase. */
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
-const SHORT_NAME_LENGTH = 10;
-
-export function newShortName(): string {
-  const bytes = randomBytes(SHORT_NAME_LENGTH);
-  return Array.from(bytes, (b) => ALPHABET[b & 31]).join('');
-}
 
 /** The path overlayfs gets for an unpacked layer (`ROOT/l/<name>`), or undefined when it is not unpacked. */
 export function unpackedLayer(ctx: StoreContext, diffId: Digest): string | undefined {

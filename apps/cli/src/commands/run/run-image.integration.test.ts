@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +112,28 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
     expect(hostMounts()).toEqual(mountsBefore);
     expect(readdirSync(runRoot)).toEqual([]);
     expect(holds()).toEqual([]);
+  });
+
+  it('an image in the store, its layers unpacked, runs without loading the pull, archive or unpack code', async () => {
+    expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
+    // Node's own modules this run loaded, written at exit without process.stderr (whose stream would load more).
+    const hook = join(work, 'modules-hook.cjs');
+    writeFileSync(
+      hook,
+      `process.on('exit', () => require('node:fs').writeSync(2, 'modules ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\n'));`,
+    );
+    const r = spawnSync(
+      process.execPath,
+      ['-r', hook, GOCONTAINER, '--root', runRoot, '--data-root', dataRoot, 'run', 'busybox', 'true'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    const loaded = (/^modules (.*)$/m.exec(r.stderr)?.[1] ?? '').split(' ');
+    // The bundle's loader's, so the list is this run's.
+    expect(loaded).toContain('vm');
+    for (const module of ['https', 'tls', 'zlib', 'child_process', 'crypto', 'worker_threads', 'fs/promises']) {
+      expect(loaded).not.toContain(module);
+    }
   });
 
   it("runs the image's Cmd when no command is given", async () => {

@@ -1,4 +1,4 @@
-import { familiarName, type ImageRecord, type ImageStore, parseReference, readLayerFile } from '@gc/image';
+import { familiarName, type ImageRecord, type ImageStore, parseReference, readLayerFile } from '@gc/image/store';
 import { GcError } from '@gc/syscall';
 import { DATA_ROOT } from '../../data-root.js';
 import type { GlobalOptions } from '../../global-options.js';
