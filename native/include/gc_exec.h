@@ -11,6 +11,7 @@ int gc_reaper_wake(void);
 int gc_run(uint8_t *blob, size_t len, int err_fd, int sync_fd);
 int gc_reaper_start(void);
 int gc_reaper_watch(int fd, uint64_t token, int kind);
+int gc_reaper_unwatch(uint64_t token, int kind);
 long gc_send_fds(int sock, const int32_t *fds, int nfds, const uint8_t *data, size_t len);
 long gc_recv_fds(int sock, int32_t *fds, int maxfds, uint8_t *data, size_t len, int32_t *nfds);
 

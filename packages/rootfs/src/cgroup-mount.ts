@@ -1,4 +1,5 @@
 import {
+  AT_FDCWD,
   MOUNT_ATTR_NODEV,
   MOUNT_ATTR_NOEXEC,
   MOUNT_ATTR_NOSUID,
@@ -7,6 +8,8 @@ import {
   MOVE_MOUNT_T_EMPTY_PATH,
   O_CLOEXEC,
   O_PATH,
+  OPEN_TREE_CLOEXEC,
+  OPEN_TREE_CLONE,
   type OpRef,
   type ProgramScope,
   RESOLVE_IN_ROOT,
@@ -19,6 +22,8 @@ import type { RootResolver } from './resolve-in-root.js';
 import { OPEN_HOW_SIZE, openHow } from './structs.js';
 
 const CGROUP_ATTRS = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+/** Where `CgroupLayout.unified` says a hybrid host mounts its cgroup2. */
+const HOST_UNIFIED = '/sys/fs/cgroup/unified';
 
 /** `cpu` -> flag, `name=systemd` -> string: how the host's superblock options become fsconfig params. */
 function hierarchyParams(options: readonly string[]): FsParam[] {
@@ -38,6 +43,12 @@ function hierarchyParams(options: readonly string[]): FsParam[] {
  *   host mounts under /sys/fs/cgroup, a fresh `cgroup` filesystem with the same
  *   controllers (the kernel insists on the same set: `cpu,cpuacct` together),
  *   the `unified` cgroup2 of a hybrid host, and the `cpu -> cpu,cpuacct` links.
+ *   Without a cgroup namespace that `unified` is a clone of the host's mount
+ *   rather than a new one: outside a cgroup namespace a new cgroup2 mount
+ *   applies its options to the one hierarchy, host-wide (a host's
+ *   `nsdelegate` would be cleared), and makes every one of them wait for an
+ *   RCU grace period while doing it. In one, the new mount's root is the
+ *   container's cgroup: a new one is mounted.
  *   With `ro` the tmpfs and every hierarchy are read-only; the tmpfs is made
  *   read-only last, once it is populated.
  * - v1 in a user namespace: a cgroup v1 filesystem needs CAP_SYS_ADMIN in the
@@ -50,6 +61,7 @@ export function planCgroup(
   mount: ParsedFs,
   layout: CgroupLayout,
   userNamespace: boolean,
+  cgroupNamespace = false,
 ): void {
   if (layout.mode === 'unified') {
     planFs(p, root, { ...mount, source: mount.source === 'cgroup' ? 'cgroup2' : mount.source }, 'cgroup2');
@@ -106,8 +118,21 @@ export function planCgroup(
   }
   if (layout.unified) {
     const path = `${destination}/unified`;
-    const mnt = createFs(p, 'cgroup2', 'cgroup2', [], attrFlags, path);
-    attachUnder(p, tmpfs, 'unified', path, mnt, `mount cgroup2 on ${path}`);
+    if (cgroupNamespace) {
+      const mnt = createFs(p, 'cgroup2', 'cgroup2', [], attrFlags, path);
+      attachUnder(p, tmpfs, 'unified', path, mnt, `mount cgroup2 on ${path}`);
+    } else {
+      // Before the pivot: the host's mount is still in sight.
+      const mnt = p.syscall(
+        'open_tree',
+        [AT_FDCWD, HOST_UNIFIED, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC],
+        `clone ${HOST_UNIFIED} for ${path}`,
+      );
+      // A new mount's options: read-only only when asked, whatever the host's is.
+      const attr = { set: attrFlags, clear: MOUNT_ATTR_RDONLY & ~attrFlags, propagation: 0 };
+      setAttr(p, mnt, attr, false, `set the options of the clone of ${HOST_UNIFIED} for ${path}`);
+      attachUnder(p, tmpfs, 'unified', path, mnt, `bind ${HOST_UNIFIED} on ${path}`);
+    }
   }
   if (mount.propagation) {
     const attr = { set: 0, clear: 0, propagation: mount.propagation.flag };

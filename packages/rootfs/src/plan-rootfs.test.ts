@@ -408,12 +408,25 @@ describe('planRootfs', () => {
     expect(labels).toContain('symlinkat: link /sys/fs/cgroup/cpu to cpu,cpuacct');
     expect(labels).toContain('fsconfig: set name=systemd on the cgroup for /sys/fs/cgroup/systemd');
     expect(labels).toContain('fsconfig: set xattr on the cgroup for /sys/fs/cgroup/systemd');
-    expect(labels).toContain('move_mount: mount cgroup2 on /sys/fs/cgroup/unified');
+    // No cgroup namespace: the host's cgroup2 mount is cloned, not mounted anew.
+    expect(labels).toContain('open_tree: clone /sys/fs/cgroup/unified for /sys/fs/cgroup/unified');
+    expect(labels).not.toContain('fsopen: open a cgroup2 filesystem for /sys/fs/cgroup/unified');
+    expect(labels).toContain('move_mount: bind /sys/fs/cgroup/unified on /sys/fs/cgroup/unified');
     expect(labels.indexOf('mount_setattr: make the tmpfs on /sys/fs/cgroup read-only')).toBeGreaterThan(
-      labels.indexOf('move_mount: mount cgroup2 on /sys/fs/cgroup/unified'),
+      labels.indexOf('move_mount: bind /sys/fs/cgroup/unified on /sys/fs/cgroup/unified'),
     );
     const hierarchy = program.ops.find((op) => op.label === 'make a cgroup mount for /sys/fs/cgroup/systemd');
     expect(hierarchy?.args[2]).toBe(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+  });
+
+  it('on a hybrid host gives a container with a cgroup namespace a cgroup2 of its own', () => {
+    const host = fakeHost(IMAGE, {
+      cgroups: { mode: 'legacy', unified: true, hierarchies: [{ dir: 'memory', options: ['memory'] }] },
+    });
+    const labels = steps(plan({ mounts: [defaultMounts()[4] as never], cgroupNamespace: true }, host).program);
+    expect(labels).toContain('fsopen: open a cgroup2 filesystem for /sys/fs/cgroup/unified');
+    expect(labels).toContain('move_mount: mount cgroup2 on /sys/fs/cgroup/unified');
+    expect(labels.some((l) => l.startsWith('open_tree:'))).toBe(false);
   });
 
   it('assembles an overlay root in the child with one lowerdir+ per layer', () => {

@@ -111,7 +111,7 @@ export function planRootfs(program: ProgramScope, input: RootfsInput, options: P
       );
     } else if (mount.fstype === 'cgroup') {
       cgroups ??= host.cgroupLayout();
-      planCgroup(p, resolver, mount, cgroups, userNamespace);
+      planCgroup(p, resolver, mount, cgroups, userNamespace, input.cgroupNamespace ?? false);
     } else {
       planFs(p, resolver, mount);
     }

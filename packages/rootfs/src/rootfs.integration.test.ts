@@ -75,6 +75,8 @@ describe.skipIf(!canRunIntegration())('planRootfs (integration, root)', () => {
       'echo x 2>/dev/null >/sys/kernel/uevent_helper && echo sys=rw || echo sys=ro',
       'echo cgroups=$(ls /sys/fs/cgroup | tr "\\n" " ")',
       'touch /sys/fs/cgroup/x 2>/dev/null && echo cgroupfs=rw || echo cgroupfs=ro',
+      'awk \'$5 == "/sys/fs/cgroup/unified" { for (i = 7; i <= NF; i++) if ($i == "-") print "unified", $4, $6, $(i + 1) }\' /proc/self/mountinfo',
+      'test -f /sys/fs/cgroup/unified/cgroup.procs && echo unified-procs=yes',
     ].join('; ');
     const { stdout, startError, status } = await run(kernel, container(docker(root.path), script));
     expect(startError).toBeNull();
@@ -90,6 +92,11 @@ describe.skipIf(!canRunIntegration())('planRootfs (integration, root)', () => {
     expect(stdout).toContain('sys=ro\n');
     expect(stdout).toContain('cgroupfs=ro\n');
     expect(stdout).toMatch(/cgroups=.*\bmemory\b/);
+    if (existsSync('/sys/fs/cgroup/unified/cgroup.procs')) {
+      // A hybrid host's cgroup2, the whole hierarchy (no cgroup namespace), read-only like the rest.
+      expect(stdout).toMatch(/^unified \/ ro,nosuid,nodev,noexec\S* cgroup2$/m);
+      expect(stdout).toContain('unified-procs=yes\n');
+    }
     // /proc/kcore is not in this kernel: it was skipped, not failed on.
     expect(existsSync('/proc/kcore') || !stdout.includes('kcore')).toBe(true);
   });

@@ -54,6 +54,12 @@ export interface RootfsInput {
   /** In a user namespace device nodes cannot be made: they are bind-mounted from the host. */
   userNamespace?: boolean;
   /**
+   * The container has a cgroup namespace of its own (new or joined): the
+   * cgroup mounts are new filesystems, whose roots are its cgroup. Without
+   * one, a hybrid host's cgroup2 is a clone of the host's mount.
+   */
+  cgroupNamespace?: boolean;
+  /**
    * OCI `linux.devices`: nodes made in a fresh /dev besides the default ones
    * (`defaultDevices()`); needs a tmpfs mounted on /dev.
    */

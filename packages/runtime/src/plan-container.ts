@@ -196,6 +196,7 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     readonlyPaths: spec.linux?.readonlyPaths ?? [],
     cwd: spec.process.cwd || '/',
     userNamespace: namespaceSpecs.some((n) => n.type === 'user'),
+    cgroupNamespace: namespaceSpecs.some((n) => n.type === 'cgroup'),
     ...(opts.noPivot ? { noPivot: true } : {}),
     ...(spec.linux?.devices ? { devices: spec.linux.devices } : {}),
     ...(spec.linux?.rootfsPropagation

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readlinkSync } from 'node:fs';
 import {
   F_ADD_SEALS,
   F_SEAL_GROW,
@@ -29,9 +29,42 @@ export function sealedBinaryFd(kernel: Kernel, name: string, path: string): numb
   const known = mine.get(name);
   if (known !== undefined) return known;
   const fd = kernel.memfdCreate(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  const bytes = readFileSync(path);
-  for (let off = 0; off < bytes.length; ) off += kernel.write(fd, bytes.subarray(off));
-  kernel.fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  try {
+    fill(kernel, fd, name, path);
+    kernel.fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  } catch (e) {
+    kernel.close(fd);
+    throw e;
+  }
   mine.set(name, fd);
   return fd;
+}
+
+/**
+ * The binary into the memfd: copied by the kernel (libuv's copyfile is a
+ * sendfile, through the memfd reopened by its /proc/self/fd link), which
+ * saves reading the whole file into a buffer and writing it back; where
+ * that reopen is not possible (a FakeKernel's fd, which names no memfd of
+ * ours here; no /proc), read and written.
+ */
+function fill(kernel: Kernel, fd: number, name: string, path: string): void {
+  const link = `/proc/self/fd/${fd}`;
+  if (linkTarget(link) === `/memfd:${name} (deleted)`) {
+    try {
+      copyFileSync(path, link);
+      return;
+    } catch {
+      // Written below, from the start again.
+    }
+  }
+  const bytes = readFileSync(path);
+  for (let off = 0; off < bytes.length; ) off += kernel.write(fd, bytes.subarray(off));
+}
+
+function linkTarget(link: string): string | undefined {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return undefined;
+  }
 }

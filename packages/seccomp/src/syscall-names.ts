@@ -2,10 +2,9 @@ import { OTHER_ARCH_SYSCALL_NAMES, SYSCALL_TABLES, type TableArch } from './sysc
 
 // A name of another architecture (powerpc's swapcontext, s390's s390_runtime_instr) is a
 // syscall all the same: profiles list those, and libseccomp skips them where they do not exist.
-const ALL_NAMES = new Set<string>([
-  ...Object.values(SYSCALL_TABLES).flatMap((t) => Object.keys(t)),
-  ...OTHER_ARCH_SYSCALL_NAMES,
-]);
+// Made on the first question: a container without a profile never asks, and
+// every command that imports @gc/seccomp would pay for it at start-up.
+let allNames: Set<string> | undefined;
 const BY_NUMBER = new Map<TableArch, Map<number, string>>();
 
 /** The number of `name` on `arch`, or undefined when that arch has no such syscall. */
@@ -27,5 +26,9 @@ export function seccompSyscallName(nr: number, arch: TableArch): string | undefi
 
 /** Is `name` a syscall on any architecture (those with tables here, and the others libseccomp knows)? */
 export function isKnownSyscall(name: string): boolean {
-  return ALL_NAMES.has(name);
+  allNames ??= new Set<string>([
+    ...Object.values(SYSCALL_TABLES).flatMap((t) => Object.keys(t)),
+    ...OTHER_ARCH_SYSCALL_NAMES,
+  ]);
+  return allNames.has(name);
 }

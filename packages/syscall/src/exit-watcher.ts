@@ -8,16 +8,21 @@ const EVENT_SIZE = 24;
 export type WatchEvent =
   | { kind: 'exited'; pid: number; siCode: number; siStatus: number }
   | { kind: 'started' }
-  | { kind: 'failed'; op: number; errno: number };
+  | { kind: 'failed'; op: number; errno: number }
+  | { kind: 'notified'; op: number; value: bigint }
+  | { kind: 'sync-closed' };
 
 type Listener = (event: WatchEvent) => void;
 
 const WATCH_PIDFD = 0;
 const WATCH_ERRPIPE = 1;
+const WATCH_SYNC = 2;
+const EVENT_NOTIFIED = 3;
+const EVENT_SYNC_CLOSED = 4;
 
 /**
- * The Node end of the native reaper thread: one pipe for the exits and exec
- * outcomes of every child. It is read with fs.read on libuv's pool, one read
+ * The Node end of the native reaper thread: one pipe for the exits, exec
+ * outcomes and sync records of every child. It is read with fs.read on libuv's pool, one read
  * at a time and only while something is watched: the pending read keeps the
  * process alive exactly as long as a child is watched, and one pool thread
  * waits in it for all children. (A net.Socket would do the same, but loading
@@ -28,7 +33,9 @@ export class ExitWatcher {
   private reading = false;
   private readonly buffer = Buffer.alloc(EVENT_SIZE * 64);
   private readonly listeners = new Map<bigint, Listener>();
+  /** Per watch, the events still to come that end it (exited, started or failed, sync-closed). */
   private readonly pending = new Map<bigint, number>();
+  private readonly syncWatched = new Set<bigint>();
   private nextToken = 1n;
   private partial = Buffer.alloc(0);
 
@@ -36,25 +43,35 @@ export class ExitWatcher {
 
   /**
    * Watch a child's pidfd and (optionally) its error pipe, which the reaper
-   * takes over. The listener gets one event per watched fd.
+   * takes over, and its sync socket (the reaper reads a copy of it: the
+   * caller keeps its own fd, for its writes, and closes it). The listener
+   * gets one event per watched pidfd and error pipe, one `notified` per
+   * record the child writes on the sync socket and a `sync-closed` at its end.
    */
-  watch(pidfd: number, errPipe: number | null, listener: Listener): bigint {
+  watch(pidfd: number, errPipe: number | null, listener: Listener, syncFd: number | null = null): bigint {
     this.ensureStarted();
     const token = this.nextToken++;
     this.listeners.set(token, listener);
-    this.pending.set(token, errPipe === null ? 1 : 2);
+    this.pending.set(token, 1 + (errPipe === null ? 0 : 1) + (syncFd === null ? 0 : 1));
     this.add(pidfd, token, WATCH_PIDFD, 'watch a child pidfd');
     if (errPipe !== null) this.add(errPipe, token, WATCH_ERRPIPE, 'watch a child error pipe');
+    if (syncFd !== null) {
+      this.add(syncFd, token, WATCH_SYNC, 'watch a child sync socket');
+      this.syncWatched.add(token);
+    }
     this.pump();
     return token;
   }
 
   /**
-   * Drop a watch's listener: its events are ignored from now on. The last
-   * one gone, the read in flight is woken (an event for no one) and not
-   * renewed, so the watcher no longer keeps the process alive.
+   * Drop a watch's listener: its events are ignored from now on, and the
+   * reaper's copy of its sync socket is closed (the child sees the socket
+   * close once the caller closes its own). The last one gone, the read in
+   * flight is woken (an event for no one) and not renewed, so the watcher no
+   * longer keeps the process alive.
    */
   forget(token: bigint): void {
+    if (this.syncWatched.delete(token)) this.c.gc_reaper_unwatch(token, WATCH_SYNC);
     if (!this.listeners.delete(token)) return;
     this.pending.delete(token);
     if (this.listeners.size === 0 && this.reading) this.c.gc_reaper_wake();
@@ -106,6 +123,11 @@ export class ExitWatcher {
     const kind = rec.readInt32LE(20);
     const listener = this.listeners.get(token);
     if (!listener) return;
+    if (kind === EVENT_NOTIFIED) {
+      listener({ kind: 'notified', op: a >>> 0, value: (BigInt(c) << 32n) | BigInt(b >>> 0) });
+      return;
+    }
+    if (kind === EVENT_SYNC_CLOSED) this.syncWatched.delete(token);
     const left = (this.pending.get(token) ?? 1) - 1;
     if (left <= 0) {
       this.listeners.delete(token);
@@ -115,6 +137,7 @@ export class ExitWatcher {
     }
     if (kind === 0) listener({ kind: 'exited', pid: a, siCode: b, siStatus: c });
     else if (kind === 1) listener({ kind: 'started' });
+    else if (kind === EVENT_SYNC_CLOSED) listener({ kind: 'sync-closed' });
     else listener({ kind: 'failed', op: a >>> 0, errno: b });
   }
 }

@@ -53,6 +53,7 @@ export interface Libc {
   gc_reaper_start: Fn;
   gc_reaper_watch: Fn;
   gc_reaper_wake: Fn;
+  gc_reaper_unwatch: Fn;
   gc_send_fds: Fn;
   gc_recv_fds: Fn;
 }
@@ -189,6 +190,7 @@ function load(): Libc {
     gc_reaper_start: gc.func('int gc_reaper_start(void)'),
     gc_reaper_watch: gc.func('int gc_reaper_watch(int fd, uint64_t token, int kind)'),
     gc_reaper_wake: gc.func('int gc_reaper_wake(void)'),
+    gc_reaper_unwatch: gc.func('int gc_reaper_unwatch(uint64_t token, int kind)'),
     gc_send_fds: gc.func('long gc_send_fds(int sock, const int32_t *fds, int nfds, const uint8_t *data, size_t len)'),
     gc_recv_fds: gc.func(
       'long gc_recv_fds(int sock, _Out_ int32_t *fds, int maxfds, _Out_ uint8_t *data, size_t len, _Out_ int32_t *nfds)',

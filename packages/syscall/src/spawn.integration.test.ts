@@ -15,6 +15,7 @@ import {
   drainPipe,
   planBusyboxRoot,
   runProgram,
+  startProgram,
 } from './testing/index.js';
 
 const O_CLOEXEC = 0o2000000;
@@ -205,6 +206,29 @@ describe.skipIf(!canRunIntegration()).each([
     // CLONE_PARENT made the grandchild our own child: we can watch and reap it.
     const handle = kernel.attach(grandchild);
     expect(await handle.exited).toEqual({ code: 0 });
+  });
+
+  it('forget() closes the sync socket: a forgotten child waiting on it sees its end', async () => {
+    const program = new Program();
+    const p = program.scope('@gc/test');
+    p.notify(7, 'tell the parent it may forget me');
+    p.wait('wait for a release that never comes');
+    p.execvp('echo', ['echo', 'released'], ['PATH=/bin'], 'exec echo');
+    const { child, stdout } = startProgram(kernel, program, { stderr: 2, ...via });
+    expect((await child.nextNotification()).value).toBe(7n);
+    child.forget();
+    // stdout ends with the child: its wait read the socket's end (a copy of
+    // ours left open would keep it waiting), so it never exec'd echo.
+    let timer: NodeJS.Timeout | undefined;
+    const out = await Promise.race([
+      stdout,
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('still waiting after 3 s'), 3_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (out !== '') process.kill(child.pid, 'SIGKILL');
+    expect(out).toBe('');
   });
 
   it('a WAIT answered with a negative value fails that op with the errno', async () => {

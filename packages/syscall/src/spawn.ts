@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import type { Socket } from 'node:net';
 import { CLONE_NEWUSER } from './constants.js';
 import { SyscallError } from './errors.js';
 import { exitStatusFromSiginfo } from './exit-status.js';
@@ -12,15 +10,8 @@ import { RunError } from './run-error.js';
 import { signalNumber } from './signals.js';
 import { syscallNumber } from './syscall-table.js';
 
-const NOTIFY_RECORD = 16;
 const CLONE_NEWUSER_BIG = BigInt(CLONE_NEWUSER);
 const ENOSYS = 38;
-
-/** node:net and its streams cost ~6 ms to load: only programs with notify or fork ops need them. */
-function netSocket(fd: number): Socket {
-  const { Socket: NetSocket } = createRequire(import.meta.url)('node:net') as typeof import('node:net');
-  return new NetSocket({ fd, readable: true, writable: true });
-}
 
 /** Spawn a child that runs `program`; see `Kernel.spawn`. */
 export function spawnProgram(
@@ -112,13 +103,19 @@ class RealChild implements SpawnedChild {
   readonly started: Promise<void>;
   readonly exited: Promise<ExitStatus>;
   private alive = true;
-  private sync: Socket | undefined;
-  private syncBuffer = Buffer.alloc(0);
   private readonly notifications: Notification[] = [];
   private readonly waiters: Array<{ resolve: (n: Notification) => void; reject: (e: Error) => void }> = [];
   private syncClosed: Error | undefined;
   private readonly token: bigint;
+  private readonly hasSync: boolean;
 
+  /**
+   * `syncFd`: this end of the sync socket, for the releases; with
+   * `readsRecords` the reaper thread reads the child's records from a copy
+   * of it, watched from the spawn on, so that records written just before
+   * an exit are never lost (and no node:net socket is needed: loading it
+   * costs a few ms of every cold start).
+   */
   constructor(
     private readonly c: Libc,
     private readonly watcher: ExitWatcher,
@@ -127,7 +124,7 @@ class RealChild implements SpawnedChild {
     readonly pidfd: number,
     errPipe: number,
     private syncFd: number,
-    readsRecords: boolean,
+    private readonly readsRecords: boolean,
   ) {
     let resolveStarted!: () => void;
     let rejectStarted!: (e: Error) => void;
@@ -141,23 +138,26 @@ class RealChild implements SpawnedChild {
     this.exited = new Promise((res) => {
       resolveExited = res;
     });
-    // Opened at once so that records written just before an exit are never
-    // lost. A program that only waits gets plain writes instead: a
-    // net.Socket costs ~2 ms on a cold start.
-    if (syncFd >= 0 && readsRecords) this.openSync();
-    this.token = watcher.watch(pidfd, errPipe, (event: WatchEvent) => {
-      if (event.kind === 'started') resolveStarted();
-      else if (event.kind === 'failed') rejectStarted(this.opError(event.op, event.errno));
-      else {
-        this.alive = false;
-        this.c.close(this.pidfd);
-        if (!this.sync && this.syncFd >= 0) {
-          this.c.close(this.syncFd);
-          this.syncFd = -1;
+    this.hasSync = syncFd >= 0;
+    const watchSync = syncFd >= 0 && readsRecords;
+    this.token = watcher.watch(
+      pidfd,
+      errPipe,
+      (event: WatchEvent) => {
+        if (event.kind === 'started') resolveStarted();
+        else if (event.kind === 'failed') rejectStarted(this.opError(event.op, event.errno));
+        else if (event.kind === 'notified') this.onRecord(event.op, event.value);
+        else if (event.kind === 'sync-closed') this.onSyncClosed();
+        else {
+          this.alive = false;
+          this.c.close(this.pidfd);
+          // Records keep coming until the sync socket's end (a forked grandchild may hold it).
+          if (!this.readsRecords) this.closeSync();
+          resolveExited(exitStatusFromSiginfo(event.siCode, event.siStatus));
         }
-        resolveExited(exitStatusFromSiginfo(event.siCode, event.siStatus));
-      }
-    });
+      },
+      watchSync ? syncFd : null,
+    );
   }
 
   private opError(op: number, errno: number): SyscallError | RunError {
@@ -172,63 +172,48 @@ class RealChild implements SpawnedChild {
 
   forget(): void {
     // Also after the exit: the error pipe is still watched while a process
-    // forked by the program (a PID namespace join) holds it.
+    // forked by the program (a PID namespace join) holds it. The reaper's
+    // copy of the sync socket goes with the watch.
     this.watcher.forget(this.token);
     if (this.alive) this.c.close(this.pidfd);
     this.alive = false;
-    // The net.Socket owns the fd once made.
-    if (this.sync) this.sync.destroy();
-    else if (this.syncFd >= 0) this.c.close(this.syncFd);
-    this.sync = undefined;
-    this.syncFd = -1;
+    this.closeSync();
   }
 
   nextNotification(): Promise<Notification> {
     const queued = this.notifications.shift();
     if (queued) return Promise.resolve(queued);
     if (this.syncClosed) return Promise.reject(this.syncClosed);
-    if (!this.sync) return Promise.reject(new TypeError('this program has no notify or fork op'));
+    if (!this.readsRecords) return Promise.reject(new TypeError('this program has no notify or fork op'));
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   release(value: number | bigint = 0): void {
-    if (!this.sync && this.syncFd < 0) {
-      throw new TypeError('this program has no wait, notify or fork op: nothing to release');
-    }
+    if (!this.hasSync) throw new TypeError('this program has no wait, notify or fork op: nothing to release');
+    // Closed: the child is gone, as its exit reports.
+    if (this.syncFd < 0) return;
     const buf = Buffer.alloc(8);
     buf.writeBigInt64LE(BigInt(value));
-    if (this.sync) this.sync.write(buf);
     // 8 bytes into an empty socket buffer: never blocks. A child that died
-    // (EPIPE) is reported by its exit, as with the socket.
-    else if (this.alive) this.c.write(this.syncFd, buf, buf.length);
+    // (EPIPE) is reported by its exit.
+    this.c.write(this.syncFd, buf, buf.length);
   }
 
-  private openSync(): void {
-    const s = netSocket(this.syncFd);
-    s.on('data', (chunk: Buffer) => this.onSyncData(chunk));
-    s.on('error', () => {});
-    s.on('close', () => this.onSyncClosed());
-    // The child's exit settles everything; the socket alone must not keep Node
-    // alive. It closes by itself at EOF, once every process holding the child's
-    // CLOEXEC end has exec'd or exited.
-    s.unref();
-    this.sync = s;
+  private closeSync(): void {
+    if (this.syncFd >= 0) this.c.close(this.syncFd);
+    this.syncFd = -1;
   }
 
-  private onSyncData(chunk: Buffer): void {
-    let buf = this.syncBuffer.length ? Buffer.concat([this.syncBuffer, chunk]) : chunk;
-    while (buf.length >= NOTIFY_RECORD) {
-      const op = buf.readUInt32LE(0);
-      const n: Notification = { op, label: this.program.describe(op).label, value: buf.readBigInt64LE(8) };
-      const w = this.waiters.shift();
-      if (w) w.resolve(n);
-      else this.notifications.push(n);
-      buf = buf.subarray(NOTIFY_RECORD);
-    }
-    this.syncBuffer = Buffer.from(buf);
+  private onRecord(op: number, value: bigint): void {
+    const n: Notification = { op, label: this.program.describe(op).label, value };
+    const w = this.waiters.shift();
+    if (w) w.resolve(n);
+    else this.notifications.push(n);
   }
 
   private onSyncClosed(): void {
+    // No process holds the child's end any more: nothing is left to release.
+    this.closeSync();
     this.syncClosed = new Error(`pid ${this.pid} closed its sync socket`);
     for (const w of this.waiters.splice(0)) w.reject(this.syncClosed);
   }

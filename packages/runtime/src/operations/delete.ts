@@ -66,10 +66,19 @@ async function destroy(ctx: RuntimeContext, record: ContainerRecord, status: Con
       ctx.kernel.close(pidfd);
     }
   }
+  const deadline = Date.now() + timeoutMs;
+  // Gone before the cgroup is removed: an rmdir while it is still dying
+  // fails, and destroy() then freezes, lists and kills the cgroup's
+  // processes and tries again, which takes longer than the death itself. A
+  // frozen init dies only once destroy() thaws it.
+  if (pidfd !== undefined && status !== 'paused') await untilGone(record, init, deadline);
   // destroy() kills whatever else is left in the cgroup (thawing a frozen one) and removes it.
   if (cgroup) await cgroup.destroy();
-  const deadline = Date.now() + timeoutMs;
-  // A killed init is gone within a millisecond or two: polled at once, then at growing pauses.
+  await untilGone(record, init, deadline);
+}
+
+/** A killed init is gone within a millisecond or two: polled at once, then at growing pauses. */
+async function untilGone(record: ContainerRecord, init: ContainerRecord['init'], deadline: number): Promise<void> {
   for (let tries = 0; init && ownerIsAlive(init); tries++) {
     if (Date.now() > deadline) {
       throw new GcError(

@@ -8,6 +8,7 @@ import {
   shellExitCode,
 } from '@gc/syscall';
 import { ContainerStartError, ContainerStatusError } from '../errors.js';
+import { execHelperFd } from '../init-binary.js';
 import { openOwnerPidfd } from '../owner-pidfd.js';
 import { writePidFile } from '../pid-file.js';
 import { type ExecPlan, type ExecPlanOptions, planExec } from '../plan-exec.js';
@@ -137,10 +138,11 @@ function spawnExec(
         ...(opts.consoleSocket !== undefined ? { consoleSocket: opts.consoleSocket } : {}),
         ...(opts.seccompCache ? { seccompCache: opts.seccompCache } : {}),
       });
-      const child = kernel.spawn(
-        plan.program,
-        placement?.cloneInto !== undefined ? { cgroupFd: placement.cloneInto } : {},
-      );
+      // Straight into gc-exec, without a copy of this process (see SpawnOptions.executor).
+      const child = kernel.spawn(plan.program, {
+        executor: execHelperFd(kernel),
+        ...(placement?.cloneInto !== undefined ? { cgroupFd: placement.cloneInto } : {}),
+      });
       return { plan, child };
     } finally {
       if (placement?.cloneInto !== undefined) kernel.close(placement.cloneInto);
