@@ -37,14 +37,27 @@ const define = {
  * `@gc/NAME` from packages/NAME/src rather than its one-file dist: esbuild
  * then sees each module, and (the packages are `sideEffects: false`) leaves
  * out every one a command does not import, where a dist file would be
- * evaluated whole.
+ * evaluated whole. A subpath (`@gc/image/store`) is the source of the dist
+ * file its package.json exports it as (`./dist/store-entry.js` from
+ * `src/store-entry.ts`).
  */
 const fromSources: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'gc-from-sources',
   setup(build) {
-    build.onResolve({ filter: /^@gc\/[a-z-]+$/ }, (args) => {
-      if (args.path === '@gc/native') return undefined;
-      const file = fileURLToPath(new URL(`../../packages/${args.path.slice(4)}/src/index.ts`, import.meta.url));
+    build.onResolve({ filter: /^@gc\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
+      const [, name, subpath] = /^@gc\/([a-z-]+)(?:\/([a-z-]+))?$/.exec(args.path) as RegExpExecArray;
+      if (name === 'native') return undefined;
+      const packageDir = new URL(`../../packages/${name}/`, import.meta.url);
+      let source = 'src/index.ts';
+      if (subpath !== undefined) {
+        const { exports } = JSON.parse(readFileSync(new URL('package.json', packageDir), 'utf8')) as {
+          exports?: Record<string, { import?: string }>;
+        };
+        const target = exports?.[`./${subpath}`]?.import;
+        if (target === undefined) return undefined;
+        source = target.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
+      }
+      const file = fileURLToPath(new URL(source, packageDir));
       return existsSync(file) ? { path: file } : undefined;
     });
   },
@@ -79,6 +92,16 @@ export default defineConfig([
     // packages' sources so that it holds only what these commands run.
     entry: { lifecycle: 'src/lifecycle-main.ts' },
     clean: ['lifecycle.cjs*'],
+    esbuildPlugins: [fromSources],
+  },
+  {
+    ...common,
+    // run, Docker's and runc's: timed against `node -e 0` (bench/run) and
+    // `podman run` (bench/image/run); from the packages' sources, as
+    // lifecycle, so that it holds only what `run` runs, and `run IMAGE`
+    // evaluates no registry or archive code unless it pulls.
+    entry: { run: 'src/run-main.ts' },
+    clean: ['run.cjs*'],
     esbuildPlugins: [fromSources],
   },
 ]);

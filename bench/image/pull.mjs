@@ -6,8 +6,11 @@
 // Each round runs, in turn, into a fresh directory:
 //   pullImage            a Node process: createImageStore + pullImage, unpack: false
 //   pullImage + unpack   the same, unpacking the layers as `docker pull` does
+//   gocontainer pull     the CLI (apps/cli, built), --data-root DIR: downloads and unpacks
 //   skopeo oci:          skopeo copy docker://... oci:DIR
 //   skopeo dir:          skopeo copy docker://... dir:DIR
+//   podman pull          podman with --root/--runroot in DIR, overlay driver: downloads and unpacks
+//                        (left out where podman is not installed)
 // Every figure is the process's wall time (Node's start and imports included,
 // as skopeo's start is); for pullImage the call's own time (createImageStore
 // to the record, the load of Node's fetch included) is shown beside it, and
@@ -19,7 +22,7 @@
 // --dir: where stores and copies are written (default /dev/shm: a disk's
 // writeback on shared machines makes single runs vary; tmpfs leaves what
 // differs, the network and CPU work). Needs root (unpacking), skopeo, umoci,
-// docker-registry.
+// docker-registry; podman optional.
 //
 // Run with `--one REFERENCE ROOT UNPACK` it is the pulling process itself.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -223,11 +226,36 @@ async function bench() {
     const reference = `${registry.host}/bench/big:1`;
     const out = join(work, 'out');
     const node = process.execPath;
+    const cli = fileURLToPath(new URL('../../apps/cli/bin/gocontainer.cjs', import.meta.url));
+    const podman = spawnSync('podman', ['--version'], { stdio: 'ignore' }).status === 0;
     const commands = [
       ['pullImage', node, [self, '--one', reference, out, 'false']],
       ['pullImage + unpack', node, [self, '--one', reference, out, 'true']],
+      ['gocontainer pull', node, [cli, '--data-root', out, 'pull', '-q', reference]],
       ['skopeo oci:', 'skopeo', [...skopeo, '--src-tls-verify=false', `docker://${reference}`, `oci:${out}:big`]],
       ['skopeo dir:', 'skopeo', [...skopeo, '--src-tls-verify=false', `docker://${reference}`, `dir:${out}`]],
+      ...(podman
+        ? [
+            [
+              'podman pull',
+              'podman',
+              [
+                '--root',
+                join(out, 'root'),
+                '--runroot',
+                join(out, 'run'),
+                '--tmpdir',
+                join(out, 'tmp'),
+                '--storage-driver',
+                'overlay',
+                'pull',
+                '-q',
+                '--tls-verify=false',
+                `docker://${reference}`,
+              ],
+            ],
+          ]
+        : []),
     ];
     const times = new Map(commands.map(([name]) => [name, []]));
     const calls = new Map(commands.map(([name]) => [name, []]));
@@ -242,7 +270,7 @@ async function bench() {
         const r = spawnSync(file, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
         if (r.status !== 0) throw new Error(`${name} failed (exit status ${r.status})`);
-        if (file === node) {
+        if (args[0] === self) {
           const call = JSON.parse(r.stdout.toString());
           if (call.size < total) throw new Error(`${name}: the image is short`);
           calls.get(name).push(call.seconds);
@@ -282,6 +310,17 @@ async function bench() {
     console.log(
       `  skopeo oci: / pullImage + unpack time: ${(median('skopeo oci:') / median('pullImage + unpack')).toFixed(2)}x`,
     );
+    console.log(
+      `  skopeo oci: / gocontainer pull time:   ${(median('skopeo oci:') / median('gocontainer pull')).toFixed(2)}x`,
+    );
+    if (podman) {
+      console.log(
+        `  podman pull / pullImage + unpack time: ${(median('podman pull') / median('pullImage + unpack')).toFixed(2)}x (both unpack)`,
+      );
+      console.log(
+        `  podman pull / gocontainer pull time:   ${(median('podman pull') / median('gocontainer pull')).toFixed(2)}x (both unpack)`,
+      );
+    }
   } finally {
     await registry?.stop();
     if (!cacheExisted) {

@@ -1,6 +1,7 @@
 // bench/image/unpack: throughput of unpackLayer (@gc/image) against
-// `tar -xf` of the same layer, and of the gzip'd layer against `tar -xzf`,
-// in one run. The layer is a tar of host files (a mix from /usr, about
+// `tar -xf` of the same layer, of the gzip'd layer against `tar -xzf`, and of
+// the zstd'd layer against `tar --zstd -xf` (which runs `zstd -d` into tar,
+// as unpackLayer does where the binary is installed), in one run. The layer is a tar of host files (a mix from /usr, about
 // --mb MB uncompressed); each round runs every command once, in turn, into a
 // fresh directory (made, and the page cache's dirty pages synced, untimed).
 // tar's time is its process's wall time (its start is a millisecond);
@@ -60,10 +61,12 @@ async function bench() {
   try {
     const layer = join(work, 'layer.tar');
     const gz = `${layer}.gz`;
+    const zst = `${layer}.zst`;
     const files = hostFiles(Number(values.mb) * 1e6);
     writeFileSync(join(work, 'files'), `${files.join('\n')}\n`);
     execFileSync('tar', ['-cf', layer, '-C', '/', '--no-recursion', '-T', join(work, 'files')]);
     execFileSync('sh', ['-c', `gzip -6 -c ${layer} > ${gz}`]);
+    execFileSync('zstd', ['-q', '-3', '-o', zst, layer]);
     const size = lstatSync(layer).size;
     const out = join(work, 'out');
     const node = process.execPath;
@@ -72,6 +75,8 @@ async function bench() {
       ['unpackLayer', node, [self, '--one', layer, out, 'none']],
       ['tar -xzf', 'tar', ['-xzf', gz, '-C', out]],
       ['unpackLayer gzip', node, [self, '--one', gz, out, 'gzip']],
+      ['tar --zstd -xf', 'tar', ['--zstd', '-xf', zst, '-C', out]],
+      ['unpackLayer zstd', node, [self, '--one', zst, out, 'zstd']],
     ];
     const times = new Map(commands.map(([name]) => [name, []]));
     /** Per unpackLayer command: the process's wall time less the call's (node's start, imports). */
@@ -104,7 +109,7 @@ async function bench() {
     };
     const env_ = stripped ? ', NODE_EXTRA_CA_CERTS removed' : '';
     console.log(
-      `bench/image/unpack (node ${process.version}${env_}): a ${mb.toFixed(1)} MB layer of ${files.length} host entries, ${(lstatSync(gz).size / 1e6) | 0} MB gzip'd, ${rounds} rounds, median:`,
+      `bench/image/unpack (node ${process.version}${env_}): a ${mb.toFixed(1)} MB layer of ${files.length} host entries, ${(lstatSync(gz).size / 1e6) | 0} MB gzip'd, ${(lstatSync(zst).size / 1e6) | 0} MB zstd'd, ${rounds} rounds, median:`,
     );
     for (const [name] of commands) {
       const t = median(name);
@@ -125,6 +130,9 @@ async function bench() {
     );
     console.log(
       `  unpackLayer gzip / tar -xzf throughput:  ${(median('tar -xzf') / median('unpackLayer gzip')).toFixed(2)}x (target >= 0.7x)`,
+    );
+    console.log(
+      `  unpackLayer zstd / tar --zstd -xf:       ${(median('tar --zstd -xf') / median('unpackLayer zstd')).toFixed(2)}x (target >= 0.7x)`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // store-entry: @gc/image/store, the store without the registry, archive and unpack code.
+  entry: ['src/index.ts', 'src/store-entry.ts'],
   format: ['esm'],
   target: 'node20',
   // tsc --build owns the composite project; the bundled .d.ts needs none of it.

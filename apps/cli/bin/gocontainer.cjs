@@ -8,7 +8,9 @@ const command = commandOf(process.argv.slice(2));
 const LIFECYCLE = ['start', 'state', 'kill', 'delete'];
 // A code cache per command: V8 keeps only what the run that made it compiled.
 const CACHED = [...LIFECYCLE, 'run', 'create', 'exec'];
-loadMain(LIFECYCLE.includes(command) ? 'lifecycle' : 'main', CACHED.includes(command) ? command : 'other')
+// `run` from its own (dist/run.cjs), which holds only run's code.
+const bundle = LIFECYCLE.includes(command) ? 'lifecycle' : command === 'run' ? 'run' : 'main';
+loadMain(bundle, CACHED.includes(command) ? command : 'other')
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

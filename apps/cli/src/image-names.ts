@@ -1,4 +1,4 @@
-import { familiarName, parseReference, type Reference } from '@gc/image';
+import { familiarName, parseReference, type Reference } from '@gc/image/store';
 
 /** `docker.io/library/busybox:latest` as Docker shows it: `busybox:latest`. */
 export function showName(full: string): string {

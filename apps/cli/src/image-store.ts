@@ -1,4 +1,4 @@
-import { createImageStore, formatReference, type ImageRecord, type ImageStore, parseReference } from '@gc/image';
+import { createImageStore, formatReference, type ImageRecord, type ImageStore, parseReference } from '@gc/image/store';
 import { createKernel } from '@gc/syscall';
 import { DATA_ROOT } from './data-root.js';
 import type { GlobalOptions } from './global-options.js';

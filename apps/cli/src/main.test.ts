@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
@@ -63,13 +63,13 @@ describe('gocontainer (the built binary)', () => {
         expect(r.status).toBe(0);
         expect(r.stderr.split('\n').filter((l) => l.startsWith('require '))).toEqual(['require ./load-main.cjs']);
       }
-      // The hook sees what run loads (it sweeps the run directories, with the kernel, before it checks --rootfs).
+      // The hook sees what run loads: on an empty root, it gets as far as the exec (127), with the kernel.
+      const empty = join(dir, 'empty');
+      mkdirSync(empty);
       const run = spawnSync(
         process.execPath,
-        ['-r', hook, GOCONTAINER, 'run', '--rootfs', '/nonexistent', '/bin/true'],
-        {
-          encoding: 'utf8',
-        },
+        ['-r', hook, GOCONTAINER, '--root', join(dir, 'run'), 'run', '--rootfs', empty, '/bin/true'],
+        { encoding: 'utf8' },
       );
       expect(run.stderr).toMatch(/^require .*native/m);
     } finally {
@@ -203,7 +203,7 @@ describe('gocontainer (the built binary)', () => {
   });
 
   it.skipIf(!canRunIntegration())('resolves packages again when a kept resolution is gone or unreadable', async () => {
-    const kept = `${GOCONTAINER.replace(/bin\/gocontainer\.cjs$/, 'dist/main.cjs')}.resolved.json`;
+    const kept = `${GOCONTAINER.replace(/bin\/gocontainer\.cjs$/, 'dist/run.cjs')}.resolved.json`;
     const root = createBusyboxRoot();
     try {
       for (const junk of ['{"koffi":"/nonexistent/koffi/index.cjs","@gc/native":7}', 'not json']) {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { beginCommand } from './begin-command.js';
+import { isOciRun } from './commands/oci-run/is-oci-run.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';
 import { versionText } from './version.js';
@@ -73,8 +74,9 @@ export async function main(argv: string[]): Promise<number> {
   const { global, command, rest } = call;
   switch (command) {
     case 'run': {
-      const oci = await import('./commands/oci-run/index.js');
-      if (oci.isOciRun(rest, () => existsSync('config.json'))) return oci.ociRunCommand(rest, global);
+      if (isOciRun(rest, () => existsSync('config.json'))) {
+        return (await import('./commands/oci-run/index.js')).ociRunCommand(rest, global);
+      }
       return (await import('./commands/run/index.js')).runCommand(rest, global);
     }
     case 'create':

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs';
 import { GcError } from '@gc/syscall';
 import { parseCapabilityMask } from './mask.js';
 import type { CapabilitySetName } from './sets.js';
@@ -19,7 +19,10 @@ export async function capabilitiesOf(pid: number | 'self', procRoot = '/proc'): 
   const path = `${procRoot}/${pid}/status`;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // node:fs's callback form: node:fs/promises is one more module for every `run` to load.
+    text = await new Promise<string>((resolve, reject) =>
+      readFile(path, 'utf8', (error, data) => (error ? reject(error) : resolve(data))),
+    );
   } catch (cause) {
     throw new GcError('ENOPROC', `cannot read the capabilities of process ${pid} from ${path}`, { cause });
   }

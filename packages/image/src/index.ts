@@ -33,6 +33,7 @@ export {
 } from './store/create-image-store.js';
 export * from './store/errors.js';
 export type { BlobWriter, ImageRecord, ImageStore, StoreLease, UnpackProgress } from './store/image-store.js';
+export { imageSize } from './store/layer-sizes.js';
 export type { UnpackFunction } from './store/store-context.js';
 export { type UnpackedLayer, type UnpackLayerOptions, unpackLayer } from './unpack/unpack-layer.js';
 export { validateConfig } from './validate/validate-config.js';

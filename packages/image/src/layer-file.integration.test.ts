@@ -100,4 +100,24 @@ describe.skipIf(!canRunIntegration())('readLayerFile (integration, root)', { tim
     expect(() => readLayerFile(layers, '/shadowed')).toThrow("read /shadowed in the image's layers: EISDIR");
     expect(() => readLayerFile(layers, 'etc/passwd')).toThrow('expected an absolute path');
   });
+  it("reads through a layer whose root carries the opaque xattr, as the overlay does (it ignores a layer root's)", () => {
+    const [lower, upper, both] = ['root-lower', 'root-upper', 'root-merged'].map((name) => {
+      const dir = join(work, name);
+      mkdirSync(dir);
+      return dir;
+    }) as [string, string, string];
+    writeFileSync(join(lower, 'passwd'), 'root:x:0:0::/:/bin/sh\n');
+    writeFileSync(join(upper, 'top'), 'top\n');
+    // As a layer holding `./.wh..wh..opq` (or one written through a symlink to /) is unpacked.
+    kernel.setxattr(upper, 'trusted.overlay.opaque', 'y');
+    execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `ro,lowerdir=${upper}:${lower}`, both]);
+    let shown: string;
+    try {
+      shown = readFileSync(join(both, 'passwd'), 'utf8');
+    } finally {
+      execFileSync('umount', [both]);
+    }
+    expect(shown).toBe('root:x:0:0::/:/bin/sh\n');
+    expect(readLayerFile([upper, lower], '/passwd')?.toString()).toBe(shown);
+  });
 });

@@ -54,12 +54,8 @@ export function readLayerFile(
     const k = kernel;
     return OPAQUE_XATTRS.some((name) => k.getxattr(dir, name) === 'y');
   };
-  const rootDirs: string[] = [];
-  for (const layer of layers) {
-    rootDirs.push(layer);
-    if (opaque(layer)) break;
-  }
-  const root: Found = { kind: 'dir', dirs: rootDirs };
+  // Every layer's root: overlayfs never looks up the root, so an opaque xattr on a layer's own directory hides nothing.
+  const root: Found = { kind: 'dir', dirs: [...layers] };
 
   const lookup = (dirs: readonly string[], name: string): Found | undefined => {
     const merged: string[] = [];

@@ -1,5 +1,5 @@
 import { GcError } from '@gc/syscall';
-import { type Digest, isDigest } from './digest.js';
+import { type Digest, isDigest } from './digest-text.js';
 
 /**
  * An image name as Docker normalises it: `busybox` is

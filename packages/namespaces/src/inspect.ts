@@ -1,7 +1,13 @@
-import { readdir, readlink } from 'node:fs/promises';
+import { readdir as readdirCallback, readlink as readlinkCallback } from 'node:fs';
 import { errnoNumber, SyscallError } from '@gc/syscall';
 import { PKG } from './pkg.js';
 import { isNamespaceType, NAMESPACE_TYPES, type NamespaceType, PROC_NS_NAME } from './types.js';
+
+// node:fs's callback form: node:fs/promises is one more module for every `run` to load.
+const readdir = (dir: string) =>
+  new Promise<string[]>((resolve, reject) => readdirCallback(dir, (e, names) => (e ? reject(e) : resolve(names))));
+const readlink = (path: string) =>
+  new Promise<string>((resolve, reject) => readlinkCallback(path, (e, target) => (e ? reject(e) : resolve(target))));
 
 /** A process's namespace of one type, as /proc/PID/ns shows it. */
 export interface NamespaceInfo {

@@ -86,16 +86,20 @@ export function kernelAtLeast(release: string, major: number, minor: number): bo
 /** The real host, read with node:fs. */
 export function createHostProbe(): HostProbe {
   return {
+    // throwIfNoEntry: a path that is not there (most masked paths, a root's
+    // missing mount targets) is an answer, not an Error with a stack to build.
     lstat(path) {
       try {
-        return kindOf(lstatSync(path));
+        const stats = lstatSync(path, { throwIfNoEntry: false });
+        return stats && kindOf(stats);
       } catch {
         return undefined;
       }
     },
     stat(path) {
       try {
-        return kindOf(statSync(path));
+        const stats = statSync(path, { throwIfNoEntry: false });
+        return stats && kindOf(stats);
       } catch {
         return undefined;
       }
@@ -109,8 +113,8 @@ export function createHostProbe(): HostProbe {
     },
     owner(path) {
       try {
-        const { mode, uid, gid } = lstatSync(path);
-        return { mode: mode & 0o7777, uid, gid };
+        const stats = lstatSync(path, { throwIfNoEntry: false });
+        return stats && { mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid };
       } catch {
         return undefined;
       }

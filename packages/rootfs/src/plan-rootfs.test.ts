@@ -439,7 +439,7 @@ describe('planRootfs', () => {
     expect(configs.map((op) => `${op.args[2]}=${op.args[3]}`)).toEqual([
       'source=overlay',
       'lowerdir+=/layers/b',
-      'lowerdir+=/layers/a\\:1',
+      'lowerdir+=/layers/a:1',
       'upperdir=/c/upper',
       'workdir=/c/work',
     ]);

@@ -80,11 +80,12 @@ export function prepareRoot(p: ProgramScope, root: RootSpec, kernelRelease: stri
   set('source', 'overlay', 'set source=overlay on the root overlay');
   if (kernelAtLeast(kernelRelease, 6, 8)) {
     // One layer per `lowerdir+`: fsconfig's 256-byte strings then limit a path, not the layer count.
-    // overlayfs unescapes these values too, and an escaped `:` or `,` reads as itself.
+    // overlayfs takes a `lowerdir+` value as the path itself (no unescaping, unlike upperdir and workdir):
+    // escaped, a `:`, `,` or `\` in it would name another directory.
     overlay.lower.forEach((layer, i) => {
       set(
         'lowerdir+',
-        fsconfigString(escapeOverlayPath(layer), `root.overlay.lower[${i}]`),
+        fsconfigString(layer, `root.overlay.lower[${i}]`),
         `add the lower layer ${layer} to the root overlay`,
       );
     });

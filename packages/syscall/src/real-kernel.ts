@@ -50,10 +50,38 @@ function makedev(major: number, minor: number): bigint {
   return ((ma & 0xfffn) << 8n) | ((ma & ~0xfffn) << 32n) | (mi & 0xffn) | ((mi & ~0xffn) << 12n);
 }
 
+/** `value`, an integer, as the little-endian int64 at words[at], words[at + 1] (no BigInt made). */
+function setInt64(words: Int32Array, at: number, value: number): void {
+  const high = Math.floor(value / 0x1_0000_0000);
+  words[at] = value - high * 0x1_0000_0000;
+  words[at + 1] = high;
+}
+
+/** `value` (a number or a bigint) as the little-endian uint64 at words[at], words[at + 1]. */
+function setUint64(words: Uint32Array, at: number, value: number | bigint): void {
+  if (typeof value === 'bigint') {
+    words[at] = Number(value & 0xffff_ffffn);
+    words[at + 1] = Number((value >> 32n) & 0xffff_ffffn);
+    return;
+  }
+  const high = Math.floor(value / 0x1_0000_0000);
+  words[at] = value - high * 0x1_0000_0000;
+  words[at + 1] = high;
+}
+
 /** The kernel, through koffi. One per process is enough: see `createKernel`. */
 class RealKernel implements Kernel {
   readonly arch = currentArch();
   private watcher: ExitWatcher | undefined;
+  // Arguments the kernel reads during the call only, kept to be filled in
+  // again: the many calls of an unpack would otherwise each allocate them.
+  /** utimensat's two struct timespec. */
+  private readonly times = new BigInt64Array(4);
+  private readonly timesWords = new Int32Array(this.times.buffer);
+  /** openat2's struct open_how. */
+  private readonly openHow = new Uint8Array(24);
+  private readonly openHowWords = new Uint32Array(this.openHow.buffer);
+  private readonly openat2Nr = syscallNumber('openat2', this.arch);
 
   private get c(): Libc {
     return libc();
@@ -161,13 +189,13 @@ class RealKernel implements Kernel {
     path: string,
     how: { flags: number | bigint; mode?: number; resolve?: number | bigint },
   ): number {
-    const buf = Buffer.alloc(24);
-    buf.writeBigUInt64LE(BigInt(how.flags), 0);
-    buf.writeBigUInt64LE(BigInt(how.mode ?? 0), 8);
-    buf.writeBigUInt64LE(BigInt(how.resolve ?? 0), 16);
-    const nr = syscallNumber('openat2', this.arch);
+    const buf = this.openHow;
+    const words = this.openHowWords;
+    setUint64(words, 0, how.flags);
+    setUint64(words, 2, how.mode ?? 0);
+    setUint64(words, 4, how.resolve ?? 0);
     return this.check(
-      this.c.syscall(nr, 'int', dirfd, 'const char *', path, 'uint8_t *', buf, 'size_t', 24),
+      this.c.syscall(this.openat2Nr, 'int', dirfd, 'const char *', path, 'uint8_t *', buf, 'size_t', 24),
       'openat2',
       `open ${path}`,
     );
@@ -221,8 +249,12 @@ class RealKernel implements Kernel {
   }
 
   utimensat(dirfd: number, path: string, atime: Timespec, mtime: Timespec, flags = 0): void {
-    const times = BigInt64Array.of(BigInt(atime.sec), BigInt(atime.nsec), BigInt(mtime.sec), BigInt(mtime.nsec));
-    this.check(this.c.utimensat(dirfd, path, times, flags), 'utimensat', `set the times of ${path}`, path);
+    const words = this.timesWords;
+    setInt64(words, 0, atime.sec);
+    setInt64(words, 2, atime.nsec);
+    setInt64(words, 4, mtime.sec);
+    setInt64(words, 6, mtime.nsec);
+    this.check(this.c.utimensat(dirfd, path, this.times, flags), 'utimensat', `set the times of ${path}`, path);
   }
 
   close(fd: number): void {

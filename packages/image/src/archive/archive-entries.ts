@@ -8,6 +8,7 @@ import { type Digest, isDigest } from '../digest.js';
 import type { Compression } from '../media-types.js';
 import type { ImageStore } from '../store/image-store.js';
 import { type Decompressed, decompress, sniffCompression } from '../unpack/decompress.js';
+import { limitLongHeaders } from '../unpack/long-headers.js';
 import { archiveError, EIMAGE_ARCHIVE } from './archive-error.js';
 import { cleanEntryName, symlinkTarget } from './entry-name.js';
 
@@ -72,6 +73,9 @@ export async function readArchiveEntries(
     throw wrapReadError(source, error, path);
   }
   const extract = tar.extract();
+  limitLongHeaders(extract, (what, size, limit) =>
+    archiveError(source, what, `${size} bytes, more than the ${limit} a tar may hold (as Docker's)`),
+  );
   let inputError: unknown;
   const feeding = pipeline(tarStream.output, extract).catch((error: unknown) => {
     inputError = error;

@@ -161,7 +161,10 @@ async function importLayer(
   };
   const configBlob = await store.putBlob(Buffer.from(JSON.stringify(config)));
   const manifest = await synthesizeManifest(store, configBlob, [{ ...layer, compression }]);
-  return store.addImage(manifest, { names: name !== undefined ? [name] : [] });
+  return store.addImage(manifest, {
+    names: name !== undefined ? [name] : [],
+    diffSizes: new Map([[tar.diffId, tar.size]]),
+  });
 }
 
 async function* prepend<T>(first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncGenerator<T> {

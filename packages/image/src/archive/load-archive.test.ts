@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImageStore } from '../store/image-store.js';
+import { imageSize } from '../store/layer-sizes.js';
 import { loadArchive } from './load-archive.js';
 import { loadTestImages, removeContainersCacheAfterAll } from './test-images.js';
 import { createTestStore } from './test-store.js';
@@ -39,6 +40,22 @@ describe('loadArchive', { timeout: 60_000 }, () => {
     expect(oci?.image.id).toBe(docker?.image.id);
     expect(oci?.image.diffIds).toEqual(docker?.image.diffIds);
     expect(oci?.image.layers[0]?.mediaType).toBe('application/vnd.oci.image.layer.v1.tar+gzip');
+  });
+
+  it('sizes an image as Docker does, uncompressed, whichever archive it came from', async () => {
+    const [docker] = await loadArchive(store, images.busyboxDocker);
+    const other = createTestStore(join(dir, 'other'));
+    const [oci] = await loadArchive(other, images.busyboxOci);
+    expect(oci?.image.id).toBe(docker?.image.id);
+    // A docker save archive's layers are stored as the uncompressed tars they are.
+    const uncompressed = docker!.image.layers.reduce((sum, l) => sum + l.size, 0);
+    expect(imageSize(store.findImage(docker!.image.id)!)).toBe(uncompressed);
+    // Compressed and not unpacked yet: its stored size is all that is known.
+    expect(imageSize(other.findImage(oci!.image.id)!)).toBe(oci!.image.layers[0]!.size);
+    await other.ensureLayers(oci!.image);
+    expect(imageSize(other.findImage(oci!.image.id)!)).toBe(uncompressed);
+    // The stored size stays the stored one.
+    expect(other.findImage(oci!.image.id)!.size).toBeLessThan(store.findImage(docker!.image.id)!.size);
   });
 
   it('synthesizes the same manifest digest for the same docker save archive', async () => {

@@ -246,6 +246,20 @@ describe('loadArchive refuses a malicious archive', () => {
     );
   });
 
+  it('with a PAX header claiming a gigabyte, refused before reading it', async () => {
+    const archive = await makeTar([
+      { header: { name: 'manifest.json', pax: { comment: 'x' } } as tar.Headers, content: '[]' },
+    ]);
+    // The first header is the PAX header's: its size field and checksum, as above.
+    expect(archive.toString('latin1', 156, 157)).toBe('x');
+    archive.write(`${(2 ** 30).toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+    archive.fill(' ', 148, 156);
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += archive[i] ?? 0;
+    archive.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    await expectRefused(archive, /^evil\.tar: a PAX header: 1073741824 bytes, more than the 1048576 a tar may hold/);
+  });
+
   it('with a docker manifest.json naming a host file', async () => {
     const manifest = JSON.stringify([{ Config: '../../etc/passwd', RepoTags: ['evil:1'], Layers: [] }]);
     await expectRefused(

@@ -8,6 +8,7 @@ import tar from 'tar-stream';
 import type { Descriptor } from '../descriptor.js';
 import { type Digest, digestHex } from '../digest.js';
 import { familiarName, parseReference } from '../reference.js';
+import { showName } from '../store/find-image.js';
 import type { ImageRecord, ImageStore } from '../store/image-store.js';
 import { EIMAGE_ARCHIVE } from './archive-error.js';
 import { CONTAINERD_NAME, REF_NAME } from './image-names.js';
@@ -103,7 +104,7 @@ async function writeArchive(
     const dockerManifest: { Config: string; RepoTags: string[] | null; Layers: string[] }[] = [];
     const repositories: Record<string, Record<string, string>> = {};
     for (const image of images) {
-      const shown = image.names[0] ?? image.id;
+      const shown = image.names[0] !== undefined ? showName(image.names[0]) : image.id;
       await blob({ digest: image.id, size: statSync(store.blobPath(image.id)).size }, `${shown}: config`);
       for (const [i, layer] of image.layers.entries()) await blob(layer, `${shown}: layers[${i}]`);
       await blob(image.manifest, `${shown}: manifest`);
@@ -167,7 +168,7 @@ async function writeArchive(
 
 /** Every blob of `image` is in the store, so a save does not stop half-way through for a missing one. */
 function checkBlobs(store: ImageStore, image: ImageRecord): void {
-  const shown = image.names[0] ?? image.id;
+  const shown = image.names[0] !== undefined ? showName(image.names[0]) : image.id;
   const blobs: [string, Digest][] = [
     ['manifest', image.manifest.digest],
     ['config', image.id],

@@ -1,7 +1,15 @@
 import { GcError } from '@gc/syscall';
 import type { Descriptor } from '../descriptor.js';
+import type { Digest } from '../digest.js';
+import {
+  DOCKER_LAYER_FOREIGN_GZIP,
+  OCI_LAYER_NONDIST,
+  OCI_LAYER_NONDIST_GZIP,
+  OCI_LAYER_NONDIST_ZSTD,
+} from '../media-types.js';
 import type { BlobWriter, ImageStore } from '../store/image-store.js';
 import { createBatchedWrite } from './batched-write.js';
+import type { RegistryResponse } from './http-get.js';
 import { pullScope } from './registry-auth.js';
 import { type RegistryClient, responseError } from './registry-client.js';
 import { networkErrorText } from './registry-transport.js';
@@ -12,16 +20,27 @@ export interface DownloadBlobOptions {
   onBytes?: (current: number, total: number) => void;
   /** Called once the bytes are all there and the store verifies them. */
   onVerifying?: () => void;
+  /** The blob is a layer to unpack while it downloads (see `ImageStore.ingest`). */
+  unpackAs?: { diffId: Digest; index: number };
   what: string;
 }
 
-// Layers the image spec marks as fetched from their own URLs (Windows base layers, mostly).
-function foreignUrls(descriptor: Descriptor): string[] {
+const FOREIGN_LAYERS = new Set([
+  OCI_LAYER_NONDIST,
+  OCI_LAYER_NONDIST_GZIP,
+  OCI_LAYER_NONDIST_ZSTD,
+  DOCKER_LAYER_FOREIGN_GZIP,
+]);
+
+// Layers the image spec marks as fetched from their own URLs (Windows base layers, mostly). Only
+// those: as moby does, a manifest cannot send a pull of an ordinary layer to any address it names.
+export function foreignUrls(descriptor: Descriptor): string[] {
+  if (!FOREIGN_LAYERS.has(descriptor.mediaType)) return [];
   return (descriptor.urls ?? []).filter((url) => /^https?:\/\//i.test(url));
 }
 
 /** The first byte of a `Content-Range: bytes 100-199/200` answer, or undefined when it has none. */
-function rangeStart(response: Response): number | undefined {
+function rangeStart(response: RegistryResponse): number | undefined {
   const match = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
   return match !== null ? Number(match[1]) : undefined;
 }
@@ -74,7 +93,8 @@ export async function downloadBlob(
   options: DownloadBlobOptions,
 ): Promise<boolean> {
   const expected = { digest: descriptor.digest, size: descriptor.size, mediaType: descriptor.mediaType };
-  const first = await store.ingest(expected);
+  const ingestOptions = options.unpackAs !== undefined ? { unpackAs: options.unpackAs } : undefined;
+  const first = await store.ingest(expected, ingestOptions);
   if (first === undefined) return false;
   let writer: BlobWriter = first;
   let offset = writer.offset;
@@ -87,22 +107,22 @@ export async function downloadBlob(
         const response = await openBlob(client, repository, descriptor, offset, options);
         if (response.status === 416) {
           // Everything is on disk already: let commit verify it.
-          await response.body?.cancel();
+          await response.cancel();
           if (offset !== descriptor.size) throw await responseError(response, options.what);
         } else if (offset > 0 && (response.status !== 206 || rangeStart(response) !== offset)) {
           // The server sent the blob from its start: drop what we had and take its bytes.
           holding = false;
           await writer.abort({ discard: true });
-          const fresh = await store.ingest(expected);
+          const fresh = await store.ingest(expected, ingestOptions);
           if (fresh === undefined) {
-            await response.body?.cancel();
+            await response.cancel();
             return false;
           }
           writer = fresh;
           holding = true;
           offset = writer.offset;
           if (offset !== 0) {
-            await response.body?.cancel();
+            await response.cancel();
             continue;
           }
         }
@@ -110,7 +130,7 @@ export async function downloadBlob(
         if (response.status !== 416) {
           const batch = createBatchedWrite(writer);
           try {
-            for await (const chunk of response.body ?? []) {
+            for await (const chunk of response.body) {
               if (offset + chunk.length > descriptor.size) {
                 await batch.flush();
                 holding = false;

@@ -11,6 +11,7 @@ import {
   OCI_INDEX,
   OCI_MANIFEST,
 } from '../media-types.js';
+import type { RegistryResponse } from './http-get.js';
 import { pullScope } from './registry-auth.js';
 import { type RegistryClient, responseError } from './registry-client.js';
 
@@ -24,15 +25,15 @@ export type FetchedManifest =
   | { kind: 'manifest'; descriptor: Descriptor; bytes: Buffer; manifest: Manifest }
   | { kind: 'index'; descriptor: Descriptor; bytes: Buffer; index: ImageIndex };
 
-async function readLimited(response: Response, what: string): Promise<Buffer> {
+async function readLimited(response: RegistryResponse, what: string): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > MAX_MANIFEST_BYTES) {
-    await response.body?.cancel();
+    await response.cancel();
     throw new GcError('EIMAGE_SIZE', `${what}: ${declared} bytes is too large for a manifest`);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body ?? []) {
+  for await (const chunk of response.body) {
     size += chunk.length;
     if (size > MAX_MANIFEST_BYTES)
       throw new GcError('EIMAGE_SIZE', `${what}: more than ${MAX_MANIFEST_BYTES} bytes is too large for a manifest`);
@@ -124,7 +125,7 @@ export async function fetchManifest(
   if (!response.ok) throw await responseError(response, what);
   const contentType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (contentType === DOCKER_MANIFEST_SCHEMA1 || contentType === DOCKER_MANIFEST_SCHEMA1_SIGNED) {
-    await response.body?.cancel();
+    await response.cancel();
     throw schema1(what);
   }
   const bytes = await readLimited(response, what);

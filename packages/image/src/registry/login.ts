@@ -31,7 +31,7 @@ export async function login(
   const what = `login to ${name}`;
   const response = await client.get('/v2/', { scope: '', signal: options.signal, what });
   if (!response.ok) throw await responseError(response, what);
-  await response.body?.cancel();
+  await response.cancel();
   saveCredentials(options.file, name, credentials);
   return name;
 }

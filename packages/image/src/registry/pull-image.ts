@@ -1,6 +1,6 @@
 import { GcError } from '@gc/syscall';
-import type { Descriptor, Manifest } from '../descriptor.js';
-import type { Digest } from '../digest.js';
+import type { Descriptor, ImageConfig, Manifest } from '../descriptor.js';
+import { type Digest, isDigest } from '../digest.js';
 import { formatReference, parseReference, type Reference } from '../reference.js';
 import type { ImageRecord, ImageStore } from '../store/image-store.js';
 import { type RegistryCredentials, readCredentials } from './credentials-file.js';
@@ -33,6 +33,28 @@ export interface PullOptions {
 function platformOf(option: PullOptions['platform']): PlatformSpec {
   if (option === undefined) return hostPlatform();
   return typeof option === 'string' ? parsePlatform(option) : normalizePlatform(option);
+}
+
+/**
+ * Each layer's diff ID and index, from the config, for unpacking layers as
+ * they download; none where the config does not say (addImage then refuses it).
+ */
+function diffIdsOf(store: ImageStore, manifest: Manifest): Map<Digest, { diffId: Digest; index: number }> {
+  const found = new Map<Digest, { diffId: Digest; index: number }>();
+  let diffIds: unknown;
+  try {
+    diffIds = (JSON.parse(store.readBlob(manifest.config.digest).toString('utf8')) as ImageConfig).rootfs?.diff_ids;
+  } catch {
+    return found;
+  }
+  if (!Array.isArray(diffIds) || diffIds.length !== manifest.layers.length) return found;
+  manifest.layers.forEach((layer, index) => {
+    const diffId = diffIds[index];
+    if (typeof diffId === 'string' && isDigest(diffId) && !found.has(layer.digest)) {
+      found.set(layer.digest, { diffId, index });
+    }
+  });
+  return found;
 }
 
 /**
@@ -86,10 +108,12 @@ export async function pullImage(
     what: string,
     blobSignal: AbortSignal | undefined,
     progress?: (s: PullStatus, c?: number, t?: number) => void,
+    unpackAs?: { diffId: Digest; index: number },
   ) =>
     downloadBlob(client, store, repository, descriptor, {
       what: `${what} ${descriptor.digest} of ${name}`,
       signal: blobSignal,
+      ...(unpackAs !== undefined ? { unpackAs } : {}),
       onBytes: progress && ((current, total) => progress('Downloading', current, total)),
       onVerifying: progress && (() => progress('Verifying Checksum')),
     });
@@ -115,12 +139,17 @@ export async function pullImage(
   try {
     if (top.kind === 'index') await store.putBlob(top.bytes, top.descriptor);
     if (!store.hasBlob(manifest.config.digest)) await blob(manifest.config, 'config', signal);
+    const unpackAs = options.unpack !== false ? diffIdsOf(store, manifest) : new Map();
     await runLimited(
       layers.filter((layer) => !store.hasBlob(layer.digest)),
       options.concurrency ?? 3,
       async (layer, layerSignal) => {
-        const downloaded = await blob(layer, 'layer', layerSignal, (status, current, total) =>
-          emit(layer.digest, status, current, total),
+        const downloaded = await blob(
+          layer,
+          'layer',
+          layerSignal,
+          (status, current, total) => emit(layer.digest, status, current, total),
+          unpackAs.get(layer.digest),
         );
         emit(layer.digest, downloaded ? 'Download complete' : 'Already exists');
         if (downloaded) fetchedLayers.add(layer.digest);
@@ -138,10 +167,14 @@ export async function pullImage(
     lease.release();
   }
   const complete = new Set<Digest>();
+  const extracting = new Set<Digest>();
   if (options.unpack !== false) {
     await store.ensureLayers(image, (progress) => {
       const digest = progress.layer.digest;
       if (complete.has(digest)) return;
+      // A layer unpacked before (done at once) shows nothing more than its "Already exists", as Docker's.
+      if (progress.done && !extracting.has(digest)) return;
+      extracting.add(digest);
       emit(digest, 'Extracting', progress.read, progress.total);
       if (progress.done) {
         complete.add(digest);

@@ -1,7 +1,8 @@
 import { GcError } from '@gc/syscall';
 import { type AuthChallenge, parseChallenges } from './auth-challenge.js';
 import type { RegistryCredentials } from './credentials-file.js';
-import { isNetworkError, networkErrorText, type RegistryTransport } from './registry-transport.js';
+import type { RegistryResponse } from './http-get.js';
+import { isLoopbackRegistry, isNetworkError, networkErrorText, type RegistryTransport } from './registry-transport.js';
 
 /** `repository:library/busybox:pull`, or '' for the registry's root (`GET /v2/`, login). */
 export type AuthScope = string;
@@ -19,7 +20,7 @@ export interface RegistryAuth {
   /** The Authorization header for `scope`, when the registry's challenge is known; asks for a token when needed. */
   header(scope: AuthScope, signal?: AbortSignal): Promise<string | undefined>;
   /** Learn the challenge of a 401 and forget any token that it refused; false when nothing can answer it. */
-  challenged(response: Response, scope: AuthScope): boolean;
+  challenged(response: RegistryResponse, scope: AuthScope): boolean;
   /** The error for a 401 that persists after answering the challenge. */
   unauthorized(what: string): GcError;
 }
@@ -67,12 +68,25 @@ export function createRegistryAuth(
         `registry ${registry}: the Bearer challenge's realm ${JSON.stringify(realm)} is not an http(s) URL`,
       );
     }
+    // The credentials go to the realm whatever its host, as Docker's; in clear text only to a loopback token
+    // service, or when the registry itself is reached over plain http.
+    if (
+      credentials !== undefined &&
+      url.protocol === 'http:' &&
+      !isLoopbackRegistry(url.host) &&
+      !transport.urlOf('/v2/').startsWith('http:')
+    ) {
+      throw new GcError(
+        'EIMAGE_REGISTRY',
+        `registry ${registry}: the Bearer challenge's realm ${JSON.stringify(realm)} is plain http: the credentials of ${credentials.username} are sent only over https (or to a loopback token service)`,
+      );
+    }
     if (bearer.params.service !== undefined) url.searchParams.set('service', bearer.params.service);
     if (scope !== '') url.searchParams.set('scope', scope);
     if (credentials !== undefined) url.searchParams.set('account', credentials.username);
-    const headers = new Headers({ accept: 'application/json' });
-    if (credentials !== undefined) headers.set('authorization', basic(credentials));
-    let response: Response;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (credentials !== undefined) headers.authorization = basic(credentials);
+    let response: RegistryResponse;
     try {
       response = await transport.sendUrl(url.href, { headers, signal });
     } catch (error) {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GcError } from '@gc/syscall';
 import type { RegistryCredentials } from './credentials-file.js';
+import type { RegistryResponse } from './http-get.js';
 import { type AuthScope, createRegistryAuth, type RegistryAuth } from './registry-auth.js';
 import {
   createRegistryTransport,
@@ -32,9 +33,9 @@ export interface RegistryRequest {
 export interface RegistryClient {
   readonly registry: string;
   /** GET `path` (`/v2/...`): the response once it is not a redirect nor a 401 that credentials can answer. */
-  get(path: string, request: RegistryRequest): Promise<Response>;
+  get(path: string, request: RegistryRequest): Promise<RegistryResponse>;
   /** GET an absolute URL (a foreign layer's), with redirects and retries but no registry credentials. */
-  getUrl(url: string, request: Omit<RegistryRequest, 'scope'>): Promise<Response>;
+  getUrl(url: string, request: Omit<RegistryRequest, 'scope'>): Promise<RegistryResponse>;
   /** Whether `error` (from `get`, or from reading a body) is worth another try. */
   isTransient(error: unknown): boolean;
   /** Wait before retry number `attempt` (from 0); false when retries are used up. */
@@ -52,7 +53,7 @@ class TransientStatusError extends GcError {
 }
 
 /** The `errors` of a distribution-spec error body, as one line: `MANIFEST_UNKNOWN: manifest unknown`. */
-async function errorDetail(response: Response): Promise<string> {
+async function errorDetail(response: RegistryResponse): Promise<string> {
   let text = '';
   try {
     text = (await response.text()).slice(0, 4096);
@@ -71,7 +72,7 @@ async function errorDetail(response: Response): Promise<string> {
 }
 
 /** The error for a response that is not a success, naming what was fetched. */
-export async function responseError(response: Response, what: string): Promise<GcError> {
+export async function responseError(response: RegistryResponse, what: string): Promise<GcError> {
   const detail = await errorDetail(response);
   const said = detail !== '' ? ` (${detail})` : '';
   if (response.status === 404) return new GcError('EIMAGE_NOT_FOUND', `${what}: not found in the registry${said}`);
@@ -89,16 +90,16 @@ export function createRegistryClient(registry: string, options: RegistryClientOp
   const retryDelayMs = options.retryDelayMs ?? 250;
 
   async function follow(
-    first: Response,
+    first: RegistryResponse,
     from: string,
-    headers: Headers,
+    headers: Record<string, string>,
     request: { signal?: AbortSignal; what: string },
   ) {
     let response = first;
     let url = new URL(from);
     for (let hop = 0; REDIRECTS.has(response.status); hop++) {
       const location = response.headers.get('location');
-      await response.body?.cancel();
+      await response.cancel();
       if (location === null) throw new GcError('EIMAGE_REGISTRY', `${request.what}: a redirect without Location`);
       if (hop >= MAX_REDIRECTS)
         throw new GcError('EIMAGE_REGISTRY', `${request.what}: more than ${MAX_REDIRECTS} redirects`);
@@ -110,19 +111,19 @@ export function createRegistryClient(registry: string, options: RegistryClientOp
         );
       }
       // Credentials are for the registry: blob storage elsewhere gets a signed URL instead.
-      if (next.origin !== url.origin) headers.delete('authorization');
+      if (next.origin !== url.origin) delete headers.authorization;
       url = next;
       response = await transport.sendUrl(url.href, { headers, signal: request.signal });
     }
     return response;
   }
 
-  async function withRetries(request: { signal?: AbortSignal; what: string }, once: () => Promise<Response>) {
+  async function withRetries(request: { signal?: AbortSignal; what: string }, once: () => Promise<RegistryResponse>) {
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await once();
         if (TRANSIENT_STATUS.has(response.status) && attempt < retries) {
-          await response.body?.cancel();
+          await response.cancel();
           if (await client.backoff(attempt, request.signal)) continue;
         }
         return response;
@@ -141,12 +142,12 @@ export function createRegistryClient(registry: string, options: RegistryClientOp
     get(path, request) {
       return withRetries(request, async () => {
         for (let answered = false; ; answered = true) {
-          const headers = new Headers(request.headers);
+          const headers: Record<string, string> = { ...request.headers };
           const authorization = await auth.header(request.scope, request.signal);
-          if (authorization !== undefined) headers.set('authorization', authorization);
+          if (authorization !== undefined) headers.authorization = authorization;
           const response = await transport.send(path, { headers, signal: request.signal });
           if (response.status === 401) {
-            await response.body?.cancel();
+            await response.cancel();
             if (!answered && auth.challenged(response, request.scope)) continue;
             throw auth.unauthorized(request.what);
           }
@@ -156,7 +157,7 @@ export function createRegistryClient(registry: string, options: RegistryClientOp
     },
     getUrl(url, request) {
       return withRetries(request, async () => {
-        const headers = new Headers(request.headers);
+        const headers: Record<string, string> = { ...request.headers };
         return follow(await transport.sendUrl(url, { headers, signal: request.signal }), url, headers, request);
       });
     },

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { GcError } from '@gc/syscall';
 import { registryEndpoint } from '../reference.js';
-import { insecureFetch } from './insecure-fetch.js';
+import { httpGet, NetworkError, type RegistryResponse } from './http-get.js';
 
 /** How to reach a registry: the schemes to try, in order. */
 export interface RegistryScheme {
@@ -54,24 +54,27 @@ export function registrySchemes(registry: string, insecureRegistries: readonly s
 }
 
 export interface SendInit {
-  headers: Headers;
+  /** Lower-case names. */
+  headers: Record<string, string>;
   signal?: AbortSignal;
 }
 
-/** A registry's base URL, chosen on the first request, and fetch for its own URLs and others. */
+/** A registry's base URL, chosen on the first request, and GETs of its own URLs and others. */
 export interface RegistryTransport {
   readonly registry: string;
   /** GET `path` (`/v2/...`) of the registry; chooses the scheme on the first call. */
-  send(path: string, init: SendInit): Promise<Response>;
+  send(path: string, init: SendInit): Promise<RegistryResponse>;
   /** GET an absolute URL (a redirect target, a token realm, a foreign layer). */
-  sendUrl(url: string, init: SendInit): Promise<Response>;
+  sendUrl(url: string, init: SendInit): Promise<RegistryResponse>;
   /** The absolute URL of `path`, once `send` has chosen the scheme. */
   urlOf(path: string): string;
 }
 
-/** The words of a failed fetch: `ECONNREFUSED`, `certificate has expired`. */
+/** The words of a failed request: `ECONNREFUSED`, `certificate has expired`. */
 export function networkErrorText(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const cause = (error instanceof NetworkError ? error.cause : error) as
+    | { code?: string; message?: string }
+    | undefined;
   if (cause?.code !== undefined && cause.message !== undefined && !cause.message.includes(cause.code)) {
     return `${cause.code}: ${cause.message}`;
   }
@@ -81,15 +84,17 @@ export function networkErrorText(error: unknown): string {
 const SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
 
 /**
- * A network failure, as opposed to an abort or a bug: fetch's TypeError
- * (`fetch failed` before the answer, `terminated` when a body is cut) or a
- * socket error of node:https.
+ * A network failure, as opposed to an abort or a bug: a request that got no
+ * answer (NetworkError), or a socket error while its body was read.
  */
 export function isNetworkError(error: unknown): boolean {
-  if (error instanceof TypeError) return error.message === 'fetch failed' || error.message === 'terminated';
+  if (error instanceof NetworkError) return true;
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && SOCKET_ERRORS.has(code);
 }
+
+/** The scheme each registry answered on, so that the next pull in this process skips the probe. */
+const answeredOn = new Map<string, RegistryScheme>();
 
 export function createRegistryTransport(
   registry: string,
@@ -99,9 +104,8 @@ export function createRegistryTransport(
   const schemes = registrySchemes(registry, options.insecureRegistries);
   let chosen: RegistryScheme | undefined;
 
-  function fetchWith(scheme: RegistryScheme, url: string, init: SendInit): Promise<Response> {
-    if (scheme.scheme === 'https' && !scheme.verify) return insecureFetch(url, init);
-    return fetch(url, { headers: init.headers, signal: init.signal, redirect: 'manual' });
+  function fetchWith(scheme: RegistryScheme, url: string, init: SendInit): Promise<RegistryResponse> {
+    return httpGet(url, { ...init, verify: scheme.scheme === 'https' && scheme.verify });
   }
 
   return {
@@ -109,10 +113,17 @@ export function createRegistryTransport(
     async send(path, init) {
       if (chosen !== undefined) return fetchWith(chosen, `${chosen.scheme}://${endpoint}${path}`, init);
       const failures: string[] = [];
-      for (const scheme of schemes) {
+      const key = `${registry} ${JSON.stringify(schemes)}`;
+      const known = answeredOn.get(key);
+      const order =
+        known === undefined
+          ? schemes
+          : [known, ...schemes.filter((s) => s.scheme !== known.scheme || s.verify !== known.verify)];
+      for (const scheme of order) {
         try {
           const response = await fetchWith(scheme, `${scheme.scheme}://${endpoint}${path}`, init);
           chosen = scheme;
+          answeredOn.set(key, scheme);
           return response;
         } catch (error) {
           if (!isNetworkError(error)) throw error;
@@ -133,7 +144,7 @@ export function createRegistryTransport(
       if (chosen !== undefined && target.host === endpoint && target.protocol === `${chosen.scheme}:`) {
         return fetchWith(chosen, url, init);
       }
-      return fetch(url, { headers: init.headers, signal: init.signal, redirect: 'manual' });
+      return httpGet(url, init);
     },
   };
 }

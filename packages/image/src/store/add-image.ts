@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { GcError } from '@gc/syscall';
 import type { Descriptor, ImageConfig, Manifest } from '../descriptor.js';
-import { digestOf } from '../digest.js';
+import { type Digest, digestOf } from '../digest.js';
 import { validateConfig } from '../validate/validate-config.js';
 import { validateManifest } from '../validate/validate-manifest.js';
 import { checkExpected } from './check-expected.js';
@@ -9,6 +9,8 @@ import { EIMAGE_DIGEST, EIMAGE_INVALID, EIMAGE_NOT_FOUND, EIMAGE_SIZE } from './
 import { normaliseName, normaliseRepoDigest } from './find-image.js';
 import { updateIndex } from './image-index.js';
 import type { ImageRecord } from './image-store.js';
+import { unpackedSize } from './layer-dirs.js';
+import { knownDiffSizes } from './layer-sizes.js';
 import { type StoreContext, withContent } from './store-context.js';
 
 /**
@@ -18,7 +20,7 @@ import { type StoreContext, withContent } from './store-context.js';
 export async function addImage(
   ctx: StoreContext,
   manifestDescriptor: Descriptor,
-  options: { names?: string[]; repoDigests?: string[] } = {},
+  options: { names?: string[]; repoDigests?: string[]; diffSizes?: ReadonlyMap<Digest, number> } = {},
 ): Promise<ImageRecord> {
   checkExpected(manifestDescriptor, 'manifest');
   const names = (options.names ?? []).map((name, i) => normaliseName(name, `names[${i}]`));
@@ -45,6 +47,7 @@ export async function addImage(
       const at = images.findIndex((i) => i.id === fresh.id);
       const old = images[at];
       // The same config again (another manifest of it, say compressed otherwise): the latest manifest wins.
+      fresh.diffSizes = knownDiffSizes(fresh, images, options.diffSizes ?? new Map(), (d) => unpackedSize(ctx, d));
       const record =
         old === undefined ? fresh : { ...fresh, names: old.names, repoDigests: old.repoDigests, added: old.added };
       if (old === undefined) images.push(record);

@@ -14,13 +14,22 @@ export function tempPath(tmp: string, kind: string): string {
  * renamed into place: a reader sees the old file or the new one, and a
  * crash leaves no half file at `path`. `temp` is overwritten: it must be a
  * name no other writer uses (tempPath), or one only a lock's holder writes.
+ * `sync: false` leaves out the syncs (of the file and of the directory):
+ * readers see the old file or the new one all the same, but after a crash
+ * of the machine the file may be missing or empty.
  */
-export function writeFileAtomic(temp: string, path: string, data: string | Uint8Array, mode = 0o644): void {
+export function writeFileAtomic(
+  temp: string,
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+  { sync = true }: { sync?: boolean } = {},
+): void {
   try {
     const fd = openSync(temp, 'w', mode);
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-      fsyncSync(fd);
+      if (sync) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -29,7 +38,7 @@ export function writeFileAtomic(temp: string, path: string, data: string | Uint8
     rmSync(temp, { force: true });
     throw e;
   }
-  fsyncDir(dirname(path));
+  if (sync) fsyncDir(dirname(path));
 }
 
 /** Make a rename in `dir` durable. */

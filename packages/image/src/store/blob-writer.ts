@@ -8,8 +8,10 @@ import { checkExpected } from './check-expected.js';
 import { EIMAGE_DIGEST, EIMAGE_SIZE } from './errors.js';
 import { closeFd, fsyncFd, readAt, sizeOf, writeAll } from './fs-async.js';
 import type { BlobWriter } from './image-store.js';
+import { markLeasedBlob } from './leased-blob.js';
 import type { HeldLock } from './lock.js';
 import { lockContent, lockDigest, type StoreContext } from './store-context.js';
+import type { StreamingUnpack } from './unpack-into.js';
 
 const HASH_CHUNK = 1 << 20;
 
@@ -21,6 +23,7 @@ const HASH_CHUNK = 1 << 20;
 export async function openIngest(
   ctx: StoreContext,
   expected: { digest: Digest; size: number; mediaType?: string },
+  startUnpack?: () => StreamingUnpack | undefined,
 ): Promise<BlobWriter | undefined> {
   checkExpected(expected, 'ingest');
   const { layout } = ctx;
@@ -46,7 +49,9 @@ export async function openIngest(
         offset = 0;
       }
       await hashPrefix(fd, offset, hash);
-      return new IngestWriter(ctx, expected, path, fd, offset, hash, release);
+      // A resumed write has bytes the unpacker would need from disk: its layer is unpacked from the blob afterwards.
+      const unpack = offset === 0 ? startUnpack?.() : undefined;
+      return new IngestWriter(ctx, expected, path, fd, offset, hash, release, unpack);
     } catch (e) {
       await closeFd(fd);
       throw e;
@@ -79,6 +84,7 @@ class IngestWriter implements BlobWriter {
     readonly offset: number,
     private readonly hash: Hash,
     private readonly releaseLocks: () => void,
+    private unpack: StreamingUnpack | undefined,
   ) {
     this.written = offset;
   }
@@ -93,6 +99,7 @@ class IngestWriter implements BlobWriter {
         `blob ${this.expected.digest}: more than the expected ${this.expected.size} bytes (nothing was stored)`,
       );
     }
+    const behind = this.unpack?.write(chunk);
     try {
       await writeAll(this.fd, chunk);
     } catch (e) {
@@ -101,6 +108,7 @@ class IngestWriter implements BlobWriter {
     }
     this.hash.update(chunk);
     this.written += chunk.length;
+    if (behind !== undefined) await behind;
   }
 
   async commit(): Promise<Descriptor> {
@@ -119,7 +127,12 @@ class IngestWriter implements BlobWriter {
       await fsyncFd(this.fd);
       fchmodSync(this.fd, 0o444);
       renameSync(this.path, this.ctx.layout.blob(digest));
+      markLeasedBlob(this.ctx, this.ctx.layout.blob(digest));
       fsyncDir(this.ctx.layout.blobs);
+      const unpack = this.unpack;
+      this.unpack = undefined;
+      // Under this writer's content lock still, so that no prune sees the layer half made.
+      await unpack?.finish();
     } finally {
       await this.finish(false);
     }
@@ -133,6 +146,8 @@ class IngestWriter implements BlobWriter {
 
   private async finish(discard: boolean): Promise<void> {
     this.open = false;
+    this.unpack?.abort();
+    this.unpack = undefined;
     try {
       await closeFd(this.fd);
       if (discard) rmSync(this.path, { force: true });

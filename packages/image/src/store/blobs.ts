@@ -1,45 +1,16 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, fchmodSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { existsSync, fchmodSync, openSync, renameSync, rmSync } from 'node:fs';
 import { GcError } from '@gc/syscall';
-import { type Digest, digestOf, parseDigest } from '../digest.js';
+import { type Digest, digestOf } from '../digest.js';
 import { fsyncDir, tempPath } from './atomic-write.js';
 import { openIngest } from './blob-writer.js';
 import { checkExpected } from './check-expected.js';
-import { EIMAGE_DIGEST, EIMAGE_NOT_FOUND, EIMAGE_SIZE } from './errors.js';
+import { EIMAGE_DIGEST, EIMAGE_SIZE } from './errors.js';
 import { closeFd, fsyncFd, writeAll } from './fs-async.js';
+import { markLeasedBlob } from './leased-blob.js';
 import { lockDigest, type StoreContext, withContent } from './store-context.js';
 
 export type BlobRef = { digest: Digest; size: number };
-
-export function hasBlob(ctx: StoreContext, digest: Digest): boolean {
-  return existsSync(ctx.layout.blob(parseDigest(digest, 'digest')));
-}
-
-export function readBlob(ctx: StoreContext, digest: Digest): Buffer {
-  try {
-    return readFileSync(ctx.layout.blob(parseDigest(digest, 'digest')));
-  } catch (e) {
-    throw notFound(digest, e);
-  }
-}
-
-/** Opened now, so that a missing blob throws here rather than on the stream. */
-export function openBlob(ctx: StoreContext, digest: Digest): Readable {
-  const path = ctx.layout.blob(parseDigest(digest, 'digest'));
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw notFound(digest, e);
-  }
-  return createReadStream(path, { fd });
-}
-
-function notFound(digest: Digest, cause: unknown): unknown {
-  if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') return cause;
-  return new GcError(EIMAGE_NOT_FOUND, `blob ${digest}: not in the store`, { cause });
-}
 
 /** `ImageStore.putBlob`: checked before anything is written, so a wrong digest or size stores nothing. */
 export async function putBlob(ctx: StoreContext, data: Uint8Array, expected?: BlobRef): Promise<BlobRef> {
@@ -106,6 +77,7 @@ export async function putBlobStream(
           rmSync(temp, { force: true });
         } else {
           renameSync(temp, ctx.layout.blob(digest));
+          markLeasedBlob(ctx, ctx.layout.blob(digest));
           fsyncDir(ctx.layout.blobs);
         }
       } finally {
@@ -141,8 +113,4 @@ async function ingestStream(ctx: StoreContext, input: AsyncIterable<Uint8Array>,
   }
   await writer.commit();
   return { digest: expected.digest, size: expected.size };
-}
-
-export function blobPathOf(ctx: StoreContext, digest: Digest): string {
-  return ctx.layout.blob(parseDigest(digest, 'digest'));
 }

@@ -1,5 +1,5 @@
 import { GcError } from '@gc/syscall';
-import { type Digest, parseDigest } from '../digest.js';
+import { type Digest, parseDigest } from '../digest-text.js';
 import { EIMAGE_INVALID } from './errors.js';
 
 /** The digest and size a write is checked against, themselves checked: `field` names the argument. */

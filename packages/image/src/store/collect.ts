@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Digest, digestHex } from '../digest.js';
+import { type Digest, digestHex } from '../digest-text.js';
 import type { ContainerHold } from './container-holds.js';
 import type { ImageRecord } from './image-store.js';
 import { removeLayer } from './layer-dirs.js';

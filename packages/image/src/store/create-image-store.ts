@@ -1,21 +1,17 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GcError, type Kernel } from '@gc/syscall';
-import type { Digest } from '../digest.js';
-import { unpackLayer } from '../unpack/unpack-layer.js';
-import { addImage, pointName, readManifest } from './add-image.js';
-import { openIngest } from './blob-writer.js';
-import { blobPathOf, hasBlob, openBlob, putBlob, putBlobStream, readBlob } from './blobs.js';
+import type { Digest } from '../digest-text.js';
+import { blobPathOf, hasBlob, openBlob, readBlob } from './blob-files.js';
 import { markOrphans } from './collect.js';
-import { checkContainerId, holdOf, readHold, readHolds, removeHold, writeHold } from './container-holds.js';
+import { checkContainerId, heldBlobs, holdOf, readHold, readHolds, removeHold, writeHold } from './container-holds.js';
 import { ensureLayers } from './ensure-layers.js';
 import { EIMAGE_NOT_FOUND } from './errors.js';
 import { matchImage, normaliseName } from './find-image.js';
+import { currentHoldOwner } from './hold-owner.js';
 import { readIndex, updateIndex } from './image-index.js';
 import type { ImageStore } from './image-store.js';
 import { tryLockFile } from './lock.js';
-import { prune } from './prune.js';
-import { removeImage } from './remove-image.js';
 import { lockContent, type StoreContext, type UnpackFunction, withContent } from './store-context.js';
 import { storeLayout } from './store-layout.js';
 
@@ -38,7 +34,16 @@ export interface ImageStoreOptions {
 const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 /**
- * Open (and make, the first time) the image store under `root`. A process
+ * The default unpacker, loaded with its tar parser and decompressors when a
+ * layer is to be unpacked: `run IMAGE` of unpacked layers loads none of them.
+ */
+const unpackLayer: UnpackFunction = async (...args) => (await import('../unpack/unpack-layer.js')).unpackLayer(...args);
+
+/**
+ * Open (and make, the first time) the image store under `root`. What
+ * writes blobs and images (node:crypto, the schema validators), removes them
+ * or unpacks layers is imported when first called, so that reading the
+ * store and holding an image (`run IMAGE`) loads none of it. A process
  * killed in the middle of a write leaves its temp files in tmp/: the first
  * open that finds the store idle (no writer holds the content lock) removes them.
  */
@@ -63,6 +68,7 @@ export function createImageStore(options: ImageStoreOptions): ImageStore {
     unpack: options.unpack ?? unpackLayer,
     rootless: options.rootless ?? process.geteuid?.() !== 0,
     lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    leases: { held: 0 },
   };
   cleanTmpIfIdle(ctx);
 
@@ -73,18 +79,46 @@ export function createImageStore(options: ImageStoreOptions): ImageStore {
     blobPath: (digest) => blobPathOf(ctx, digest),
     readBlob: (digest) => readBlob(ctx, digest),
     openBlob: (digest) => openBlob(ctx, digest),
-    putBlob: (data, expected) => putBlob(ctx, data, expected),
-    putBlobStream: (input, expected) => putBlobStream(ctx, input, expected),
-    ingest: (expected) => openIngest(ctx, expected),
+    putBlob: async (data, expected) => (await import('./blobs.js')).putBlob(ctx, data, expected),
+    putBlobStream: async (input, expected) => (await import('./blobs.js')).putBlobStream(ctx, input, expected),
+    ingest: async (expected, ingestOptions) => {
+      const unpackAs = ingestOptions?.unpackAs;
+      const { openIngest } = await import('./blob-writer.js');
+      // A layer unpacked while it downloads: the unpacker loads only then.
+      const streaming = unpackAs && (await import('./unpack-into.js'));
+      return openIngest(
+        ctx,
+        expected,
+        unpackAs &&
+          streaming &&
+          (() =>
+            streaming.startStreamingUnpack(
+              ctx,
+              { mediaType: expected.mediaType ?? '', digest: expected.digest, size: expected.size },
+              unpackAs.diffId,
+              unpackAs.index,
+            )),
+      );
+    },
     lease: async (what = 'a lease') => {
       const lock = await lockContent(ctx, true, what);
-      return { release: () => lock.release() };
+      ctx.leases.held++;
+      let held = true;
+      return {
+        release: () => {
+          if (!held) return;
+          held = false;
+          ctx.leases.held--;
+          lock.release();
+        },
+      };
     },
-    addImage: (manifest, addOptions) => addImage(ctx, manifest, addOptions),
+    addImage: async (manifest, addOptions) => (await import('./add-image.js')).addImage(ctx, manifest, addOptions),
     findImage,
     listImages: () => readIndex(ctx),
     tagImage: async (image, name) => {
       const full = normaliseName(name, 'name');
+      const { pointName } = await import('./add-image.js');
       return updateIndex(ctx, `tag ${image.id} ${full}`, (images) => {
         const record = images.find((i) => i.id === image.id);
         if (record === undefined) throw new GcError(EIMAGE_NOT_FOUND, `image ${image.id}: no such image`);
@@ -92,30 +126,40 @@ export function createImageStore(options: ImageStoreOptions): ImageStore {
         return record;
       });
     },
-    removeImage: (text, removeOptions) => removeImage(ctx, text, removeOptions),
-    prune: (pruneOptions) => prune(ctx, pruneOptions),
-    readManifest: (digest: Digest) => {
+    removeImage: async (text, removeOptions) =>
+      (await import('./remove-image.js')).removeImage(ctx, text, removeOptions),
+    prune: async (pruneOptions) => (await import('./prune.js')).prune(ctx, pruneOptions),
+    readManifest: async (digest: Digest) => {
       const size = readBlob(ctx, digest).length;
-      return readManifest(ctx, { digest, size });
+      return (await import('./add-image.js')).readManifest(ctx, { digest, size });
     },
     ensureLayers: (image, onProgress) => ensureLayers(ctx, image, onProgress),
-    retain: async (containerId, image) => {
+    retain: async (containerId, image, retainOptions = {}) => {
       checkContainerId(containerId);
       await withContent(ctx, `retain ${image.id} for ${containerId}`, () => {
         const record = readIndex(ctx).find((i) => i.id === image.id);
         if (record === undefined) throw new GcError(EIMAGE_NOT_FOUND, `image ${image.id}: no such image`);
-        writeHold(ctx, holdOf(containerId, record));
+        writeHold(ctx, holdOf(containerId, record, currentHoldOwner(retainOptions.runDir)));
       });
     },
     release: async (containerId) => {
       checkContainerId(containerId);
       await withContent(ctx, `release ${containerId}`, () => {
         const hold = readHold(ctx, containerId);
+        if (hold === undefined) return;
         removeHold(ctx, containerId);
-        if (hold !== undefined) markOrphans(ctx, hold, readIndex(ctx), readHolds(ctx));
+        const images = readIndex(ctx);
+        // Still an image of the index, as held: its record references all the hold did, nothing became an orphan.
+        const image = images.find((i) => i.id === hold.image);
+        if (image !== undefined && sameBlobs(hold.blobs, heldBlobs(image))) return;
+        markOrphans(ctx, hold, images, readHolds(ctx));
       });
     },
   };
+}
+
+function sameBlobs(a: readonly Digest[], b: readonly Digest[]): boolean {
+  return a.length === b.length && a.every((digest) => b.includes(digest));
 }
 
 /** Leftovers of killed writers: only when no writer holds the content lock, and without waiting. */

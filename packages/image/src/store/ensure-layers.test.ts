@@ -1,12 +1,14 @@
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestOf } from '../digest.js';
 import { OCI_CONFIG, OCI_MANIFEST } from '../media-types.js';
+import { unpackLayer } from '../unpack/unpack-layer.js';
 import { DEFAULT_IMAGE_ROOT } from './create-image-store.js';
 import type { UnpackProgress } from './image-store.js';
+import { imageSize } from './layer-sizes.js';
 import type { UnpackFunction } from './store-context.js';
-import { addLayoutImage, openStore, tarUnpack, tempDirs } from './test-support.js';
+import { addLayoutImage, kernel, openStore, tempDirs } from './test-support.js';
 
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
@@ -17,7 +19,7 @@ describe('ensureLayers', () => {
     let unpacks = 0;
     const counting: UnpackFunction = (...args) => {
       unpacks++;
-      return tarUnpack(...args);
+      return unpackLayer(...args);
     };
     const store = openStore(root, counting);
     const busybox = await addLayoutImage(store, 'busybox', ['busybox']);
@@ -46,13 +48,30 @@ describe('ensureLayers', () => {
     expect(data.length).toBeLessThan(4096);
   });
 
+  it("records each layer's uncompressed size for every image with that layer, and for images added later", async () => {
+    const store = openStore(dirs.make());
+    const busybox = await addLayoutImage(store, 'busybox', ['busybox']);
+    const pause = await addLayoutImage(store, 'pause', ['pause']);
+    expect(imageSize(store.findImage('pause')!)).toBe(pause.layers[0]!.size);
+    await store.ensureLayers(busybox);
+    const tar = await unpackLayer(
+      kernel,
+      createReadStream(store.blobPath(busybox.layers[0]!.digest)),
+      'gzip',
+      dirs.make(),
+    );
+    for (const name of ['busybox', 'pause']) expect(imageSize(store.findImage(name)!), name).toBe(tar.size);
+    await store.removeImage('pause');
+    expect(imageSize(await addLayoutImage(store, 'pause', ['pause']))).toBe(tar.size);
+  });
+
   it('unpacks a layer once when two callers ask at once', async () => {
     const root = dirs.make();
     let unpacks = 0;
     const slow: UnpackFunction = async (...args) => {
       unpacks++;
       await new Promise((resolve) => setTimeout(resolve, 50));
-      return tarUnpack(...args);
+      return unpackLayer(...args);
     };
     const store = openStore(root, slow);
     const other = openStore(root, slow); // another open of the store: its own lock files, as another process has
@@ -64,7 +83,7 @@ describe('ensureLayers', () => {
 
   it('refuses a layer whose unpacked digest is not its diff ID, naming it, and keeps nothing', async () => {
     const root = dirs.make();
-    const lying: UnpackFunction = async (...args) => ({ ...(await tarUnpack(...args)), diffId: digestOf('else') });
+    const lying: UnpackFunction = async (...args) => ({ ...(await unpackLayer(...args)), diffId: digestOf('else') });
     const store = openStore(root, lying);
     const image = await addLayoutImage(store, 'busybox', ['busybox']);
     await expect(store.ensureLayers(image)).rejects.toThrow(

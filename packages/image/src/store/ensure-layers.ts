@@ -1,14 +1,12 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { GcError } from '@gc/syscall';
 import type { Descriptor } from '../descriptor.js';
-import type { Digest } from '../digest.js';
+import type { Digest } from '../digest-text.js';
 import { type Compression, layerCompression } from '../media-types.js';
-import { fsyncDir, tempPath } from './atomic-write.js';
-import { openBlob } from './blobs.js';
-import { EIMAGE_DIFFID, EIMAGE_MEDIA_TYPE } from './errors.js';
+import { EIMAGE_MEDIA_TYPE } from './errors.js';
+import { updateIndex } from './image-index.js';
 import type { ImageRecord, UnpackProgress } from './image-store.js';
-import { LAYER_FILES, LAYER_LINK, linkLayer, newShortName, unpackedLayer } from './layer-dirs.js';
+import { unpackedLayer, unpackedSize } from './layer-dirs.js';
+import { recordDiffSizes } from './layer-sizes.js';
 import { lockDigest, type StoreContext, withContent } from './store-context.js';
 
 /** Layers unpacked at once: each is mostly decompression, one core each. */
@@ -32,6 +30,17 @@ export async function ensureLayers(
   }
   // Every media type first, so that an image with one layer of an unknown type unpacks nothing.
   const compressions = image.layers.map((layer, i) => compressionOf(layer, i));
+  // All unpacked (a run of an image it ran before): nothing to write, so no
+  // lock; the caller's hold (`retain`) is what keeps them from a prune.
+  const present = image.diffIds.map((diffId) => unpackedLayer(ctx, diffId));
+  if (!present.includes(undefined)) {
+    image.layers.forEach((layer) => {
+      onProgress?.({ layer, read: layer.size, total: layer.size, done: true });
+    });
+    // Layers unpacked before their sizes were kept: learnt once, then nothing is written.
+    await recordUnpackedSizes(ctx, image);
+    return (present as string[]).reverse();
+  }
   return withContent(ctx, `unpack the layers of ${image.id}`, async () => {
     const paths: string[] = new Array(image.layers.length);
     let next = 0;
@@ -41,8 +50,24 @@ export async function ensureLayers(
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL_UNPACKS, image.layers.length) }, worker));
+    await recordUnpackedSizes(ctx, image);
     return paths.reverse();
   });
+}
+
+/**
+ * The uncompressed sizes its layers were unpacked with, into the index for
+ * every image with those layers, where the image's record lacks them: a run
+ * of an image whose sizes are known writes nothing.
+ */
+async function recordUnpackedSizes(ctx: StoreContext, image: ImageRecord): Promise<void> {
+  const learnt = new Map<Digest, number>();
+  image.diffIds.forEach((diffId, i) => {
+    if (typeof image.diffSizes?.[i] === 'number') return;
+    const size = unpackedSize(ctx, diffId);
+    if (size !== undefined) learnt.set(diffId, size);
+  });
+  if (learnt.size > 0) await updateIndex(ctx, `sizes of ${image.id}`, (images) => recordDiffSizes(images, learnt));
 }
 
 function compressionOf(layer: Descriptor, index: number): Compression {
@@ -74,50 +99,11 @@ async function ensureLayer(
   try {
     const unpacked = unpackedLayer(ctx, diffId);
     if (unpacked !== undefined) return done(unpacked);
-    return done(await unpackInto(ctx, layer, diffId, compression, index, onProgress));
+    // The unpacker (tar, decompressors, node:crypto) only for a layer not unpacked yet.
+    const { unpackInto } = await import('./unpack-into.js');
+    const { openBlob } = await import('./blob-files.js');
+    return done(await unpackInto(ctx, layer, diffId, compression, index, openBlob(ctx, layer.digest), onProgress));
   } finally {
     lock.release();
-  }
-}
-
-/** Unpack into tmp/, check the diff ID, link, and rename into layers/: nothing is left of a failure. */
-async function unpackInto(
-  ctx: StoreContext,
-  layer: Descriptor,
-  diffId: Digest,
-  compression: Compression,
-  index: number,
-  onProgress?: (progress: UnpackProgress) => void,
-): Promise<string> {
-  const work = tempPath(ctx.layout.tmp, 'layer');
-  const files = join(work, LAYER_FILES);
-  let linked: string | undefined;
-  try {
-    mkdirSync(work, { mode: 0o700 });
-    mkdirSync(files, { mode: 0o755 });
-    const input = openBlob(ctx, layer.digest);
-    const result = await ctx
-      .unpack(ctx.kernel, input, compression, files, {
-        rootless: ctx.rootless,
-        onRead: (read) => onProgress?.({ layer, read, total: layer.size, done: false }),
-      })
-      .finally(() => input.destroy());
-    if (result.diffId !== diffId) {
-      throw new GcError(
-        EIMAGE_DIFFID,
-        `layer ${index} (${layer.digest}): its uncompressed digest is ${result.diffId}, but the config's rootfs.diff_ids[${index}] is ${diffId}`,
-      );
-    }
-    let short = newShortName();
-    while (!linkLayer(ctx, diffId, short)) short = newShortName();
-    linked = join(ctx.layout.links, short);
-    writeFileSync(join(work, LAYER_LINK), `${short}\n`, { mode: 0o644 });
-    renameSync(work, ctx.layout.layer(diffId));
-    fsyncDir(ctx.layout.layersDir);
-    return linked;
-  } catch (e) {
-    rmSync(work, { recursive: true, force: true });
-    if (linked !== undefined) rmSync(linked, { force: true });
-    throw e;
   }
 }

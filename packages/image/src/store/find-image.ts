@@ -1,6 +1,6 @@
 import { GcError } from '@gc/syscall';
-import { isDigest } from '../digest.js';
-import { formatReference, parseReference } from '../reference.js';
+import { isDigest } from '../digest-text.js';
+import { familiarName, formatReference, parseReference } from '../reference.js';
 import { EIMAGE_AMBIGUOUS } from './errors.js';
 import type { ImageRecord } from './image-store.js';
 
@@ -37,7 +37,9 @@ export function matchImage(images: readonly ImageRecord[], text: string): ImageM
   const id = `sha256:${prefix[2]}`;
   const candidates = images.filter((i) => i.id.startsWith(id));
   if (candidates.length > 1) {
-    const shown = candidates.map((i) => `${i.id.slice(7, 19)}${i.names.length > 0 ? ` (${i.names.join(', ')})` : ''}`);
+    const shown = candidates.map(
+      (i) => `${i.id.slice(7, 19)}${i.names.length > 0 ? ` (${i.names.map(showName).join(', ')})` : ''}`,
+    );
     throw new GcError(
       EIMAGE_AMBIGUOUS,
       `image ID prefix ${text} matches ${candidates.length} images: ${shown.join(', ')}`,
@@ -79,4 +81,13 @@ export function normaliseRepoDigest(text: string, field: string): string {
     throw new GcError('EIMAGE_REFERENCE', `${field}: ${JSON.stringify(text)} has no digest: expected NAME@sha256:...`);
   }
   return `${ref.registry}/${ref.repository}@${ref.digest}`;
+}
+
+/** A full name of the index as Docker shows it in messages: `busybox:latest`. */
+export function showName(full: string): string {
+  try {
+    return familiarName(parseReference(full));
+  } catch {
+    return full;
+  }
 }

@@ -23,6 +23,12 @@ export interface ImageRecord {
   diffIds: Digest[];
   /** Sum of the stored blob sizes of manifest, config and layers. */
   size: number;
+  /**
+   * The uncompressed size of each layer, lowest first; null where not known
+   * yet (a compressed layer not unpacked). Absent in records of older stores.
+   * `imageSize` sums them as Docker's SIZE.
+   */
+  diffSizes?: (number | null)[];
   /** When the store first held it (RFC 3339). */
   added: string;
 }
@@ -32,7 +38,8 @@ export interface ImageRecord {
  * written to the store's ingest area; `commit` checks size and sha256 (of
  * everything, including bytes a resumed write found on disk) and renames the
  * blob into place. An interrupted write (the process killed, `abort`) keeps
- * its bytes, so a later `ingest` of the same digest resumes at `offset`.
+ * its bytes, so a later `ingest` of the same digest resumes at `offset`
+ * (until a prune, which removes every interrupted write).
  */
 export interface BlobWriter {
   /** Bytes already on disk from an earlier, interrupted write: ask the source for the rest (HTTP Range). */
@@ -97,14 +104,22 @@ export interface ImageStore {
   /**
    * Begin a streaming write of `expected`. Resolves to undefined when the blob
    * is (or, after waiting for another writer of the same digest, became)
-   * present already.
+   * present already. `unpackAs`: the blob is layer `index` of an image
+   * whose config gives it `diffId`: unpack it while it is written (when the
+   * write starts at offset 0), to put in place once the blob verifies; an
+   * unpack that fails leaves the layer for `ensureLayers`, which reports.
    */
-  ingest(expected: { digest: Digest; size: number; mediaType?: string }): Promise<BlobWriter | undefined>;
+  ingest(
+    expected: { digest: Digest; size: number; mediaType?: string },
+    options?: { unpackAs?: { diffId: Digest; index: number } },
+  ): Promise<BlobWriter | undefined>;
   /**
    * Hold the store's content lock (shared) across several writes until
    * `release`: a pull or load takes one from its first blob to its addImage,
-   * so that no prune or rmi removes a blob it stored but has not added yet.
-   * (Without one, prune leaves unreferenced blobs alone for a while.) Do not
+   * so that no prune or rmi removes a blob it stored but has not added yet;
+   * once it is released (or its process killed), prune removes at once what
+   * was stored meanwhile and no image references. (Without one, prune leaves
+   * unreferenced blobs alone for a while.) Do not
    * call removeImage or prune while holding one: they wait for every lease.
    */
   lease(what?: string): Promise<StoreLease>;
@@ -113,8 +128,13 @@ export interface ImageStore {
    * Record the image whose manifest blob (and its config blob, and every layer
    * blob) is in the store, and point `names` (full references) at it; a name
    * that pointed at another image moves. Validates manifest and config.
+   * `diffSizes`: the uncompressed sizes of layers (by diff ID) the caller
+   * knows; what is unpacked later is recorded then.
    */
-  addImage(manifest: Descriptor, options?: { names?: string[]; repoDigests?: string[] }): Promise<ImageRecord>;
+  addImage(
+    manifest: Descriptor,
+    options?: { names?: string[]; repoDigests?: string[]; diffSizes?: ReadonlyMap<Digest, number> },
+  ): Promise<ImageRecord>;
   /**
    * An image by name, short (`busybox`) or full, by ID or unique ID prefix
    * (with or without `sha256:`), or by `name@digest`; undefined when none.
@@ -132,11 +152,15 @@ export interface ImageStore {
    * but keeps what containers hold until they release it.
    */
   removeImage(nameOrId: string, options?: { force?: boolean }): Promise<{ untagged: string[]; deleted: Digest[] }>;
-  /** `image prune`: dangling images (`all`: every image no container holds), then unreferenced blobs, layers and stale ingests. */
+  /**
+   * `image prune`: dangling images (neither name nor repo digest; `all`:
+   * every image no container holds), then unreferenced blobs, layers and
+   * interrupted ingests.
+   */
   prune(options?: { all?: boolean }): Promise<{ deleted: Digest[]; reclaimed: number }>;
 
   /** A manifest blob of the store, parsed and validated (EIMAGE_INVALID naming the field). */
-  readManifest(digest: Digest): Manifest;
+  readManifest(digest: Digest): Promise<Manifest>;
 
   /**
    * Unpack every layer of the image not unpacked yet (each once, concurrent
@@ -146,8 +170,14 @@ export interface ImageStore {
    * `retain` first, so that no `prune --all` removes the layers meanwhile.
    */
   ensureLayers(image: ImageRecord, onProgress?: (progress: UnpackProgress) => void): Promise<string[]>;
-  /** A container now holds `image` (its layers cannot be removed) until `release`. */
-  retain(containerId: string, image: ImageRecord): Promise<void>;
+  /**
+   * A container now holds `image` (its layers cannot be removed) until
+   * `release`, or until its owner is gone: this process, with `runDir` the
+   * container's run directory (in /run), whose sweep releases the hold if
+   * this process is killed. A hold of another boot, or whose process and run
+   * directory are both gone, is dropped by removeImage and prune.
+   */
+  retain(containerId: string, image: ImageRecord, options?: { runDir?: string }): Promise<void>;
   release(containerId: string): Promise<void>;
   /** A stream of a blob's bytes. */
   openBlob(digest: Digest): Readable;

@@ -1,4 +1,4 @@
-import { readdirSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digestOf } from '../digest.js';
@@ -52,7 +52,7 @@ describe('the image index', () => {
     expect(image.config.config?.Cmd).toEqual(['/bin/sh']);
     expect(Date.parse(image.added)).toBeGreaterThan(Date.now() - 60_000);
     expect(store.listImages()).toEqual([image]);
-    expect(store.readManifest(manifest.digest).layers).toEqual(parsed.layers);
+    expect((await store.readManifest(manifest.digest)).layers).toEqual(parsed.layers);
   });
 
   it('refuses an image whose blobs are not all in the store, naming the missing one', async () => {
@@ -108,7 +108,10 @@ describe('the image index', () => {
       expect(() => store.findImage(shared)).toThrow(`image ID prefix ${shared} matches 2 images: `);
       expect(() => store.findImage(`sha256:${shared}`)).toThrow(both[0]!.id.slice(7, 19));
       expect(() => store.findImage(shared)).toThrow(expect.objectContaining({ code: 'EIMAGE_AMBIGUOUS' }));
-      expect(() => store.findImage(shared)).toThrow(both[1]!.names[0]);
+      // Named as Docker shows names, not as the index keys them.
+      expect(() => store.findImage(shared)).toThrow(
+        `${both[1]!.id.slice(7, 19)} (${both[1]!.names[0]!.slice('docker.io/library/'.length)})`,
+      );
       expect(store.findImage(both[0]!.id.slice(7, 20))?.id).toBe(both[0]!.id);
       break;
     }
@@ -184,6 +187,67 @@ describe('removing images', () => {
     expect(readdirSync(join(root, 'blobs', 'sha256'))).toEqual([]);
   });
 
+  it('drops a hold whose owner is gone (another boot; its process and run directory gone), never a live one', async () => {
+    const root = dirs.make();
+    const store = openStore(root);
+    const runDir = join(dirs.make(), 'c');
+    mkdirSync(runDir);
+    const owned = async (id: string, edit: (owner: Record<string, unknown>) => void) => {
+      const image = await fakeImage(store, id, [id]);
+      await store.retain(id, image, { runDir });
+      const path = join(root, 'containers', id);
+      const hold = JSON.parse(readFileSync(path, 'utf8'));
+      expect(hold.owner).toMatchObject({ pid: process.pid, runDir });
+      edit(hold.owner);
+      writeFileSync(path, JSON.stringify(hold));
+      return image;
+    };
+    const gone = join(runDir, 'gone');
+    // Rebooted: /run is empty, every process ended.
+    const rebooted = await owned('rebooted', (o) => {
+      o.boot = 'another-boot';
+    });
+    // Its process gone (its pid another process's now) and its run directory removed.
+    const dead = await owned('dead', (o) => {
+      o.start = (o.start as number) + 1;
+      o.runDir = gone;
+    });
+    // Its process gone, its run directory there: its container may run until a sweep kills it.
+    const unswept = await owned('unswept', (o) => {
+      o.start = (o.start as number) + 1;
+    });
+    // Its process alive (this one), its run directory removed by hand: its container runs.
+    const live = await owned('live', (o) => {
+      o.runDir = gone;
+    });
+
+    expect((await store.removeImage('rebooted')).deleted).toEqual([rebooted.id]);
+    for (const id of ['unswept', 'live']) {
+      await expect(store.removeImage(id)).rejects.toMatchObject({ code: 'EIMAGE_IN_USE' });
+    }
+    expect((await store.prune({ all: true })).deleted).toEqual([dead.id]);
+    expect(store.listImages().map((i) => i.id)).toEqual([unswept.id, live.id]);
+    expect(readdirSync(join(root, 'containers')).sort()).toEqual(['live', 'unswept']);
+    // The dead holds' blobs went with their images; the live ones' stay.
+    expect(existsSync(store.blobPath(dead.id))).toBe(false);
+    expect(existsSync(store.blobPath(live.id))).toBe(true);
+  });
+
+  it('a hold a crash of the machine left empty (older than the boot) holds nothing; an unreadable newer one is refused', async () => {
+    const root = dirs.make();
+    const store = openStore(root);
+    const image = await addLayoutImage(store, 'busybox', ['busybox']);
+    await store.retain('web-1', image);
+    const hold = join(root, 'containers', 'web-1');
+    writeFileSync(hold, '');
+    // Written since the boot: a record gone bad while the machine runs, which could hold anything.
+    await expect(store.removeImage('busybox')).rejects.toMatchObject({ code: 'EIMAGE_CORRUPT' });
+    // From before the boot: its container died with the machine.
+    utimesSync(hold, new Date(0), new Date(0));
+    expect(await store.removeImage('busybox')).toEqual({ untagged: [BUSYBOX], deleted: [image.id] });
+    expect(store.hasBlob(image.layers[0]!.digest)).toBe(false);
+  });
+
   it('refuses to retain an image the store does not have, and a bad container ID', async () => {
     const store = openStore(dirs.make());
     const image = await fakeImage(store, 'x', ['x']);
@@ -243,7 +307,49 @@ describe('prune', () => {
     lease.release();
     expect((await pruning).deleted).toEqual([]);
     expect(store.findImage('busybox')?.id).toBe(image.id);
-    expect(store.hasBlob(digestOf(data))).toBe(true);
+    for (const digest of [image.id, image.manifest.digest, image.layers[0]!.digest]) {
+      expect(store.hasBlob(digest)).toBe(true);
+    }
+    // Stored under the lease, referenced by no image: once the lease is released nothing protects it.
+    expect(store.hasBlob(digestOf(data))).toBe(false);
+  });
+
+  it('removes at once what a killed writer left: its interrupted ingest and the blobs it stored under its lease', async () => {
+    const root = dirs.make();
+    const store = openStore(root);
+    const kept = await addLayoutImage(store, 'busybox', ['busybox']);
+    // A load killed before its addImage: its lease's lock is released by its death, as here by release().
+    const lease = await store.lease('a load');
+    const { manifest } = await putLayoutBlobs(store, 'pause');
+    const data = Buffer.from('a layer cut short');
+    const writer = await store.ingest({ digest: digestOf(data), size: data.length });
+    await writer?.write(data.subarray(0, 5));
+    await writer?.abort();
+    lease.release();
+    expect(readdirSync(join(root, 'ingest'))).toHaveLength(1);
+    // An unleased writer's young blob keeps its grace.
+    const unleased = await store.putBlob(Buffer.from('stored without a lease'));
+
+    const { deleted, reclaimed } = await store.prune();
+    expect(deleted).toEqual([]);
+    expect(reclaimed).toBeGreaterThanOrEqual(manifest.size + 5);
+    expect(readdirSync(join(root, 'ingest'))).toEqual([]);
+    expect(store.hasBlob(manifest.digest)).toBe(false);
+    expect(store.hasBlob(unleased.digest)).toBe(true);
+    // What images hold stays, even where the lease stored it again (busybox and pause share a layer).
+    for (const digest of [kept.id, kept.manifest.digest, kept.layers[0]!.digest]) {
+      expect(store.hasBlob(digest)).toBe(true);
+    }
+  });
+
+  it('keeps an image pulled by digest (a repo digest, no name): it is not dangling', async () => {
+    const store = openStore(dirs.make());
+    const { manifest } = await putLayoutBlobs(store, 'busybox');
+    const byDigest = await store.addImage(manifest, { repoDigests: [`busybox@${manifest.digest}`] });
+    const dangling = await fakeImage(store, 'old', []);
+    expect((await store.prune()).deleted).toEqual([dangling.id]);
+    expect(store.listImages().map((i) => i.id)).toEqual([byDigest.id]);
+    expect((await store.prune({ all: true })).deleted).toEqual([byDigest.id]);
   });
 
   it('times out rather than wait forever for a writer that never finishes', async () => {

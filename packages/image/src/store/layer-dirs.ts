@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { lstatSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Digest, digestHex } from '../digest.js';
+import { type Digest, digestHex } from '../digest-text.js';
 import { tempPath } from './atomic-write.js';
 import type { StoreContext } from './store-context.js';
 
@@ -15,15 +14,8 @@ import type { StoreContext } from './store-context.js';
  */
 export const LAYER_FILES = 'diff';
 export const LAYER_LINK = 'link';
-
-/** Letters and digits of a short name: base 32, lowercase. */
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
-const SHORT_NAME_LENGTH = 10;
-
-export function newShortName(): string {
-  const bytes = randomBytes(SHORT_NAME_LENGTH);
-  return Array.from(bytes, (b) => ALPHABET[b & 31]).join('');
-}
+/** The bytes of the uncompressed tar it was unpacked from (Docker's size of a layer). */
+export const LAYER_SIZE = 'size';
 
 /** The path overlayfs gets for an unpacked layer (`ROOT/l/<name>`), or undefined when it is not unpacked. */
 export function unpackedLayer(ctx: StoreContext, diffId: Digest): string | undefined {
@@ -37,6 +29,17 @@ export function unpackedLayer(ctx: StoreContext, diffId: Digest): string | undef
   const link = join(ctx.layout.links, short);
   if (!isLinkTo(link, linkTarget(diffId))) linkLayer(ctx, diffId, short); // removed by hand: put it back
   return link;
+}
+
+/** The layer's uncompressed size, or undefined when it is not unpacked (or was, before sizes were kept). */
+export function unpackedSize(ctx: StoreContext, diffId: Digest): number | undefined {
+  try {
+    const size = Number(readFileSync(join(ctx.layout.layer(diffId), LAYER_SIZE), 'utf8'));
+    return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }
 
 /** The symlink's target, relative so that the store can move as a whole. */

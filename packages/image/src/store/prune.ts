@@ -2,23 +2,26 @@ import { lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Digest } from '../digest.js';
 import { referenced, removeFile, treeSize } from './collect.js';
-import { readHolds } from './container-holds.js';
-import { updateIndex } from './image-index.js';
+import { readLiveHolds } from './container-holds.js';
+import { readIndex, updateIndex } from './image-index.js';
+import type { ImageRecord } from './image-store.js';
 import { removeLayer } from './layer-dirs.js';
 import { lockContent, type StoreContext } from './store-context.js';
 
 /**
- * How old an unreferenced blob or an interrupted ingest must be before prune
- * removes it: a writer that did not take a lease (see `ImageStore.lease`)
- * may have stored a blob it has not added to an image yet, and a pull
- * interrupted a moment ago may want to resume.
+ * How old an unreferenced blob must be before prune removes it: a writer
+ * that did not take a lease (see `ImageStore.lease`) may have stored a blob
+ * it has not added to an image yet. A blob stored under a lease is dated
+ * back (`markLeasedBlob`): its lease, not its age, protects it.
  */
 export const UNREFERENCED_GRACE_MS = 60 * 60 * 1000;
 
 /**
  * `ImageStore.prune`, under the content lock, exclusively: no writer is
- * between its writes, so everything in tmp/ and every per-digest lock file
- * is stale. The index is written first, then the files go.
+ * between its writes, so everything in tmp/, every ingest (a writer holds
+ * the content lock shared from its ingest's open to its commit or abort, so
+ * one there now is of a writer killed or given up) and every per-digest lock
+ * file is stale. The index is written first, then the files go.
  */
 export async function prune(
   ctx: StoreContext,
@@ -26,10 +29,10 @@ export async function prune(
 ): Promise<{ deleted: Digest[]; reclaimed: number }> {
   const content = await lockContent(ctx, false, 'prune the image store');
   try {
-    const holds = readHolds(ctx);
+    const holds = readLiveHolds(ctx, readIndex(ctx));
     const held = new Set(holds.map((h) => h.image));
     const { doomed, remaining } = await updateIndex(ctx, 'prune', (images) => {
-      const doomed = images.filter((i) => !held.has(i.id) && (options.all === true || i.names.length === 0));
+      const doomed = images.filter((i) => !held.has(i.id) && (options.all === true || dangling(i)));
       for (const image of doomed) images.splice(images.indexOf(image), 1);
       return { doomed, remaining: [...images] };
     });
@@ -45,10 +48,7 @@ export async function prune(
     for (const hex of readdirSync(ctx.layout.layersDir)) {
       if (!keep.layers.has(hex)) reclaimed += removeLayer(ctx, hex, treeSize);
     }
-    for (const name of readdirSync(ctx.layout.ingestDir)) {
-      const path = join(ctx.layout.ingestDir, name);
-      if (statSync(path).mtimeMs < old) reclaimed += removeFile(path);
-    }
+    for (const name of readdirSync(ctx.layout.ingestDir)) reclaimed += removeFile(join(ctx.layout.ingestDir, name));
     for (const name of readdirSync(ctx.layout.tmp)) {
       const path = join(ctx.layout.tmp, name);
       reclaimed += treeSize(path);
@@ -74,4 +74,9 @@ function removeDanglingLinks(ctx: StoreContext): void {
       if (lstatSync(path).isSymbolicLink()) rmSync(path, { force: true });
     }
   }
+}
+
+/** No name and no repo digest: as Docker's, an image pulled by digest is not dangling. */
+function dangling(image: ImageRecord): boolean {
+  return image.names.length === 0 && image.repoDigests.length === 0;
 }

@@ -1,10 +1,10 @@
 import { GcError } from '@gc/syscall';
 import type { Digest } from '../digest.js';
 import { referenced, removeUnreferencedOf } from './collect.js';
-import { readHolds } from './container-holds.js';
+import { readLiveHolds } from './container-holds.js';
 import { EIMAGE_CONFLICT, EIMAGE_IN_USE, EIMAGE_NOT_FOUND } from './errors.js';
-import { matchImage } from './find-image.js';
-import { updateIndex } from './image-index.js';
+import { matchImage, showName } from './find-image.js';
+import { readIndex, updateIndex } from './image-index.js';
 import type { ImageRecord } from './image-store.js';
 import { lockContent, type StoreContext } from './store-context.js';
 
@@ -23,7 +23,7 @@ export async function removeImage(
 ): Promise<{ untagged: string[]; deleted: Digest[] }> {
   const content = await lockContent(ctx, false, `remove image ${text}`);
   try {
-    const holds = readHolds(ctx);
+    const holds = readLiveHolds(ctx, readIndex(ctx));
     const outcome = await updateIndex(ctx, `remove image ${text}`, (images) => {
       const match = matchImage(images, text);
       if (match === undefined) throw new GcError(EIMAGE_NOT_FOUND, `image ${text}: no such image`);
@@ -40,13 +40,13 @@ export async function removeImage(
       if (users.length > 0 && options.force !== true) {
         throw new GcError(
           EIMAGE_IN_USE,
-          `image ${text} (${image.id.slice(7, 19)}) is in use by container ${users.join(', ')}: remove the container first, or force`,
+          `image ${match.by === 'name' && text === match.name ? showName(text) : text} (${image.id.slice(7, 19)}) is in use by container ${users.join(', ')}: remove the container first, or force`,
         );
       }
       if (match.by === 'id' && image.names.length > 1 && options.force !== true) {
         throw new GcError(
           EIMAGE_CONFLICT,
-          `image ${image.id.slice(7, 19)} has several names (${image.names.join(', ')}): remove them by name, or force`,
+          `image ${image.id.slice(7, 19)} has several names (${image.names.map(showName).join(', ')}): remove them by name, or force`,
         );
       }
       images.splice(images.indexOf(image), 1);

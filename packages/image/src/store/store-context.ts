@@ -22,6 +22,8 @@ export interface StoreContext {
   rootless: boolean;
   /** How long the content and index locks are waited for. */
   lockTimeoutMs: number;
+  /** The leases this store holds now (`ImageStore.lease`): what is stored meanwhile is theirs. */
+  leases: { held: number };
 }
 
 /** The content lock: shared by writers for their duration, exclusive for what removes content. */

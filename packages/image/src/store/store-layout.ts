@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Digest, digestHex } from '../digest.js';
+import { type Digest, digestHex } from '../digest-text.js';
 
 /**
  * The paths of the store under its root. Layers live at `layers/<hex>/diff`

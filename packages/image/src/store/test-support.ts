@@ -1,17 +1,11 @@
-// Helpers of the store's tests: temp roots, images from the test OCI layout, and an unpacker by `tar -x`.
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+// Helpers of the store's tests: temp roots and images from the test OCI layout.
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { createKernel } from '@gc/syscall';
 import { testImages } from '../../../../scripts/test-images/test-images.js';
 import type { Descriptor, Manifest } from '../descriptor.js';
 import type { Digest } from '../digest.js';
-import type { Compression } from '../media-types.js';
 import { createImageStore } from './create-image-store.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import type { UnpackFunction } from './store-context.js';
@@ -33,38 +27,9 @@ export function tempDirs() {
   };
 }
 
-/** Until the real unpacker lands: `tar -x` of the decompressed layer, its sha256 taken on the way. */
-export const tarUnpack: UnpackFunction = async (_kernel, input: Readable, compression: Compression, dir, options) => {
-  if (compression === 'zstd') throw new Error('tarUnpack: zstd is not needed by these tests');
-  const hash = createHash('sha256');
-  let size = 0;
-  let read = 0;
-  input.on('data', (chunk: Buffer) => {
-    read += chunk.length;
-    options?.onRead?.(read);
-  });
-  const tar = spawn('tar', ['-x', '-C', dir, '--numeric-owner'], { stdio: ['pipe', 'ignore', 'inherit'] });
-  const exited = new Promise<number | null>((resolve) => tar.on('close', resolve));
-  const stages: (NodeJS.ReadableStream | NodeJS.WritableStream)[] = [input];
-  if (compression === 'gzip') stages.push(createGunzip());
-  await pipeline(
-    ...(stages as [Readable]),
-    async function* (source: AsyncIterable<Buffer>) {
-      for await (const chunk of source) {
-        hash.update(chunk);
-        size += chunk.length;
-        yield chunk;
-      }
-    },
-    tar.stdin,
-  );
-  const code = await exited;
-  if (code !== 0) throw new Error(`tar -x exited with ${code}`);
-  return { diffId: `sha256:${hash.digest('hex')}` as Digest, size };
-};
-
-export function openStore(root: string, unpack: UnpackFunction = tarUnpack): ImageStore {
-  return createImageStore({ root, kernel, unpack, lockTimeoutMs: 20_000 });
+/** A store under `root`, unpacking with `unpack` (default: the store's own, unpackLayer). */
+export function openStore(root: string, unpack?: UnpackFunction): ImageStore {
+  return createImageStore({ root, kernel, ...(unpack ? { unpack } : {}), lockTimeoutMs: 20_000 });
 }
 
 /** The manifest descriptor of `name` in the test OCI layout (`busybox`, `pause`). */

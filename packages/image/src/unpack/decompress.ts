@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, createReadStream, constants as fsConstants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { GcError } from '@gc/syscall';
+import { type Kernel, O_CLOEXEC } from '@gc/syscall';
 import { Decompress } from 'fzstd';
 import type { Compression } from '../media-types.js';
+import { layerError } from './layer-error.js';
 
 export interface DecompressOptions {
   /**
@@ -15,14 +16,25 @@ export interface DecompressOptions {
   zstd?: string | false;
   /** Compressed bytes read so far. */
   onRead?: (bytes: number) => void;
+  /**
+   * Makes the `zstd` binary's output a pipe of ZSTD_PIPE bytes, read in
+   * chunks as large: with the default 64 KiB pipe, zstd waits whenever the
+   * reader is busy with the last chunk, and the two hardly run at once.
+   */
+  kernel?: Kernel;
 }
+
+/** F_SETPIPE_SZ of fcntl(2). */
+const F_SETPIPE_SZ = 1031;
+/** The zstd binary's output pipe: fs.pipe-max-size's default, so allowed without privilege. */
+const ZSTD_PIPE = 1 << 20;
 
 /** A layer's bytes, uncompressed. */
 export interface Decompressed {
   /** What the layer's first bytes say it is (the declared compression is only a hint, as Docker treats it). */
   compression: Compression;
-  /** The tar. */
-  output: Readable;
+  /** The tar, in chunks. */
+  output: AsyncIterable<Buffer>;
   /** Settles once the decompressor ended: rejects if it failed (a zstd binary's exit status arrives after its output). */
   finished: Promise<void>;
   /** Stop reading and decompressing (after a failure further down). */
@@ -61,10 +73,6 @@ export function findZstd(): string | false {
   return zstdOnPath;
 }
 
-function layerError(message: string, cause?: unknown): GcError {
-  return new GcError('EIMAGE_LAYER', `unpack layer: ${message}`, cause === undefined ? undefined : { cause });
-}
-
 /**
  * `input` uncompressed, by what its magic bytes show rather than what the
  * media type declared: Docker's uncompressed media types sometimes carry
@@ -93,28 +101,27 @@ export async function decompress(
     head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
   }
   const compression = sniffCompression(head);
-  const source = Readable.from(
-    (async function* () {
-      if (head.length > 0) yield head;
-      if (ended) return;
-      for (;;) {
-        const next = await chunks.next();
-        if (next.done) return;
-        read += next.value.length;
-        onRead?.(read);
-        yield next.value;
-      }
-    })(),
-    { objectMode: false, highWaterMark: 1 << 20 },
-  );
+  const rest = async function* () {
+    if (head.length > 0) yield head;
+    if (ended) return;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      read += next.value.length;
+      onRead?.(read);
+      yield next.value;
+    }
+  };
+  if (compression === 'none') {
+    // The input's chunks as they come: a stream between would cost a hop per chunk.
+    return { compression, output: rest(), finished: Promise.resolve(), destroy: () => input.destroy() };
+  }
+  const source = Readable.from(rest(), { objectMode: false, highWaterMark: 1 << 20 });
   const destroyInput = () => {
     source.destroy();
     input.destroy();
   };
 
-  if (compression === 'none') {
-    return { compression, output: source, finished: Promise.resolve(), destroy: destroyInput };
-  }
   if (compression === 'gzip') {
     const gunzip = createGunzip({ chunkSize: 256 * 1024 });
     source.on('error', (e) => gunzip.destroy(e));
@@ -136,20 +143,28 @@ export async function decompress(
     };
   }
   const zstd = options.zstd ?? findZstd();
-  return zstd === false ? fzstdStream(source, destroyInput) : zstdBinary(zstd, source, destroyInput);
+  return zstd === false ? fzstdStream(source, destroyInput) : zstdBinary(zstd, source, destroyInput, options.kernel);
 }
 
-function zstdBinary(binary: string, source: Readable, destroyInput: () => void): Decompressed {
-  const child = spawn(binary, ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+function zstdBinary(binary: string, source: Readable, destroyInput: () => void, kernel?: Kernel): Decompressed {
+  const pipe = kernel ? largePipe(kernel) : undefined;
+  let child: ChildProcess;
+  try {
+    child = spawn(binary, ['-d', '-c', '-q'], { stdio: ['pipe', pipe ? pipe[1] : 'pipe', 'pipe'] });
+  } finally {
+    if (pipe) kernel?.close(pipe[1]);
+  }
+  const stdout = (pipe ? createReadStream('', { fd: pipe[0], highWaterMark: ZSTD_PIPE }) : child.stdout) as Readable;
+  const stdin = child.stdin as Writable;
   const stderr: Buffer[] = [];
-  child.stderr.on('data', (d: Buffer) => stderr.push(d));
+  child.stderr?.on('data', (d: Buffer) => stderr.push(d));
   // zstd stops reading when the input is bad: its exit status says why, not the EPIPE.
-  child.stdin.on('error', () => {});
+  stdin.on('error', () => {});
   source.on('error', (e) => {
     child.kill('SIGKILL');
-    child.stdout.destroy(e);
+    stdout.destroy(e);
   });
-  source.pipe(child.stdin);
+  source.pipe(stdin);
   const finished = new Promise<void>((resolve, reject) => {
     child.once('error', (e) => reject(layerError(`run ${binary}: ${e.message}`, e)));
     child.once('close', (code, signal) => {
@@ -161,14 +176,30 @@ function zstdBinary(binary: string, source: Readable, destroyInput: () => void):
   finished.catch(() => {});
   return {
     compression: 'zstd',
-    output: child.stdout,
+    output: stdout,
     finished,
     destroy: () => {
       destroyInput();
       child.kill('SIGKILL');
-      child.stdout.destroy();
+      stdout.destroy();
     },
   };
+}
+
+/** A pipe [read, write] of ZSTD_PIPE bytes, or undefined where one cannot be made (then the child's own pipe serves). */
+function largePipe(kernel: Kernel): [number, number] | undefined {
+  let pipe: [number, number];
+  try {
+    pipe = kernel.pipe2(O_CLOEXEC);
+  } catch {
+    return undefined;
+  }
+  try {
+    kernel.fcntl(pipe[1], F_SETPIPE_SZ, ZSTD_PIPE);
+  } catch {
+    // A smaller pipe-max-size: the default size, still read in large chunks.
+  }
+  return pipe;
 }
 
 function fzstdStream(source: Readable, destroyInput: () => void): Decompressed {

@@ -11,6 +11,12 @@ describe('entryPath', () => {
     expect(entryPath('./')).toBe('');
     expect(entryPath('../x')).toBeUndefined();
     expect(entryPath('a/../../x')).toBeUndefined();
+    // Names starting with dots that are not `.` or `..`.
+    expect(entryPath('..a/.b/...')).toBe('..a/.b/...');
+    expect(entryPath('.wh..wh..opq')).toBe('.wh..wh..opq');
+    expect(entryPath('a/.')).toBe('a');
+    expect(entryPath('a/..')).toBe('');
+    expect(entryPath('x//')).toBe('x');
   });
 
   it('splits a path into parent and name', () => {

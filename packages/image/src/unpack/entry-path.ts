@@ -1,3 +1,6 @@
+/** A relative name with no empty, `.` or `..` component, and perhaps a trailing slash. */
+const CLEAN = /^(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*(?:\/(?:[^/.]|\.[^/.]|\.\.[^/])[^/]*)*\/?$/;
+
 /**
  * A tar entry's name as a path relative to the layer's root, as Docker reads
  * it: `.` and empty components dropped, `..` applied; an absolute name is
@@ -6,6 +9,8 @@
  * root itself.
  */
 export function entryPath(name: string): string | undefined {
+  // Most names are clean already (a trailing slash at most): no split and join for them.
+  if (CLEAN.test(name)) return name.endsWith('/') ? name.slice(0, -1) : name;
   const absolute = name.startsWith('/');
   const parts: string[] = [];
   for (const part of name.split('/')) {

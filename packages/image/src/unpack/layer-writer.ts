@@ -19,6 +19,7 @@ import {
   SyscallError,
   type Timespec,
 } from '@gc/syscall';
+import { type Creation, creationUnder, DEFAULT_ACL } from './creation.js';
 import { splitPath } from './entry-path.js';
 
 /** One tar entry, read and checked: what the writer makes. */
@@ -49,6 +50,7 @@ export interface FileSink {
   abort(): void;
 }
 
+const S_ISGID = 0o2000;
 const EEXIST = 17;
 const ENOENT = 2;
 const EISDIR = 21;
@@ -74,11 +76,19 @@ export class LayerWriter {
   /** Directories' times, set once their contents are written (writing into a directory changes its mtime). */
   readonly #dirTimes = new Map<string, LayerEntry>();
   readonly #opaque: string;
+  /** What a new entry gets from the kernel as it is made, while that is known (see creationUnder). */
+  #creation: Creation | undefined;
+  /** The directory fd last asked for, and its path: most entries are in their predecessor's directory. */
+  #lastDir = '';
+  #lastDirFd = -1;
+  /** The fd of the file being written, if any: closed by close() after a failure. */
+  #openFile: number | undefined;
   readonly #oDirectory: number;
   readonly #oNofollow: number;
 
   constructor(kernel: Kernel, dir: string, options: LayerWriterOptions = {}) {
     this.#kernel = kernel;
+    this.#creation = creationUnder(kernel, dir);
     const flags = ARCH_OPEN_FLAGS[kernel.arch];
     this.#oDirectory = flags.O_DIRECTORY;
     this.#oNofollow = flags.O_NOFOLLOW;
@@ -93,9 +103,15 @@ export class LayerWriter {
     if (entry.path === '') return; // the layer's own directory: the caller's to own
     const [parent, base] = splitPath(entry.path);
     const pfd = this.#dir(parent, entry);
-    const mkdir = () => this.#kernel.mkdirat(pfd, base, 0o700);
-    this.#create(pfd, entry, base, 'mkdirat', mkdir, true);
-    this.#owner(pfd, base, entry, true);
+    // New files take a setgid directory's group, and a default ACL's mode bits.
+    if ((entry.mode & S_ISGID) !== 0 || entry.xattrs.has(DEFAULT_ACL)) this.#creation = undefined;
+    const mode = this.#createMode(entry);
+    const mkdir = () => {
+      this.#kernel.mkdirat(pfd, base, mode);
+      return true;
+    };
+    const made = this.#create(pfd, entry, base, 'mkdirat', mkdir, true) === true;
+    this.#owner(pfd, base, entry, true, made);
     this.#setXattrsByName(pfd, base, entry);
     this.#dirTimes.set(entry.path, entry);
   }
@@ -106,11 +122,13 @@ export class LayerWriter {
     const pfd = this.#dir(parent, entry);
     const kernel = this.#kernel;
     const flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | this.#oNofollow;
-    const fd = this.#create(pfd, entry, base, 'openat', () => kernel.openat(pfd, base, flags, 0o600), false) as number;
-    let open = true;
+    const mode = this.#createMode(entry);
+    const fd = this.#create(pfd, entry, base, 'openat', () => kernel.openat(pfd, base, flags, mode), false) as number;
+    this.#openFile = fd;
     const close = () => {
-      if (open) kernel.close(fd);
-      open = false;
+      if (this.#openFile !== fd) return;
+      this.#openFile = undefined;
+      kernel.close(fd);
     };
     return {
       write: (chunk) => {
@@ -129,7 +147,7 @@ export class LayerWriter {
           close();
         }
         this.#made.add(entry.path);
-        this.#owner(pfd, base, entry, true);
+        this.#owner(pfd, base, entry, true, true);
         this.#times(pfd, base, entry);
       },
       abort: close,
@@ -142,7 +160,7 @@ export class LayerWriter {
     const pfd = this.#dir(parent, entry);
     this.#create(pfd, entry, base, 'symlinkat', () => this.#kernel.symlinkat(target, pfd, base), false);
     this.#made.add(entry.path);
-    this.#owner(pfd, base, entry, false);
+    this.#owner(pfd, base, entry, false, true);
     this.#setXattrsByName(pfd, base, entry);
     this.#times(pfd, base, entry);
   }
@@ -179,11 +197,11 @@ export class LayerWriter {
     const [parent, base] = splitPath(entry.path);
     const pfd = this.#dir(parent, entry);
     const type = kind === 'fifo' ? S_IFIFO : kind === 'block-device' ? S_IFBLK : S_IFCHR;
-    const mode = type | (entry.mode & 0o777);
+    const mode = type | this.#createMode(entry);
     const mknod = () => this.#kernel.mknodat(pfd, base, mode, major, minor);
     this.#create(pfd, entry, base, 'mknodat', mknod, false);
     this.#made.add(entry.path);
-    this.#owner(pfd, base, entry, true);
+    this.#owner(pfd, base, entry, true, true);
     this.#setXattrsByName(pfd, base, entry);
     this.#times(pfd, base, entry);
   }
@@ -214,8 +232,11 @@ export class LayerWriter {
   }
 
   close(): void {
+    if (this.#openFile !== undefined) this.#kernel.close(this.#openFile);
+    this.#openFile = undefined;
     for (const fd of this.#dirs.values()) this.#kernel.close(fd);
     this.#dirs.clear();
+    this.#lastDir = '';
     this.#kernel.close(this.#root);
   }
 
@@ -268,6 +289,7 @@ export class LayerWriter {
       if (key === path || key.startsWith(below)) {
         this.#dirs.delete(key);
         this.#kernel.close(fd);
+        if (key === this.#lastDir) this.#lastDir = '';
       }
     }
     this.#made.delete(path);
@@ -283,6 +305,14 @@ export class LayerWriter {
    */
   #dir(path: string, entry: LayerEntry): number {
     if (path === '') return this.#root;
+    if (path === this.#lastDir) return this.#lastDirFd;
+    const fd = this.#openDir(path, entry);
+    this.#lastDir = path;
+    this.#lastDirFd = fd;
+    return fd;
+  }
+
+  #openDir(path: string, entry: LayerEntry): number {
     const cached = this.#dirs.get(path);
     if (cached !== undefined) {
       // Most recently used last: the oldest is the one let go.
@@ -323,16 +353,31 @@ export class LayerWriter {
       const [oldest, fd] = this.#dirs.entries().next().value as [string, number];
       this.#dirs.delete(oldest);
       this.#kernel.close(fd);
+      if (oldest === this.#lastDir) this.#lastDir = '';
     }
   }
 
-  /** Owner, then mode (chown clears setuid and setgid). */
-  #owner(pfd: number, base: string, entry: LayerEntry, mode: boolean): void {
+  /**
+   * Owner, then mode (chown clears setuid and setgid); each skipped where
+   * `made` (a new name, not a kept directory) already has it from its
+   * making, as it would be set to the same (tar's result, fewer calls).
+   */
+  #owner(pfd: number, base: string, entry: LayerEntry, mode: boolean, made: boolean): void {
     const kernel = this.#kernel;
-    this.#step('fchownat', entry.path, entry.name, () =>
-      kernel.fchownat(pfd, base, entry.uid, entry.gid, AT_SYMLINK_NOFOLLOW),
-    );
-    if (mode) this.#step('fchmodat', entry.path, entry.name, () => kernel.fchmodat(pfd, base, entry.mode & 0o7777));
+    const creation = made ? this.#creation : undefined;
+    if (creation === undefined || entry.uid !== creation.uid || entry.gid !== creation.gid) {
+      this.#step('fchownat', entry.path, entry.name, () =>
+        kernel.fchownat(pfd, base, entry.uid, entry.gid, AT_SYMLINK_NOFOLLOW),
+      );
+    }
+    if (mode && (creation === undefined || !creation.keepsMode(entry))) {
+      this.#step('fchmodat', entry.path, entry.name, () => kernel.fchmodat(pfd, base, entry.mode & 0o7777));
+    }
+  }
+
+  /** The mode to make an entry with: its permission bits (setuid and the like come after the owner). */
+  #createMode(entry: LayerEntry): number {
+    return entry.mode & 0o777;
   }
 
   #times(pfd: number, base: string, entry: LayerEntry): void {

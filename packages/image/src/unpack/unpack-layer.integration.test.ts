@@ -145,6 +145,49 @@ describe.skipIf(!canRunIntegration())('unpackLayer (integration, root)', { timeo
     expect(readFileSync('/etc/passwd', 'utf8')).not.toBe('not through the link');
   });
 
+  it('sets the modes and owners the tar says where making the entry alone would not (umask, setgid directories)', async () => {
+    const umask = process.umask(0o077);
+    try {
+      await unpackEntries([
+        { name: 'open', data: 'x', mode: 0o777 },
+        { name: 'opendir/', type: 'directory', mode: 0o777 },
+        { name: 'fifo', type: 'fifo', mode: 0o666 },
+        { name: 'plain', data: 'x', mode: 0o600 },
+        { name: 'sg/', type: 'directory', mode: 0o2775, gid: 50 },
+        { name: 'sg/root-file', data: 'x', mode: 0o600 },
+        { name: 'sg/sub/', type: 'directory', mode: 0o700 },
+      ]);
+    } finally {
+      process.umask(umask);
+    }
+    const st = (p: string) => lstatSync(join(dir, p));
+    expect(st('open').mode).toBe(0o100777);
+    expect(st('opendir').mode).toBe(0o40777);
+    expect(st('fifo').mode).toBe(0o10666);
+    expect(st('plain')).toMatchObject({ mode: 0o100600, uid: 0, gid: 0 });
+    expect(st('sg')).toMatchObject({ mode: 0o42775, gid: 50 });
+    // Made in a setgid directory they would take its group (and a directory its setgid bit): the tar says 0/0.
+    expect(st('sg/root-file')).toMatchObject({ mode: 0o100600, uid: 0, gid: 0 });
+    expect(st('sg/sub')).toMatchObject({ mode: 0o40700, uid: 0, gid: 0 });
+
+    // A layer directory that is setgid itself.
+    const other = join(work, 'setgid-root');
+    mkdirSync(other);
+    execFileSync('chown', ['0:50', other]);
+    execFileSync('chmod', ['2755', other]);
+    await unpack(
+      await buildTar([
+        { name: 'f', data: 'x', mode: 0o644 },
+        { name: 'd/', type: 'directory' },
+      ]),
+      'none',
+      {},
+      other,
+    );
+    expect(lstatSync(join(other, 'f'))).toMatchObject({ uid: 0, gid: 0, mode: 0o100644 });
+    expect(lstatSync(join(other, 'd'))).toMatchObject({ uid: 0, gid: 0, mode: 0o40755 });
+  });
+
   it('writes whiteouts as overlayfs reads them: a deleted file is gone and an opaque directory hides the lower one', async () => {
     const lower = join(work, 'lower');
     mkdirSync(join(lower, 'a'), { recursive: true });

@@ -1,13 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GcError, type Kernel, type Timespec } from '@gc/syscall';
-import { extract as tarExtract } from 'tar-stream';
 import type { Digest } from '../digest.js';
 import type { Compression } from '../media-types.js';
 import { decompress } from './decompress.js';
-import { createDigester, type Digester } from './digester.js';
 import { entryPath, splitPath } from './entry-path.js';
+import { layerError } from './layer-error.js';
 import { type FileSink, type LayerEntry, LayerWriter } from './layer-writer.js';
-import { paxTime, paxXattrs } from './pax.js';
+import { paxTime } from './pax.js';
+import { type TarHeader, TarReader } from './tar-reader.js';
 
 export interface UnpackLayerOptions {
   /** Rootless overlayfs (`userxattr`): the opaque marker is `user.overlay.opaque`, not `trusted.overlay.opaque`. */
@@ -40,12 +41,6 @@ const OPAQUE = '.wh..wh..opq';
 /** The overlay's own xattrs come from whiteouts only: a layer setting them could redirect lookups into other layers. */
 const OVERLAY_XATTR = /^(trusted|user)\.overlay\./;
 
-type TarHeader = import('tar-stream').Headers;
-
-function layerError(message: string): GcError {
-  return new GcError('EIMAGE_LAYER', `unpack layer: ${message}`);
-}
-
 /**
  * Unpack one layer (a tar, compressed as `compression` says) into `dir`, an
  * empty directory, in overlayfs's format: `.wh.X` becomes a 0/0 character
@@ -72,54 +67,33 @@ export async function unpackLayer(
   }
   const writer = new LayerWriter(kernel, dir, { rootless: options.rootless === true });
   let source: Awaited<ReturnType<typeof decompress>> | undefined;
-  let digester: Digester | undefined;
-  const extract: Extract = tarExtract();
-  const paxOf = capturePaxXattrs(extract);
   try {
     source = await decompress(input, compression, {
+      kernel,
       ...(options.zstd !== undefined ? { zstd: options.zstd } : {}),
       ...(options.onRead ? { onRead: options.onRead } : {}),
     });
-    const hash = createDigester();
-    digester = hash;
-    await extractAll(source.output, extract, hash, (header, stream, next) => {
-      // Its errors are the extract's, which fail the unpack; unheard they would be uncaught.
-      stream.on('error', () => {});
-      const sink = entry(writer, header, paxOf(), options);
-      if (!sink) {
-        stream.on('end', next);
-        stream.resume();
-        return;
-      }
-      // Events rather than async iteration: a layer has thousands of small
-      // entries, and a promise per chunk and per entry shows.
-      stream.on('data', (chunk: Uint8Array) => {
-        try {
-          sink.write(chunk);
-        } catch (e) {
-          sink.abort();
-          stream.destroy(e as Error);
-          next(e as Error);
-        }
-      });
-      stream.on('end', () => {
-        try {
-          sink.end();
-        } catch (e) {
-          return next(e as Error);
-        }
-        next();
-      });
-    });
+    // Hashed here rather than in a worker thread: the copy to share each
+    // chunk with a worker cost about what it saved, and unpacks of several
+    // layers at once (the store's) keep the other cores busy anyway.
+    const hash = createHash('sha256');
+    let size = 0;
+    const reader = new TarReader((header, xattrs) => entry(writer, header, xattrs, options));
+    // The whole tar goes through here, each chunk parsed and written before
+    // the next is read: no stream or promise per entry.
+    for await (const chunk of source.output) {
+      hash.update(chunk);
+      size += chunk.byteLength;
+      reader.push(chunk);
+    }
+    // The decompressor's failure first: a tar cut short by it says less.
     await source.finished;
+    reader.end();
     writer.finish();
-    const { digest, size } = await hash.digest();
-    return { diffId: digest, size };
+    return { diffId: `sha256:${hash.digest('hex')}`, size };
   } catch (e) {
-    digester?.destroy();
     source?.destroy();
-    extract.destroy();
-    throw tarError(e);
+    throw e;
   } finally {
     writer.close();
   }
@@ -191,98 +165,19 @@ function entry(
 }
 
 function toEntry(header: TarHeader, name: string, path: string, xattrs: Map<string, Buffer>): LayerEntry {
-  const pax = ((header as { pax?: Record<string, string> | null }).pax ?? {}) as Record<string, string | undefined>;
-  const seconds = Math.floor((header.mtime?.getTime() ?? 0) / 1000);
-  const mtime: Timespec = paxTime(pax.mtime) ?? { sec: seconds, nsec: 0 };
-  const atime = paxTime(pax.atime) ?? mtime;
-  for (const key of xattrs.keys()) if (OVERLAY_XATTR.test(key)) xattrs.delete(key);
+  const pax = header.pax as Record<string, string | undefined> | null;
+  const seconds = Math.floor(header.mtime.getTime() / 1000);
+  const mtime: Timespec = paxTime(pax?.mtime) ?? { sec: seconds, nsec: 0 };
+  const atime = paxTime(pax?.atime) ?? mtime;
+  if (xattrs.size > 0) for (const key of xattrs.keys()) if (OVERLAY_XATTR.test(key)) xattrs.delete(key);
   return {
     name,
     path,
-    mode: (header.mode ?? 0o644) & 0o7777,
-    uid: pax.uid !== undefined ? Number.parseInt(pax.uid, 10) : (header.uid ?? 0),
-    gid: pax.gid !== undefined ? Number.parseInt(pax.gid, 10) : (header.gid ?? 0),
+    mode: header.mode & 0o7777,
+    uid: pax?.uid !== undefined ? Number.parseInt(pax.uid, 10) : header.uid,
+    gid: pax?.gid !== undefined ? Number.parseInt(pax.gid, 10) : header.gid,
     atime,
     mtime,
     xattrs,
   };
-}
-
-/**
- * The xattrs of the PAX header before each entry, from its raw bytes (see
- * paxXattrs): a hook on this Extract instance's decoding of long headers,
- * which tar-stream (pinned) runs before it emits the entry they belong to.
- */
-function capturePaxXattrs(extract: ReturnType<typeof tarExtract>): () => Map<string, Buffer> {
-  type Hooked = { _header: { type: string } | null; _decodeLongHeader(buf: Uint8Array): void };
-  const hooked = extract as unknown as Hooked;
-  const decode = hooked._decodeLongHeader;
-  if (typeof decode !== 'function') throw new Error('tar-stream: _decodeLongHeader is gone (a tar-stream not 3.1.x)');
-  let global = new Map<string, Buffer>();
-  let next: Map<string, Buffer> | undefined;
-  hooked._decodeLongHeader = function (this: Hooked, buf: Uint8Array) {
-    const type = this._header?.type;
-    if (type === 'pax-header') next = paxXattrs(buf);
-    else if (type === 'pax-global-header') global = paxXattrs(buf);
-    decode.call(this, buf);
-  };
-  return () => {
-    const own = next;
-    next = undefined;
-    if (global.size === 0) return own ?? new Map();
-    return new Map([...global, ...(own ?? [])]);
-  };
-}
-
-type Extract = ReturnType<typeof tarExtract>;
-type EntryHandler = (header: TarHeader, stream: Readable, next: (error?: Error) => void) => void;
-
-/**
- * Feed `tar` to the digester and to `extract`, and hand each entry to
- * `onEntry`, which calls `next` when done with it (with an error to stop).
- * Resolves once the last entry is done; rejects with the first error.
- */
-function extractAll(tar: Readable, extract: Extract, digester: Digester, onEntry: EntryHandler): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let failed = false;
-    const fail = (e: unknown) => {
-      if (failed) return;
-      failed = true;
-      tar.destroy();
-      extract.destroy();
-      reject(e);
-    };
-    extract.on('entry', (header: TarHeader, stream: Readable, next: () => void) => {
-      if (failed) return;
-      try {
-        onEntry(header, stream, (e) => (e ? fail(e) : next()));
-      } catch (e) {
-        fail(e);
-      }
-    });
-    extract.on('error', fail);
-    extract.on('finish', () => {
-      if (!failed) resolve();
-    });
-    tar.on('error', fail);
-    tar.on('data', (chunk: Uint8Array) => {
-      const taken = digester.update(chunk);
-      const room = extract.write(chunk);
-      if (taken || !room) tar.pause();
-      let waits = (taken ? 1 : 0) + (room ? 0 : 1);
-      const resume = () => {
-        if (--waits === 0 && !failed) tar.resume();
-      };
-      taken?.then(resume, fail);
-      if (!room) extract.once('drain', resume);
-    });
-    tar.on('end', () => extract.end());
-  });
-}
-
-/** tar-stream's own errors (a bad header, a truncated tar) as the layer's. */
-function tarError(e: unknown): unknown {
-  if (GcError.isInstance(e) || !(e instanceof Error)) return e;
-  if (/tar|Unexpected end of data/i.test(e.message)) return layerError(`read the tar: ${e.message}`);
-  return e;
 }

@@ -5,6 +5,7 @@ import { humanSize } from '../../human-size.js';
 import { runImageCommand } from '../../image-command.js';
 import { openImageStore } from '../../image-store.js';
 import { writeStdout } from '../../write-stdout.js';
+import { sweepDeadHolds } from '../run/image-hold.js';
 
 const OPTIONS: readonly OptionSpec[] = [
   { key: 'all', long: 'all', short: 'a', help: 'every image no container uses, not only the dangling ones' },
@@ -13,8 +14,9 @@ const OPTIONS: readonly OptionSpec[] = [
 
 const USAGE = `Usage: gocontainer image prune [OPTIONS]
 
-Remove dangling images (without a name), or with -a every image no container
-uses, then every blob and unpacked layer nothing refers to.
+Remove dangling images (with neither a name nor a digest), or with -a every
+image no container uses, then every blob, unpacked layer and interrupted
+download nothing refers to.
 `;
 
 /** The first line of standard input (Docker asks even when it is not a terminal). */
@@ -50,6 +52,7 @@ export function imagePruneCommand(argv: readonly string[], global: GlobalOptions
             return 0;
           }
         }
+        await sweepDeadHolds(global);
         const { deleted, reclaimed } = await openImageStore(global).prune({ all });
         const lines = deleted.length > 0 ? ['Deleted Images:', ...deleted.map((d) => `deleted: ${d}`), ''] : [];
         writeStdout([...lines, `Total reclaimed space: ${humanSize(reclaimed, 3)}`, ''].join('\n'));

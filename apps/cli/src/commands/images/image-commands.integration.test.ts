@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canRunIntegration } from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GOCONTAINER, gocontainer, type Ran } from '../../test-support/gocontainer.js';
+import { finish, GOCONTAINER, gocontainer, type Ran } from '../../test-support/gocontainer.js';
 import { type LocalRegistry, startLocalRegistry } from '../../test-support/registry.js';
 import { loadTestImages, type TestImages } from '../../test-support/test-images.js';
 
@@ -111,6 +111,75 @@ describe.skipIf(!canRunIntegration())('gocontainer image commands (integration, 
     );
   });
 
+  it('shows one SIZE for one image however it came (uncompressed, as Docker), the stored bytes as ContentSize', async () => {
+    const shown = await Promise.all(
+      [images.busyboxDocker, images.busyboxOci].map(async (archive) => {
+        const root = mkdtempSync(join(work, 'sized-'));
+        expect((await gc(['load', '-i', archive], root)).code).toBe(0);
+        const [row] = (await gc(['images', '--format', 'json'], root)).stdout
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+        const [info] = JSON.parse((await gc(['inspect', 'localhost/gc-e2e-busybox:1'], root)).stdout);
+        return { id: row.ID, size: row.Size, inspected: info.Size, content: info.ContentSize };
+      }),
+    );
+    const [docker, oci] = shown as [(typeof shown)[0], (typeof shown)[0]];
+    expect(oci.id).toBe(docker.id);
+    expect(oci.size).toBe(docker.size);
+    expect(oci.inspected).toBe(docker.inspected);
+    // gzip's layer is stored smaller than docker save's tar.
+    expect(oci.content).toBeLessThan(docker.content);
+    expect(oci.inspected).toBeGreaterThan(oci.content);
+  });
+
+  it('rmi of an ID with several names names them as Docker shows names', async () => {
+    const root = mkdtempSync(join(work, 'named-'));
+    expect((await gc(['load', '-i', images.busyboxDocker], root)).code).toBe(0);
+    expect((await gc(['tag', 'localhost/gc-e2e-busybox:1', 'mybb'], root)).code).toBe(0);
+    const id = (await gc(['images', '-q', 'mybb'], root)).stdout.trim();
+    const r = await gc(['rmi', id], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `gocontainer: image ${id} has several names (localhost/gc-e2e-busybox:1, mybb:latest): remove them by name, or force\n`,
+    );
+  });
+
+  it('image prune -a -f reclaims at once what a killed load left (its partial download and stored blobs)', async () => {
+    const root = mkdtempSync(join(work, 'killed-'));
+    const archive = readFileSync(images.busyboxOci);
+    const load = spawn(process.execPath, [GOCONTAINER, '--data-root', root, 'load'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const done = finish(load, 60_000);
+    // All but the archive's end: the load stores what it has read and waits for the rest.
+    load.stdin?.write(archive.subarray(0, archive.length - 64 * 1024));
+    const ingest = join(root, 'ingest');
+    const blobs = join(root, 'blobs', 'sha256');
+    const stored = () => {
+      try {
+        return readdirSync(ingest).length + readdirSync(blobs).length;
+      } catch {
+        return 0;
+      }
+    };
+    for (let i = 0; stored() < 2; i++) {
+      if (i > 400) throw new Error('the load stored nothing');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    load.kill('SIGKILL');
+    await done;
+    const left = readdirSync(ingest).length + readdirSync(blobs).length;
+    expect(left).toBeGreaterThan(0);
+    const r = await gc(['image', 'prune', '-a', '-f'], root);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).not.toBe('Total reclaimed space: 0B\n');
+    expect(r.stdout).toMatch(/^Total reclaimed space: \d+(\.\d+)?[kM]?B\n$/);
+    expect(readdirSync(ingest)).toEqual([]);
+    expect(readdirSync(blobs)).toEqual([]);
+  });
+
   it('import makes an image from a root filesystem tarball and prints its ID', async () => {
     const r = await gc(['import', images.rootfsTar, 'imported:1', '--change', 'CMD ["/bin/echo", "imported"]']);
     expect(r.stderr).toBe('');
@@ -183,6 +252,34 @@ describe.skipIf(!canRunIntegration())('gocontainer image commands (integration, 
       expect(ran.stderr).toMatch(
         new RegExp(`^Unable to find image '${name}' locally\\n1: Pulling from test/busybox\\n`),
       );
+    });
+
+    it('keeps from image prune an image pulled by digest (no tag, a repo digest), as Docker', async () => {
+      const tagged = await gc(['pull', `${registry.host}/test/busybox:1`], join(work, 'to-learn-digest'));
+      const digest = /^Digest: (sha256:[0-9a-f]{64})$/m.exec(tagged.stdout)?.[1];
+      expect(digest).toBeDefined();
+      const root = join(work, 'by-digest');
+      const pulled = await gc(['pull', `${registry.host}/test/busybox@${digest}`], root);
+      expect(pulled).toMatchObject({ code: 0, stderr: '' });
+      const id = (await gc(['images', '-q'], root)).stdout;
+      expect(id).toMatch(/^[0-9a-f]{12}\n$/);
+      expect((await gc(['image', 'prune', '-f'], root)).stdout).toBe('Total reclaimed space: 0B\n');
+      expect((await gc(['images', '-q'], root)).stdout).toBe(id);
+      // Unpacked as it downloaded: its size is the uncompressed one, as loaded from a docker save archive.
+      const loaded = join(work, 'loaded-to-compare');
+      await gc(['load', '-i', images.busyboxDocker], loaded);
+      const size = async (r: string) => JSON.parse((await gc(['inspect', id.trim()], r)).stdout)[0].Size;
+      expect(await size(root)).toBe(await size(loaded));
+    });
+
+    it('says only the error for a tag the registry does not have, as Docker', async () => {
+      const root = join(work, 'missing-tag');
+      mkdirSync(root);
+      const r = await gc(['pull', `${registry.host}/test/busybox:nope`], root);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('nope');
+      expect(r.stderr).not.toContain('Pulling from');
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { ImageRecord } from '@gc/image';
+import { type ImageRecord, imageSize } from '@gc/image';
 import type { OptionSpec } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { createdSince } from '../../human-duration.js';
@@ -71,7 +71,7 @@ export function imageRows(
       const digest = image.repoDigests.find(
         (d) => repositoryAndTag(d.slice(0, d.indexOf('@'))).repository === repository,
       );
-      const size = humanSize(image.size, 3);
+      const size = humanSize(imageSize(image), 3);
       rows.push({
         Repository: repository,
         Tag: tag,

@@ -1,4 +1,4 @@
-import type { ImageRecord } from '@gc/image';
+import { type ImageRecord, imageSize } from '@gc/image';
 import type { OptionSpec } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { renderTemplate } from '../../go-template.js';
@@ -49,7 +49,9 @@ export function inspectImage(image: ImageRecord): Record<string, unknown> {
     Architecture: image.config.architecture,
     ...(image.config.variant ? { Variant: image.config.variant } : {}),
     Os: image.config.os,
-    Size: image.size,
+    Size: imageSize(image),
+    // The stored, compressed bytes (manifest, config and layers), as `docker image ls --tree`'s CONTENT SIZE.
+    ContentSize: image.size,
     RootFS: { Type: 'layers', Layers: image.diffIds },
     Metadata: { LastTagTime: image.added },
     Descriptor: image.manifest,

@@ -39,7 +39,12 @@ export async function pullWithProgress(
   const say = (line: string) => {
     if (!out.quiet) writeSync(out.fd, `${line}\n`);
   };
-  say(`${ref.digest ?? ref.tag}: Pulling from ${ref.repository}`);
+  // As Docker, once the manifest is resolved (its first layer event): a missing tag shows only the error.
+  let announced = false;
+  const announce = () => {
+    if (!announced) say(`${ref.digest ?? ref.tag}: Pulling from ${ref.repository}`);
+    announced = true;
+  };
   const before = store.findImage(full);
   const progress = out.quiet ? undefined : await createLayerProgress(out.fd, out.terminal);
   let record: ImageRecord;
@@ -48,15 +53,18 @@ export async function pullWithProgress(
       ...(options.platform !== undefined ? { platform: options.platform } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       credentialFiles: defaultCredentialFiles(process.env),
-      onProgress: (p) =>
+      onProgress: (p) => {
+        announce();
         progress?.update(
           p.id,
           p.status,
           p.current !== undefined && p.total !== undefined && (p.status === 'Downloading' || p.status === 'Extracting')
             ? { current: p.current, total: p.total }
             : undefined,
-        ),
+        );
+      },
     });
+    announce();
   } finally {
     progress?.stop();
   }

@@ -6,6 +6,7 @@ import { showName } from '../../image-names.js';
 import { findImage, fullName, openImageStore } from '../../image-store.js';
 import { reportError } from '../../report-error.js';
 import { writeStdout } from '../../write-stdout.js';
+import { sweepDeadHolds } from '../run/image-hold.js';
 
 const OPTIONS: readonly OptionSpec[] = [
   { key: 'force', long: 'force', short: 'f', help: 'remove it even when it has several names or a container uses it' },
@@ -30,6 +31,7 @@ export function rmiCommand(argv: readonly string[], global: GlobalOptions, name 
       argsHelp: 'IMAGE [IMAGE...]',
       async run({ flags, rest }) {
         const store = openImageStore(global);
+        await sweepDeadHolds(global);
         let code = 0;
         for (const text of rest) {
           try {

@@ -26,3 +26,13 @@ export async function releaseSweptHold(dir: string, id: string): Promise<void> {
   // Only a run directory with a hold loads the image code.
   await (await import('./run-image.js')).releaseHold(dataRoot, id);
 }
+
+/**
+ * Before rmi and image prune: sweep the run directories of gocontainers
+ * killed with SIGKILL (their containers died with them), so that their holds
+ * do not keep images "in use" by containers that no longer exist.
+ */
+export async function sweepDeadHolds(global: { root?: string }): Promise<void> {
+  const { sweepRunDirs } = await import('@gc/runtime');
+  await sweepRunDirs({ ...(global.root ? { root: global.root } : {}), beforeRemove: releaseSweptHold });
+}

@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { canRunIntegration } from '@gc/syscall/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { finish, gocontainer, hostMounts, type Ran, start } from '../../test-support/gocontainer.js';
+import { finish, GOCONTAINER, gocontainer, hostMounts, type Ran, start } from '../../test-support/gocontainer.js';
 import { loadTestImages, type TestImages } from '../../test-support/test-images.js';
+import { hasTmux, openTmux } from '../../test-support/tmux.js';
 
 /** A busybox image whose second and third layers delete a file of the second and make a directory opaque. */
 function buildLayeredArchive(images: TestImages, work: string): string {
@@ -111,6 +112,28 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
     expect(hostMounts()).toEqual(mountsBefore);
     expect(readdirSync(runRoot)).toEqual([]);
     expect(holds()).toEqual([]);
+  });
+
+  it('an image in the store, its layers unpacked, runs without loading the pull, archive or unpack code', async () => {
+    expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
+    // Node's own modules this run loaded, written at exit without process.stderr (whose stream would load more).
+    const hook = join(work, 'modules-hook.cjs');
+    writeFileSync(
+      hook,
+      `process.on('exit', () => require('node:fs').writeSync(2, 'modules ' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(' ') + '\\n'));`,
+    );
+    const r = spawnSync(
+      process.execPath,
+      ['-r', hook, GOCONTAINER, '--root', runRoot, '--data-root', dataRoot, 'run', 'busybox', 'true'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    const loaded = (/^modules (.*)$/m.exec(r.stderr)?.[1] ?? '').split(' ');
+    // The bundle's loader's, so the list is this run's.
+    expect(loaded).toContain('vm');
+    for (const module of ['https', 'tls', 'zlib', 'child_process', 'crypto', 'worker_threads', 'fs/promises']) {
+      expect(loaded).not.toContain(module);
+    }
   });
 
   it("runs the image's Cmd when no command is given", async () => {
@@ -248,6 +271,103 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
     expect(holds()).toHaveLength(1);
     // The next run sweeps it while it starts (the afterEach checks that nothing is left).
     expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
+  });
+
+  it.skipIf(!hasTmux)(
+    'shows unpack progress on a terminal only for layers it unpacks, none for an image unpacked before',
+    async () => {
+      expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
+      const pane = openTmux(
+        `node ${GOCONTAINER} --root ${runRoot} --data-root ${dataRoot} run -it busybox sh -c 'echo inside'; sleep 30`,
+      );
+      try {
+        await pane.until((screen) => screen.includes('inside'), 'the container output');
+        expect(pane.screen()).not.toMatch(/Extract/);
+      } finally {
+        pane.kill();
+      }
+    },
+  );
+
+  it('lets rmi and image prune -a remove an image whose only container died with its gocontainer (SIGKILL)', async () => {
+    const images = await loadTestImages();
+    // Each in a store of its own: prune -a would remove this file's other images.
+    for (const remove of [
+      ['rmi', 'orphan:1'],
+      ['image', 'prune', '-a', '-f'],
+    ]) {
+      const data = mkdtempSync(join(work, 'orphan-'));
+      const inStore = (args: string[]) =>
+        gocontainer(['--root', runRoot, '--data-root', data, ...args], { timeoutMs: 60_000 });
+      const id = (await inStore(['import', images.rootfsTar, 'orphan:1'])).stdout.trim();
+      const child = start(['--root', runRoot, '--data-root', data, 'run', 'orphan:1', 'sleep', '30']);
+      try {
+        for (let i = 0; readdirSync(join(data, 'containers')).length === 0; i++) {
+          if (i > 200) throw new Error('the container never held its image');
+          await sleep(50);
+        }
+      } finally {
+        child.kill('SIGKILL');
+        await finish(child);
+      }
+      // Its container is gone with it: nothing is left to "remove first", so the dead hold must not refuse.
+      const removed = await inStore(remove);
+      expect(removed.stderr).toBe('');
+      expect(removed.stdout).toContain(id);
+      expect(removed.code).toBe(0);
+      expect((await inStore(['images', '-q'])).stdout).toBe('');
+      expect(readdirSync(join(data, 'containers'))).toEqual([]);
+    }
+  });
+
+  it("records the hold's owner (boot, process, run directory): a hold of another boot does not keep its image", async () => {
+    const images = await loadTestImages();
+    const data = mkdtempSync(join(work, 'rebooted-'));
+    const inStore = (args: string[]) =>
+      gocontainer(['--root', runRoot, '--data-root', data, ...args], { timeoutMs: 60_000 });
+    const id = (await inStore(['import', images.rootfsTar, 'booted:1'])).stdout.trim();
+    const child = start(['--root', runRoot, '--data-root', data, 'run', 'booted:1', 'sleep', '30']);
+    try {
+      for (let i = 0; readdirSync(join(data, 'containers')).length === 0; i++) {
+        if (i > 200) throw new Error('the container never held its image');
+        await sleep(50);
+      }
+      const [container] = readdirSync(join(data, 'containers')) as [string];
+      const path = join(data, 'containers', container);
+      const hold = JSON.parse(readFileSync(path, 'utf8'));
+      expect(hold.owner).toEqual({
+        boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+        pid: child.pid,
+        start: expect.any(Number),
+        runDir: join(runRoot, container),
+      });
+      // Alive in this boot: refused.
+      expect((await inStore(['rmi', 'booted:1'])).stderr).toMatch(/is in use by container/);
+      // As the data root finds it after a reboot: its owner's boot is over.
+      writeFileSync(path, JSON.stringify({ ...hold, owner: { ...hold.owner, boot: 'a-boot-before' } }));
+      const removed = await inStore(['rmi', 'booted:1']);
+      expect(removed.stderr).toBe('');
+      expect(removed.stdout).toContain(`Deleted: ${id}`);
+      expect(readdirSync(join(data, 'containers'))).toEqual([]);
+    } finally {
+      // sleep as PID 1 ignores SIGTERM: killed, its container goes at the next sweep (prune's).
+      child.kill('SIGKILL');
+      await finish(child);
+      await inStore(['image', 'prune', '-f']);
+    }
+  });
+
+  it('runs from a data root whose path holds a comma, a colon and a backslash (overlayfs takes them as separators)', async () => {
+    const images = await loadTestImages();
+    const odd = join(work, 'data,a:b\\c');
+    const oddGc = (args: string[]) =>
+      gocontainer(['--root', runRoot, '--data-root', odd, ...args], { timeoutMs: 60_000 });
+    expect((await oddGc(['load', '-i', images.busyboxDocker])).code).toBe(0);
+    const r = await oddGc(['run', 'localhost/gc-e2e-busybox:1', 'echo', 'ok']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('ok\n');
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(odd, 'containers'))).toEqual([]);
   });
 
   it('leaves no upper directory behind: the run root is empty after a run that wrote files', async () => {

@@ -1,4 +1,4 @@
-import { familiarName, type ImageRecord, type ImageStore, parseReference, readLayerFile } from '@gc/image';
+import { familiarName, type ImageRecord, type ImageStore, parseReference, readLayerFile } from '@gc/image/store';
 import { GcError } from '@gc/syscall';
 import { DATA_ROOT } from '../../data-root.js';
 import type { GlobalOptions } from '../../global-options.js';
@@ -62,7 +62,7 @@ export async function holdRunImage(
 ): Promise<HeldImage> {
   const { store, record } = found;
   writeHoldMarker(runDir, found.dataRoot);
-  await store.retain(containerId, record);
+  await store.retain(containerId, record, { runDir });
   try {
     const layers = await unpack(store, record, stderrIsTerminal);
     if (layers.length === 0) {
@@ -92,14 +92,19 @@ export async function releaseHold(dataRoot: string, containerId: string): Promis
 async function unpack(store: ImageStore, image: ImageRecord, terminal: boolean): Promise<string[]> {
   if (!terminal) return store.ensureLayers(image);
   const progress = await createLayerProgress(2, true);
+  const extracting = new Set<string>();
   try {
-    return await store.ensureLayers(image, (p) =>
+    return await store.ensureLayers(image, (p) => {
+      const id = showId(p.layer.digest);
+      // A layer unpacked before is done at once: nothing to show, as `docker run` of an image it has.
+      if (p.done && !extracting.has(id)) return;
+      extracting.add(id);
       progress.update(
-        showId(p.layer.digest),
+        id,
         p.done ? 'Extracted' : 'Extracting',
         p.done ? undefined : { current: p.read, total: p.total },
-      ),
-    );
+      );
+    });
   } finally {
     progress.stop();
   }
