@@ -7,13 +7,13 @@ import type { ImageConfig } from '../descriptor.js';
 import type { Digest } from '../digest.js';
 import type { Compression } from '../media-types.js';
 import { formatReference, parseReference } from '../reference.js';
+import { hostPlatform } from '../registry/platform.js';
 import type { ImageRecord, ImageStore } from '../store/image-store.js';
 import { sniffCompression } from '../unpack/decompress.js';
 import { type ArchiveInput, archiveSource, SNIFF_BYTES } from './archive-entries.js';
 import { EIMAGE_ARCHIVE } from './archive-error.js';
 import { createDiffIdHasher } from './diff-id-hasher.js';
 import { applyChanges } from './dockerfile-changes.js';
-import { hostPlatform } from './host-platform.js';
 import { synthesizeManifest } from './synthesize-manifest.js';
 
 export interface ImportRootfsOptions {

@@ -1,7 +1,8 @@
 import type { Descriptor } from '../descriptor.js';
 import { isIndex, isManifest } from '../media-types.js';
+import { formatPlatform, hostPlatform } from '../registry/platform.js';
 import { type BlobSource, readJsonBlob } from './blob-source.js';
-import { formatPlatform, hostPlatform, platformMatches } from './host-platform.js';
+import { platformMatches } from './host-platform.js';
 import { annotatedName, REF_NAME } from './image-names.js';
 import { addPlan, type PlannedImage } from './image-plan.js';
 import { at, expectArray, expectDescriptor, expectObject, fail, type Where } from './json-fields.js';
