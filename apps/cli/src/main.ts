@@ -14,6 +14,8 @@ gocontainer run busybox sh runs an image.
 Commands:
   run       Run a command in a new container, on an image or the host's root
             (Docker-style; with --bundle, runc's run)
+  explain   Print the syscall program run would execute, running nothing
+            (explain run [OPTIONS] IMAGE|/COMMAND ...)
 
 Image commands (Docker's; also as gocontainer image ls|rm|pull|inspect|load|save|tag|import|prune):
   pull      Pull an image from a registry
@@ -79,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       return (await import('./commands/run/index.js')).runCommand(rest, global);
     }
+    case 'explain':
+      return (await import('./commands/explain/index.js')).explainCommand(rest, global);
     case 'create':
       return (await import('./commands/create/index.js')).createCommand(rest, global);
     case 'start':

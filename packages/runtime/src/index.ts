@@ -24,6 +24,12 @@ export {
   ContainerStatusError,
   SpecError,
 } from './errors.js';
+export type { ExplainedOp, Explanation } from './explain/explain-program.js';
+export { explainPlan, PACKAGE_ROLES } from './explain/explain-program.js';
+export { formatExplanation } from './explain/format-explanation.js';
+export type { PlaceholderFds } from './explain/placeholder-fds.js';
+export type { ExplainedPlan, ExplainPlanOptions } from './explain/plan-explained.js';
+export { planExplained } from './explain/plan-explained.js';
 export { checkHook, checkHooks } from './hooks/check-hooks.js';
 export type { HookErrorOptions } from './hooks/hook-error.js';
 export { HookError } from './hooks/hook-error.js';

@@ -10,9 +10,10 @@ import {
   planUser,
 } from '@gc/credentials';
 import { type NamespacePlan, planDomainname, planHostname, planLoopbackUp, planNamespaces } from '@gc/namespaces';
-import { planRootfs, type RootfsInput } from '@gc/rootfs';
+import { type HostProbe, planRootfs, type RootfsInput } from '@gc/rootfs';
 import { type FilterCache, planSeccomp } from '@gc/seccomp';
 import {
+  type Arch,
   AT_EMPTY_PATH,
   AT_FDCWD,
   CLONE_NEWCGROUP,
@@ -104,6 +105,16 @@ export interface PlanOptions {
   execHelper?: number;
   /** Ops planned after the exec fifo, just before the exec: the startContainer hooks. */
   beforeExec?: (p: ProgramScope) => void;
+  /**
+   * What planning reads from the host: the root's files, mount points, the
+   * cgroup layout, the kernel release (also the seccomp profile's `minKernel`).
+   * Default: this machine; `explain` golden tests and the plan cache pass their own.
+   */
+  host?: HostProbe;
+  /** The arch to plan for (default: this machine's). */
+  arch?: Arch;
+  /** The highest capability number of the kernel (default: /proc/sys/kernel/cap_last_cap). */
+  lastCap?: number;
 }
 
 export interface ContainerPlan {
@@ -133,7 +144,7 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
   const env = spec.process.env ?? [];
   const namespaceSpecs = spec.linux?.namespaces ?? [];
 
-  const program = new Program();
+  const program = new Program(opts.arch ? { arch: opts.arch } : {});
   const p = program.scope(PKG);
   // The container's stdio first: fds kept by planners are numbered above it.
   const stdio = opts.stdio ?? [0, 1, 2];
@@ -204,7 +215,10 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
       : {}),
   };
   const beforePivot = opts.beforePivot;
-  planRootfs(program, rootInput, beforePivot ? { beforePivot: () => beforePivot(p) } : {});
+  planRootfs(program, rootInput, {
+    ...(opts.host ? { host: opts.host } : {}),
+    ...(beforePivot ? { beforePivot: () => beforePivot(p) } : {}),
+  });
 
   const hasNew = (type: string) => namespaceSpecs.some((n) => n.type === type && !n.path);
   if (spec.hostname) {
@@ -241,12 +255,14 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     noNewPrivs: false,
     capabilities: seccompCaps,
     ...(opts.seccompCache ? { cache: opts.seccompCache } : {}),
+    ...(opts.host ? { kernelVersion: opts.host.kernelRelease() } : {}),
   };
   if (seccomp && !spec.process.noNewPrivileges) planSeccomp(program, seccomp, seccompOpts);
   if (spec.process.rlimits?.length) planRlimits(program, spec.process.rlimits, { inNewUserNamespace: userNamespace });
-  if (capabilities) planBoundingSet(program, capabilities);
+  const capOpts = opts.lastCap === undefined ? {} : { lastCap: opts.lastCap };
+  if (capabilities) planBoundingSet(program, capabilities, capOpts);
   if (spec.process.user) planUser(program, spec.process.user, deathSignal ? { parentDeathSignal: deathSignal } : {});
-  if (capabilities) planCapabilitySets(program, capabilities);
+  if (capabilities) planCapabilitySets(program, capabilities, capOpts);
   if (spec.process.noNewPrivileges) planNoNewPrivs(program);
 
   // keepFd (gc-init's fd here, a namespace pidfd elsewhere) numbers above these.

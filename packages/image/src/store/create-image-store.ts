@@ -11,6 +11,7 @@ import { matchImage, normaliseName } from './find-image.js';
 import { currentHoldOwner } from './hold-owner.js';
 import { readIndex, updateIndex } from './image-index.js';
 import type { ImageStore } from './image-store.js';
+import { unpackedLayer } from './layer-dirs.js';
 import { tryLockFile } from './lock.js';
 import { lockContent, type StoreContext, type UnpackFunction, withContent } from './store-context.js';
 import { storeLayout } from './store-layout.js';
@@ -134,6 +135,10 @@ export function createImageStore(options: ImageStoreOptions): ImageStore {
       return (await import('./add-image.js')).readManifest(ctx, { digest, size });
     },
     ensureLayers: (image, onProgress) => ensureLayers(ctx, image, onProgress),
+    unpackedLayers: (image) => {
+      const present = image.diffIds.map((diffId) => unpackedLayer(ctx, diffId));
+      return present.includes(undefined) ? undefined : (present as string[]).reverse();
+    },
     retain: async (containerId, image, retainOptions = {}) => {
       checkContainerId(containerId);
       await withContent(ctx, `retain ${image.id} for ${containerId}`, () => {

@@ -171,6 +171,12 @@ export interface ImageStore {
    */
   ensureLayers(image: ImageRecord, onProgress?: (progress: UnpackProgress) => void): Promise<string[]>;
   /**
+   * The image's layer directories as `ensureLayers` gives them (top-most
+   * first), when every one is unpacked already; undefined when one is not.
+   * Unpacks nothing (`explain`, which must make nothing).
+   */
+  unpackedLayers(image: ImageRecord): string[] | undefined;
+  /**
    * A container now holds `image` (its layers cannot be removed) until
    * `release`, or until its owner is gone: this process, with `runDir` the
    * container's run directory (in /run), whose sweep releases the hold if

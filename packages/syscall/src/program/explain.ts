@@ -77,12 +77,18 @@ function formatArg(arg: Arg, formatter: Formatter | undefined, arch: Arch): stri
   return String(arg); // OpRef `$n`, SYNC_FD
 }
 
-/** `mount("proc", "/proc", "proc", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)`, and ` tolerate EBUSY,ENOENT`. */
-export function formatCall(op: OpInfo, arch: Arch): string {
+/** An op's arguments as `formatCall` writes them: `"proc"`, `MS_NOSUID|MS_NODEV`, `$3` (op 3's result), `NULL`. */
+export function formatArgs(op: OpInfo, arch: Arch): string[] {
   const name = op.kind === 'syscall' ? (op.syscall ?? `syscall_${op.nr}`) : op.kind;
   const table =
     op.kind === 'syscall' ? SYSCALL_ARGS[name] : op.kind === 'fork' ? { 0: flags(CLONE_FLAG_NAMES) } : undefined;
-  const args = op.args.map((arg, i) => formatArg(arg, table?.[i], arch));
+  return op.args.map((arg, i) => formatArg(arg, table?.[i], arch));
+}
+
+/** `mount("proc", "/proc", "proc", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)`, and ` tolerate EBUSY,ENOENT`. */
+export function formatCall(op: OpInfo, arch: Arch): string {
+  const name = op.kind === 'syscall' ? (op.syscall ?? `syscall_${op.nr}`) : op.kind;
+  const args = formatArgs(op, arch);
   const tolerate = op.tolerate.length > 0 ? ` tolerate ${op.tolerate.map(errnoName).join(',')}` : '';
   return `${name}(${args.join(', ')})${tolerate}`;
 }

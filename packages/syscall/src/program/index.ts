@@ -12,7 +12,7 @@ export { ArenaPtr, ArenaStruct } from './arena.js';
 export type { DecodedArg, DecodedOp, DecodedProgram } from './decode.js';
 export { decodeProgram, readArenaString, readArenaU64 } from './decode.js';
 export type { ProgramLayout } from './encode.js';
-export { formatCall } from './explain.js';
+export { formatArgs, formatCall } from './explain.js';
 export type { ArgKind, OpKind } from './format.js';
 export {
   DEFAULT_EXEC_PATH,
