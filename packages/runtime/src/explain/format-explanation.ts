@@ -12,10 +12,10 @@ export function formatExplanation(e: Explanation, title = 'the container'): stri
     title,
     `as the syscall program it would run (${e.arch}); nothing was run or made.`,
     '',
-    `Before the program, gocontainer makes the cgroup ${e.cgroup} and writes its limits,`,
-    `then clone3()s the child${e.cloneFlags.length > 0 ? ` in new namespaces (${e.cloneFlags.join('|')})` : ''}${
-      e.intoCgroup ? ', straight into the cgroup (CLONE_INTO_CGROUP)' : ''
-    }.`,
+    `Before the program, gocontainer makes the cgroup ${e.cgroup}`,
+    `and writes its limits, then clone3()s the child${e.cloneFlags.length > 0 ? ' in new namespaces:' : '.'}`,
+    ...(e.cloneFlags.length > 0 ? [`  ${e.cloneFlags.join('|')}`] : []),
+    ...(e.intoCgroup ? ['straight into the cgroup (CLONE_INTO_CGROUP).'] : []),
     'The child keeps these fds and closes every other one:',
     ...e.fds.map((fd) => `  ${String(fd.target).padStart(2)} <- ${fd.source}`),
     `Then it runs these ${e.ops.length} ops in order; the first one that fails ends it, and gocontainer`,
