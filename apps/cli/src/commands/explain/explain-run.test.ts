@@ -51,8 +51,8 @@ const LAYER_FILES: Record<string, PathKind> = Object.fromEntries(
 
 /** A fixed host: kernel 6.1, cgroup v2 only, Docker's masked kernel paths present, the image's layers. */
 const host: HostProbe = {
-  lstat: (path) => ({ ...LAYER_FILES, [TOP]: 'dir', ...KERNEL_PATHS })[path],
-  stat: (path) => ({ ...LAYER_FILES, [TOP]: 'dir', ...KERNEL_PATHS })[path],
+  lstat: (path) => hostPaths()[path],
+  stat: (path) => hostPaths()[path],
   readlink: () => undefined,
   owner: (path) => (LAYER_FILES[path] === undefined ? undefined : { mode: 0o755, uid: 0, gid: 0 }),
   cgroupLayout: () => ({ mode: 'unified' }),
@@ -70,6 +70,10 @@ const KERNEL_PATHS: Record<string, PathKind> = {
   '/proc/sys': 'dir',
   '/proc/sysrq-trigger': 'file',
 };
+
+function hostPaths(): Record<string, PathKind> {
+  return { ...LAYER_FILES, [TOP]: 'dir', ...KERNEL_PATHS };
+}
 
 const busybox: RunImage = {
   name: 'busybox',
