@@ -9,7 +9,14 @@ import {
   planSysctls,
   planUser,
 } from '@gc/credentials';
-import { type NamespacePlan, planDomainname, planHostname, planLoopbackUp, planNamespaces } from '@gc/namespaces';
+import {
+  type NamespaceInput,
+  type NamespacePlan,
+  planDomainname,
+  planHostname,
+  planLoopbackUp,
+  planNamespaces,
+} from '@gc/namespaces';
 import { type HostProbe, planRootfs, type RootfsInput } from '@gc/rootfs';
 import { type FilterCache, planSeccomp } from '@gc/seccomp';
 import {
@@ -152,12 +159,7 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
 
   // Placed in its cgroup after the clone, the child makes a new cgroup namespace after that.
   const lateCgroupNs = opts.cgroup !== undefined && namespaceSpecs.some((n) => n.type === 'cgroup' && !n.path);
-  const namespaces = planNamespaces(program, {
-    namespaces: lateCgroupNs ? namespaceSpecs.filter((n) => n.type !== 'cgroup') : namespaceSpecs,
-    ...(spec.linux?.uidMappings ? { uidMappings: spec.linux.uidMappings } : {}),
-    ...(spec.linux?.gidMappings ? { gidMappings: spec.linux.gidMappings } : {}),
-    ...(spec.linux?.timeOffsets ? { timeOffsets: spec.linux.timeOffsets } : {}),
-  });
+  const namespaces = planNamespaces(program, containerNamespaces(spec, opts));
 
   const userNamespaceIsNew = namespaceSpecs.some((n) => n.type === 'user' && !n.path);
   if (opts.cgroup) planCgroupPlacement(program, opts.cgroup);
@@ -300,6 +302,22 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
     execOp,
     ...(lookOp !== undefined ? { lookOp } : {}),
     command,
+  };
+}
+
+/**
+ * What planContainer hands planNamespaces, its first planner: the spec's
+ * namespaces, less a new cgroup namespace when the child is placed in its
+ * cgroup first (it unshares that one after the move).
+ */
+export function containerNamespaces(spec: Spec, opts: Pick<PlanOptions, 'cgroup'>): NamespaceInput {
+  const namespaceSpecs = spec.linux?.namespaces ?? [];
+  const lateCgroupNs = opts.cgroup !== undefined && namespaceSpecs.some((n) => n.type === 'cgroup' && !n.path);
+  return {
+    namespaces: lateCgroupNs ? namespaceSpecs.filter((n) => n.type !== 'cgroup') : namespaceSpecs,
+    ...(spec.linux?.uidMappings ? { uidMappings: spec.linux.uidMappings } : {}),
+    ...(spec.linux?.gidMappings ? { gidMappings: spec.linux.gidMappings } : {}),
+    ...(spec.linux?.timeOffsets ? { timeOffsets: spec.linux.timeOffsets } : {}),
   };
 }
 

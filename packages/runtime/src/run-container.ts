@@ -2,6 +2,8 @@ import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
 import { createKernel, type ExitStatus, type Kernel, type ProcessHandle, shellExitCode } from '@gc/syscall';
 import { newContainerId } from './container-id.js';
 import { execHelperFd, initBinaryFd } from './init-binary.js';
+import type { PlanCache } from './plan-cache/plan-cache.js';
+import { planContainerCached } from './plan-cache/plan-container-cached.js';
 import { type ContainerPlan, type PlanOptions, planContainer } from './plan-container.js';
 import type { RunDir } from './run-dir.js';
 import type { Spec } from './spec.js';
@@ -19,6 +21,12 @@ export interface RunOptions extends Omit<PlanOptions, 'initFd' | 'cgroup'> {
    */
   runDir?: Pick<RunDir, 'recordCgroup'>;
   kernel?: Kernel;
+  /**
+   * Planned programs to reuse (`createFilePlanCache`): a start the same as
+   * an earlier one but for the container's ID, on a host that answers the
+   * planners' questions as it did, skips planning (`planContainerCached`).
+   */
+  planCache?: PlanCache;
 }
 
 export interface ContainerExit {
@@ -70,12 +78,13 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
     if (spec.linux?.resources) cgroup.apply(spec.linux.resources);
     const placement = cgroup.openPlacement();
     try {
-      plan = planContainer(spec, {
+      const planOpts: PlanOptions = {
         ...opts,
         containerId: id,
         cgroup: placement,
         ...(opts.init ? { initFd: initBinaryFd(kernel) } : {}),
-      });
+      };
+      plan = opts.planCache ? planContainerCached(spec, planOpts, opts.planCache) : planContainer(spec, planOpts);
       // Run by the static gc-exec, without a copy of this process (see SpawnOptions.executor).
       child = kernel.spawn(plan.program, {
         cloneFlags: plan.cloneFlags,

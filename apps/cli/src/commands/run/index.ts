@@ -12,6 +12,7 @@ import {
 import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
+import { planCache } from '../../plan-cache.js';
 import { reportError } from '../../report-error.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
@@ -142,6 +143,7 @@ async function run(target: RunTarget, flags: RunFlags, global: GlobalOptions): P
       kernel,
       runDir,
       seccompCache: seccompCache(),
+      planCache: planCache(),
       init: request.init,
       containerId: id,
       stdio: stdio.fds,
