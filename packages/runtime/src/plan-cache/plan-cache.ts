@@ -31,18 +31,20 @@ export interface FilePlanCacheOptions {
   readonly salt?: string;
 }
 
-// An entry: 'GCPC', format, checksum (hash32 of what follows), length of the
-// JSON part, the JSON part ({ key, answers, cloneFlags, execOp, lookOp,
-// command }), then the blob.
+// An entry: 'GCPC', format, the payload's length, zero; then the payload
+// twice. The payload is the length of its JSON part (u32), the JSON part
+// ({ key, answers, cloneFlags, execOp, lookOp, command }) and the blob. The
+// two copies are compared (natively: hashing ~100 KB in JIT-cold JavaScript
+// costs more than planning), so a corrupt byte reads as a miss.
 const MAGIC = 0x43504347;
-const FORMAT = 1;
+const FORMAT = 2;
 const HEADER = 16;
 
 /**
- * A PlanCache in `dir`, one file per key: `<hash32 of salt + key>.plan`.
- * Every entry holds its full key, compared on read, and a checksum, so a
- * colliding name, a truncated or corrupt file or an entry of another salt
- * reads as a miss. As the seccomp filter cache: `dir` is made on the first
+ * A PlanCache in `dir`, one file per key: `<hash32 of the salt and a
+ * sample of the key>.plan`. Every entry holds its full key, compared on
+ * read, and its content twice, compared too, so a colliding name, a
+ * truncated or corrupt file or an entry of another salt reads as a miss. As the seccomp filter cache: `dir` is made on the first
  * write (0700) and used only while it is ours and nobody else can write it
  * (whoever can write a cache chooses what containers run); entries are
  * written to a temporary file and renamed into place; `get` and `set` never
@@ -53,7 +55,7 @@ export function createFilePlanCache(dir: string, opts: FilePlanCacheOptions = {}
   const fileOf = (key: string) =>
     join(
       dir,
-      `${hash32(Buffer.from(salted(key)))
+      `${hash32(Buffer.from(sample(salted(key))))
         .toString(16)
         .padStart(8, '0')}.plan`,
     );
@@ -100,31 +102,44 @@ function usableDir(dir: string): boolean {
   return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
 }
 
+/** A file name needs no more: the full key is compared on read. */
+function sample(key: string): string {
+  let out = `${key.length}:${key.slice(0, 512)}${key.slice(-512)}`;
+  for (let i = 512; i < key.length - 512; i += 61) out += key[i];
+  return out;
+}
+
 function encodeEntry(value: CachedPlan, key: string): Buffer {
   const { blob, ...rest } = value;
   const json = Buffer.from(JSON.stringify({ key, ...rest, lookOp: rest.lookOp ?? null }));
-  const out = Buffer.alloc(HEADER + json.length + blob.length);
+  const payload = 4 + json.length + blob.length;
+  const out = Buffer.alloc(HEADER + 2 * payload);
   out.writeUInt32LE(MAGIC, 0);
   out.writeUInt32LE(FORMAT, 4);
-  out.writeUInt32LE(json.length, 12);
-  json.copy(out, HEADER);
-  out.set(blob, HEADER + json.length);
-  out.writeUInt32LE(hash32(out.subarray(12)), 8);
+  out.writeUInt32LE(payload, 8);
+  for (const at of [HEADER, HEADER + payload]) {
+    out.writeUInt32LE(json.length, at);
+    json.copy(out, at + 4);
+    out.set(blob, at + 4 + json.length);
+  }
   return out;
 }
 
 function decodeEntry(entry: Buffer, key: string): CachedPlan | undefined {
   if (entry.length < HEADER || entry.readUInt32LE(0) !== MAGIC || entry.readUInt32LE(4) !== FORMAT) return undefined;
-  if (hash32(entry.subarray(12)) !== entry.readUInt32LE(8)) return undefined;
-  const jsonLength = entry.readUInt32LE(12);
-  if (HEADER + jsonLength > entry.length) return undefined;
-  const meta = JSON.parse(entry.subarray(HEADER, HEADER + jsonLength).toString('utf8')) as Omit<
-    CachedPlan,
-    'blob' | 'lookOp'
-  > & { key: string; lookOp: number | null };
+  const payload = entry.readUInt32LE(8);
+  if (payload < 4 || entry.length !== HEADER + 2 * payload) return undefined;
+  const first = entry.subarray(HEADER, HEADER + payload);
+  if (!first.equals(entry.subarray(HEADER + payload))) return undefined;
+  const jsonLength = first.readUInt32LE(0);
+  if (4 + jsonLength > payload) return undefined;
+  const meta = JSON.parse(first.subarray(4, 4 + jsonLength).toString('utf8')) as Omit<CachedPlan, 'blob' | 'lookOp'> & {
+    key: string;
+    lookOp: number | null;
+  };
   if (meta.key !== key) return undefined;
   return {
-    blob: entry.subarray(HEADER + jsonLength),
+    blob: first.subarray(4 + jsonLength),
     answers: meta.answers,
     cloneFlags: meta.cloneFlags,
     execOp: meta.execOp,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostProbe, PathKind } from '@gc/rootfs';
@@ -223,6 +223,12 @@ describe('planContainerCached', () => {
     expect(planContainerCached(runSpec(B), options(B, host.probe), rebuilt).fromCache).toBe(false);
 
     const file = join(dir, 'cache', files[0] as string);
+    // One byte of the program changed (a flag, a path): a miss, never that program.
+    const entry = readFileSync(file);
+    const at = entry.length - 100;
+    entry[at] = (entry[at] as number) ^ 1;
+    writeFileSync(file, entry);
+    expect(planContainerCached(runSpec(B), options(B, host.probe), cache).fromCache).toBe(false);
     writeFileSync(file, Buffer.from('GCPC not an entry'));
     const plan = planContainerCached(runSpec(C), options(C, host.probe), cache);
     expect(plan.fromCache).toBe(false);

@@ -143,7 +143,7 @@ async function run(target: RunTarget, flags: RunFlags, global: GlobalOptions): P
       kernel,
       runDir,
       seccompCache: seccompCache(),
-      planCache: planCache(),
+      ...(process.env.GC_NO_PLAN_CACHE ? {} : { planCache: planCache() }),
       init: request.init,
       containerId: id,
       stdio: stdio.fds,
