@@ -66,9 +66,13 @@ describe.skipIf(!canRunIntegration())(
       ];
       const first = await gocontainer(argv);
       const second = await gocontainer(argv);
-      expect(first.code).toBe(127);
-      expect(second.code).toBe(127);
+      const cached = entries();
+      const third = await gocontainer(argv);
+      // The third run read the program the second planned, and wrote nothing.
+      expect(entries()).toEqual(cached);
+      for (const r of [first, second, third]) expect(r.code).toBe(127);
       expect(second.stderr).toBe(first.stderr);
+      expect(third.stderr).toBe(first.stderr);
       expect(first.stderr).toContain('/no/such/cmd');
     });
   },
