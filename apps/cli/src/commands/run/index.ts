@@ -143,7 +143,8 @@ async function run(target: RunTarget, flags: RunFlags, global: GlobalOptions): P
       kernel,
       runDir,
       seccompCache: seccompCache(),
-      ...(process.env.GC_NO_PLAN_CACHE ? {} : { planCache: planCache() }),
+      // GOCONTAINER_NO_PLAN_CACHE=1 plans every run (bench/run times both).
+      ...(process.env.GOCONTAINER_NO_PLAN_CACHE ? {} : { planCache: planCache() }),
       init: request.init,
       containerId: id,
       stdio: stdio.fds,
