@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hash32 } from '@gc/seccomp';
 import type { HostAnswer } from './recording-host.js';
@@ -29,6 +29,11 @@ export interface PlanCache {
 export interface FilePlanCacheOptions {
   /** Names the build of the planners (a build id of the bundle): part of every key. */
   readonly salt?: string;
+  /**
+   * Entries kept (default 64): a write past it removes the least recently
+   * written ones, so that runs of ever-new command lines do not fill the disk.
+   */
+  readonly maxEntries?: number;
 }
 
 // An entry: 'GCPC', format, the payload's length, zero; then the payload
@@ -83,6 +88,7 @@ export function createFilePlanCache(dir: string, opts: FilePlanCacheOptions = {}
         writeFileSync(tmp, encodeEntry(value, salted(key)), { mode: 0o600 });
         renameSync(tmp, file);
         tmp = undefined;
+        evict(dir, opts.maxEntries ?? DEFAULT_MAX_ENTRIES);
       } catch {
         // Read-only, full, not ours: no caching.
       } finally {
@@ -94,6 +100,20 @@ export function createFilePlanCache(dir: string, opts: FilePlanCacheOptions = {}
       }
     },
   };
+}
+
+const DEFAULT_MAX_ENTRIES = 64;
+
+/** Remove the oldest entries past `max` (by mtime: a read does not touch it, a miss rewrites). */
+function evict(dir: string, max: number): void {
+  const names = readdirSync(dir).filter((name) => name.endsWith('.plan'));
+  if (names.length <= max) return;
+  const aged = names.map((name) => ({ name, at: statSync(join(dir, name)).mtimeMs })).sort((a, b) => a.at - b.at);
+  for (const { name } of aged.slice(0, names.length - max)) {
+    try {
+      unlinkSync(join(dir, name));
+    } catch {}
+  }
 }
 
 function usableDir(dir: string): boolean {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostProbe, PathKind } from '@gc/rootfs';
@@ -245,5 +245,34 @@ describe('planContainerCached', () => {
     host.questions = 0;
     expect(planContainerCached(runSpec(B), options(B, host.probe), cache).fromCache).toBe(true);
     expect(host.questions).toBeLessThan(planning);
+  });
+});
+
+describe('createFilePlanCache', () => {
+  it('keeps at most maxEntries entries: a new one removes the oldest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-plan-cache-'));
+    dirs.push(dir);
+    const cache = createFilePlanCache(join(dir, 'cache'), { salt: 's', maxEntries: 2 });
+    const value = (n: number): CachedPlan => ({
+      blob: new Uint8Array([n]),
+      answers: [],
+      cloneFlags: '0',
+      execOp: n,
+      lookOp: undefined,
+      command: '/bin/true',
+    });
+    for (const n of [1, 2, 3]) {
+      cache.set(`key ${n}`, value(n));
+      // Written a minute apart, whatever the file system's clock resolution.
+      const written = new Date(Date.now() - (4 - n) * 60_000);
+      for (const name of readdirSync(join(dir, 'cache'))) {
+        const file = join(dir, 'cache', name);
+        if (statSync(file).mtimeMs > written.getTime()) utimesSync(file, written, written);
+      }
+    }
+    expect(readdirSync(join(dir, 'cache'))).toHaveLength(2);
+    expect(cache.get('key 3')?.execOp).toBe(3);
+    expect(cache.get('key 2')?.execOp).toBe(2);
+    expect(cache.get('key 1')).toBeUndefined();
   });
 });
