@@ -1,7 +1,7 @@
-import { archFromId } from '../arch.js';
+import { type Arch, archFromId } from '../arch.js';
 import { GcError } from '../errors.js';
 import { syscallName } from '../syscall-table.js';
-import { type DecodedArg, type DecodedOp, type DecodedProgram, decodeProgram, readArenaString } from './decode.js';
+import { type DecodedArg, decodeProgram, readArenaString } from './decode.js';
 import { formatProgram } from './explain.js';
 import {
   ARG_SIZE,
@@ -11,6 +11,7 @@ import {
   HEADER_SIZE,
   OP,
   OP_SIZE,
+  type OpKind,
   opKindName,
   PROGRAM_MAGIC,
   PROGRAM_VERSION,
@@ -47,42 +48,29 @@ export class EncodedProgram extends Program {
   constructor(bytes: Uint8Array, opts: EncodedProgramOptions = {}) {
     // A copy of our own: the ops read it when asked, long after the caller's buffer may have changed.
     const own = bytes.slice();
-    const decoded = opts.trusted ? readTrusted(own) : decodeProgram(own);
-    super({ arch: decoded.arch });
+    const trusted = opts.trusted ? readTrusted(own) : undefined;
+    const checked = trusted === undefined ? decodeProgram(own) : undefined;
+    super({ arch: trusted?.arch ?? (checked as NonNullable<typeof checked>).arch });
     this.#bytes = own;
     const owner = {};
-    this.#ops = decoded.ops.map((op): OpInfo => {
-      let args: Arg[] | undefined;
-      return {
-        index: op.index,
-        kind: op.kind,
-        syscall: op.syscall,
-        nr: op.nr,
-        // Read when asked for: spawn looks at a few ops' arguments, errors at one label.
-        get args() {
-          args ??= op.args.map(
-            (arg): Arg =>
-              arg.kind === 'syncFd' ? SYNC_FD : arg.kind === 'ref' ? new OpRef(owner, Number(arg.value)) : arg.value,
-          );
-          return args;
-        },
-        get encoded() {
-          return op.args;
-        },
-        get tolerate() {
-          return op.tolerate;
-        },
-        get label() {
-          return op.label;
-        },
-        get pkg() {
-          return op.pkg;
-        },
-        labelOff: 0,
-        pkgOff: 0,
-      };
-    });
-    this.#fds = decoded.fds;
+    this.#ops =
+      trusted?.ops ??
+      (checked as NonNullable<typeof checked>).ops.map(
+        (op): OpInfo => ({
+          index: op.index,
+          kind: op.kind,
+          syscall: op.syscall,
+          nr: op.nr,
+          args: op.args.map((arg) => toArg(arg, owner)),
+          encoded: op.args,
+          tolerate: op.tolerate,
+          label: op.label,
+          pkg: op.pkg,
+          labelOff: 0,
+          pkgOff: 0,
+        }),
+      );
+    this.#fds = trusted?.fds ?? (checked as NonNullable<typeof checked>).fds;
   }
 
   override get ops(): readonly OpInfo[] {
@@ -148,8 +136,85 @@ export class EncodedProgram extends Program {
   }
 }
 
-/** The op table of our own blob: the header checked, the labels read when asked for. */
-function readTrusted(bytes: Uint8Array): Pick<DecodedProgram, 'arch' | 'fds'> & { ops: DecodedOp[] } {
+/** An argument as `OpInfo.args` holds it for a program read back. */
+function toArg(arg: DecodedArg, owner: object): Arg {
+  return arg.kind === 'syncFd' ? SYNC_FD : arg.kind === 'ref' ? new OpRef(owner, Number(arg.value)) : arg.value;
+}
+
+/**
+ * One op of a trusted blob, read when asked for: spawn looks at every op's
+ * kind but at a few ops' arguments, and an error at one label.
+ */
+class TrustedOp implements OpInfo {
+  readonly index: number;
+  readonly kind: OpKind;
+  readonly nr: number;
+  readonly labelOff = 0;
+  readonly pkgOff = 0;
+  readonly #table: OpTable;
+  readonly #base: number;
+  #args: Arg[] | undefined;
+  #encoded: DecodedArg[] | undefined;
+
+  constructor(table: OpTable, index: number, kind: OpKind) {
+    this.#table = table;
+    this.index = index;
+    this.kind = kind;
+    this.#base = table.opsOff + index * OP_SIZE;
+    this.nr = table.view.getUint32(this.#base + OP.nr, true);
+  }
+
+  get syscall(): string | undefined {
+    return this.kind === 'syscall' ? syscallName(this.nr, this.#table.arch) : undefined;
+  }
+
+  get encoded(): readonly DecodedArg[] {
+    if (this.#encoded === undefined) {
+      const { view } = this.#table;
+      const nargs = view.getUint8(this.#base + OP.nargs);
+      this.#encoded = [];
+      for (let a = 0; a < nargs; a++) {
+        const at = this.#base + OP.args + a * ARG_SIZE;
+        this.#encoded.push({
+          kind: argKindName(view.getUint32(at, true)) ?? 'imm',
+          value: view.getBigInt64(at + 8, true),
+        });
+      }
+    }
+    return this.#encoded;
+  }
+
+  get args(): readonly Arg[] {
+    this.#args ??= this.encoded.map((arg) => toArg(arg, this.#table));
+    return this.#args;
+  }
+
+  get tolerate(): readonly number[] {
+    const { view } = this.#table;
+    const ntol = view.getUint8(this.#base + OP.ntol);
+    const out: number[] = [];
+    for (let t = 0; t < ntol; t++) out.push(view.getUint16(this.#base + OP.tol + t * 2, true));
+    return out;
+  }
+
+  get label(): string {
+    return this.#table.text(this.#table.view.getUint32(this.#base + OP.labelOff, true));
+  }
+
+  get pkg(): string {
+    return this.#table.text(this.#table.view.getUint32(this.#base + OP.pkgOff, true));
+  }
+}
+
+interface OpTable {
+  readonly view: DataView;
+  readonly arch: Arch;
+  readonly opsOff: number;
+  text(offset: number): string;
+}
+
+/** The op table of our own blob: the header checked, each op read when asked for. */
+function readTrusted(bytes: Uint8Array): { arch: Arch; fds: FdEntry[]; ops: TrustedOp[] } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u32 = (at: number) => view.getUint32(at, true);
   if (bytes.length < HEADER_SIZE || u32(HEADER.magic) !== PROGRAM_MAGIC) throw bad('not a program');
@@ -167,59 +232,17 @@ function readTrusted(bytes: Uint8Array): Pick<DecodedProgram, 'arch' | 'fds'> & 
   }
   if (arenaOff + arenaLen > bytes.length) throw bad('the arena is outside the blob');
   const arena = bytes.subarray(arenaOff, arenaOff + arenaLen);
-  const text = (off: number) => readArenaString(arena, off) ?? '';
+  const table: OpTable = { view, arch, opsOff, text: (off) => readArenaString(arena, off) ?? '' };
   const fds: FdEntry[] = [];
   for (let i = 0; i < fdCount; i++) {
-    fds.push({
-      target: view.getInt32(fdsOff + i * FD_ENTRY_SIZE, true),
-      source: view.getInt32(fdsOff + i * FD_ENTRY_SIZE + 4, true),
-    });
+    const at = fdsOff + i * FD_ENTRY_SIZE;
+    fds.push({ target: view.getInt32(at, true), source: view.getInt32(at + 4, true) });
   }
-  const ops: DecodedOp[] = [];
+  const ops: TrustedOp[] = [];
   for (let index = 0; index < opCount; index++) {
-    const base = opsOff + index * OP_SIZE;
-    const kind = opKindName(bytes[base + OP.kind] as number);
+    const kind = opKindName(bytes[opsOff + index * OP_SIZE + OP.kind] as number);
     if (kind === undefined) throw bad(`op ${index} has no known kind`);
-    const nargs = bytes[base + OP.nargs] as number;
-    const ntol = bytes[base + OP.ntol] as number;
-    const nr = u32(base + OP.nr);
-    const labelOff = u32(base + OP.labelOff);
-    const pkgOff = u32(base + OP.pkgOff);
-    let args: DecodedArg[] | undefined;
-    let tolerate: number[] | undefined;
-    let label: string | undefined;
-    let pkg: string | undefined;
-    ops.push({
-      index,
-      kind,
-      nr,
-      syscall: kind === 'syscall' ? syscallName(nr, arch) : undefined,
-      get args() {
-        if (args === undefined) {
-          args = [];
-          for (let a = 0; a < nargs; a++) {
-            const at = base + OP.args + a * ARG_SIZE;
-            args.push({ kind: argKindName(u32(at)) ?? 'imm', value: view.getBigInt64(at + 8, true) });
-          }
-        }
-        return args;
-      },
-      get tolerate() {
-        if (tolerate === undefined) {
-          tolerate = [];
-          for (let t = 0; t < ntol; t++) tolerate.push(view.getUint16(base + OP.tol + t * 2, true));
-        }
-        return tolerate;
-      },
-      get label() {
-        label ??= text(labelOff);
-        return label;
-      },
-      get pkg() {
-        pkg ??= text(pkgOff);
-        return pkg;
-      },
-    });
+    ops.push(new TrustedOp(table, index, kind));
   }
   return { arch, fds, ops };
 }
