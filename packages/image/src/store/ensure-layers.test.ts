@@ -136,3 +136,21 @@ describe('ensureLayers', () => {
     expect(await reopened.ensureLayers(image)).toHaveLength(1);
   });
 });
+
+describe('unpackedLayers', () => {
+  it('gives the layer directories once they are unpacked, and unpacks nothing itself', async () => {
+    const root = dirs.make();
+    let unpacks = 0;
+    const counting: UnpackFunction = (...args) => {
+      unpacks++;
+      return unpackLayer(...args);
+    };
+    const store = openStore(root, counting);
+    const busybox = await addLayoutImage(store, 'busybox', ['busybox']);
+    expect(store.unpackedLayers(busybox)).toBeUndefined();
+    expect(unpacks).toBe(0);
+    const layers = await store.ensureLayers(busybox);
+    expect(store.unpackedLayers(busybox)).toEqual(layers);
+    expect(unpacks).toBe(1);
+  });
+});
