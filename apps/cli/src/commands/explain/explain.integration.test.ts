@@ -26,7 +26,7 @@ describe('gocontainer explain run', { timeout: 60_000 }, () => {
     expect(r.stdout).toMatch(/^@gc\/rootfs: /m);
     expect(r.stdout).toMatch(/pivot_root +pivot_root into the root$/m);
     expect(r.stdout).toMatch(/EXECVP +exec \/bin\/echo$/m);
-    const id = /the cgroup \/gocontainer\/([0-9a-f]{64}) /.exec(r.stdout)?.[1];
+    const id = /the cgroup \/gocontainer\/([0-9a-f]{64})$/m.exec(r.stdout)?.[1];
     expect(id).toBeDefined();
     expect(existsSync(join(work, 'run'))).toBe(false);
     for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
