@@ -1,3 +1,14 @@
+export type { ContainerStats } from './stats/docker-arithmetic.js';
+export { liveInit } from './stats/live-init.js';
+export type { NetCounters } from './stats/net-dev.js';
+export type {
+  StatsCounters,
+  StatsReading,
+  StatsSampler,
+  StatsSamplerOptions,
+  StatsTarget,
+} from './stats/stats-sampler.js';
+export { createStatsSampler } from './stats/stats-sampler.js';
 export type {
   ContainerConfig,
   ContainerRecord,
