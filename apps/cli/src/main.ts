@@ -14,6 +14,7 @@ gocontainer run busybox sh runs an image.
 Commands:
   run       Run a command in a new container, on an image or the host's root
             (Docker-style; with --bundle, runc's run)
+  stats     Show containers' CPU, memory, network and block I/O, live (--no-stream: once)
 
 Image commands (Docker's; also as gocontainer image ls|rm|pull|inspect|load|save|tag|import|prune):
   pull      Pull an image from a registry
@@ -103,6 +104,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/list/index.js')).listCommand(rest, global);
     case 'events':
       return (await import('./commands/events/index.js')).eventsCommand(rest, global);
+    case 'stats':
+      return (await import('./commands/stats/index.js')).statsCommand(rest, global);
     case 'features':
       return (await import('./commands/features/index.js')).featuresCommand(rest);
     case 'spec':

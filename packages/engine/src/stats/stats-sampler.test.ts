@@ -114,7 +114,7 @@ describe('the stats sampler, on a cgroup v1 (hybrid) tree', () => {
     // Half a CPU for 200 ms.
     c.advance(200);
     s.write('cpuacct', 'cpuacct.usage', String(2_000_000_000 + 100_000_000));
-    const stats = sampler.compute([TARGET], first, sampler.read([TARGET])).get('c1');
+    const stats = sampler.compute(['c1'], first, sampler.read([TARGET])).get('c1');
     expect(stats).toEqual({
       cpuPercent: 50,
       memoryUsage: 20 * MiB,
@@ -137,7 +137,7 @@ describe('the stats sampler, on a cgroup v1 (hybrid) tree', () => {
       proc: s.proc.root,
       hostMemory: HOST_MEMORY,
     });
-    const stats = sampler.compute([TARGET], undefined, sampler.read([TARGET])).get('c1');
+    const stats = sampler.compute(['c1'], undefined, sampler.read([TARGET])).get('c1');
     expect(stats?.memoryLimit).toBe(HOST_MEMORY);
     expect(stats?.memoryPercent).toBe(25);
     expect(stats?.cpuPercent).toBe(0);
@@ -164,7 +164,7 @@ describe('the stats sampler, on a cgroup v2 tree', () => {
     // Two CPUs busy for a second: 200 %, as Docker counts (of one CPU).
     c.advance(1000);
     s.write('unified', 'cpu.stat', 'usage_usec 7000000\nuser_usec 6000000\nsystem_usec 1000000\n');
-    const stats = sampler.compute([TARGET], first, sampler.read([TARGET])).get('c1');
+    const stats = sampler.compute(['c1'], first, sampler.read([TARGET])).get('c1');
     expect(stats).toEqual({
       cpuPercent: 200,
       memoryUsage: 64 * MiB,
@@ -187,7 +187,7 @@ describe('the stats sampler, on a cgroup v2 tree', () => {
       proc: s.proc.root,
       hostMemory: HOST_MEMORY,
     });
-    expect(sampler.compute([TARGET], undefined, sampler.read([TARGET])).get('c1')?.memoryLimit).toBe(HOST_MEMORY);
+    expect(sampler.compute(['c1'], undefined, sampler.read([TARGET])).get('c1')?.memoryLimit).toBe(HOST_MEMORY);
   });
 
   it("counts no network I/O for a container in the sampler's own network namespace (host network)", () => {
@@ -199,7 +199,7 @@ describe('the stats sampler, on a cgroup v2 tree', () => {
       proc: s.proc.root,
       hostMemory: HOST_MEMORY,
     });
-    const stats = sampler.compute([{ id: 'c1', pid: 77 }], undefined, sampler.read([{ id: 'c1', pid: 77 }]));
+    const stats = sampler.compute(['c1'], undefined, sampler.read([{ id: 'c1', pid: 77 }]));
     expect(stats.get('c1')).toMatchObject({ netRx: 0, netTx: 0 });
   });
 
@@ -221,7 +221,11 @@ describe('the stats sampler, on a cgroup v2 tree', () => {
     const first = sampler.read(targets);
     expect([...first.keys()]).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
     s.proc.remove(5003);
-    const stats = sampler.compute(targets, first, sampler.read(targets));
+    const stats = sampler.compute(
+      targets.map((t) => t.id),
+      first,
+      sampler.read(targets),
+    );
     expect([...stats.values()].map((x) => x.pids)).toEqual([0, 2, 0, 4, 5]);
     expect(stats.get('c3')).toEqual({
       cpuPercent: 0,

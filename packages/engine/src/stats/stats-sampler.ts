@@ -57,18 +57,19 @@ export interface StatsSamplerOptions {
 /**
  * Reads the cgroup and network counters of many containers in one pass (no
  * process, no wait per container), and turns two passes into Docker's
- * figures. One sampler per `stats` command: it keeps each container's
+ * figures (CPU % needs two). One sampler per `stats` command: it keeps each container's
  * cgroup manager between passes.
  */
 export interface StatsSampler {
-  readonly hostMemory: number;
   /** One pass over the targets. */
   read(targets: readonly StatsTarget[]): StatsReading;
-  /** Docker's figures of each target, from a pass `intervalMs` after another: the CPU % needs two. */
-  sample(targets: readonly StatsTarget[], intervalMs: number): Promise<Map<string, ContainerStats>>;
-  /** Docker's figures from two passes (`previous` undefined: a first one, CPU % 0). */
+  /**
+   * Docker's figures of each container, by ID, from two passes (`previous`
+   * undefined: a first one, CPU % 0); one not in `current` (not running,
+   * gone) gets zeros, as Docker shows a stopped container.
+   */
   compute(
-    targets: readonly StatsTarget[],
+    ids: readonly string[],
     previous: StatsReading | undefined,
     current: StatsReading,
   ): Map<string, ContainerStats>;
@@ -155,8 +156,7 @@ export function createStatsSampler(options: StatsSamplerOptions = {}): StatsSamp
     };
   }
 
-  const sampler: StatsSampler = {
-    hostMemory,
+  return {
     read(targets) {
       const out = new Map<string, StatsCounters>();
       for (const target of targets) {
@@ -166,16 +166,10 @@ export function createStatsSampler(options: StatsSamplerOptions = {}): StatsSamp
       for (const id of managers.keys()) if (!out.has(id)) managers.delete(id);
       return out;
     },
-    compute(targets, previous, current) {
+    compute(ids, previous, current) {
       const out = new Map<string, ContainerStats>();
-      for (const { id } of targets) out.set(id, containerStats(previous?.get(id), current.get(id), hostMemory));
+      for (const id of ids) out.set(id, containerStats(previous?.get(id), current.get(id), hostMemory));
       return out;
     },
-    async sample(targets, intervalMs) {
-      const first = sampler.read(targets);
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-      return sampler.compute(targets, first, sampler.read(targets));
-    },
   };
-  return sampler;
 }
