@@ -61,8 +61,12 @@ export interface StatsSamplerOptions {
  * cgroup manager between passes.
  */
 export interface StatsSampler {
-  /** One pass over the targets. */
-  read(targets: readonly StatsTarget[]): StatsReading;
+  /**
+   * One pass over the targets. `cpuOnly`: read only their CPU time, all a
+   * first pass gives the figures of the next (a third of the files); the
+   * other counters are then zero.
+   */
+  read(targets: readonly StatsTarget[], options?: { cpuOnly?: boolean }): StatsReading;
   /**
    * Docker's figures of each container, by ID, from two passes (`previous`
    * undefined: a first one, CPU % 0); one not in `current` (not running,
@@ -123,7 +127,7 @@ export function createStatsSampler(options: StatsSamplerOptions = {}): StatsSamp
     return manager;
   }
 
-  function readOne(target: StatsTarget): StatsCounters | undefined {
+  function readOne(target: StatsTarget, cpuOnly: boolean): StatsCounters | undefined {
     const procCgroup = procFile(target.pid, 'cgroup');
     if (procCgroup === undefined) return undefined;
     const path = cgroupPathOf(procCgroup, layout);
@@ -134,10 +138,10 @@ export function createStatsSampler(options: StatsSamplerOptions = {}): StatsSamp
       );
     }
     const at = now();
-    const stats = managerFor(target.id, path).stats(['cpu', 'memory', 'pids', 'io']);
+    const stats = managerFor(target.id, path).stats(cpuOnly ? ['cpu'] : ['cpu', 'memory', 'pids', 'io']);
     ownNetNs ??= netNs(`${proc}/self/ns/net`);
-    const ns = netNs(`${proc}/${target.pid}/ns/net`);
-    const netDev = ns !== undefined && ns !== ownNetNs ? procFile(target.pid, 'net/dev') : '';
+    const ns = cpuOnly ? '' : netNs(`${proc}/${target.pid}/ns/net`);
+    const netDev = ns !== undefined && ns !== ownNetNs && !cpuOnly ? procFile(target.pid, 'net/dev') : '';
     // Gone meanwhile: its cgroup's files may have been read empty.
     if (ns === undefined || netDev === undefined) return undefined;
     const raw = stats.memory?.raw ?? {};
@@ -157,10 +161,10 @@ export function createStatsSampler(options: StatsSamplerOptions = {}): StatsSamp
   }
 
   return {
-    read(targets) {
+    read(targets, options = {}) {
       const out = new Map<string, StatsCounters>();
       for (const target of targets) {
-        const counters = readOne(target);
+        const counters = readOne(target, options.cpuOnly === true);
         if (counters) out.set(target.id, counters);
       }
       for (const id of managers.keys()) if (!out.has(id)) managers.delete(id);

@@ -1,4 +1,3 @@
-import { isatty } from 'node:tty';
 import {
   type ContainerRecord,
   type ContainerStats,
@@ -88,9 +87,8 @@ export function statsCommand(argv: readonly string[], global: GlobalOptions): Pr
         const choose = chooser(createContainerStore({ dataRoot: global.dataRoot }), rest, flags.all === true);
         const sampler = createStatsSampler();
         let previous: StatsReading | undefined;
-        /** One pass, and the figures of the containers chosen now, printed as asked. */
-        const frame = (): string => {
-          const shown = choose();
+        /** One pass, and the figures of `shown` from it and the one before, printed as asked. */
+        const frame = (shown: readonly Shown[] = choose()): string => {
           const current = sampler.read(targetsOf(shown));
           const stats = sampler.compute(
             shown.map((s) => s.id),
@@ -100,10 +98,14 @@ export function statsCommand(argv: readonly string[], global: GlobalOptions): Pr
           previous = current;
           return print(shown.map((s) => statsRow(s, stats.get(s.id) as ContainerStats, noTrunc)));
         };
-        previous = sampler.read(targetsOf(choose()));
-        await new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_MS));
-        if (flags.noStream === true || !isatty(1)) {
-          writeStdout(frame());
+        const shown = choose();
+        const running = targetsOf(shown);
+        previous = sampler.read(running, { cpuOnly: true });
+        // Nothing running, nothing to measure twice.
+        if (running.length > 0) await new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_MS));
+        // node:tty (and the node:net it loads) only when it is asked.
+        if (flags.noStream === true || !(await import('node:tty')).isatty(1)) {
+          writeStdout(frame(shown));
           return 0;
         }
         return redraw(frame);
