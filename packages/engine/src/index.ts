@@ -1,4 +1,5 @@
 export type { ContainerStats } from './stats/docker-arithmetic.js';
+export { ENGINE_STATS_NO_CGROUP, ENGINE_STATS_READ } from './stats/errors.js';
 export { liveInit } from './stats/live-init.js';
 export type { NetCounters } from './stats/net-dev.js';
 export type {

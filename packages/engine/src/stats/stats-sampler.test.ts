@@ -286,10 +286,12 @@ describe("Docker's arithmetic", () => {
 describe('procfs files', () => {
   it("finds the container's cgroup path in /proc/PID/cgroup on v1, hybrid and v2 hosts", () => {
     const v1 = '12:cpu,cpuacct:/gocontainer/a\n5:memory:/gocontainer/a\n1:name=systemd:/\n0::/\n';
-    expect(cgroupPathOf(v1, { mode: 'hybrid' })).toBe('/gocontainer/a');
-    expect(cgroupPathOf('3:pids:/x\n1:name=systemd:/\n', { mode: 'v1' })).toBe('/x');
-    expect(cgroupPathOf('0::/gocontainer/b:c\n', { mode: 'v2' })).toBe('/gocontainer/b:c');
-    expect(cgroupPathOf('1:name=systemd:/\n', { mode: 'v1' })).toBeUndefined();
+    expect(cgroupPathOf(v1)).toBe('/gocontainer/a');
+    expect(cgroupPathOf('3:pids:/x\n1:name=systemd:/\n0::/y\n')).toBe('/x');
+    expect(cgroupPathOf('0::/gocontainer/b:c\n')).toBe('/gocontainer/b:c');
+    // A v2 host with a named v1 hierarchy mounted (no controllers in it).
+    expect(cgroupPathOf('1:name=systemd:/\n0::/gocontainer/d\n')).toBe('/gocontainer/d');
+    expect(cgroupPathOf('1:name=systemd:/\n')).toBeUndefined();
   });
 
   it('sums net/dev over every interface but loopback', () => {

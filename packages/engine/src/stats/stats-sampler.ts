@@ -1,15 +1,10 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import {
-  type CgroupFs,
-  type CgroupLayout,
-  type CgroupManager,
-  createCgroupManager,
-  detectCgroupLayout,
-} from '@gc/cgroups';
+import { type CgroupFs, type CgroupLayout, type CgroupManager, createCgroupManager } from '@gc/cgroups';
 import { GcError } from '@gc/syscall';
 import { type ContainerStats, containerStats } from './docker-arithmetic.js';
+import { ENGINE_STATS_NO_CGROUP, ENGINE_STATS_READ } from './errors.js';
 import { type NetCounters, parseNetDev } from './net-dev.js';
 import { cgroupPathOf } from './proc-cgroup.js';
 
@@ -43,7 +38,7 @@ export interface StatsCounters {
 export type StatsReading = ReadonlyMap<string, StatsCounters>;
 
 export interface StatsSamplerOptions {
-  /** The cgroup hierarchies (default: this host's, detected once by the sampler); tests pass a temp dir's. */
+  /** The cgroup hierarchies (default: this host's, as @gc/cgroups detects them once a process); tests pass a temp dir's. */
   layout?: CgroupLayout;
   fs?: CgroupFs;
   /** Where procfs is (default `/proc`): `PID/cgroup`, `PID/net/dev`, `PID/ns/net`, `self/ns/net`. */
@@ -87,7 +82,6 @@ function errnoOf(e: unknown): string | undefined {
 }
 
 export function createStatsSampler(options: StatsSamplerOptions = {}): StatsSampler {
-  const layout = options.layout ?? detectCgroupLayout();
   const proc = options.proc ?? '/proc';
   const hostMemory = options.hostMemory ?? totalmem();
   const now = options.now ?? (() => performance.now());
@@ -101,7 +95,7 @@ export function createStatsSampler(options: StatsSamplerOptions = {}): StatsSamp
       return readFileSync(path, 'utf8');
     } catch (e) {
       if (GONE.has(errnoOf(e) ?? '')) return undefined;
-      throw new GcError('ENGINE_STATS_READ', `read ${path}: ${errnoOf(e) ?? (e as Error).message}`, { cause: e });
+      throw new GcError(ENGINE_STATS_READ, `read ${path}: ${errnoOf(e) ?? (e as Error).message}`, { cause: e });
     }
   }
 
@@ -111,7 +105,7 @@ export function createStatsSampler(options: StatsSamplerOptions = {}): StatsSamp
       return readlinkSync(path);
     } catch (e) {
       if (GONE.has(errnoOf(e) ?? '')) return undefined;
-      throw new GcError('ENGINE_STATS_READ', `readlink ${path}: ${errnoOf(e) ?? (e as Error).message}`, { cause: e });
+      throw new GcError(ENGINE_STATS_READ, `readlink ${path}: ${errnoOf(e) ?? (e as Error).message}`, { cause: e });
     }
   }
 
@@ -120,7 +114,7 @@ export function createStatsSampler(options: StatsSamplerOptions = {}): StatsSamp
     if (known?.path === path) return known;
     const manager = createCgroupManager({
       cgroupsPath: path,
-      layout,
+      ...(options.layout ? { layout: options.layout } : {}),
       ...(options.fs ? { fs: options.fs } : {}),
     });
     managers.set(id, manager);
@@ -130,10 +124,10 @@ export function createStatsSampler(options: StatsSamplerOptions = {}): StatsSamp
   function readOne(target: StatsTarget, cpuOnly: boolean): StatsCounters | undefined {
     const procCgroup = procFile(target.pid, 'cgroup');
     if (procCgroup === undefined) return undefined;
-    const path = cgroupPathOf(procCgroup, layout);
+    const path = cgroupPathOf(procCgroup);
     if (path === undefined || path === '/') {
       throw new GcError(
-        'ENGINE_STATS_NO_CGROUP',
+        ENGINE_STATS_NO_CGROUP,
         `container ${target.id.slice(0, 12)}: its init (pid ${target.pid}) is in no container cgroup (${proc}/${target.pid}/cgroup)`,
       );
     }
