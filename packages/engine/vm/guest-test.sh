@@ -4,5 +4,5 @@
 # for the host-side test to assert.
 OUT=${GC_CGROUP2_VM_DIR:?}/out/vitest.json
 rm -f "$OUT"
-node node_modules/vitest/vitest.mjs run --project @gc/engine packages/engine/src/stats/stats-sampler.integration.test.ts \
+node node_modules/vitest/vitest.mjs run --pool=threads --project @gc/engine packages/engine/src/stats/stats-sampler.integration.test.ts \
   --reporter=default --reporter=json --outputFile.json="$OUT"

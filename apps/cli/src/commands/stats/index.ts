@@ -103,8 +103,8 @@ export function statsCommand(argv: readonly string[], global: GlobalOptions): Pr
         previous = sampler.read(running, { cpuOnly: true });
         // Nothing running, nothing to measure twice.
         if (running.length > 0) await new Promise((resolve) => setTimeout(resolve, FIRST_FRAME_MS));
-        // node:tty (and the node:net it loads) only when it is asked.
-        if (flags.noStream === true || !(await import('node:tty')).isatty(1)) {
+        // process.stdout (node:tty, and the node:net it loads) only when it is asked.
+        if (flags.noStream === true || process.stdout.isTTY !== true) {
           writeStdout(frame(shown));
           return 0;
         }
