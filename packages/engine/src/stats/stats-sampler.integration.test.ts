@@ -113,7 +113,6 @@ describe.skipIf(!canRunIntegration())('the stats sampler on real cgroups (root)'
     expect(m?.memoryUsage).toBeLessThan(96 * MiB);
     expect(m?.memoryPercent).toBeCloseTo(((m?.memoryUsage ?? 0) / (96 * MiB)) * 100, 6);
     expect(m?.pids).toBe(2);
-    expect(m?.cpuPercent).toBeLessThan(10);
     const b = stats.get('busy');
     // One CPU is 100 %: as much of it as the host's other work left the loop, by the kernel's own account.
     expect(b?.cpuPercent).toBeGreaterThan(5);

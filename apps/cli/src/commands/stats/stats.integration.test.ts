@@ -10,6 +10,7 @@ import { GOCONTAINER, gocontainer } from '../../test-support/gocontainer.js';
 import { cgroupGone, startTime } from '../../test-support/recorded-container.js';
 import { hasTmux, openTmux } from '../../test-support/tmux.js';
 import { buildRunRequest, type RunFlags } from '../run/options.js';
+import { parseMemorySize } from '../run/resources.js';
 
 interface Started {
   readonly record: ContainerRecord;
@@ -49,7 +50,7 @@ async function startEngineContainer(
       restartPolicy: { name: 'no', maximumRetryCount: 0 },
       logConfig: { type: 'json-file' },
       autoRemove: false,
-      memory: 0,
+      memory: parseMemorySize(memory, '-m'),
       networkMode: 'none',
       init: false,
     },
@@ -108,7 +109,8 @@ describe.skipIf(!canRunIntegration())('gocontainer stats (integration, root)', {
   beforeAll(async () => {
     web = await startEngineContainer(store, 'web', '64m', 'exec sleep 1000');
     db = await startEngineContainer(store, 'db', '1g', 'sleep 1000 & sleep 1001 & wait');
-    stopped = store.create({ ...web.record, name: 'gone', id: undefined } as never);
+    const { id: _id, name: _name, created: _created, ...rest } = web.record;
+    stopped = store.create({ ...rest, name: 'gone' });
     store.writeState(stopped.id, {
       status: 'exited',
       pid: 0,
