@@ -1,4 +1,4 @@
-import { DEFAULT_PATH } from '@gc/runtime';
+import { DEFAULT_PATH } from '@gc/engine';
 import { UsageError } from '../../usage-error.js';
 import { controlCharacter, show } from './check-path.js';
 

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { writeDockerEtcFiles } from '@gc/engine';
 import {
   createRunDir,
   gocontainerStatePaths,
@@ -7,7 +8,6 @@ import {
   type RunningContainer,
   startContainer,
   sweepRunDirs,
-  writeDockerEtcFiles,
 } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';

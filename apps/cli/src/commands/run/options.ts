@@ -10,8 +10,8 @@ import {
   dockerVolume,
   type EtcFilesOptions,
   type NetworkMode,
-  type Spec,
-} from '@gc/runtime';
+} from '@gc/engine';
+import type { Spec } from '@gc/runtime';
 import { UsageError } from '../../usage-error.js';
 import { show } from './check-path.js';
 import { buildEnv } from './env.js';
