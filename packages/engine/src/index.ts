@@ -8,6 +8,12 @@ export type { Security, SecurityOptions } from './spec/docker-security.js';
 export { dockerSecurity, dockerUlimits, dockerUser, hardenDockerProfile } from './spec/docker-security.js';
 export { dockerSysctls } from './spec/docker-sysctls.js';
 export { dockerVolume } from './spec/docker-volume.js';
+export { blameRunFlag } from './spec/flag-errors.js';
+export type { ImageRunConfig, PullPolicy, RunImage } from './spec/image-config.js';
+export { pullPolicy } from './spec/image-config.js';
+export type { DockerRunFlags, RunSpec, RunSpecInput } from './spec/run-spec.js';
+export { buildRunSpec } from './spec/run-spec.js';
+export { ENGINE_USAGE } from './spec/usage-error.js';
 export type {
   ContainerConfig,
   ContainerRecord,
