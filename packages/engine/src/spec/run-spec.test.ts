@@ -18,7 +18,7 @@ const flags = (over: Partial<DockerRunFlags> = {}): DockerRunFlags => ({
 });
 const ID = 'ab'.repeat(32);
 /** The spec of `run [FLAGS] COMMAND ARGS...` on a root directory or the host's root. */
-const buildRunRequest = (
+const runSpec = (
   command: string,
   args: string[],
   f: DockerRunFlags,
@@ -31,7 +31,7 @@ afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 describe('gocontainer run options', () => {
   it('builds Docker-like defaults on the host root', () => {
-    const r = buildRunRequest('/bin/sh', ['-c', 'true'], flags(), ID);
+    const r = runSpec('/bin/sh', ['-c', 'true'], flags(), ID);
     expect(r.hostRootOverlay).toBe(true);
     expect(r.spec.process.args).toEqual(['/bin/sh', '-c', 'true']);
     expect(r.spec.hostname).toBe(ID.slice(0, 12));
@@ -45,14 +45,14 @@ describe('gocontainer run options', () => {
   });
 
   it('--network host keeps the host network namespace; --rootfs uses the directory', () => {
-    const r = buildRunRequest('/bin/true', [], flags({ network: 'host', rootfs: DIR }), ID);
+    const r = runSpec('/bin/true', [], flags({ network: 'host', rootfs: DIR }), ID);
     expect(r.spec.linux?.namespaces?.some((n) => n.type === 'network')).toBe(false);
     expect(r.hostRootOverlay).toBe(false);
     expect(r.spec.mounts?.some((m) => m.destination === '/tmp')).toBe(false);
   });
 
   it("asks for Docker's /etc files: the hostname, the network, --read-only, and what -v already covers", () => {
-    const r = buildRunRequest(
+    const r = runSpec(
       '/bin/true',
       [],
       flags({ hostname: 'web-1', network: 'host', readOnly: true, volume: ['/etc/hosts:/etc/hosts:ro'] }),
@@ -61,7 +61,7 @@ describe('gocontainer run options', () => {
     expect(r.etcFiles).toMatchObject({ hostname: 'web-1', network: 'host', readonly: true });
     expect(r.etcFiles.mountedByUser).toContain('/etc/hosts');
     expect(r.etcFiles.mountedByUser).not.toContain('/etc/resolv.conf');
-    expect(buildRunRequest('/bin/true', [], flags(), ID).etcFiles).toMatchObject({
+    expect(runSpec('/bin/true', [], flags(), ID).etcFiles).toMatchObject({
       hostname: ID.slice(0, 12),
       network: 'none',
       readonly: false,
@@ -70,23 +70,18 @@ describe('gocontainer run options', () => {
 
   it("with a terminal: process.terminal, and the caller's TERM; without, neither", () => {
     const caller = { TERM: 'gc-test-term' };
-    const tty = buildRunRequest('/bin/true', [], flags(), ID, true, caller).spec.process;
+    const tty = runSpec('/bin/true', [], flags(), ID, true, caller).spec.process;
     expect(tty.env).toContain('TERM=gc-test-term');
     expect(tty.terminal).toBe(true);
-    const plain = buildRunRequest('/bin/true', [], flags(), ID, false, caller).spec.process;
+    const plain = runSpec('/bin/true', [], flags(), ID, false, caller).spec.process;
     expect(plain.env?.some((e) => e.startsWith('TERM='))).toBe(false);
     expect(plain.terminal).toBe(false);
   });
 
   it('-e sets, overrides, and passes through variables', () => {
-    const r = buildRunRequest(
-      '/bin/true',
-      [],
-      flags({ env: ['A=1', 'PATH=/x', 'GC_TEST_PASS', 'GC_TEST_UNSET'] }),
-      ID,
-      false,
-      { GC_TEST_PASS: 'passed' },
-    );
+    const r = runSpec('/bin/true', [], flags({ env: ['A=1', 'PATH=/x', 'GC_TEST_PASS', 'GC_TEST_UNSET'] }), ID, false, {
+      GC_TEST_PASS: 'passed',
+    });
     expect(r.spec.process.env).toEqual(expect.arrayContaining(['A=1', 'PATH=/x', 'GC_TEST_PASS=passed']));
     expect(r.spec.process.env?.some((e) => e.startsWith('GC_TEST_UNSET'))).toBe(false);
     expect(r.spec.process.env?.filter((e) => e.startsWith('PATH=')).length).toBe(1);
@@ -154,11 +149,11 @@ describe('gocontainer run options', () => {
     [['/bin/true', []], { oomScoreAdj: '1e3' }, '--oom-score-adj: "1e3" is not an integer'],
     [['/bin/true', []], { network: 'a\nb' }, '--network: "a\\nb" is not supported'],
   ] as const)('refuses %j %j', ([command, args], over, message) => {
-    expect(() => buildRunRequest(command, [...args], flags(over as Partial<DockerRunFlags>), ID)).toThrow(message);
+    expect(() => runSpec(command, [...args], flags(over as Partial<DockerRunFlags>), ID)).toThrow(message);
   });
 
   it('takes the good edge values', () => {
-    const r = buildRunRequest(
+    const r = runSpec(
       '/bin/true',
       [],
       flags({
@@ -178,7 +173,7 @@ describe('gocontainer run options', () => {
   });
 
   it("applies Docker's device rules; --device, --device-cgroup-rule and --privileged change them", () => {
-    const rules = (over: Partial<DockerRunFlags>) => buildRunRequest('/bin/true', [], flags(over), ID).spec.linux;
+    const rules = (over: Partial<DockerRunFlags>) => runSpec('/bin/true', [], flags(over), ID).spec.linux;
     const plain = rules({});
     expect(plain?.resources?.devices?.[0]).toEqual({ allow: false, access: 'rwm' });
     expect(plain?.resources?.devices).toContainEqual({ allow: true, type: 'c', major: 136, access: 'rwm' });
