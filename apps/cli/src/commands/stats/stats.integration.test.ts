@@ -1,16 +1,14 @@
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ContainerRecord, type ContainerStore, createContainerStore, ZERO_TIME } from '@gc/engine';
-import { type RunningContainer, startContainer } from '@gc/runtime';
+import { buildRunSpec, type ContainerRecord, type ContainerStore, createContainerStore, ZERO_TIME } from '@gc/engine';
+import { newContainerId, type RunningContainer, startContainer } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOCONTAINER, gocontainer } from '../../test-support/gocontainer.js';
 import { cgroupGone, startTime } from '../../test-support/recorded-container.js';
 import { hasTmux, openTmux } from '../../test-support/tmux.js';
-import { buildRunRequest, type RunFlags } from '../run/options.js';
-import { parseMemorySize } from '../run/resources.js';
 
 interface Started {
   readonly record: ContainerRecord;
@@ -30,37 +28,25 @@ async function startEngineContainer(
   script: string,
 ): Promise<Started> {
   const root = createBusyboxRoot();
-  const flags = {
-    network: 'none',
-    env: [],
-    volume: [],
-    capAdd: [],
-    capDrop: [],
-    securityOpt: [],
-    ulimit: [],
-    sysctl: [],
-  };
+  const command = ['/bin/sh', '-c', script];
+  const id = newContainerId();
+  const { spec } = buildRunSpec({ id, rootfs: root.path, command, memory });
   const record = store.create({
+    id,
     name,
     image: '',
     path: '/bin/sh',
-    args: ['-c', script],
+    args: command.slice(1),
     config: { hostname: name, env: [], workingDir: '/', user: '', tty: false, openStdin: false, labels: {} },
     hostConfig: {
       restartPolicy: { name: 'no', maximumRetryCount: 0 },
       logConfig: { type: 'json-file' },
       autoRemove: false,
-      memory: parseMemorySize(memory, '-m'),
+      memory: spec.linux?.resources?.memory?.limit ?? 0,
       networkMode: 'none',
       init: false,
     },
   });
-  const { spec } = buildRunRequest(
-    '/bin/sh',
-    ['-c', script],
-    { ...flags, rootfs: root.path, memory } as RunFlags,
-    record.id,
-  );
   const devNull = openSync('/dev/null', 'r+');
   let container: RunningContainer;
   try {
