@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { beginCommand } from './begin-command.js';
+import { type ChoiceProbes, chooseFlavour, DOCKER_COMMANDS, SHARED_COMMANDS } from './command-choice.js';
 import { isOciRun } from './commands/oci-run/is-oci-run.js';
+import { dockerCommand } from './docker-commands.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';
 import { versionText } from './version.js';
@@ -72,6 +74,15 @@ export async function main(argv: string[]): Promise<number> {
   const call = beginCommand(argv);
   if (typeof call === 'number') return call;
   const { global, command, rest } = call;
+  if (command !== undefined && (SHARED_COMMANDS.includes(command) || DOCKER_COMMANDS.includes(command))) {
+    const docker = await dockerCommand(command);
+    // With --root the line is runc's whatever it names: no store is read.
+    const probes: ChoiceProbes =
+      global.root === undefined
+        ? (await import('./choice-probes.js')).choiceProbes(global)
+        : { ociContainer: () => true, engineContainer: () => false };
+    if (docker && chooseFlavour(command, rest, global, probes) === 'docker') return docker(rest, global, command);
+  }
   switch (command) {
     case 'run': {
       if (isOciRun(rest, () => existsSync('config.json'))) {
@@ -129,6 +140,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/logout/index.js')).logoutCommand(rest, global);
     case 'image':
       return (await import('./commands/image/index.js')).imageCommand(rest, global);
+    case 'container':
+      return (await import('./commands/container/index.js')).containerCommand(rest, global);
     case 'version':
     case '--version':
     case '-v':
