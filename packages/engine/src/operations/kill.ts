@@ -6,8 +6,9 @@ import { requestStop } from './stop-request.js';
 
 /**
  * `docker kill`: the signal (default SIGKILL) to the container's init. A
- * container that does not run is an error, as Docker's. A paused one gets
- * SIGKILL delivered by the kernel; other signals wait for unpause.
+ * container that does not run is an error, as Docker's. A paused one is
+ * thawed after a SIGKILL, so that it can die; other signals wait for
+ * unpause, as with Docker.
  */
 export async function killContainer(ctx: EngineContext, record: ContainerRecord, signal = 'SIGKILL'): Promise<void> {
   const number = parseSignal(signal);
@@ -15,5 +16,8 @@ export async function killContainer(ctx: EngineContext, record: ContainerRecord,
   if (!now.state.running) throw notRunning(record.name);
   requestStop(ctx.store, record.id);
   if (!signalInit(ctx, now.file, number)) throw notRunning(record.name);
-  if (number === 9 && now.state.paused) await containerCgroup(ctx, record, now.file).thaw();
+  if (number === 9 && now.state.paused)
+    await containerCgroup(ctx, record, now.file)
+      .thaw()
+      .catch(() => undefined);
 }

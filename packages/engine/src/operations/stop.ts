@@ -42,7 +42,11 @@ export async function stopContainer(
   const signal = parseSignal(options.signal ?? record.config.stopSignal ?? 'SIGTERM', '--signal');
   const seconds = options.timeoutSeconds ?? record.config.stopTimeout ?? 10;
   signalInit(ctx, start.file, signal);
-  if (start.state.paused) await containerCgroup(ctx, record, start.file).thaw();
+  // A thaw that fails (the container ended meanwhile, its cgroup gone) leaves the SIGKILL below to end it.
+  if (start.state.paused)
+    await containerCgroup(ctx, record, start.file)
+      .thaw()
+      .catch(() => undefined);
   const ended = seconds < 0 ? await waitFor(ctx, record, gone) : await waitFor(ctx, record, gone, seconds * 1000);
   if (ended) return { killed: false, now: ended };
   await killNow(ctx, record);

@@ -1,0 +1,117 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { type ContainerRecord, type ContainerStore, ZERO_TIME } from '@gc/engine';
+import { type RunningContainer, startContainer } from '@gc/runtime';
+import { createKernel } from '@gc/syscall';
+import { createBusyboxRoot } from '@gc/syscall/testing';
+import { buildRunRequest, type RunFlags } from '../commands/run/options.js';
+import { startTime } from './recorded-container.js';
+
+/** An engine container with a real init, as a detached one is (a monitor's state file, the cgroup of its ID). */
+export interface EngineContainer {
+  readonly record: ContainerRecord;
+  readonly pid: number;
+  readonly container: RunningContainer;
+  /** The monitor's stand-in: a process that lives until the exit is recorded, as gc-monitor does. */
+  readonly monitor: ChildProcess;
+  /** Resolves with the exit code once the exit is in state.json and the monitor is gone. */
+  readonly recorded: Promise<number>;
+  /** Thaw, SIGKILL, wait for the exit to be recorded, remove the root. */
+  stop(): Promise<void>;
+}
+
+const FLAGS: Omit<RunFlags, 'rootfs'> = {
+  network: 'none',
+  env: [],
+  volume: [],
+  capAdd: [],
+  capDrop: [],
+  securityOpt: [],
+  ulimit: [],
+  sysctl: [],
+};
+
+const now = () => new Date().toISOString().replace(/Z$/, '000000Z');
+
+/**
+ * Make an engine container named `name` running `sh -c script` on a busybox
+ * root, as `run -d` leaves one: its record, a `running` state.json with the
+ * init's and the monitor's pid and start time. This process plays the
+ * monitor's part (it is the init's parent and writes the exit into
+ * state.json, then ends the stand-in process), until the monitor exists.
+ */
+export async function startEngineContainer(
+  store: ContainerStore,
+  name: string,
+  script: string,
+  config: { stopSignal?: string; stopTimeout?: number } = {},
+): Promise<EngineContainer> {
+  const root = createBusyboxRoot();
+  const record = store.create({
+    name,
+    image: '',
+    path: '/bin/sh',
+    args: ['-c', script],
+    config: { hostname: name, env: [], workingDir: '/', user: '', tty: false, openStdin: false, labels: {}, ...config },
+    hostConfig: {
+      restartPolicy: { name: 'no', maximumRetryCount: 0 },
+      logConfig: { type: 'json-file' },
+      autoRemove: false,
+      memory: 0,
+      networkMode: 'none',
+      init: false,
+    },
+  });
+  const { spec } = buildRunRequest('/bin/sh', ['-c', script], { ...FLAGS, rootfs: root.path } as RunFlags, record.id);
+  const monitor = spawn('sleep', ['3600'], { stdio: 'ignore' });
+  const devNull = openSync('/dev/null', 'r+');
+  let container: RunningContainer;
+  try {
+    container = await startContainer(spec, {
+      kernel: createKernel(),
+      containerId: record.id,
+      stdio: [devNull, devNull, devNull],
+    });
+  } catch (e) {
+    monitor.kill('SIGKILL');
+    root.remove();
+    throw e;
+  } finally {
+    closeSync(devNull);
+  }
+  const base = {
+    pid: container.pid,
+    pidStart: startTime(container.pid),
+    monitorPid: monitor.pid as number,
+    monitorStart: startTime(monitor.pid as number),
+    oomKilled: false,
+    error: '',
+    startedAt: now(),
+    restartCount: 0,
+  };
+  store.writeState(record.id, { ...base, status: 'running', exitCode: 0, finishedAt: ZERO_TIME });
+  const monitorGone = new Promise<void>((resolve) => monitor.once('exit', () => resolve()));
+  const recorded = container.exited.then(async (exit) => {
+    try {
+      store.writeState(record.id, { ...base, status: 'exited', pid: 0, exitCode: exit.exitCode, finishedAt: now() });
+    } catch {
+      // removed meanwhile (rm -f)
+    }
+    monitor.kill('SIGKILL');
+    await monitorGone;
+    return exit.exitCode;
+  });
+  return {
+    record,
+    pid: container.pid,
+    container,
+    monitor,
+    recorded,
+    stop: async () => {
+      await container.cgroup.thaw().catch(() => undefined);
+      container.kill('SIGKILL');
+      await recorded;
+      root.remove();
+    },
+  };
+}
