@@ -17,11 +17,27 @@ Commands:
   run       Run a command in a new container, on an image or the host's root
             (Docker-style; with --bundle, runc's run)
 
+Container commands (Docker's, on the engine's containers; also as
+gocontainer container ls|rm|stop|kill|logs|inspect|wait|top|pause|unpause|rename|prune):
+  ps        List containers (-a: all, -q: IDs, --filter, --format json)
+  logs      Show a container's output (-f: follow, --tail N, --since, -t)
+  stop      Stop containers: SIGTERM, then SIGKILL after -t seconds
+  kill      Send a signal (default SIGKILL) to containers
+  rm        Remove containers (-f: a running one too)
+  wait      Wait until containers stop; print their exit codes
+  inspect   Show containers and images as JSON
+  top       Show the processes of a container
+  pause     Freeze every process of containers
+  unpause   Thaw paused containers
+  rename    Give a container another name
+  container Manage containers (container prune: remove the stopped ones)
+  ps, kill, pause, start and exec with a container of the OCI runtime's (or
+  after --root) are runc's, below; gocontainer container CMD is always Docker's.
+
 Image commands (Docker's; also as gocontainer image ls|rm|pull|inspect|load|save|tag|import|prune):
   pull      Pull an image from a registry
   images    List images
   rmi       Remove images
-  inspect   Show images as JSON
   load      Load images from a tar archive (docker save or OCI) or standard input
   save      Save images to a tar archive or standard output
   tag       Give an image another name
