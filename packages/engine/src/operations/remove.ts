@@ -20,8 +20,10 @@ const MONITOR_GRACE_MS = 10_000;
 /**
  * `docker rm`: a container that does not run (with `force`, any: it is
  * killed first) goes with its directory (record, state, logs, writable
- * layer), its cgroup and its run directory. Its monitor is waited for, so
- * that it does not restart it or write into a directory being removed.
+ * layer), its cgroup and its run directory. The monitor of one killed
+ * here is waited for, so that it does not restart it or write into a
+ * directory being removed; the monitor's own `__remove-container` (--rm)
+ * finds the container exited and does not wait for itself.
  */
 export async function removeContainer(
   ctx: EngineContext,
@@ -36,7 +38,9 @@ export async function removeContainer(
       `cannot remove container "/${record.name}": container is ${what}: stop the container before removing or force remove (-f, --force)`,
     );
   }
-  if (now.state.running || now.state.restarting || now.state.monitored) {
+  // Killed here: its monitor is waited for. An exited container's monitor
+  // may still run (it is the one removing it, for --rm): not waited for.
+  if (now.state.running || now.state.restarting) {
     requestStop(ctx.store, record.id);
     await killNow(ctx, record);
     const ended = await waitFor(ctx, record, (n) => !n.state.running && !n.state.monitored, MONITOR_GRACE_MS);

@@ -175,6 +175,9 @@ describe.skipIf(!canRunIntegration())(
       ).toHaveLength(2);
       expect(rows[0]).toMatch(/ \/bin\/sh -c usleep 5000000 & usleep 6000000 & wait$/);
       expect(rows).toHaveLength(3);
+      const [info] = JSON.parse((await gc('container', 'inspect', 'busy')).stdout);
+      expect(info.State).toMatchObject({ Status: 'running', Running: true, Paused: false, Pid: c.pid, ExitCode: 0 });
+      expect(info.LogPath).toBe(store.logPath(c.record.id));
       const custom = await gc('top', 'busy', '-o', 'pid,comm');
       expect(custom.stdout.split('\n')[0]?.trim().split(/\s+/)).toEqual(['PID', 'COMMAND']);
     });
