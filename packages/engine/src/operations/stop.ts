@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { GcError } from '@gc/syscall';
 import type { ContainerRecord } from '../store/container-record.js';
-import { type ContainerNow, containerCgroup, type EngineContext, waitFor } from './engine-context.js';
+import { type ContainerNow, containerCgroup, containerNow, type EngineContext, waitFor } from './engine-context.js';
 import { ENGINE_TIMEOUT } from './errors.js';
 import { parseSignal, signalInit } from './signal.js';
 import { requestStop } from './stop-request.js';
@@ -35,11 +35,10 @@ export async function stopContainer(
   record: ContainerRecord,
   options: StopOptions = {},
 ): Promise<StopResult> {
-  requestStop(ctx.store, record.id);
-  const first = await waitFor(ctx, record, () => true);
-  const start = first as ContainerNow;
-  if (gone(start)) return { killed: false, now: start };
   const signal = parseSignal(options.signal ?? record.config.stopSignal ?? 'SIGTERM', '--signal');
+  requestStop(ctx.store, record.id);
+  const start = containerNow(ctx, record);
+  if (gone(start)) return { killed: false, now: start };
   const seconds = options.timeoutSeconds ?? record.config.stopTimeout ?? 10;
   signalInit(ctx, start.file, signal);
   // A thaw that fails (the container ended meanwhile, its cgroup gone) leaves the SIGKILL below to end it.
@@ -59,10 +58,10 @@ export async function stopContainer(
 
 /** SIGKILL the init and every process of the container's cgroup (an exec'd one, a daemon it started). */
 export async function killNow(ctx: EngineContext, record: ContainerRecord): Promise<void> {
-  const now = await waitFor(ctx, record, () => true);
-  signalInit(ctx, now?.file, constants.signals.SIGKILL);
+  const { file } = containerNow(ctx, record);
+  signalInit(ctx, file, constants.signals.SIGKILL);
   try {
-    await containerCgroup(ctx, record, now?.file).killAll();
+    await containerCgroup(ctx, record, file).killAll();
   } catch {
     // no cgroup (never made, or gone with the init): the init's SIGKILL is all there is
   }
