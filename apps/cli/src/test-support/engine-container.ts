@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { appendFileSync, closeSync, createReadStream, openSync } from 'node:fs';
 import { type ContainerRecord, type ContainerStore, ZERO_TIME } from '@gc/engine';
 import { type RunningContainer, startContainer } from '@gc/runtime';
-import { createKernel } from '@gc/syscall';
+import { createKernel, O_CLOEXEC } from '@gc/syscall';
 import { createBusyboxRoot } from '@gc/syscall/testing';
 import { buildRunRequest, type RunFlags } from '../commands/run/options.js';
 import { startTime } from './recorded-container.js';
@@ -45,6 +45,7 @@ export async function startEngineContainer(
   name: string,
   script: string,
   config: { stopSignal?: string; stopTimeout?: number } = {},
+  options: { log?: boolean } = {},
 ): Promise<EngineContainer> {
   const root = createBusyboxRoot();
   const record = store.create({
@@ -64,21 +65,45 @@ export async function startEngineContainer(
   });
   const { spec } = buildRunRequest('/bin/sh', ['-c', script], { ...FLAGS, rootfs: root.path } as RunFlags, record.id);
   const monitor = spawn('sleep', ['3600'], { stdio: 'ignore' });
+  const kernel = createKernel();
   const devNull = openSync('/dev/null', 'r+');
+  // With log: stdout and stderr through pipes into the json-file log, as the monitor writes it.
+  const pipes = options.log ? [kernel.pipe2(O_CLOEXEC), kernel.pipe2(O_CLOEXEC)] : [];
   let container: RunningContainer;
   try {
     container = await startContainer(spec, {
-      kernel: createKernel(),
+      kernel,
       containerId: record.id,
-      stdio: [devNull, devNull, devNull],
+      stdio: [devNull, pipes[0]?.[1] ?? devNull, pipes[1]?.[1] ?? devNull],
     });
   } catch (e) {
     monitor.kill('SIGKILL');
+    for (const [r] of pipes) closeSync(r);
     root.remove();
     throw e;
   } finally {
     closeSync(devNull);
+    for (const [, w] of pipes) closeSync(w);
   }
+  const logged = pipes.map(
+    ([r], i) =>
+      new Promise<void>((resolve) => {
+        const stream = i === 0 ? 'stdout' : 'stderr';
+        let pending = '';
+        const write = (log: string) =>
+          appendFileSync(store.logPath(record.id), `${JSON.stringify({ log, stream, time: now() })}\n`);
+        createReadStream('', { fd: r })
+          .on('data', (chunk) => {
+            const lines = (pending + chunk.toString()).split('\n');
+            pending = lines.pop() as string;
+            for (const line of lines) write(`${line}\n`);
+          })
+          .on('close', () => {
+            if (pending !== '') write(pending);
+            resolve();
+          });
+      }),
+  );
   const base = {
     pid: container.pid,
     pidStart: startTime(container.pid),
@@ -92,6 +117,7 @@ export async function startEngineContainer(
   store.writeState(record.id, { ...base, status: 'running', exitCode: 0, finishedAt: ZERO_TIME });
   const monitorGone = new Promise<void>((resolve) => monitor.once('exit', () => resolve()));
   const recorded = container.exited.then(async (exit) => {
+    await Promise.all(logged);
     try {
       store.writeState(record.id, { ...base, status: 'exited', pid: 0, exitCode: exit.exitCode, finishedAt: now() });
     } catch {

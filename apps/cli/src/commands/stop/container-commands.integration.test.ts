@@ -5,7 +5,7 @@ import { type ContainerStore, createContainerStore, ZERO_TIME } from '@gc/engine
 import { canRunIntegration } from '@gc/syscall/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineContainer, startEngineContainer } from '../../test-support/engine-container.js';
-import { gocontainer } from '../../test-support/gocontainer.js';
+import { finish, gocontainer, start } from '../../test-support/gocontainer.js';
 import { cgroupGone } from '../../test-support/recorded-container.js';
 
 const LOOP = 'while :; do usleep 20000; done';
@@ -20,8 +20,13 @@ describe.skipIf(!canRunIntegration())(
     let store: ContainerStore;
     const started: EngineContainer[] = [];
     const gc = (...args: string[]) => gocontainer(['--data-root', dataRoot, ...args]);
-    const run = async (name: string, script: string, config?: { stopSignal?: string; stopTimeout?: number }) => {
-      const c = await startEngineContainer(store, name, script, config);
+    const run = async (
+      name: string,
+      script: string,
+      config?: { stopSignal?: string; stopTimeout?: number },
+      options?: { log?: boolean },
+    ) => {
+      const c = await startEngineContainer(store, name, script, config, options);
       started.push(c);
       return c;
     };
@@ -198,6 +203,23 @@ describe.skipIf(!canRunIntegration())(
       const stopped = await gc('stop', '-t', '5', 'frozen');
       expect(stopped.code, stopped.stderr).toBe(0);
       expect(await c.recorded).toBe(2);
+    });
+
+    it('logs -f follows the output of a running container until it exits; then logs shows it all', async () => {
+      const c = await run(
+        'chatty',
+        'echo one; usleep 400000; echo two >&2; usleep 400000; echo three; printf last',
+        {},
+        { log: true },
+      );
+      const follower = start(['--data-root', dataRoot, 'logs', '-f', '-t', 'chatty']);
+      const followed = await finish(follower, 20_000);
+      expect(await c.recorded).toBe(0);
+      expect(followed.code).toBe(0);
+      const stamp = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z';
+      expect(followed.stdout).toMatch(new RegExp(`^${stamp} one\\n${stamp} three\\n${stamp} last$`));
+      expect(followed.stderr).toMatch(new RegExp(`^${stamp} two\\n$`));
+      expect(await gc('logs', '--tail', '2', 'chatty')).toMatchObject({ stdout: 'three\nlast', stderr: '' });
     });
 
     it('container prune removes the stopped ones and says what and how much; rename; ps --filter', async () => {
