@@ -149,7 +149,7 @@ describe.skipIf(!canRunIntegration())(
       await new Promise((r) => c.monitor.once('exit', r));
       expect((await gc('ps', '--format', '{{.Names}} {{.State}}')).stdout).toBe('orphan running\n');
       c.container.kill('SIGKILL');
-      await c.container.exited;
+      await c.recorded;
       // The harness wrote the exit; a monitor killed first would not have: put the running state back.
       const file = store.readState(c.record.id);
       store.writeState(c.record.id, {
