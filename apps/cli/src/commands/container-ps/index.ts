@@ -7,7 +7,7 @@ import { runImageCommand } from '../../image-command.js';
 import { tabTable } from '../../tab-table.js';
 import { UsageError } from '../../usage-error.js';
 import { writeStdout } from '../../write-stdout.js';
-import { psRow } from './rows.js';
+import { psRow, templateHeader } from './rows.js';
 
 const OPTIONS: readonly OptionSpec[] = [
   { key: 'all', long: 'all', short: 'a', help: 'show all containers (default: the running ones)' },
@@ -79,8 +79,13 @@ export function containerPsCommand(argv: readonly string[], global: GlobalOption
         const format = flags.format as string | undefined;
         if (flags.quiet === true) writeStdout(rows.map((r) => `${r.ID}\n`).join(''));
         else if (format === 'json') writeStdout(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
-        else if (format !== undefined && format !== 'table') {
-          writeStdout(rows.map((r) => `${renderTemplate(format, r)}\n`).join(''));
+        else if (format?.startsWith('table ')) {
+          // Docker's table templates: a header of the columns' titles, cells aligned where the template has tabs.
+          const template = format.slice('table '.length).replaceAll('\\t', '\t');
+          const lines = [templateHeader(template), ...rows.map((r) => renderTemplate(template, r))];
+          writeStdout(tabTable(lines.map((l) => l.split('\t'))));
+        } else if (format !== undefined && format !== 'table') {
+          writeStdout(rows.map((r) => `${renderTemplate(format.replaceAll('\\t', '\t'), r)}\n`).join(''));
         } else {
           writeStdout(
             tabTable([

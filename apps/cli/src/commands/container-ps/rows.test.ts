@@ -1,6 +1,6 @@
 import { type ContainerNow, type ContainerRecord, liveState, ZERO_TIME } from '@gc/engine';
 import { describe, expect, it } from 'vitest';
-import { ellipsis, psRow } from './rows.js';
+import { ellipsis, psRow, templateHeader } from './rows.js';
 
 const record = {
   id: `3f2a${'0'.repeat(60)}`,
@@ -52,6 +52,12 @@ describe("docker ps's columns", () => {
     const created = psRow({ record: { ...record, image: '' }, file: undefined, state: liveState(undefined) }, { now });
     expect([created.Image, created.State, created.Status]).toEqual(['<none>', 'created', 'Created']);
     expect(ZERO_TIME).toBe('0001-01-01T00:00:00Z');
+  });
+
+  it("a table template's header: Docker's column titles", () => {
+    expect(templateHeader('{{.ID}}\t{{.Names}}\t{{.RunningFor}}\t{{json .Labels}}')).toBe(
+      'CONTAINER ID\tNAMES\tCREATED\tLABELS',
+    );
   });
 
   it('ellipsis counts characters, not bytes', () => {

@@ -55,3 +55,29 @@ export function psRow(c: ContainerNow, options: { noTrunc?: boolean; now?: numbe
     Status: statusText(state, now),
   };
 }
+
+/** Docker's column titles for `--format 'table {{.ID}}\t{{.Names}}'`. */
+const TITLES: Readonly<Record<string, string>> = {
+  Command: 'COMMAND',
+  CreatedAt: 'CREATED AT',
+  ID: 'CONTAINER ID',
+  Image: 'IMAGE',
+  Labels: 'LABELS',
+  LocalVolumes: 'LOCAL VOLUMES',
+  Mounts: 'MOUNTS',
+  Names: 'NAMES',
+  Networks: 'NETWORKS',
+  Ports: 'PORTS',
+  RunningFor: 'CREATED',
+  Size: 'SIZE',
+  State: 'STATE',
+  Status: 'STATUS',
+};
+
+/** The header line of a `table` template: each `{{.Field}}` by its column title. */
+export function templateHeader(template: string): string {
+  return template.replace(
+    /\{\{\s*(?:json\s+)?\.([A-Za-z]+)\s*\}\}/g,
+    (_all, field: string) => TITLES[field] ?? field.toUpperCase(),
+  );
+}

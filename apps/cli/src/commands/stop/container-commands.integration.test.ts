@@ -236,6 +236,7 @@ describe.skipIf(!canRunIntegration())(
       );
       expect(store.list().map((r) => r.name)).toEqual(['keeper']);
       expect((await gc('container', 'ls', '--format', '{{.Names}}')).stdout).toBe('keeper\n');
+    expect((await gc('ps', '--format', 'table {{.Names}}\\t{{.State}}')).stdout).toBe('NAMES     STATE\nkeeper    running\n');
     });
   },
 );
