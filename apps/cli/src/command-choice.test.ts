@@ -67,7 +67,8 @@ describe('runc or Docker', () => {
     expect(choose(['ps', '-a', '-q'], e)).toBe('docker');
     expect(choose(['ps', '--format', 'json'], e)).toBe('docker');
     expect(choose(['ps', '-f', 'status=running'], e)).toBe('docker');
-    expect(choose(['ps', 'web'], e)).toBe('docker');
+    // runc's ps takes a container; Docker's none.
+    expect(choose(['ps', 'web'], e)).toBe('runc');
     expect(choose(['ps', '--format', 'json', 'oci1'], e)).toBe('runc');
     expect(choose(['kill', 'web'], e)).toBe('docker');
     expect(choose(['kill', '-s', 'HUP', 'web'], e)).toBe('docker');

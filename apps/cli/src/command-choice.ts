@@ -101,7 +101,7 @@ export function chooseFlavour(
   if (DOCKER_COMMANDS.includes(command)) return 'docker';
   if (!SHARED_COMMANDS.includes(command)) return 'runc';
   const ref = firstPositional(command, rest);
-  if (command === 'ps' && ref === undefined) return 'docker';
+  if (command === 'ps') return ref === undefined ? 'docker' : 'runc';
   if (ref === undefined || global.root !== undefined) return 'runc';
   if (probes.ociContainer(ref)) return 'runc';
   return probes.engineContainer(ref) ? 'docker' : 'runc';
