@@ -14,6 +14,7 @@ const OPTIONS: readonly OptionSpec[] = [
     value: 'SECONDS',
     help: "seconds to wait before SIGKILL (default: the container's stop timeout, else 10; -1: no limit)",
   },
+  { key: 'timeout', long: 'timeout', value: 'SECONDS', help: 'the same as --time (its newer name)' },
   {
     key: 'signal',
     long: 'signal',
@@ -50,7 +51,7 @@ export function stopCommand(argv: readonly string[], global: GlobalOptions, name
       args: [1, Number.POSITIVE_INFINITY],
       argsHelp: 'CONTAINER [CONTAINER...]',
       run({ flags, rest }) {
-        const seconds = parseStopTime(flags.time as string | undefined, name);
+        const seconds = parseStopTime((flags.timeout ?? flags.time) as string | undefined, name);
         const signal = flags.signal as string | undefined;
         const ctx = engineContext(global);
         return eachContainer(name, ctx, rest, async (record, ref) => {
