@@ -30,10 +30,11 @@ export async function eachContainer(
     if (next) next();
     else running--;
   };
+  const find = ctx.store.finder();
   const results = refs.map(async (ref) => {
     await slot();
     try {
-      return { line: await done(ctx.store.find(ref), ref) };
+      return { line: await done(find(ref), ref) };
     } catch (error) {
       return { error };
     } finally {
