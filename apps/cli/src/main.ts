@@ -90,14 +90,14 @@ export async function main(argv: string[]): Promise<number> {
   const call = beginCommand(argv);
   if (typeof call === 'number') return call;
   const { global, command, rest } = call;
-  if (command !== undefined && (SHARED_COMMANDS.includes(command) || DOCKER_COMMANDS.includes(command))) {
-    const docker = await dockerCommand(command);
-    // With --root the line is runc's whatever it names: no store is read.
+  const docker = command === undefined ? undefined : dockerCommand(command);
+  if (command !== undefined && docker && (SHARED_COMMANDS.includes(command) || DOCKER_COMMANDS.includes(command))) {
+    // Only a shared name without --root asks the stores; runc's lines load nothing of Docker's.
     const probes: ChoiceProbes =
-      global.root === undefined
+      global.root === undefined && SHARED_COMMANDS.includes(command)
         ? (await import('./choice-probes.js')).choiceProbes(global)
         : { ociContainer: () => true, engineContainer: () => false };
-    if (docker && chooseFlavour(command, rest, global, probes) === 'docker') return docker(rest, global, command);
+    if (chooseFlavour(command, rest, global, probes) === 'docker') return (await docker())(rest, global, command);
   }
   switch (command) {
     case 'run': {

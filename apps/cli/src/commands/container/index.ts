@@ -42,8 +42,8 @@ export async function containerCommand(argv: readonly string[], global: GlobalOp
     case 'run':
       return (await import('../run/index.js')).runCommand(rest, global);
   }
-  const command = await dockerCommand(sub);
-  if (command) return command(rest, global, `container ${sub}`);
+  const load = dockerCommand(sub);
+  if (load) return (await load())(rest, global, `container ${sub}`);
   return reportError(
     new UsageError(`container: "${sub}" is not a container command (see gocontainer container --help)`),
   );
