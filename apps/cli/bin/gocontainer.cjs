@@ -10,8 +10,9 @@ const LIFECYCLE = ['start', 'state', 'kill', 'delete'];
 const CACHED = [...LIFECYCLE, 'run', 'create', 'exec'];
 // `run` from its own (dist/run.cjs), which holds only run's code.
 const bundle = LIFECYCLE.includes(command) ? 'lifecycle' : command === 'run' ? 'run' : 'main';
+// dist/lifecycle.cjs hands a Docker `start`/`kill` of an engine container to dist/main.cjs.
 loadMain(bundle, CACHED.includes(command) ? command : 'other')
-  .main(process.argv.slice(2))
+  .main(process.argv.slice(2), () => loadMain('main', 'other'))
   .then((code) => {
     process.exitCode = code;
   });

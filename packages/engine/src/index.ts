@@ -1,3 +1,31 @@
+export type { ContainerFilter, FilterSubject } from './list/container-filter.js';
+export { ENGINE_BAD_FILTER, filterAsksForStopped, matchesFilter, parseFilters } from './list/container-filter.js';
+export type { FollowOptions, LogEntry, ReadLogOptions } from './logs-reader/read-log.js';
+export { readLog } from './logs-reader/read-log.js';
+export { ENGINE_BAD_TIME, parseDuration, parseSince } from './logs-reader/since.js';
+export type { ContainerNow, EngineContext } from './operations/engine-context.js';
+export { containerCgroup, containerNow } from './operations/engine-context.js';
+export {
+  ENGINE_BAD_SIGNAL,
+  ENGINE_CONTAINER_RUNNING,
+  ENGINE_NOT_PAUSED,
+  ENGINE_NOT_RUNNING,
+  ENGINE_PAUSED,
+  ENGINE_TIMEOUT,
+} from './operations/errors.js';
+export { killContainer } from './operations/kill.js';
+export { pauseContainer, unpauseContainer } from './operations/pause.js';
+export type { PruneResult } from './operations/prune.js';
+export { diskUsage, pruneContainers } from './operations/prune.js';
+export type { RemoveOptions } from './operations/remove.js';
+export { removeContainer } from './operations/remove.js';
+export { parseSignal } from './operations/signal.js';
+export type { StopOptions, StopResult } from './operations/stop.js';
+export { stopContainer } from './operations/stop.js';
+export { requestStop, STOP_REQUESTED } from './operations/stop-request.js';
+export type { ContainerTop } from './operations/top.js';
+export { containerTop, ENGINE_PS_FAILED } from './operations/top.js';
+export { waitContainer } from './operations/wait.js';
 export type { NetworkMode } from './spec/docker-defaults.js';
 export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './spec/docker-defaults.js';
 export type { DeviceOptions, Devices, HostNode } from './spec/docker-devices.js';
@@ -26,6 +54,10 @@ export type {
   StatsTarget,
 } from './stats/stats-sampler.js';
 export { createStatsSampler } from './stats/stats-sampler.js';
+export { humanDuration } from './status/human-duration.js';
+export type { ContainerStatus, LiveState, LiveStateProbes } from './status/live-state.js';
+export { liveState } from './status/live-state.js';
+export { statusText } from './status/status-text.js';
 export type {
   ContainerConfig,
   ContainerRecord,

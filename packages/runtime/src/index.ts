@@ -49,6 +49,8 @@ export { mergeResources, updateContainer } from './operations/update.js';
 export { writePidFile } from './pid-file.js';
 export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';
+export type { ProcessOwner } from './process-owner.js';
+export { ownerIsAlive, ownerOf } from './process-owner.js';
 export type { ContainerExit, RunningContainer, RunOptions } from './run-container.js';
 export { startContainer } from './run-container.js';
 export type { CreateRunDirOptions, RunDir, RunDirOptions, RunDirOverlay, SweepOptions } from './run-dir.js';
