@@ -129,6 +129,13 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/logout/index.js')).logoutCommand(rest, global);
     case 'image':
       return (await import('./commands/image/index.js')).imageCommand(rest, global);
+    // Internal: run by a detached container's gc-monitor (not in --help).
+    case '__start-container':
+      return (await import('./commands/detached/start-container.js')).startContainerCommand(rest, global);
+    case '__cleanup-container':
+      return (await import('./commands/detached/cleanup-container.js')).cleanupContainerCommand(rest, global);
+    case '__remove-container':
+      return (await import('./commands/detached/remove-container.js')).removeContainerCommand(rest, global);
     case 'version':
     case '--version':
     case '-v':
