@@ -1,3 +1,14 @@
+export { ContainerLaunchError, ENGINE_BAD_OPTION, ENGINE_START_FAILED, EngineOptionError } from './monitor/errors.js';
+export type { LaunchedMonitor, LaunchOptions } from './monitor/launch-monitor.js';
+export { launchMonitor, MONITOR_REPORT_FD } from './monitor/launch-monitor.js';
+export { parseLogOptions } from './monitor/log-options.js';
+export type { MonitorPlan, MonitorPlanInput } from './monitor/plan-monitor.js';
+export { planMonitor } from './monitor/plan-monitor.js';
+export { parseRestartPolicy } from './monitor/restart-policy.js';
+export type { StartFile } from './monitor/start-file.js';
+export { readStartFile, writeStartFile } from './monitor/start-file.js';
+export type { StartReport } from './monitor/start-report.js';
+export { formatStartReport, parseMonitorReport } from './monitor/start-report.js';
 export type {
   ContainerConfig,
   ContainerRecord,
@@ -18,14 +29,3 @@ export {
   ENGINE_NO_SUCH_CONTAINER,
 } from './store/errors.js';
 export { generateName, validateName } from './store/names.js';
-export { ContainerLaunchError, ENGINE_BAD_OPTION, ENGINE_START_FAILED, EngineOptionError } from './monitor/errors.js';
-export type { LaunchedMonitor, LaunchOptions } from './monitor/launch-monitor.js';
-export { launchMonitor, MONITOR_REPORT_FD } from './monitor/launch-monitor.js';
-export { parseLogOptions } from './monitor/log-options.js';
-export type { MonitorPlan, MonitorPlanInput } from './monitor/plan-monitor.js';
-export { planMonitor } from './monitor/plan-monitor.js';
-export { parseRestartPolicy } from './monitor/restart-policy.js';
-export type { StartFile } from './monitor/start-file.js';
-export { readStartFile, writeStartFile } from './monitor/start-file.js';
-export type { StartReport } from './monitor/start-report.js';
-export { formatStartReport, parseMonitorReport } from './monitor/start-report.js';

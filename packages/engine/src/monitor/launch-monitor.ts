@@ -44,7 +44,10 @@ export async function launchMonitor(plan: MonitorPlan, options: LaunchOptions = 
     });
     kernel.close(writeEnd);
     await spawned.catch((e: Error) => {
-      throw new ContainerLaunchError(`start the container monitor ${options.monitorPath ?? monitorPath}: ${e.message}`, 125);
+      throw new ContainerLaunchError(
+        `start the container monitor ${options.monitorPath ?? monitorPath}: ${e.message}`,
+        125,
+      );
     });
     pid = child.pid as number;
     child.unref();

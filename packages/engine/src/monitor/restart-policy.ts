@@ -22,7 +22,9 @@ export function parseRestartPolicy(value: string | undefined): RestartPolicy {
     );
   }
   if (!/^\d+$/.test(count)) {
-    throw new EngineOptionError(`--restart: maximum retry count "${count}" is not a non-negative integer (on-failure:3)`);
+    throw new EngineOptionError(
+      `--restart: maximum retry count "${count}" is not a non-negative integer (on-failure:3)`,
+    );
   }
   return { name, maximumRetryCount: Number(count) };
 }

@@ -20,6 +20,9 @@ export function parseMonitorReport(text: string): StartReport {
   if (failed) return { exitCode: Number(failed[1]), error: failed[2] as string };
   return {
     exitCode: 125,
-    error: text === '' ? 'the container monitor ended without starting the container' : `the container monitor said: ${text.trim()}`,
+    error:
+      text === ''
+        ? 'the container monitor ended without starting the container'
+        : `the container monitor said: ${text.trim()}`,
   };
 }

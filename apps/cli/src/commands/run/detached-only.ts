@@ -12,7 +12,9 @@ export function detachedOnly(flags: Readonly<Record<string, unknown>>): UsageErr
   for (const [key, flag] of DETACHED_ONLY) {
     const value = flags[key];
     if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
-      return new UsageError(`${flag}: only with -d for now (a foreground run keeps no container to name, restart or log)`);
+      return new UsageError(
+        `${flag}: only with -d for now (a foreground run keeps no container to name, restart or log)`,
+      );
     }
   }
   return undefined;

@@ -32,7 +32,9 @@ export interface DetachedFlags extends RunFlags {
 }
 
 /** What the container runs on: an image, or (a command path first) the host's root or `--rootfs`. */
-export type DetachedTarget = { image: string; command: string[] } | { image?: undefined; command: string; args: string[] };
+export type DetachedTarget =
+  | { image: string; command: string[] }
+  | { image?: undefined; command: string; args: string[] };
 
 /**
  * `gocontainer run -d`: make the container's record in the engine's store,
@@ -41,7 +43,11 @@ export type DetachedTarget = { image: string; command: string[] } | { image?: un
  * and exit 0, as `docker run -d`. A container that does not start is
  * removed again (record, image hold), and its error is ours: 125, 126 or 127.
  */
-export async function runDetached(target: DetachedTarget, flags: DetachedFlags, global: GlobalOptions): Promise<number> {
+export async function runDetached(
+  target: DetachedTarget,
+  flags: DetachedFlags,
+  global: GlobalOptions,
+): Promise<number> {
   let store: ContainerStore | undefined;
   let record: ContainerRecord | undefined;
   let found: FoundImage | undefined;
@@ -73,7 +79,7 @@ export async function runDetached(target: DetachedTarget, flags: DetachedFlags, 
     record = store.create(newContainer(id, target, flags, request, found, image, restartPolicy, logConfig));
     const dir = store.dir(id);
     const overlay = overlayOf(request, global);
-    if (overlay) for (const sub of ['upper', 'work']) mkdirSync(join(dir, sub), { mode: 0o700 });
+    if (overlay) for (const sub of ['upper', 'work', 'merged']) mkdirSync(join(dir, sub), { mode: 0o700 });
     const start: StartFile = {
       spec: request.spec,
       init: request.init,
