@@ -1,0 +1,269 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ContainerStateFile } from '@gc/engine';
+import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { gocontainer, processesMatching } from '../../test-support/gocontainer.js';
+import { loadTestImages } from '../../test-support/test-images.js';
+
+const HIERARCHIES = ['memory', 'pids', 'unified', 'cpu'].map((h) => `/sys/fs/cgroup/${h}/gocontainer`);
+
+/** `/proc/PID/stat` field 4 (the parent) and 22 (the start time); undefined when gone (or a zombie). */
+function stat(pid: number): { ppid: number; start: number } | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    if (f[0] === 'Z') return undefined;
+    return { ppid: Number(f[1]), start: Number(f[19]) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function until<T>(what: string, get: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = get();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The monitor's command line holds `--id ID` (NUL-separated, as /proc shows it). */
+const monitorOf = (id: string) => `--id\0${id}\0`;
+
+interface LogRecord {
+  log: string;
+  stream: 'stdout' | 'stderr';
+  time: string;
+}
+
+describe.skipIf(!canRunIntegration())('gocontainer run -d (integration, root)', { timeout: 60_000 }, () => {
+  let root: ReturnType<typeof createBusyboxRoot>;
+  let dirs: string;
+  let runRoot: string;
+  let dataRoot: string;
+  const made: string[] = [];
+  const gc = (args: string[]) => gocontainer(['--root', runRoot, '--data-root', dataRoot, ...args]);
+  const dirOf = (id: string) => join(dataRoot, 'engine', 'containers', id);
+  const state = (id: string) =>
+    JSON.parse(readFileSync(join(dirOf(id), 'state.json'), 'utf8')) as ContainerStateFile & {
+      monitorPid: number;
+    };
+  const log = (id: string, suffix = '') =>
+    readFileSync(join(dirOf(id), `${id}-json.log${suffix}`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LogRecord);
+  const runDetached = async (args: string[]) => {
+    const r = await gc(['run', '-d', ...args]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const id = r.stdout.trim();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    made.push(id);
+    return id;
+  };
+  /** Nothing of the container is left on the host but (unless removed) its directory in the store. */
+  const nothingRunning = (id: string) => {
+    expect(existsSync(join(runRoot, id))).toBe(false);
+    for (const h of HIERARCHIES) expect(existsSync(join(h, id))).toBe(false);
+    expect(processesMatching(monitorOf(id))).toEqual([]);
+  };
+
+  beforeAll(() => {
+    root = createBusyboxRoot();
+    dirs = mkdtempSync(join(tmpdir(), 'gc-detached-'));
+    runRoot = join(dirs, 'run');
+    dataRoot = join(dirs, 'data');
+  });
+  afterEach(async () => {
+    // A failed test's containers: their monitors and inits go, then their files.
+    for (const id of made.splice(0)) {
+      for (const pid of processesMatching(monitorOf(id))) process.kill(pid, 'SIGKILL');
+      if (existsSync(dirOf(id))) {
+        const s = state(id);
+        if (s.pid && stat(s.pid)?.start === s.pidStart) process.kill(s.pid, 'SIGKILL');
+      }
+    }
+  });
+  afterAll(async () => {
+    await gc(['__cleanup-container', 'all']);
+    root.remove();
+    rmSync(dirs, { recursive: true, force: true });
+  });
+
+  it('prints the full ID and exits while the container runs; the log gets its output with timestamps', async () => {
+    const started = Date.now();
+    const id = await runDetached([
+      '--rootfs',
+      root.path,
+      '/bin/sh',
+      '-c',
+      'echo hello; echo oops >&2; read x < /dev/null; sleep 1; printf "no newline"',
+    ]);
+    // The CLI is gone, the container runs: its init is the monitor's child, the monitor nobody's but init's.
+    const running = state(id);
+    expect(running.status).toBe('running');
+    expect(stat(running.pid)?.start).toBe(running.pidStart);
+    expect(stat(running.pid)?.ppid).toBe(running.monitorPid);
+    expect(stat(running.monitorPid)?.start).toBe(running.monitorStart);
+    // The starter exits once it reported: no Node process stays.
+    await until('the starter to end', () => processesMatching(`__start-container\0${id}`).length === 0, 5000);
+    const record = JSON.parse(readFileSync(join(dirOf(id), 'container.json'), 'utf8'));
+    expect(record).toMatchObject({ id, path: '/bin/sh', image: '' });
+
+    const exited = await until('the exit', () => state(id).status === 'exited' && state(id));
+    expect(exited).toMatchObject({ exitCode: 0, pid: 0, restartCount: 0 });
+    const records = log(id);
+    expect(records.map((r) => [r.stream, r.log])).toEqual([
+      ['stdout', 'hello\n'],
+      ['stderr', 'oops\n'],
+      ['stdout', 'no newline'],
+    ]);
+    for (const r of records) {
+      expect(r.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+      expect(Date.parse(r.time)).toBeGreaterThanOrEqual(started - 1000);
+    }
+    // It ran for the second it slept, and ended after its last word.
+    expect(Date.parse(exited.finishedAt) - Date.parse(exited.startedAt)).toBeGreaterThanOrEqual(500);
+    expect(exited.finishedAt >= (records[2] as LogRecord).time).toBe(true);
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    nothingRunning(id);
+  });
+
+  it('after kill -9 of the monitor, the state file and the init still tell the truth', async () => {
+    const id = await runDetached(['--rootfs', root.path, '/bin/sleep', '30']);
+    const s = state(id);
+    process.kill(s.monitorPid, 'SIGKILL');
+    await until('the monitor to die', () => stat(s.monitorPid) === undefined);
+    // The container outlives its monitor: the file says running, and the init it names runs.
+    expect(state(id).status).toBe('running');
+    expect(stat(s.pid)?.start).toBe(s.pidStart);
+    // Once the init is gone too, the pid and start time in the file name a process that does not run.
+    process.kill(s.pid, 'SIGKILL');
+    await until('the init to die', () => stat(s.pid)?.start !== s.pidStart);
+    expect(state(id).status).toBe('running');
+    // What it left (run directory, cgroup) goes with the next sweep.
+    await gc(['__cleanup-container', id]);
+    nothingRunning(id);
+  });
+
+  it('--restart on-failure:3 restarts exactly three times, with back-off, and keeps the exit code', async () => {
+    const id = await runDetached([
+      '--restart',
+      'on-failure:3',
+      '--rootfs',
+      root.path,
+      '/bin/sh',
+      '-c',
+      'echo try; exit 3',
+    ]);
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    const s = state(id);
+    expect(s).toMatchObject({ status: 'exited', exitCode: 3, restartCount: 3 });
+    expect(log(id).map((r) => r.log)).toEqual(['try\n', 'try\n', 'try\n', 'try\n']);
+    // 100 + 200 + 400 ms of back-off between the four lives.
+    const times = log(id).map((r) => Date.parse(r.time));
+    expect((times[3] as number) - (times[0] as number)).toBeGreaterThanOrEqual(650);
+    nothingRunning(id);
+  });
+
+  it('a stop request ends a restart policy', async () => {
+    const id = await runDetached(['--restart', 'always', '--rootfs', root.path, '/bin/sleep', '30']);
+    const s = state(id);
+    writeFileSync(join(dirOf(id), 'stop-requested'), '');
+    process.kill(s.pid, 'SIGKILL');
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    expect(state(id)).toMatchObject({ status: 'exited', exitCode: 137, restartCount: 0, stoppedByUser: true });
+    nothingRunning(id);
+  });
+
+  it('rotates the log at max-size, keeping max-file files', async () => {
+    const id = await runDetached([
+      '--log-opt',
+      'max-size=300',
+      '--log-opt',
+      'max-file=3',
+      '--rootfs',
+      root.path,
+      '/bin/sh',
+      '-c',
+      'i=0; while [ $i -lt 40 ]; do echo line-$i; i=$((i+1)); done',
+    ]);
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    const files = readdirSync(dirOf(id)).filter((f) => f.includes('-json.log'));
+    expect(files.sort()).toEqual([`${id}-json.log`, `${id}-json.log.1`, `${id}-json.log.2`]);
+    // Oldest first, each file at most max-size and one record; the newest lines kept, in order.
+    const lines = ['.2', '.1', ''].flatMap((suffix) => {
+      const size = readFileSync(join(dirOf(id), `${id}-json.log${suffix}`)).length;
+      expect(size).toBeLessThan(300 + 100);
+      return log(id, suffix).map((r) => r.log.trim());
+    });
+    const first = Number((lines[0] as string).slice('line-'.length));
+    expect(first).toBeGreaterThan(0);
+    expect(lines).toEqual(Array.from({ length: 40 - first }, (_, i) => `line-${first + i}`));
+  });
+
+  it('--rm -d leaves nothing once the container exited', async () => {
+    const id = await runDetached(['--rm', '--rootfs', root.path, '/bin/sh', '-c', 'echo bye']);
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    expect(existsSync(dirOf(id))).toBe(false);
+    nothingRunning(id);
+  });
+
+  it('a container that cannot start fails run -d as docker run -d, and leaves nothing', async () => {
+    const before = readdirSync(join(dataRoot, 'engine', 'containers'));
+    const notFound = await gc(['run', '-d', '--name', 'never', '--rootfs', root.path, '/bin/nosuch']);
+    expect(notFound.code).toBe(127);
+    expect(notFound.stdout).toBe('');
+    expect(notFound.stderr).toBe('gocontainer: no such file or directory: /bin/nosuch\n');
+    const notExecutable = await gc(['run', '-d', '--rootfs', root.path, '/etc/passwd']);
+    expect(notExecutable.code).toBe(126);
+    expect(notExecutable.stderr).toMatch(/permission denied: \/etc\/passwd cannot be executed/);
+    const badPolicy = await gc(['run', '-d', '--restart', 'sometimes', '--rootfs', root.path, '/bin/true']);
+    expect(badPolicy.code).toBe(125);
+    expect(badPolicy.stderr).toMatch(/^gocontainer: --restart: invalid restart policy "sometimes"/);
+    const conflict = await gc(['run', '-d', '--rm', '--restart', 'always', '--rootfs', root.path, '/bin/true']);
+    expect(conflict.stderr).toMatch(/Conflicting options: --restart and --rm/);
+    expect(readdirSync(join(dataRoot, 'engine', 'containers')).filter((d) => !before.includes(d))).toEqual([]);
+    expect(readdirSync(runRoot)).toEqual([]);
+    expect(processesMatching(`--data-root ${dataRoot}`)).toEqual([]);
+    // The name of the failed container is free again.
+    const named = await runDetached(['--name', 'never', '--rootfs', root.path, '/bin/true']);
+    await until('the monitor to end', () => processesMatching(monitorOf(named)).length === 0);
+  });
+
+  it('runs an image detached, holding its layers while the container exists, and --name is unique', async () => {
+    const images = await loadTestImages();
+    expect((await gc(['load', '-i', images.busyboxDocker])).code).toBe(0);
+    const id = await runDetached([
+      '--name',
+      'web',
+      'localhost/gc-e2e-busybox:1',
+      'sh',
+      '-c',
+      'echo from-image; sleep 30',
+    ]);
+    const record = JSON.parse(readFileSync(join(dirOf(id), 'container.json'), 'utf8'));
+    expect(record).toMatchObject({ name: 'web', image: 'localhost/gc-e2e-busybox:1', path: 'sh' });
+    expect(record.imageId).toMatch(/^sha256:/);
+    await until('its output', () => existsSync(join(dirOf(id), `${id}-json.log`)) && log(id).length > 0);
+    expect(log(id)[0]?.log).toBe('from-image\n');
+    const again = await gc(['run', '-d', '--name', 'web', 'localhost/gc-e2e-busybox:1', 'true']);
+    expect(again.code).toBe(125);
+    expect(again.stderr).toContain(`--name: the container name "web" is already in use by container ${id}`);
+    // The image is in use: rmi refuses it.
+    const rmi = await gc(['rmi', 'localhost/gc-e2e-busybox:1']);
+    expect(rmi.code).not.toBe(0);
+    process.kill(state(id).pid, 'SIGKILL');
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    expect(state(id)).toMatchObject({ status: 'exited', exitCode: 137 });
+    nothingRunning(id);
+    expect((await gc(['__remove-container', id])).code).toBe(0);
+    expect(existsSync(dirOf(id))).toBe(false);
+    expect((await gc(['rmi', 'localhost/gc-e2e-busybox:1'])).code).toBe(0);
+  });
+});
