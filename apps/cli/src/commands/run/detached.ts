@@ -1,15 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   type ContainerRecord,
   type ContainerStore,
   createContainerStore,
-  launchMonitor,
-  MONITOR_REPORT_FD,
   type NewContainer,
   parseLogOptions,
   parseRestartPolicy,
-  planMonitor,
   type StartFile,
   writeStartFile,
   ZERO_TIME,
@@ -18,6 +15,7 @@ import { gocontainerStatePaths, newContainerId } from '@gc/runtime';
 import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
+import { launchDetached } from '../detached/launch.js';
 import { imageArgs, pullPolicy, type RunImage } from './image-config.js';
 import { blameOption } from './option-errors.js';
 import { buildRunRequest, type RunFlags, type RunRequest } from './options.js';
@@ -98,33 +96,13 @@ export async function runDetached(
       finishedAt: ZERO_TIME,
       restartCount: 0,
     });
-    const plan = planMonitor({
-      record,
-      dir,
-      logPath: store.logPath(id),
-      command: starterCommand(global),
-      reportFd: MONITOR_REPORT_FD,
-    });
-    await launchMonitor(plan);
+    await launchDetached(store, record, global);
     process.stdout.write(`${id}\n`);
     return 0;
   } catch (e) {
     await removeFailed(store, id, found);
     return reportError(blameOption(e, flags));
   }
-}
-
-/**
- * The command line of this gocontainer, for the monitor to run its internal
- * commands with: the same Node, the same bin file, the same roots.
- */
-export function starterCommand(global: GlobalOptions): string[] {
-  return [
-    process.execPath,
-    resolve(process.argv[1] as string),
-    ...(global.root ? ['--root', global.root] : []),
-    ...(global.dataRoot ? ['--data-root', global.dataRoot] : []),
-  ];
 }
 
 /**
