@@ -31,6 +31,8 @@ async function until<T>(what: string, get: () => T | undefined | false, timeoutM
   }
 }
 
+const runsNow = (pid: number, start: number | undefined) => stat(pid)?.start === start;
+
 /** The monitor's command line holds `--id ID` (NUL-separated, as /proc shows it). */
 const monitorOf = (id: string) => `--id\0${id}\0`;
 
@@ -265,5 +267,45 @@ describe.skipIf(!canRunIntegration())('gocontainer run -d (integration, root)', 
     expect((await gc(['__remove-container', id])).code).toBe(0);
     expect(existsSync(dirOf(id))).toBe(false);
     expect((await gc(['rmi', 'localhost/gc-e2e-busybox:1'])).code).toBe(0);
+  });
+
+  it('restart stops and starts it again on the same writable layer; start -a replays an exited one', async () => {
+    expect((await gc(['load', '-i', (await loadTestImages()).busyboxDocker])).code).toBe(0);
+    const id = await runDetached([
+      '--name',
+      'counter',
+      'localhost/gc-e2e-busybox:1',
+      'sh',
+      '-c',
+      'echo x >> /count; echo lives=$(wc -l < /count); sleep 30',
+    ]);
+    const first = state(id);
+    await until('its first words', () => existsSync(join(dirOf(id), `${id}-json.log`)) && log(id).length === 1);
+    const restarted = await gc(['restart', '-t', '1', 'counter']);
+    expect(restarted).toMatchObject({ code: 0, stdout: 'counter\n', stderr: '' });
+    const second = state(id);
+    expect(second.status).toBe('running');
+    expect(second.pid).not.toBe(first.pid);
+    expect(runsNow(first.monitorPid, first.monitorStart)).toBe(false);
+    await until('its second words', () => log(id).length === 2);
+    expect(log(id).map((r) => r.log)).toEqual(['lives=1\n', 'lives=2\n']);
+    // start of a running container leaves it be.
+    expect(await gc(['container', 'start', id.slice(0, 12)])).toMatchObject({
+      code: 0,
+      stdout: `${id.slice(0, 12)}\n`,
+    });
+    expect(state(id).pid).toBe(second.pid);
+    writeFileSync(join(dirOf(id), 'stop-requested'), '');
+    process.kill(second.pid, 'SIGKILL');
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    nothingRunning(id);
+    // start -a: its output until it exits, and its code.
+    const other = await runDetached(['--rootfs', root.path, '/bin/sh', '-c', 'echo out; echo err >&2; exit 7']);
+    await until('the monitor to end', () => processesMatching(monitorOf(other)).length === 0);
+    const attached = await gc(['container', 'start', '-a', other]);
+    expect(attached).toMatchObject({ code: 7, stdout: 'out\n', stderr: 'err\n' });
+    expect(state(other)).toMatchObject({ status: 'exited', exitCode: 7 });
+    nothingRunning(other);
+    expect((await gc(['__remove-container', id])).code).toBe(0);
   });
 });
