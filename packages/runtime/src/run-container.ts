@@ -1,5 +1,12 @@
 import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
-import { CLONE_PARENT, createKernel, type ExitStatus, type Kernel, type ProcessHandle, shellExitCode } from '@gc/syscall';
+import {
+  CLONE_PARENT,
+  createKernel,
+  type ExitStatus,
+  type Kernel,
+  type ProcessHandle,
+  shellExitCode,
+} from '@gc/syscall';
 import { newContainerId } from './container-id.js';
 import { execHelperFd, initBinaryFd } from './init-binary.js';
 import { type ContainerPlan, type PlanOptions, planContainer } from './plan-container.js';
