@@ -34,11 +34,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "monitor-attach.h"
 
 #define GC_LINE_MAX 16384 /* Docker splits a longer line into several records */
 #define GC_MSG_MAX 2048
@@ -57,6 +60,8 @@ static struct {
 	enum gc_policy policy;
 	int max_retries; /* on-failure: 0 means no limit */
 	int autoremove;
+	int tty; /* the container has a pty: its master comes on the console socket */
+	int stdin_open; /* -i: its stdin is a pipe the attach clients write to */
 	int report_fd; /* the launching CLI's pipe, -1 once answered */
 	char **cmd;
 	int ncmd;
@@ -271,12 +276,14 @@ static void gc_log_record(const char *stream, const char *data, size_t len)
 struct gc_stream {
 	int fd; /* read end of the container's pipe; -1 at its end */
 	const char *name;
+	int kind; /* the attach frame's: 1 stdout, 2 stderr */
 	size_t len;
 	char buf[GC_LINE_MAX];
 };
 
-static struct gc_stream out_stream = { .fd = -1, .name = "stdout" };
-static struct gc_stream err_stream = { .fd = -1, .name = "stderr" };
+static struct gc_stream out_stream = { .fd = -1, .name = "stdout", .kind = 1 };
+static struct gc_stream err_stream = { .fd = -1, .name = "stderr", .kind = 2 };
+static struct gc_stream tty_stream = { .fd = -1, .name = "stdout", .kind = 1 };
 
 static void gc_stream_feed(struct gc_stream *s, const char *p, size_t n)
 {
@@ -304,6 +311,7 @@ static void gc_stream_read(struct gc_stream *s)
 	ssize_t n = read(s->fd, chunk, sizeof(chunk));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
+	/* A pty master reads EIO once no process holds its slave: the end. */
 	if (n <= 0) {
 		if (s->len)
 			gc_log_record(s->name, s->buf, s->len);
@@ -313,6 +321,7 @@ static void gc_stream_read(struct gc_stream *s)
 		return;
 	}
 	gc_stream_feed(s, chunk, (size_t)n);
+	gc_attach_output(s->kind, chunk, (size_t)n);
 }
 
 /* ---- children ---- */
@@ -342,10 +351,11 @@ static int gc_open_null(void)
 }
 
 /*
- * Fork `CMD... VERB ID` with stdin /dev/null, the given stdout and stderr,
- * and `report` as fd 3 (GC_REPORT_FD=3 in its environment).
+ * Fork `CMD... VERB ID` with the given stdin (else /dev/null), stdout and
+ * stderr, `report` as fd 3 (GC_REPORT_FD=3 in its environment) and, given
+ * one, the console socket as fd 4 (GC_CONSOLE_FD=4).
  */
-static pid_t gc_run(const char *verb, int out, int err, int report)
+static pid_t gc_run(const char *verb, int in, int out, int err, int report, int console)
 {
 	char *argv[cfg.ncmd + 3];
 	for (int i = 0; i < cfg.ncmd; i++)
@@ -365,12 +375,15 @@ static pid_t gc_run(const char *verb, int out, int err, int report)
 	signal(SIGHUP, SIG_DFL);
 	int nul = open("/dev/null", O_RDWR);
 	/* Above the targets first, so that no dup2 overwrites one still to be moved. */
-	int fds[4] = { nul, fcntl(out < 0 ? nul : out, F_DUPFD, 10), fcntl(err < 0 ? nul : err, F_DUPFD, 10),
-		       fcntl(report < 0 ? nul : report, F_DUPFD, 10) };
-	for (int i = 0; i < 4; i++)
+	int fds[5] = { fcntl(in < 0 ? nul : in, F_DUPFD, 10), fcntl(out < 0 ? nul : out, F_DUPFD, 10),
+		       fcntl(err < 0 ? nul : err, F_DUPFD, 10), fcntl(report < 0 ? nul : report, F_DUPFD, 10),
+		       fcntl(console < 0 ? nul : console, F_DUPFD, 10) };
+	for (int i = 0; i < 5; i++)
 		dup2(fds[i], i);
-	closefrom(4);
+	closefrom(console < 0 ? 4 : 5);
 	setenv("GC_REPORT_FD", "3", 1);
+	if (console >= 0)
+		setenv("GC_CONSOLE_FD", "4", 1);
 	execvp(argv[0], argv);
 	dprintf(3, "error 125 gc-monitor: exec %s: %s\n", argv[0], strerror(errno));
 	_exit(125);
@@ -382,7 +395,7 @@ static int gc_run_wait(const char *verb, char *said, size_t len)
 	int rep[2];
 	if (pipe2(rep, O_CLOEXEC) < 0)
 		gc_die("pipe: %s", strerror(errno));
-	pid_t pid = gc_run(verb, -1, -1, rep[1]);
+	pid_t pid = gc_run(verb, -1, -1, -1, rep[1], -1);
 	close(rep[1]);
 	size_t have = 0;
 	for (;;) {
@@ -463,6 +476,26 @@ static void gc_reap(pid_t starter, int *starter_status, pid_t init, int *init_st
 	}
 }
 
+/* The pty master the container sends on the console socket (SCM_RIGHTS); -1 if none came. */
+static int gc_recv_master(int sock)
+{
+	char name[256];
+	struct iovec iov = { name, sizeof(name) };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	int fd;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
 /*
  * One life of the container: the starter runs, reports the init's pid (or
  * why it could not start it) and exits; the container runs until its init
@@ -471,13 +504,25 @@ static void gc_reap(pid_t starter, int *starter_status, pid_t init, int *init_st
  */
 static int gc_life(int *started)
 {
-	int out[2], err[2], rep[2];
+	int out[2], err[2], rep[2], in[2] = { -1, -1 }, cons[2] = { -1, -1 };
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0)
 		gc_die("pipe: %s", strerror(errno));
-	pid_t starter = gc_run("__start-container", out[1], err[1], rep[1]);
+	if (cfg.stdin_open && !cfg.tty && pipe2(in, O_CLOEXEC) < 0)
+		gc_die("pipe: %s", strerror(errno));
+	if (cfg.tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cons) < 0)
+		gc_die("socketpair: %s", strerror(errno));
+	pid_t starter = gc_run("__start-container", in[0], out[1], err[1], rep[1], cons[1]);
 	close(out[1]);
 	close(err[1]);
 	close(rep[1]);
+	if (in[0] >= 0)
+		close(in[0]);
+	if (cons[1] >= 0)
+		close(cons[1]);
+	int input = in[1]; /* the container's stdin pipe (-i), or its pty master (-t) */
+	if (input >= 0)
+		fcntl(input, F_SETFL, O_NONBLOCK);
+	int console = cons[0];
 	out_stream.fd = out[0];
 	err_stream.fd = err[0];
 	int rep_fd = rep[0];
@@ -495,13 +540,16 @@ static int gc_life(int *started)
 			if (ended == 0)
 				ended = gc_mono();
 			/* Its output to the end, unless a process that escaped the namespace holds the pipes. */
-			if ((out_stream.fd < 0 && err_stream.fd < 0) || gc_mono() - ended > GC_DRAIN_MS / 1000.0)
+			if ((out_stream.fd < 0 && err_stream.fd < 0 && tty_stream.fd < 0) ||
+			    gc_mono() - ended > GC_DRAIN_MS / 1000.0)
 				if (starter_status != -1)
 					break;
 		}
-		struct pollfd p[4] = { { sig_fd, POLLIN, 0 }, { rep_fd, POLLIN, 0 }, { out_stream.fd, POLLIN, 0 },
-				       { err_stream.fd, POLLIN, 0 } };
-		int r = poll(p, 4, ended ? 100 : -1);
+		struct pollfd p[6 + GC_ATTACH_POLLFDS] = { { sig_fd, POLLIN, 0 },	  { rep_fd, POLLIN, 0 },
+							   { out_stream.fd, POLLIN, 0 }, { err_stream.fd, POLLIN, 0 },
+							   { console, POLLIN, 0 },	  { tty_stream.fd, POLLIN, 0 } };
+		int np = 6 + gc_attach_pollfds(p + 6);
+		int r = poll(p, (nfds_t)np, ended ? 100 : -1);
 		if (r < 0 && errno != EINTR)
 			gc_die("poll: %s", strerror(errno));
 		if (p[0].revents)
@@ -540,22 +588,45 @@ static int gc_life(int *started)
 			gc_stream_read(&out_stream);
 		if (p[3].revents)
 			gc_stream_read(&err_stream);
+		if (p[4].revents) {
+			int master = gc_recv_master(console);
+			close(console);
+			console = -1;
+			if (master >= 0) {
+				tty_stream.fd = master;
+				input = dup(master);
+				fcntl(input, F_SETFD, FD_CLOEXEC);
+				fcntl(input, F_SETFL, O_NONBLOCK);
+			}
+		}
+		if (p[5].revents)
+			gc_stream_read(&tty_stream);
+		gc_attach_handle(p + 6, &input, cfg.tty ? tty_stream.fd : -1);
 	}
+	if (console >= 0)
+		close(console);
+	if (input >= 0)
+		close(input);
 	if (!*started && code == 0)
 		code = 125;
 	/* What is left in the pipes, without waiting for an end that may not come. */
 	fcntl(out_stream.fd, F_SETFL, O_NONBLOCK);
 	fcntl(err_stream.fd, F_SETFL, O_NONBLOCK);
-	for (int i = 0; i < 64 && (out_stream.fd >= 0 || err_stream.fd >= 0); i++) {
-		struct pollfd p[2] = { { out_stream.fd, POLLIN, 0 }, { err_stream.fd, POLLIN, 0 } };
-		if (poll(p, 2, 0) <= 0)
+	fcntl(tty_stream.fd, F_SETFL, O_NONBLOCK);
+	for (int i = 0; i < 64 && (out_stream.fd >= 0 || err_stream.fd >= 0 || tty_stream.fd >= 0); i++) {
+		struct pollfd p[3] = { { out_stream.fd, POLLIN, 0 }, { err_stream.fd, POLLIN, 0 }, { tty_stream.fd, POLLIN, 0 } };
+		if (poll(p, 3, 0) <= 0)
 			break;
 		if (p[0].revents)
 			gc_stream_read(&out_stream);
 		if (p[1].revents)
 			gc_stream_read(&err_stream);
+		if (p[2].revents)
+			gc_stream_read(&tty_stream);
 	}
-	for (struct gc_stream *s = &out_stream; s; s = s == &out_stream ? &err_stream : NULL) {
+	struct gc_stream *all[3] = { &out_stream, &err_stream, &tty_stream };
+	for (int i = 0; i < 3; i++) {
+		struct gc_stream *s = all[i];
 		if (s->fd >= 0) {
 			if (s->len)
 				gc_log_record(s->name, s->buf, s->len);
@@ -621,6 +692,7 @@ static void gc_usage(const char *why)
 		"gc-monitor: %s\n"
 		"usage: gc-monitor --dir DIR --id ID [--log FILE [--max-size BYTES] [--max-file N]]\n"
 		"                  [--restart no|on-failure|always|unless-stopped] [--max-retries N] [--rm]\n"
+		"                  [--tty] [--stdin]\n"
 		"                  [--report-fd FD] -- COMMAND [ARG...]\n",
 		why);
 	exit(125);
@@ -647,7 +719,8 @@ static void gc_parse(int argc, char **argv)
 			i++;
 			break;
 		}
-		if (i + 1 >= argc && strcmp(a, "--rm") != 0)
+		int flag = strcmp(a, "--rm") == 0 || strcmp(a, "--tty") == 0 || strcmp(a, "--stdin") == 0;
+		if (i + 1 >= argc && !flag)
 			gc_usage("an option without its value");
 		if (strcmp(a, "--dir") == 0)
 			cfg.dir = argv[++i];
@@ -665,6 +738,10 @@ static void gc_parse(int argc, char **argv)
 			cfg.report_fd = (int)gc_number(a, argv[++i], 3);
 		else if (strcmp(a, "--rm") == 0)
 			cfg.autoremove = 1;
+		else if (strcmp(a, "--tty") == 0)
+			cfg.tty = 1;
+		else if (strcmp(a, "--stdin") == 0)
+			cfg.stdin_open = 1;
 		else if (strcmp(a, "--restart") == 0) {
 			const char *p = argv[++i];
 			if (strcmp(p, "no") == 0)
@@ -710,12 +787,18 @@ int main(int argc, char **argv)
 		gc_die("signalfd: %s", strerror(errno));
 	monitor_start = gc_start_time(getpid());
 	gc_log_open();
+	/* The attach socket's path is relative to the container's directory (sun_path is short). */
+	if (chdir(cfg.dir) < 0)
+		gc_die("chdir %s: %s", cfg.dir, strerror(errno));
+	if (gc_attach_listen() < 0)
+		gc_die("listen on %s/attach.sock: %s", cfg.dir, strerror(errno));
 
 	long backoff = 0;
 	for (int first = 1;; first = 0) {
 		int started;
 		double began = gc_mono();
 		int code = gc_life(&started);
+		gc_attach_exit(code);
 		st.status = "exited";
 		st.pid = 0;
 		st.exit_code = code;
@@ -728,6 +811,7 @@ int main(int argc, char **argv)
 		}
 		if (first && !started) {
 			/* `run -d` fails as `docker run -d` does: the CLI says why and removes the container. */
+			gc_attach_close();
 			gc_write_state();
 			gc_report("error %d %s\n", code, st.error);
 			return 0;
@@ -752,6 +836,7 @@ int main(int argc, char **argv)
 		}
 		st.restart_count++;
 	}
+	gc_attach_close();
 	if (cfg.autoremove) {
 		char said[256];
 		gc_run_wait("__remove-container", said, sizeof(said));

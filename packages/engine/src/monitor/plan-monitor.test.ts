@@ -19,7 +19,7 @@ const command = ['/usr/bin/node', '/opt/gc/bin/gocontainer.cjs', '--root', '/run
 describe('planMonitor', () => {
   it('puts the whole plan in argv: the directory, the log, then the gocontainer command line', () => {
     const plan = planMonitor({
-      record: { id: ID, hostConfig: hostConfig() },
+      record: { id: ID, hostConfig: hostConfig(), config: { tty: false, openStdin: false } },
       dir: `/d/${ID}`,
       logPath: `/d/${ID}/${ID}-json.log`,
       command,
@@ -47,6 +47,7 @@ describe('planMonitor', () => {
           restartPolicy: { name: 'on-failure', maximumRetryCount: 3 },
           logConfig: { type: 'json-file', maxSize: 10_000_000, maxFile: 3 },
         }),
+        config: { tty: false, openStdin: false },
       },
       dir: '/d',
       logPath: '/d/l',
@@ -70,7 +71,11 @@ describe('planMonitor', () => {
       '3',
     ]);
     const always = planMonitor({
-      record: { id: ID, hostConfig: hostConfig({ restartPolicy: { name: 'always', maximumRetryCount: 0 } }) },
+      record: {
+        id: ID,
+        hostConfig: hostConfig({ restartPolicy: { name: 'always', maximumRetryCount: 0 } }),
+        config: { tty: false, openStdin: false },
+      },
       dir: '/d',
       logPath: '/d/l',
       command,
@@ -78,12 +83,13 @@ describe('planMonitor', () => {
     expect(always.args).toContain('always');
     expect(always.args).not.toContain('--max-retries');
     const removed = planMonitor({
-      record: { id: ID, hostConfig: hostConfig({ autoRemove: true }) },
+      record: { id: ID, hostConfig: hostConfig({ autoRemove: true }), config: { tty: true, openStdin: true } },
       dir: '/d',
       logPath: '/d/l',
       command,
     });
-    expect(removed.args.slice(0, removed.args.indexOf('--'))).toContain('--rm');
+    const options = removed.args.slice(0, removed.args.indexOf('--'));
+    expect(options.slice(-3)).toEqual(['--rm', '--tty', '--stdin']);
   });
 });
 

@@ -1,7 +1,9 @@
 import type { ContainerRecord } from '../store/container-record.js';
 
 export interface MonitorPlanInput {
-  readonly record: Pick<ContainerRecord, 'id' | 'hostConfig'>;
+  readonly record: Pick<ContainerRecord, 'id' | 'hostConfig'> & {
+    readonly config: Pick<ContainerRecord['config'], 'tty' | 'openStdin'>;
+  };
   /** The container's directory (`ContainerStore.dir`): state.json and stop-requested live there. */
   readonly dir: string;
   /** Its json-file log (`ContainerStore.logPath`). */
@@ -38,6 +40,8 @@ export function planMonitor(input: MonitorPlanInput): MonitorPlan {
     args.push('--max-retries', String(policy.maximumRetryCount));
   }
   if (hostConfig.autoRemove) args.push('--rm');
+  if (input.record.config.tty) args.push('--tty');
+  if (input.record.config.openStdin) args.push('--stdin');
   if (input.reportFd !== undefined) args.push('--report-fd', String(input.reportFd));
   return { args: [...args, '--', ...input.command] };
 }

@@ -48,6 +48,8 @@ export async function startContainerCommand(argv: readonly string[], global: Glo
       mounts: [...(start.spec.mounts ?? []), ...writeDockerEtcFiles(runDir.path, start.etcFiles)],
     };
     const kernel = createKernel();
+    // With a tty, the container sends its pty's master there: the monitor's end of the console socket.
+    const consoleFd = process.env.GC_CONSOLE_FD === undefined ? undefined : Number(process.env.GC_CONSOLE_FD);
     const container = await startContainer(spec, {
       kernel,
       runDir,
@@ -55,6 +57,7 @@ export async function startContainerCommand(argv: readonly string[], global: Glo
       stdio: [0, 1, 2],
       parentDeathSignal: false,
       adoptedByParent: true,
+      ...(spec.process.terminal && consoleFd !== undefined ? { consoleSocket: consoleFd } : {}),
       init: start.init,
       ...(start.cgroupParent ? { cgroupParent: start.cgroupParent } : {}),
       ...(seccompCache() ? { seccompCache: seccompCache() } : {}),

@@ -1,4 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerStateFile } from '@gc/engine';
@@ -35,6 +45,48 @@ const runsNow = (pid: number, start: number | undefined) => stat(pid)?.start ===
 
 /** The monitor's command line holds `--id ID` (NUL-separated, as /proc shows it). */
 const monitorOf = (id: string) => `--id\0${id}\0`;
+
+/** A frame of the attach protocol: kind, three zero bytes, u32 BE length, payload. */
+const frame = (kind: number, payload: Buffer) => {
+  const head = Buffer.alloc(8);
+  head[0] = kind;
+  head.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([head, payload]);
+};
+
+/**
+ * Attach to a container's monitor (through /proc/self/fd: the socket's full
+ * path may be longer than a unix socket's), send `frames`, and collect what
+ * comes back until the monitor lets go: [kind, text] pairs, the exit's code.
+ */
+async function attach(dir: string, frames: Buffer[]): Promise<{ output: [number, string][]; exit?: number }> {
+  const fd = openSync(dir, 'r');
+  try {
+    return await new Promise((resolve, reject) => {
+      const socket = connect(`/proc/self/fd/${fd}/attach.sock`);
+      let buf = Buffer.alloc(0);
+      const output: [number, string][] = [];
+      let exit: number | undefined;
+      socket.on('connect', () => {
+        for (const f of frames) socket.write(f);
+      });
+      socket.on('data', (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        while (buf.length >= 8 && buf.length >= 8 + buf.readUInt32BE(4)) {
+          const len = buf.readUInt32BE(4);
+          const payload = buf.subarray(8, 8 + len);
+          if (buf[0] === 5) exit = payload.readInt32BE(0);
+          else output.push([buf[0] as number, payload.toString()]);
+          buf = buf.subarray(8 + len);
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(exit === undefined ? { output } : { output, exit }));
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
 
 interface LogRecord {
   log: string;
@@ -307,5 +359,64 @@ describe.skipIf(!canRunIntegration())('gocontainer run -d (integration, root)', 
     expect(state(other)).toMatchObject({ status: 'exited', exitCode: 7 });
     nothingRunning(other);
     expect((await gc(['__remove-container', id])).code).toBe(0);
+  });
+
+  it('-i: an attach client writes its stdin and gets its output and exit code', async () => {
+    const id = await runDetached([
+      '-i',
+      '--rootfs',
+      root.path,
+      '/bin/sh',
+      '-c',
+      'read line; echo "got $line"; cat; echo done >&2; exit 5',
+    ]);
+    const got = await attach(dirOf(id), [
+      frame(0, Buffer.from('first\n')),
+      frame(0, Buffer.from('second\n')),
+      frame(4, Buffer.alloc(0)),
+    ]);
+    expect(got.exit).toBe(5);
+    // Frames as the pipes gave the chunks: per stream, the bytes in order.
+    const stream = (kind: number) =>
+      got.output
+        .filter(([k]) => k === kind)
+        .map(([, t]) => t)
+        .join('');
+    expect(stream(1)).toBe('got first\nsecond\n');
+    expect(stream(2)).toBe('done\n');
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    expect(log(id).map((r) => [r.stream, r.log])).toEqual([
+      ['stdout', 'got first\n'],
+      ['stdout', 'second\n'],
+      ['stderr', 'done\n'],
+    ]);
+    expect(existsSync(join(dirOf(id), 'attach.sock'))).toBe(false);
+    nothingRunning(id);
+  });
+
+  it('-t: the monitor holds the pty master; a client types into it and resizes it', async () => {
+    const id = await runDetached(['-t', '-i', '--rootfs', root.path, '/bin/sh']);
+    expect(JSON.parse(readFileSync(join(dirOf(id), 'container.json'), 'utf8')).config).toMatchObject({
+      tty: true,
+      openStdin: true,
+    });
+    const size = Buffer.alloc(4);
+    size.writeUInt16BE(33, 0);
+    size.writeUInt16BE(111, 2);
+    const got = await attach(dirOf(id), [frame(3, size), frame(0, Buffer.from('stty size; tty; exit 3\n'))]);
+    expect(got.exit).toBe(3);
+    const text = got.output.map(([kind, t]) => {
+      expect(kind).toBe(1);
+      return t;
+    });
+    expect(text.join('')).toContain('33 111\r\n/dev/pts/0\r\n');
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    expect(state(id)).toMatchObject({ status: 'exited', exitCode: 3 });
+    expect(
+      log(id)
+        .map((r) => r.log)
+        .join(''),
+    ).toContain('33 111\r\n');
+    nothingRunning(id);
   });
 });

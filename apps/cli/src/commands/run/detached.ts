@@ -40,6 +40,8 @@ export type DetachedTarget =
  * `__start-container`, and outlives us), print its full ID once it runs
  * and exit 0, as `docker run -d`. A container that does not start is
  * removed again (record, image hold), and its error is ours: 125, 126 or 127.
+ * With -t the monitor holds the pty's master, with -i the write end of its
+ * stdin; `attach` reaches both through the monitor's attach socket.
  */
 export async function runDetached(
   target: DetachedTarget,
@@ -51,11 +53,6 @@ export async function runDetached(
   let found: FoundImage | undefined;
   const id = newContainerId();
   try {
-    if (flags.tty || flags.interactive) {
-      throw new UsageError(
-        '--detach with --tty or --interactive: not supported yet (a detached container has no attach socket yet)',
-      );
-    }
     const restartPolicy = parseRestartPolicy(flags.restart);
     const logConfig = parseLogOptions(flags.logOpt ?? []);
     if (flags.rm && restartPolicy.name !== 'no') {
@@ -65,14 +62,14 @@ export async function runDetached(
     let request: RunRequest;
     let image: RunImage | undefined;
     if (target.image === undefined) {
-      request = buildRunRequest(target.command, target.args, flags, id, false);
+      request = buildRunRequest(target.command, target.args, flags, id, flags.tty ?? false);
     } else {
       const images = await import('./run-image.js');
       pullPolicy(flags.pull);
       found = await images.findRunImage(target.image, flags.pull, global, false);
       image = await holdForContainer(found, target.image, store.dir(id), id);
       const [command, ...args] = imageArgs(image, target.command, flags.entrypoint);
-      request = buildRunRequest(command as string, args, flags, id, false, image);
+      request = buildRunRequest(command as string, args, flags, id, flags.tty ?? false, image);
     }
     record = store.create(newContainer(id, target, flags, request, found, image, restartPolicy, logConfig));
     const dir = store.dir(id);
@@ -164,8 +161,8 @@ function newContainer(
       env: proc.env ?? [],
       workingDir: proc.cwd,
       user: flags.user ?? image?.config.User ?? '',
-      tty: false,
-      openStdin: false,
+      tty: flags.tty ?? false,
+      openStdin: flags.interactive ?? false,
       ...(image?.config.Entrypoint ? { entrypoint: image.config.Entrypoint } : {}),
       ...(image?.config.Cmd ? { cmd: image.config.Cmd } : {}),
       labels: {},
