@@ -8,7 +8,15 @@ const command = commandOf(process.argv.slice(2));
 const LIFECYCLE = ['start', 'state', 'kill', 'delete'];
 // A code cache per command: V8 keeps only what the run that made it compiled.
 // The internal commands a detached container's monitor runs for each start and exit too.
-const CACHED = [...LIFECYCLE, 'run', 'create', 'exec', '__start-container', '__cleanup-container', '__remove-container'];
+const CACHED = [
+  ...LIFECYCLE,
+  'run',
+  'create',
+  'exec',
+  '__start-container',
+  '__cleanup-container',
+  '__remove-container',
+];
 // `run` from its own (dist/run.cjs), which holds only run's code.
 const bundle = LIFECYCLE.includes(command) ? 'lifecycle' : command === 'run' ? 'run' : 'main';
 loadMain(bundle, CACHED.includes(command) ? command : 'other')

@@ -1,7 +1,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EtcFilesOptions, Spec } from '@gc/runtime';
+import type { Spec } from '@gc/runtime';
 import { GcError } from '@gc/syscall';
+import type { EtcFilesOptions } from '../spec/docker-etc-files.js';
 import { ENGINE_BAD_RECORD } from '../store/errors.js';
 
 /**

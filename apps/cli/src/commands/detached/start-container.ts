@@ -1,15 +1,13 @@
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createContainerStore, formatStartReport, readStartFile, type StartReport } from '@gc/engine';
 import {
-  createRunDir,
-  GcError,
-  type RunDir,
-  type Spec,
-  startContainer,
-  sweepRunDirs,
+  createContainerStore,
+  formatStartReport,
+  readStartFile,
+  type StartReport,
   writeDockerEtcFiles,
-} from '@gc/runtime';
+} from '@gc/engine';
+import { createRunDir, GcError, type RunDir, type Spec, startContainer, sweepRunDirs } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import type { GlobalOptions } from '../../global-options.js';
 import { seccompCache } from '../../seccomp-cache.js';

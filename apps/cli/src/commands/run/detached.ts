@@ -1,12 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  blameRunFlag,
+  buildRunSpec,
   type ContainerRecord,
   type ContainerStore,
   createContainerStore,
   type NewContainer,
   parseLogOptions,
   parseRestartPolicy,
+  pullPolicy,
+  type RunImage,
+  type RunSpec,
   type StartFile,
   writeStartFile,
   ZERO_TIME,
@@ -16,10 +21,8 @@ import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
 import { launchDetached } from '../detached/launch.js';
-import { imageArgs, pullPolicy, type RunImage } from './image-config.js';
-import { blameOption } from './option-errors.js';
-import { buildRunRequest, type RunFlags, type RunRequest } from './options.js';
 import type { FoundImage } from './run-image.js';
+import type { RunFlags } from './run-options.js';
 
 /** `run -d`'s own flags, beside the flags of every run. */
 export interface DetachedFlags extends RunFlags {
@@ -59,17 +62,17 @@ export async function runDetached(
       throw new UsageError('Conflicting options: --restart and --rm (a container removed at its exit cannot restart)');
     }
     store = createContainerStore(global.dataRoot ? { dataRoot: global.dataRoot } : {});
-    let request: RunRequest;
+    const input = { ...flags, id, terminal: flags.tty ?? false, callerEnv: process.env };
+    let request: RunSpec;
     let image: RunImage | undefined;
     if (target.image === undefined) {
-      request = buildRunRequest(target.command, target.args, flags, id, flags.tty ?? false);
+      request = buildRunSpec({ ...input, command: [target.command, ...target.args] });
     } else {
       const images = await import('./run-image.js');
       pullPolicy(flags.pull);
       found = await images.findRunImage(target.image, flags.pull, global, false);
       image = await holdForContainer(found, target.image, store.dir(id), id);
-      const [command, ...args] = imageArgs(image, target.command, flags.entrypoint);
-      request = buildRunRequest(command as string, args, flags, id, flags.tty ?? false, image);
+      request = buildRunSpec({ ...input, command: target.command, image });
     }
     record = store.create(newContainer(id, target, flags, request, found, image, restartPolicy, logConfig));
     const dir = store.dir(id);
@@ -98,7 +101,7 @@ export async function runDetached(
     return 0;
   } catch (e) {
     await removeFailed(store, id, found);
-    return reportError(blameOption(e, flags));
+    return reportError(blameRunFlag(e, flags));
   }
 }
 
@@ -126,7 +129,7 @@ async function holdForContainer(found: FoundImage, name: string, dir: string, id
 }
 
 /** The root's overlay, as the starter replays it: the image's layers, or the host's root. */
-function overlayOf(request: RunRequest, global: GlobalOptions): StartFile['overlay'] {
+function overlayOf(request: RunSpec, global: GlobalOptions): StartFile['overlay'] {
   if (request.imageLayers) return { lower: request.imageLayers };
   if (request.hostRootOverlay) {
     return {
@@ -141,7 +144,7 @@ function newContainer(
   id: string,
   target: DetachedTarget,
   flags: DetachedFlags,
-  request: RunRequest,
+  request: RunSpec,
   found: FoundImage | undefined,
   image: RunImage | undefined,
   restartPolicy: NewContainer['hostConfig']['restartPolicy'],
@@ -172,7 +175,7 @@ function newContainer(
       logConfig,
       autoRemove: flags.rm ?? false,
       memory: request.spec.linux?.resources?.memory?.limit ?? 0,
-      networkMode: flags.network,
+      networkMode: flags.network ?? 'none',
       init: request.init,
     },
   };
