@@ -1,3 +1,4 @@
+export { containerCgroup } from './monitor/container-cgroup.js';
 export { ContainerLaunchError, ENGINE_BAD_OPTION, ENGINE_START_FAILED, EngineOptionError } from './monitor/errors.js';
 export type { LaunchedMonitor, LaunchOptions } from './monitor/launch-monitor.js';
 export { launchMonitor, MONITOR_REPORT_FD } from './monitor/launch-monitor.js';

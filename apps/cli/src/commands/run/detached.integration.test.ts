@@ -235,6 +235,16 @@ describe.skipIf(!canRunIntegration())('gocontainer run -d (integration, root)', 
     nothingRunning(id);
   });
 
+  it('-m: an OOM kill is in the state file', async () => {
+    const id = await runDetached(['-m', '50m', '--rootfs', root.path, '/bin/sh', '-c', 'head -c 200m /dev/zero | tail']);
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    expect(state(id)).toMatchObject({ status: 'exited', exitCode: 137, oomKilled: true });
+    nothingRunning(id);
+    const fine = await runDetached(['-m', '50m', '--rootfs', root.path, '/bin/true']);
+    await until('the monitor to end', () => processesMatching(monitorOf(fine)).length === 0);
+    expect(state(fine)).toMatchObject({ status: 'exited', exitCode: 0, oomKilled: false });
+  });
+
   it('rotates the log at max-size, keeping max-file files', async () => {
     const id = await runDetached([
       '--log-opt',
