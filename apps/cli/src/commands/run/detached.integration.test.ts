@@ -236,7 +236,15 @@ describe.skipIf(!canRunIntegration())('gocontainer run -d (integration, root)', 
   });
 
   it('-m: an OOM kill is in the state file', async () => {
-    const id = await runDetached(['-m', '50m', '--rootfs', root.path, '/bin/sh', '-c', 'head -c 200m /dev/zero | tail']);
+    const id = await runDetached([
+      '-m',
+      '50m',
+      '--rootfs',
+      root.path,
+      '/bin/sh',
+      '-c',
+      'head -c 200m /dev/zero | tail',
+    ]);
     await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
     expect(state(id)).toMatchObject({ status: 'exited', exitCode: 137, oomKilled: true });
     nothingRunning(id);
