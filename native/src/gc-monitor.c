@@ -640,11 +640,17 @@ static int gc_life(int *started)
 	return code;
 }
 
+/* 1 for a stop request (`stop-requested` exists), 2 when it says `restart` (restart's: a --rm container stays). */
 static int gc_stop_requested(void)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], word[8] = "";
 	snprintf(path, sizeof(path), "%s/stop-requested", cfg.dir);
-	return access(path, F_OK) == 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, word, sizeof(word) - 1);
+	close(fd);
+	return n >= 7 && memcmp(word, "restart", 7) == 0 ? 2 : 1;
 }
 
 /* Sleep `ms`, waking to reap and to see a stop request; 1 when one came. */
@@ -837,7 +843,8 @@ int main(int argc, char **argv)
 		st.restart_count++;
 	}
 	gc_attach_close();
-	if (cfg.autoremove) {
+	/* `restart` stops it to start it again: a --rm container is not removed then. */
+	if (cfg.autoremove && gc_stop_requested() != 2) {
 		char said[256];
 		gc_run_wait("__remove-container", said, sizeof(said));
 	}

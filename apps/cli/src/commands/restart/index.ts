@@ -79,7 +79,8 @@ async function stopForRestart(
   const monitorUp = () => runs(state.monitorPid, state.monitorStart);
   const initUp = () => state.pid > 0 && runs(state.pid, state.pidStart);
   if (!monitorUp() && !initUp()) return;
-  writeFileSync(join(store.dir(record.id), 'stop-requested'), '');
+  // `restart` in it: the monitor of a --rm container leaves it for the start that follows.
+  writeFileSync(join(store.dir(record.id), 'stop-requested'), 'restart');
   const signal = record.config.stopSignal ?? 'SIGTERM';
   const kill = (sig: NodeJS.Signals | string) => {
     // Read again: between two lives of a restart policy the init is another.

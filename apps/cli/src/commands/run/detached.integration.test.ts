@@ -379,6 +379,19 @@ describe.skipIf(!canRunIntegration())('gocontainer run -d (integration, root)', 
     expect((await gc(['__remove-container', id])).code).toBe(0);
   });
 
+  it('restart of a --rm container keeps it; its exit after that removes it', async () => {
+    const id = await runDetached(['--rm', '--rootfs', root.path, '/bin/sleep', '30']);
+    const first = state(id);
+    expect(await gc(['restart', '-t', '0', id])).toMatchObject({ code: 0, stdout: `${id}\n` });
+    const second = state(id);
+    expect(second.status).toBe('running');
+    expect(second.monitorPid).not.toBe(first.monitorPid);
+    process.kill(second.pid, 'SIGKILL');
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    expect(existsSync(dirOf(id))).toBe(false);
+    nothingRunning(id);
+  });
+
   it('-i: an attach client writes its stdin and gets its output and exit code', async () => {
     const id = await runDetached([
       '-i',
