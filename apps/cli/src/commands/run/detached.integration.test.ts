@@ -235,6 +235,21 @@ describe.skipIf(!canRunIntegration())('gocontainer run -d (integration, root)', 
     nothingRunning(id);
   });
 
+  it('splits a line longer than 16 KiB into records as Docker does, the last one ending it', async () => {
+    const id = await runDetached([
+      '--rootfs',
+      root.path,
+      '/bin/sh',
+      '-c',
+      'head -c 40000 /dev/zero | tr "\\0" a; echo; echo "tab\there \\"quoted\\""',
+    ]);
+    await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);
+    const records = log(id).map((r) => r.log);
+    expect(records.map((r) => r.length)).toEqual([16384, 16384, 40000 - 2 * 16384 + 1, 'tab\there "quoted"\n'.length]);
+    expect(records.slice(0, 3).join('')).toBe(`${'a'.repeat(40000)}\n`);
+    expect(records[3]).toBe('tab\there "quoted"\n');
+  });
+
   it('-m: an OOM kill is in the state file', async () => {
     const id = await runDetached([
       '-m',
