@@ -810,7 +810,10 @@ int main(int argc, char **argv)
 		st.exit_code = code;
 		st.oom = 0;
 		gc_now(st.finished_at, sizeof(st.finished_at));
-		if (started) {
+		int again = gc_should_restart(code);
+		/* A container removed now needs no cleanup of its own: the removal's sweep does it. */
+		int removed = cfg.autoremove && !again && gc_stop_requested() != 2;
+		if (started && !removed) {
 			char said[256];
 			gc_run_wait("__cleanup-container", said, sizeof(said));
 			st.oom = strstr(said, "oom 1") != NULL;
@@ -822,7 +825,7 @@ int main(int argc, char **argv)
 			gc_report("error %d %s\n", code, st.error);
 			return 0;
 		}
-		if (!gc_should_restart(code)) {
+		if (!again) {
 			gc_write_state();
 			break;
 		}

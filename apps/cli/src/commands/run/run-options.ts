@@ -91,7 +91,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'blkioWeight', long: 'blkio-weight', value: 'N', help: 'relative block IO weight (10 to 1000; 0: off)' },
   { key: 'cgroupParent', long: 'cgroup-parent', value: 'PATH', help: 'the cgroup the container cgroup is made under' },
   { key: 'oomScoreAdj', long: 'oom-score-adj', value: 'N', help: 'OOM killer preference, -1000 to 1000' },
-  { key: 'rm', long: 'rm', help: 'remove the container when it exits (always so, but with -d)' },
+  { key: 'rm', long: 'rm', help: 'remove the container once it exits (a foreground run always is)' },
   { key: 'detach', long: 'detach', short: 'd', help: 'run in the background under a monitor; print its ID' },
   { key: 'name', long: 'name', value: 'NAME', help: 'a name for the container (with -d)' },
   {
