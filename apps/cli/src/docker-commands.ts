@@ -25,6 +25,9 @@ const TABLE: Readonly<Record<string, () => Promise<DockerCommand>>> = {
     return (argv, global, as) => command(argv, global, as, true);
   },
   rename: async () => (await import('./commands/rename/index.js')).renameCommand,
+  start: async () => (await import('./commands/container-start/index.js')).dockerStartCommand,
+  restart: async () => (await import('./commands/restart/index.js')).restartCommand,
+  stats: async () => (await import('./commands/stats/index.js')).statsCommand,
 };
 
 /** Docker's aliases under `container`. */

@@ -131,8 +131,6 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/list/index.js')).listCommand(rest, global);
     case 'events':
       return (await import('./commands/events/index.js')).eventsCommand(rest, global);
-    case 'stats':
-      return (await import('./commands/stats/index.js')).statsCommand(rest, global);
     case 'features':
       return (await import('./commands/features/index.js')).featuresCommand(rest);
     case 'spec':
@@ -161,6 +159,13 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/image/index.js')).imageCommand(rest, global);
     case 'container':
       return (await import('./commands/container/index.js')).containerCommand(rest, global);
+    // Internal: run by a detached container's gc-monitor (not in --help).
+    case '__start-container':
+      return (await import('./commands/detached/start-container.js')).startContainerCommand(rest, global);
+    case '__cleanup-container':
+      return (await import('./commands/detached/cleanup-container.js')).cleanupContainerCommand(rest, global);
+    case '__remove-container':
+      return (await import('./commands/detached/remove-container.js')).removeContainerCommand(rest, global);
     case 'version':
     case '--version':
     case '-v':

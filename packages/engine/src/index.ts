@@ -3,6 +3,17 @@ export { ENGINE_BAD_FILTER, filterAsksForStopped, matchesFilter, parseFilters } 
 export type { FollowOptions, LogEntry, ReadLogOptions } from './logs-reader/read-log.js';
 export { readLog } from './logs-reader/read-log.js';
 export { ENGINE_BAD_TIME, parseDuration, parseSince } from './logs-reader/since.js';
+export { ContainerLaunchError, ENGINE_BAD_OPTION, ENGINE_START_FAILED, EngineOptionError } from './monitor/errors.js';
+export type { LaunchedMonitor, LaunchOptions } from './monitor/launch-monitor.js';
+export { launchMonitor, MONITOR_REPORT_FD } from './monitor/launch-monitor.js';
+export { parseLogOptions } from './monitor/log-options.js';
+export type { MonitorPlan, MonitorPlanInput } from './monitor/plan-monitor.js';
+export { planMonitor } from './monitor/plan-monitor.js';
+export { parseRestartPolicy } from './monitor/restart-policy.js';
+export type { StartFile } from './monitor/start-file.js';
+export { readStartFile, writeStartFile } from './monitor/start-file.js';
+export type { StartReport } from './monitor/start-report.js';
+export { formatStartReport, parseMonitorReport } from './monitor/start-report.js';
 export type { ContainerNow, EngineContext } from './operations/engine-context.js';
 export { containerCgroup, containerNow } from './operations/engine-context.js';
 export {

@@ -1,5 +1,6 @@
 import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
 import { createKernel, type Kernel } from '@gc/syscall';
+import { tryReadStartFile } from '../monitor/start-file.js';
 import { type LiveState, liveState } from '../status/live-state.js';
 import type { ContainerRecord, ContainerStateFile } from '../store/container-record.js';
 import type { ContainerStore } from '../store/container-store.js';
@@ -28,11 +29,19 @@ export function kernelOf(ctx: EngineContext): Kernel {
   return sharedKernel;
 }
 
-/** The container's cgroup: the one its state file names, else the runtime's default for its ID. */
+/**
+ * The container's cgroup: the one its state file names; else the one each
+ * start of a detached container makes, resolved as `startContainer`
+ * resolves it (start.json's spec cgroupsPath, else `--cgroup-parent`/ID);
+ * else the runtime's default for its ID.
+ */
 export function containerCgroup(ctx: EngineContext, record: ContainerRecord, file?: ContainerStateFile): CgroupManager {
+  const start = file?.cgroup ? undefined : tryReadStartFile(ctx.store.dir(record.id));
+  const cgroupsPath = file?.cgroup ?? start?.spec.linux?.cgroupsPath;
   return createCgroupManager({
     id: record.id,
-    ...(file?.cgroup ? { cgroupsPath: file.cgroup } : {}),
+    ...(cgroupsPath ? { cgroupsPath } : {}),
+    ...(start?.cgroupParent ? { parent: start.cgroupParent } : {}),
     kernel: kernelOf(ctx),
   });
 }

@@ -126,6 +126,11 @@ export function createContainerStore(options: ContainerStoreOptions = {}): Conta
   }
 
   function tryFind(ref: string): ContainerRecord | undefined {
+    // A full ID (what the monitor and its starter pass) is its directory: no need to read every record.
+    if (/^[0-9a-f]{64}$/.test(ref)) {
+      const record = readJson<ContainerRecord>(join(root, ref, RECORD));
+      if (record) return record;
+    }
     return tryFindIn(list(), ref);
   }
 

@@ -15,6 +15,7 @@ import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
+import { detachedOnly } from './detached-only.js';
 import { releaseSweptHold } from './image-hold.js';
 import type { HeldImage } from './run-image.js';
 import { RUN_OPTIONS, type RunFlags } from './run-options.js';
@@ -63,6 +64,13 @@ export async function runCommand(argv: readonly string[], global: GlobalOptions 
   }
   const target: RunTarget =
     rootfs || first.startsWith('/') ? { command: first, args } : { image: first, command: args };
+  if (line.flags.detach) {
+    const network = (line.flags.network as string | undefined) ?? 'none';
+    const flags = { ...line.flags, network } as import('./detached.js').DetachedFlags;
+    return (await import('./detached.js')).runDetached(target, flags, global);
+  }
+  const notHere = detachedOnly(line.flags);
+  if (notHere) return reportError(notHere);
   return run(
     target,
     {
