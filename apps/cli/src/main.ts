@@ -90,7 +90,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'delete':
       return (await import('./commands/delete/index.js')).deleteCommand(rest, global);
     case 'exec':
+      if (await (await import('./commands/docker-exec/is-docker-exec.js')).wantsDockerExec(rest, global)) {
+        return (await import('./commands/docker-exec/index.js')).dockerExecCommand(rest, global);
+      }
       return (await import('./commands/exec/index.js')).execCommand(rest, global);
+    case 'cp':
+      return (await import('./commands/cp/index.js')).cpCommand(rest, global);
+    case 'attach':
+      return (await import('./commands/attach/index.js')).attachCommand(rest, global);
     case 'pause':
       return (await import('./commands/pause/index.js')).pauseCommand(rest, global);
     case 'resume':
