@@ -90,7 +90,7 @@ export async function startEngineContainer(
   const { spec } = buildRunRequest(
     '/bin/sh',
     ['-c', script],
-    { ...FLAGS, ...options.flags, rootfs: root.path } as RunFlags,
+    { ...FLAGS, hostname: 'engine-test', ...options.flags, rootfs: root.path } as RunFlags,
     record.id,
   );
   writeContainerSpec(store.dir(record.id), spec);

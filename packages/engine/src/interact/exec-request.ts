@@ -48,7 +48,7 @@ export function dockerExecProcess(
   if (!cwd.startsWith('/')) {
     throw new GcError('EUSAGE', `--workdir: expected an absolute path in the container, got ${JSON.stringify(cwd)}`);
   }
-  const env = [`PATH=${DEFAULT_PATH}`, `HOSTNAME=${record.config.hostname || spec.hostname || ''}`];
+  const env = [`PATH=${DEFAULT_PATH}`, `HOSTNAME=${spec.hostname || record.config.hostname}`];
   const containerEnv = record.config.env.length > 0 ? record.config.env : (base?.env ?? []);
   env.push(...containerEnv.filter((e) => !e.startsWith('TERM=')));
   if (request.tty) env.push('TERM=xterm');
