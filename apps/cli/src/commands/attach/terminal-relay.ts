@@ -1,8 +1,8 @@
 import { writeSync } from 'node:fs';
 import { F_GETFL, F_SETFL, type Kernel, O_NONBLOCK } from '@gc/syscall';
-import { pump } from '../run/fd-pump.js';
 import { enterRawMode, type RawMode } from '../run/raw-mode.js';
 import { type InputRelay, relayInput } from './input-relay.js';
+import { copyPtyOutput, type PtyOutput } from './pty-output.js';
 
 export interface TerminalRelayOptions {
   /** Our stdin goes to the pty (`-i`). */
@@ -40,11 +40,12 @@ export async function relayTerminal(
   };
   let rawMode: RawMode | undefined;
   let input: InputRelay | undefined;
+  let output: PtyOutput | undefined;
   try {
     if (opts.raw) rawMode = enterRawMode(kernel, 0);
     resize();
     process.on('SIGWINCH', resize);
-    const output = pump(master, 1);
+    output = copyPtyOutput(kernel, master, 1);
     const alive = () => {
       try {
         kernel.getTermios(0);
@@ -57,7 +58,15 @@ export async function relayTerminal(
       const send = (chunk: Uint8Array) => {
         try {
           let off = 0;
-          while (off < chunk.length) off += writeSync(master, chunk, off, chunk.length - off);
+          while (off < chunk.length) {
+            try {
+              off += writeSync(master, chunk, off, chunk.length - off);
+            } catch (e) {
+              // The master is non-blocking while its output is read (copyPtyOutput): a full pty waits a moment.
+              if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+              Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+            }
+          }
           return true;
         } catch {
           return false;
@@ -79,9 +88,11 @@ export async function relayTerminal(
       }),
       ...(detached ? [detached.then((d) => (d ? ('detached' as const) : new Promise<never>(() => undefined)))] : []),
     ]);
+    output.stop();
     if (first === 'detached') opts.onDetach(master);
     return first;
   } finally {
+    output?.stop();
     process.off('SIGWINCH', resize);
     if (input) await stopReading(kernel, input, rawMode);
     else rawMode?.restore();

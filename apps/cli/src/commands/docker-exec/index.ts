@@ -11,6 +11,7 @@ import {
   O_RDWR,
   SOCK_CLOEXEC,
   SOCK_STREAM,
+  shellExitCode,
 } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
@@ -128,8 +129,8 @@ async function detached(kernel: Kernel, target: ExecTarget): Promise<number> {
 }
 
 /** Forward the signals gocontainer gets to the process, once it runs. */
-function forwardSignals(): { to(exec: ExecProcess): void; off(): void } {
-  let running: ExecProcess | undefined;
+function forwardSignals(): { to(exec: Pick<ExecProcess, 'kill'>): void; off(): void } {
+  let running: Pick<ExecProcess, 'kill'> | undefined;
   const pending: NodeJS.Signals[] = [];
   const forward = (signal: NodeJS.Signals) => {
     if (running) running.kill(signal);
@@ -201,11 +202,14 @@ async function withTerminal(
       const size = kernel.getWindowSize(sizeFrom);
       target.process.consoleSize = { height: size.rows, width: size.columns };
     }
-    const exec = await execProcess(target.ctx, target.id, target.process, {
+    // Not watched by the runtime: watched here, so that the detach keys can stop watching it.
+    const { pid } = await execProcess(target.ctx, target.id, target.process, {
+      detach: true,
       seccompCache: seccompCache(),
       stdio: [devNull, devNull, devNull],
       consoleSocket: theirs,
     });
+    const exec = kernel.attach(pid);
     signals.to(exec);
     close(theirs);
     close(devNull);
@@ -227,11 +231,12 @@ async function withTerminal(
       onDetach: (m) => holdPtyMaster(m),
     });
     if (end === 'detached') {
+      // It runs on, reaped by whoever inherits it once gocontainer is gone.
+      exec.forget();
       writeSync(2, 'read escape sequence\n');
-      // The process runs on, reaped by whoever inherits it; a read of ours in flight must not keep us.
-      process.exit(0);
+      return 0;
     }
-    return (await exec.exited).exitCode;
+    return shellExitCode(await exec.exited);
   } finally {
     for (const fd of open) close(fd);
     signals.off();
