@@ -8,6 +8,7 @@ import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
 import { enterRawMode, type RawMode } from '../run/raw-mode.js';
 import { attachSession } from './attach-session.js';
+import { stopReading } from './terminal-relay.js';
 
 const ATTACH_OPTIONS: readonly OptionSpec[] = [
   {
@@ -48,8 +49,7 @@ export async function attachCommand(argv: readonly string[], global: GlobalOptio
     const reported = reportError(e);
     return reported === 125 && !(e instanceof UsageError) ? 1 : reported;
   }
-  // A read of our stdin may still wait in the thread pool (a pipe cannot be woken): end here.
-  process.exit(code);
+  return code;
 }
 
 async function attach(
@@ -77,6 +77,7 @@ async function attach(
   const withStdin = record.config.openStdin && !flags.noStdin;
   if (tty && withStdin && !kernel.isatty(0)) throw new UsageError('attach: the input device is not a TTY', 1);
   const socket = kernel.connectUnix(socketPath);
+  let socketOwned = false;
   let rawMode: RawMode | undefined;
   try {
     if (tty && withStdin) rawMode = enterRawMode(kernel, 0);
@@ -88,7 +89,7 @@ async function attach(
         return false;
       }
     };
-    const end = await attachSession(kernel, socket, {
+    const session = attachSession(kernel, socket, {
       stdin: withStdin ? 0 : -1,
       stdout: 1,
       stderr: 2,
@@ -96,6 +97,9 @@ async function attach(
       sizeFrom: tty ? [0, 1].find((fd) => kernel.isatty(fd)) : undefined,
       ...(rawMode ? { zeroIsIdle: alive } : {}),
     });
+    socketOwned = true;
+    const end = await session.ended;
+    if (session.terminalInput) await stopReading(kernel, session.terminalInput, rawMode);
     rawMode?.restore();
     if (end.kind === 'detached') {
       writeSync(2, 'read escape sequence\n');
@@ -107,6 +111,6 @@ async function attach(
     return state?.status === 'exited' ? state.exitCode : 0;
   } finally {
     rawMode?.restore();
-    kernel.close(socket);
+    if (!socketOwned) kernel.close(socket);
   }
 }

@@ -101,7 +101,7 @@ export async function relayTerminal(
 }
 
 /** End the relay reading our terminal now: a read waiting on it gives up once the file is non-blocking and its settings change. */
-async function stopReading(kernel: Kernel, reader: InputRelay, rawMode: RawMode | undefined): Promise<void> {
+export async function stopReading(kernel: Kernel, reader: InputRelay, rawMode: RawMode | undefined): Promise<void> {
   reader.stop();
   let flags: number | undefined;
   try {
