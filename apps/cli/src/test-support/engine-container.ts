@@ -59,7 +59,16 @@ export function tempDataRoot(): { path: string; store: ContainerStore; remove():
 export async function startEngineContainer(
   store: ContainerStore,
   script: string,
-  options: { flags?: Partial<RunFlags>; name?: string; env?: string[]; workingDir?: string; user?: string } = {},
+  options: {
+    flags?: Partial<RunFlags>;
+    name?: string;
+    env?: string[];
+    workingDir?: string;
+    user?: string;
+    /** What the record says of -t and -i (attach reads them). */
+    tty?: boolean;
+    openStdin?: boolean;
+  } = {},
 ): Promise<EngineContainer> {
   const root = createBusyboxRoot();
   // mkdtemp's 0700 would keep every user but root out of the container's /.
@@ -73,8 +82,8 @@ export async function startEngineContainer(
       env: options.env ?? ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
       workingDir: options.workingDir ?? '',
       user: options.user ?? '',
-      tty: false,
-      openStdin: false,
+      tty: options.tty ?? false,
+      openStdin: options.openStdin ?? false,
       labels: {},
     },
     hostConfig: {

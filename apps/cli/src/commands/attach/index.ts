@@ -1,7 +1,7 @@
 import { existsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContainerStore, DEFAULT_DETACH_KEYS, parseDetachKeys, runningInit } from '@gc/engine';
-import { createKernel, GcError } from '@gc/syscall';
+import { AT_FDCWD, createKernel, GcError, type Kernel, O_CLOEXEC, O_DIRECTORY, O_PATH } from '@gc/syscall';
 import { formatOptions, type OptionSpec, parseCommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
@@ -52,6 +52,20 @@ export async function attachCommand(argv: readonly string[], global: GlobalOptio
   return code;
 }
 
+/**
+ * Connect to the socket `name` in `dir` by a path through an fd of the
+ * directory (`/proc/self/fd/N/name`): a container's directory under the data
+ * root is longer than a socket address may be (sun_path, 108 bytes).
+ */
+function connectInDir(kernel: Kernel, dir: string, name: string): number {
+  const dirFd = kernel.openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  try {
+    return kernel.connectUnix(`/proc/self/fd/${dirFd}/${name}`);
+  } finally {
+    kernel.close(dirFd);
+  }
+}
+
 async function attach(
   ref: string,
   flags: { detachKeys?: string; noStdin?: boolean },
@@ -76,7 +90,7 @@ async function attach(
   const tty = record.config.tty;
   const withStdin = record.config.openStdin && !flags.noStdin;
   if (tty && withStdin && !kernel.isatty(0)) throw new UsageError('attach: the input device is not a TTY', 1);
-  const socket = kernel.connectUnix(socketPath);
+  const socket = connectInDir(kernel, store.dir(record.id), ATTACH_SOCKET);
   let socketOwned = false;
   let rawMode: RawMode | undefined;
   try {
