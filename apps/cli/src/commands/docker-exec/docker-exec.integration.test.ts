@@ -1,9 +1,23 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { canRunIntegration } from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineContainer, startEngineContainer, tempDataRoot } from '../../test-support/engine-container.js';
 import { gocontainer } from '../../test-support/gocontainer.js';
+
+/** `cat` processes holding a pty master on stdin: exec's holders of detached ptys. */
+function ptyHolders(): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .filter((n) => {
+      try {
+        return readFileSync(`/proc/${n}/comm`, 'utf8') === 'cat\n' && readlinkSync(`/proc/${n}/fd/0`) === '/dev/ptmx';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 async function until(pred: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -106,6 +120,17 @@ describe.skipIf(!canRunIntegration())('gocontainer exec into an engine container
     expect(existsSync(join(web.rootfs, 'tmp/detached'))).toBe(false);
     await until(() => existsSync(join(web.rootfs, 'tmp/detached')), 'the detached process writing');
     expect(readFileSync(join(web.rootfs, 'tmp/detached'), 'utf8')).toBe('done\n');
+  });
+
+  it('-dt gives the detached process a pty, held open until it exits', async () => {
+    const before = ptyHolders();
+    const r = await exec(['-dt', 'web', 'sh', '-c', 'tty > /tmp/dt.tty; sleep 1; echo after > /tmp/dt.after']);
+    expect(r.code).toBe(0);
+    expect(ptyHolders().filter((p) => !before.includes(p))).toHaveLength(1);
+    await until(() => existsSync(join(web.rootfs, 'tmp/dt.after')), 'the detached process outliving gocontainer');
+    expect(readFileSync(join(web.rootfs, 'tmp/dt.tty'), 'utf8')).toMatch(/^\/dev\/pts\/\d+\n$/);
+    // The holder of its pty ends with it.
+    await until(() => ptyHolders().filter((p) => !before.includes(p)).length === 0, 'the pty holder ending');
   });
 
   it('finds the container by ID and ID prefix too', async () => {
