@@ -11,7 +11,7 @@ function ptyHolders(): number[] {
     .filter((n) => /^\d+$/.test(n))
     .filter((n) => {
       try {
-        return readFileSync(`/proc/${n}/comm`, 'utf8') === 'cat\n' && readlinkSync(`/proc/${n}/fd/0`) === '/dev/ptmx';
+        return readFileSync(`/proc/${n}/comm`, 'utf8') === 'cat\n' && /ptmx$/.test(readlinkSync(`/proc/${n}/fd/0`));
       } catch {
         return false;
       }
