@@ -42,7 +42,7 @@ export { engineExecContext } from './interact/exec-context.js';
 export type { DockerExecRequest } from './interact/exec-request.js';
 export { dockerExecProcess } from './interact/exec-request.js';
 export type { ExecTarget } from './interact/exec-target.js';
-export { prepareExec } from './interact/exec-target.js';
+export { ENGINE_PAUSED, prepareExec } from './interact/exec-target.js';
 export type { RunningInit } from './interact/running-init.js';
 export { cgroupOf, ENGINE_NOT_RUNNING, runningInit } from './interact/running-init.js';
 export type {

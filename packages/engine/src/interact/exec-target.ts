@@ -1,4 +1,4 @@
-import type { Process, RuntimeContext } from '@gc/runtime';
+import { cgroupFrozen, type Process, type RuntimeContext } from '@gc/runtime';
 import { GcError, type Kernel } from '@gc/syscall';
 import type { ContainerRecord } from '../store/container-record.js';
 import type { ContainerStore } from '../store/container-store.js';
@@ -6,6 +6,9 @@ import { readContainerSpec } from './container-spec.js';
 import { engineExecContext } from './exec-context.js';
 import { type DockerExecRequest, dockerExecProcess } from './exec-request.js';
 import { type RunningInit, runningInit } from './running-init.js';
+
+/** A paused container (its cgroup frozen), which exec refuses as Docker does. */
+export const ENGINE_PAUSED = 'ENGINE_PAUSED';
 
 /** What `execProcess` of @gc/runtime is called with to exec into an engine container. */
 export interface ExecTarget {
@@ -38,10 +41,15 @@ export function prepareExec(
     );
   }
   const process = dockerExecProcess(record, spec, `/proc/${init.pid}/root`, request);
+  const ctx = engineExecContext(kernel, record, init, spec, store.dir(record.id));
+  // A process joining a frozen cgroup would freeze before it runs, and exec with it.
+  if (cgroupFrozen(kernel)(ctx.store.load(record.id).record)) {
+    throw new GcError(ENGINE_PAUSED, `container ${record.id} is paused, unpause the container first`);
+  }
   return {
     record,
     init,
-    ctx: engineExecContext(kernel, record, init, spec, store.dir(record.id)),
+    ctx,
     id: record.id,
     process,
   };

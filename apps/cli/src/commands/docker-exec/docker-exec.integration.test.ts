@@ -61,6 +61,26 @@ describe.skipIf(!canRunIntegration())('gocontainer exec into an engine container
     expect(r.stdout).toContain('bin');
   });
 
+  it("has the container's capabilities, no_new_privs and seccomp filter", async () => {
+    const fields = /^(CapBnd|CapEff|CapPrm|NoNewPrivs|Seccomp):.*$/gm;
+    const init = await exec(['web', 'cat', '/proc/1/status']);
+    const own = await exec(['web', 'cat', '/proc/self/status']);
+    const ofInit = init.stdout.match(fields);
+    expect(ofInit).toContain('Seccomp:\t2');
+    expect(own.stdout.match(fields)).toEqual(ofInit);
+  });
+
+  it('refuses a paused container', async () => {
+    await web.container.cgroup.freeze();
+    try {
+      const r = await exec(['web', 'true']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/is paused, unpause the container first/);
+    } finally {
+      await web.container.cgroup.thaw();
+    }
+  });
+
   it("is in the container's cgroup", async () => {
     const r = await exec(['-d', 'web', 'sh', '-c', 'echo $$ > /tmp/d.pid; exec sleep 30']);
     expect(r.code).toBe(0);
