@@ -1,5 +1,6 @@
 import {
   closeSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -18,6 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { containerFs, hostFs } from './rooted-fs.js';
 import { copyFromTar, copyToTar } from './tar-copy.js';
 import { createTarReader } from './tar-reader.js';
+import { createTarWriter } from './tar-writer.js';
 import type { TreeEntry, TreeSink } from './tree-entry.js';
 
 const kernel = createKernel();
@@ -126,6 +128,53 @@ describe('tar streams of cp', () => {
     } finally {
       fs.close();
     }
+  });
+
+  it('refuses a tar that makes a symlink and then writes through it', () => {
+    const root = join(base, 'root3');
+    const outside = join(base, 'outside');
+    mkdirSync(join(root, 'dest'), { recursive: true });
+    mkdirSync(outside);
+    const time = { sec: 0, nsec: 0 };
+    const fs = containerFs(kernel, root, 'c');
+    const tarFile = join(base, 'evil.tar');
+    const fd = openSync(tarFile, 'w');
+    const writer = createTarWriter(fd, '');
+    writer.put({
+      path: ['x'],
+      type: 'symlink',
+      linkTarget: outside,
+      mode: 0o777,
+      uid: 0,
+      gid: 0,
+      mtime: time,
+      atime: time,
+    });
+    const data = writer.put({
+      path: ['x', 'planted'],
+      type: 'file',
+      size: 2,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      mtime: time,
+      atime: time,
+    });
+    data?.write(Buffer.from('hi'));
+    data?.end();
+    writer.finish();
+    closeSync(fd);
+    const input = openSync(tarFile, 'r');
+    try {
+      expect(() => copyFromTar(input, fs, '/dest')).toThrow(
+        /cp: cannot overwrite non-directory c:\/dest\/x: with a directory/,
+      );
+    } finally {
+      closeSync(input);
+      fs.close();
+    }
+    expect(existsSync(join(outside, 'planted'))).toBe(false);
+    expect(readlinkSync(join(root, 'dest/x'))).toBe(outside);
   });
 
   it('refuses a stream that is not tar', () => {

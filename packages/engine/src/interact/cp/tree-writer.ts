@@ -86,7 +86,13 @@ export function createTreeWriter(
 
   /** Open the directory `child` of `dirFd`, making it if missing; a non-directory there is refused. */
   const enterDir = (dirFd: number, child: string, path: readonly string[], mode: number): number => {
-    let fd = missing(() => openChild(kernel, dirFd, child, O_RDONLY | O_DIRECTORY));
+    let fd: number | undefined;
+    try {
+      fd = missing(() => openChild(kernel, dirFd, child, O_RDONLY | O_DIRECTORY));
+    } catch (e) {
+      // A symlink there (ELOOP: never followed) is a non-directory in the way.
+      if (!(SyscallError.isInstance(e) && e.errnoCode === 'ELOOP')) throw e;
+    }
     if (fd === undefined) {
       const existing = missing(() => openChild(kernel, dirFd, child, O_PATH));
       if (existing !== undefined) {
