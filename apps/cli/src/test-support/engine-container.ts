@@ -2,16 +2,17 @@ import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  buildRunSpec,
   type ContainerRecord,
   type ContainerStore,
   createContainerStore,
+  type DockerRunFlags,
   writeContainerSpec,
   ZERO_TIME,
 } from '@gc/engine';
 import { type RunningContainer, type Spec, startContainer } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { createBusyboxRoot } from '@gc/syscall/testing';
-import { buildRunRequest, type RunFlags } from '../commands/run/options.js';
 import { startTime } from './recorded-container.js';
 
 /** An engine container started in this process, recorded as `run -d` records one (record, state.json, spec). */
@@ -27,17 +28,6 @@ export interface EngineContainer {
   /** stop, then remove the root and the record. */
   remove(): Promise<void>;
 }
-
-const FLAGS: Omit<RunFlags, 'rootfs'> = {
-  network: 'none',
-  env: [],
-  volume: [],
-  capAdd: [],
-  capDrop: [],
-  securityOpt: [],
-  ulimit: [],
-  sysctl: [],
-};
 
 /** A temp `--data-root` with its engine store. */
 export function tempDataRoot(): { path: string; store: ContainerStore; remove(): void } {
@@ -60,7 +50,7 @@ export async function startEngineContainer(
   store: ContainerStore,
   script: string,
   options: {
-    flags?: Partial<RunFlags>;
+    flags?: DockerRunFlags;
     name?: string;
     env?: string[];
     workingDir?: string;
@@ -96,12 +86,13 @@ export async function startEngineContainer(
     },
     ...(options.name ? { name: options.name } : {}),
   });
-  const { spec } = buildRunRequest(
-    '/bin/sh',
-    ['-c', script],
-    { ...FLAGS, hostname: 'engine-test', ...options.flags, rootfs: root.path } as RunFlags,
-    record.id,
-  );
+  const { spec } = buildRunSpec({
+    hostname: 'engine-test',
+    ...options.flags,
+    id: record.id,
+    rootfs: root.path,
+    command: ['/bin/sh', '-c', script],
+  });
   writeContainerSpec(store.dir(record.id), spec);
   const devNull = openSync('/dev/null', 'r+');
   let container: RunningContainer;

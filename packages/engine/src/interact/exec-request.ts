@@ -1,5 +1,7 @@
-import { DEFAULT_PATH, dockerUser, type Process, type Spec } from '@gc/runtime';
+import type { Process, Spec } from '@gc/runtime';
 import { GcError } from '@gc/syscall';
+import { DEFAULT_PATH } from '../spec/docker-defaults.js';
+import { dockerUser } from '../spec/docker-security.js';
 import type { ContainerRecord } from '../store/container-record.js';
 
 /** What `docker exec` is asked for, after its flags were parsed. */

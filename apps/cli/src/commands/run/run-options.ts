@@ -1,4 +1,12 @@
+import type { DockerRunFlags } from '@gc/engine';
 import type { OptionSpec } from '../../command-line.js';
+
+/** `gocontainer run`'s flags as the command line hands them over: the spec's (`@gc/engine`), then how it runs. */
+export interface RunFlags extends DockerRunFlags {
+  rm?: boolean;
+  interactive?: boolean;
+  tty?: boolean;
+}
 
 /** `gocontainer run`'s options: Docker's names and meanings. */
 export const RUN_OPTIONS: readonly OptionSpec[] = [

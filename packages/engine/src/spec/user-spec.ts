@@ -1,5 +1,5 @@
-import { UsageError } from '../../usage-error.js';
 import { controlCharacter, show } from './check-path.js';
+import { usageError } from './usage-error.js';
 
 /**
  * `-u` in one of Docker's forms: `user`, `uid`, `user:group`, `uid:gid`
@@ -8,6 +8,6 @@ import { controlCharacter, show } from './check-path.js';
  */
 export function checkUserSpec(value: string): void {
   if (!/^[^:\s]+(:[^:\s]+)?$/.test(value) || controlCharacter(value) !== undefined) {
-    throw new UsageError(`--user: ${show(value)} is not USER, UID, USER:GROUP or UID:GID`);
+    throw usageError(`--user: ${show(value)} is not USER, UID, USER:GROUP or UID:GID`);
   }
 }

@@ -1,11 +1,11 @@
 import { posix } from 'node:path';
-import { GcError } from '@gc/runtime';
-import { UsageError } from '../../usage-error.js';
+import { GcError } from '@gc/syscall';
 import { show } from './check-path.js';
-import type { RunFlags } from './options.js';
+import type { DockerRunFlags } from './run-spec.js';
+import { usageError } from './usage-error.js';
 
 /** The OCI fields `run` fills from its flags, and the flag that fills each. */
-const FIELDS: readonly (readonly [field: string, flag: string, key: keyof RunFlags])[] = [
+const FIELDS: readonly (readonly [field: string, flag: string, key: keyof DockerRunFlags])[] = [
   ['linux.resources.memory.limit', '--memory', 'memory'],
   ['linux.resources.memory.swap', '--memory-swap', 'memorySwap'],
   ['linux.resources.memory.reservation', '--memory-reservation', 'memoryReservation'],
@@ -32,7 +32,7 @@ const FIELDS: readonly (readonly [field: string, flag: string, key: keyof RunFla
  * first, so this is for what only the kernel can tell. Anything else, and
  * a failure of the command itself (exit 126, 127), is returned as it is.
  */
-export function blameOption(e: unknown, flags: RunFlags): unknown {
+export function blameRunFlag(e: unknown, flags: DockerRunFlags): unknown {
   if (!GcError.isInstance(e)) return e;
   const exitCode = (e as { exitCode?: unknown }).exitCode;
   if (typeof exitCode === 'number' && exitCode !== 125) return e;
@@ -57,7 +57,7 @@ export function blameOption(e: unknown, flags: RunFlags): unknown {
   const sysctl = /^(?:open \/proc\/sys\/(\S+)|set sysctl (\S+) to)/.exec(message);
   if (sysctl) {
     const key = (sysctl[1] ?? sysctl[2] ?? '').replaceAll('/', '.');
-    const given = flags.sysctl.find((v) => v.slice(0, v.indexOf('=')).replaceAll('/', '.') === key);
+    const given = (flags.sysctl ?? []).find((v) => v.slice(0, v.indexOf('=')).replaceAll('/', '.') === key);
     return blamed('--sysctl', given, message, e);
   }
   if (message.includes('/proc/self/oom_score_adj')) {
@@ -73,14 +73,12 @@ export function blameOption(e: unknown, flags: RunFlags): unknown {
       return p === made || p.startsWith(`${made}/`);
     };
     if (flags.workdir !== undefined && under(flags.workdir)) return blamed('--workdir', flags.workdir, message, e);
-    const volume = flags.volume.find((v) => under(v.split(':')[1] ?? ''));
+    const volume = (flags.volume ?? []).find((v) => under(v.split(':')[1] ?? ''));
     if (volume !== undefined) return blamed('--volume', volume, message, e);
   }
   return e;
 }
 
-function blamed(flag: string, value: string | undefined, message: string, cause: unknown): UsageError {
-  const error = new UsageError(`${flag}: ${value === undefined ? '' : `${show(value)}: `}${message}`);
-  error.cause = cause;
-  return error;
+function blamed(flag: string, value: string | undefined, message: string, cause: unknown): GcError {
+  return usageError(`${flag}: ${value === undefined ? '' : `${show(value)}: `}${message}`, cause);
 }

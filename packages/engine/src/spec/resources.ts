@@ -1,7 +1,7 @@
 import type { LinuxResources } from '@gc/runtime';
-import { UsageError } from '../../usage-error.js';
 import { show } from './check-path.js';
 import { type HostCpus, readHostCpus } from './host-cpus.js';
+import { usageError } from './usage-error.js';
 
 /** The resource flags of `docker run`, as the command line hands them over. */
 export interface ResourceFlags {
@@ -27,17 +27,17 @@ const MIN_MEMORY = 6 * 1024 ** 2;
  */
 export function parseMemorySize(value: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?) ?([bkmgtp]?)i?b?$/i.exec(value);
-  if (!m) throw new UsageError(`${flag}: ${show(value)} is not a size (a number with b, k, m, g, t or p, such as 50m)`);
+  if (!m) throw usageError(`${flag}: ${show(value)} is not a size (a number with b, k, m, g, t or p, such as 50m)`);
   const bytes = Math.floor(Number(m[1]) * (UNITS[(m[2] as string).toLowerCase()] as number));
   // Beyond 2^53 a JavaScript number no longer holds every byte count; no host has that much memory.
-  if (!Number.isSafeInteger(bytes)) throw new UsageError(`${flag}: ${show(value)} is too large (at most 8191t)`);
+  if (!Number.isSafeInteger(bytes)) throw usageError(`${flag}: ${show(value)} is too large (at most 8191t)`);
   return bytes;
 }
 
 function integer(value: string, flag: string, min: number, max: number, what = ''): number {
   const n = Number(value);
   if (!/^-?\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(`${flag}: ${show(value)} is not an integer from ${min} to ${max}${what}`);
+    throw usageError(`${flag}: ${show(value)} is not an integer from ${min} to ${max}${what}`);
   }
   return n;
 }
@@ -68,7 +68,7 @@ export function buildResources(f: ResourceFlags, host: () => HostCpus = readHost
     if (f.cpuShares !== undefined) {
       // 0: the default weight, as with Docker.
       const shares = integer(f.cpuShares, '--cpu-shares', 0, 262144, ' (0: the default, 1024)');
-      if (shares === 1) throw new UsageError('--cpu-shares: "1" is below the minimum of 2 (0: the default, 1024)');
+      if (shares === 1) throw usageError('--cpu-shares: "1" is below the minimum of 2 (0: the default, 1024)');
       if (shares > 0) cpu.shares = shares;
     }
     if (f.cpusetCpus !== undefined) cpu.cpus = cpuset(f.cpusetCpus, host().online);
@@ -81,9 +81,7 @@ export function buildResources(f: ResourceFlags, host: () => HostCpus = readHost
   if (f.blkioWeight !== undefined) {
     const n = integer(f.blkioWeight, '--blkio-weight', 0, 1000, ' (0: off)');
     if (n !== 0 && n < 10) {
-      throw new UsageError(
-        `--blkio-weight: ${show(f.blkioWeight)}: the range of blkio weight is from 10 to 1000 (0: off)`,
-      );
+      throw usageError(`--blkio-weight: ${show(f.blkioWeight)}: the range of blkio weight is from 10 to 1000 (0: off)`);
     }
     if (n > 0) r.blockIO = { weight: n };
   }
@@ -95,18 +93,18 @@ function buildMemory(f: ResourceFlags): LinuxResources['memory'] | undefined {
   // 0 means "no limit" for all three, as with Docker.
   const limit = f.memory === undefined ? 0 : parseMemorySize(f.memory, '--memory');
   if (limit !== 0 && limit < MIN_MEMORY) {
-    throw new UsageError(`--memory: ${show(f.memory ?? '')} is below the minimum memory limit of 6MB`);
+    throw usageError(`--memory: ${show(f.memory ?? '')} is below the minimum memory limit of 6MB`);
   }
   let swap = 0;
   if (f.memorySwap !== undefined) {
     swap = f.memorySwap === '-1' ? -1 : parseMemorySize(f.memorySwap, '--memory-swap');
     if (swap > 0 && limit === 0) {
-      throw new UsageError(
+      throw usageError(
         `--memory-swap: ${show(f.memorySwap)} needs a --memory limit as well (it counts memory plus swap)`,
       );
     }
     if (swap > 0 && swap < limit) {
-      throw new UsageError(
+      throw usageError(
         `--memory-swap: ${show(f.memorySwap)} is below --memory ${show(f.memory ?? '')}: it counts memory plus swap, so must be at least as large (-1: unlimited swap)`,
       );
     }
@@ -115,12 +113,12 @@ function buildMemory(f: ResourceFlags): LinuxResources['memory'] | undefined {
   if (f.memoryReservation !== undefined) {
     reservation = parseMemorySize(f.memoryReservation, '--memory-reservation');
     if (reservation !== 0 && reservation < MIN_MEMORY) {
-      throw new UsageError(
+      throw usageError(
         `--memory-reservation: ${show(f.memoryReservation)} is below the minimum memory reservation of 6MB`,
       );
     }
     if (limit > 0 && reservation > limit) {
-      throw new UsageError(
+      throw usageError(
         `--memory-reservation: ${show(f.memoryReservation)} is above --memory ${show(f.memory ?? '')}: the soft limit must be below the limit`,
       );
     }
@@ -136,11 +134,11 @@ function buildMemory(f: ResourceFlags): LinuxResources['memory'] | undefined {
 /** `--cpus N` as a CFS quota per 100 ms period; 0 for no limit (`--cpus 0`, as with Docker). */
 function cpuQuota(value: string, count: number): number {
   const range = `the range of CPUs is from 0.01 to ${count}.00, as there are only ${count} CPUs available (0: no limit)`;
-  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(value)) throw new UsageError(`--cpus: ${show(value)} is not a number: ${range}`);
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(value)) throw usageError(`--cpus: ${show(value)} is not a number: ${range}`);
   const cpus = Number(value);
   if (cpus === 0) return 0;
   // Below 0.01 the quota would be under the kernel's 1 ms minimum.
-  if (cpus < 0.01 || cpus > count) throw new UsageError(`--cpus: ${show(value)}: ${range}`);
+  if (cpus < 0.01 || cpus > count) throw usageError(`--cpus: ${show(value)}: ${range}`);
   return Math.round(cpus * CPU_PERIOD);
 }
 
@@ -162,11 +160,11 @@ const MAX_CPU = 8191;
 function cpuset(value: string, online: string): string {
   const wanted = cpuList(value, MAX_CPU);
   if (!wanted)
-    throw new UsageError(`--cpuset-cpus: ${show(value)} is not a CPU list (such as 0-2,4; this host has ${online})`);
+    throw usageError(`--cpuset-cpus: ${show(value)} is not a CPU list (such as 0-2,4; this host has ${online})`);
   const available = cpuList(online, Number.MAX_SAFE_INTEGER) ?? new Set<number>();
   const missing = [...wanted].filter((c) => !available.has(c));
   if (missing.length > 0) {
-    throw new UsageError(
+    throw usageError(
       `--cpuset-cpus: ${show(value)}: requested CPUs are not available (${missing.join(', ')}); available: ${online}`,
     );
   }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dockerCapabilitySets, parseCapabilityStatus, resolveCapabilities } from '@gc/capabilities';
 import { parseUlimit, type Rlimit, resolveUser } from '@gc/credentials';
+import type { Process } from '@gc/runtime';
 import { defaultProfile, type SeccompProfile } from '@gc/seccomp';
 import { GcError } from '@gc/syscall';
-import type { Process } from './spec.js';
 
 export interface SecurityOptions {
   capAdd?: string[];

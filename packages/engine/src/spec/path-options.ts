@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { UsageError } from '../../usage-error.js';
 import { checkPath, show } from './check-path.js';
+import { usageError } from './usage-error.js';
 
 /**
  * `--rootfs DIR`: an existing directory (made absolute) other than the host's own root.
@@ -12,11 +12,11 @@ import { checkPath, show } from './check-path.js';
 export function rootfs(value: string): string {
   checkPath('--rootfs', value, 'directory', { relative: true });
   if (!statSync(value, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UsageError(`--rootfs: ${show(value)} is not a directory`);
+    throw usageError(`--rootfs: ${show(value)} is not a directory`);
   }
   const real = realpathSync.native(value);
   if (real === '/') {
-    throw new UsageError(
+    throw usageError(
       `--rootfs: ${show(value)} is the host's root, which cannot be a container's root (pivot_root needs another directory; runc refuses it too): leave --rootfs out to run on a throwaway overlay of the host's root`,
     );
   }
@@ -38,10 +38,10 @@ export function workdir(value: string): string {
 export function checkCgroupParent(value: string): void {
   checkPath('--cgroup-parent', value, 'cgroup path', { relative: true });
   if (value.split('/').includes('..')) {
-    throw new UsageError(`--cgroup-parent: ${show(value)} must not contain ".." (a path below each hierarchy's root)`);
+    throw usageError(`--cgroup-parent: ${show(value)} must not contain ".." (a path below each hierarchy's root)`);
   }
   if (value.includes(':')) {
-    throw new UsageError(
+    throw usageError(
       `--cgroup-parent: ${show(value)} looks like a systemd slice path: only the cgroupfs driver is supported (such as /gocontainer)`,
     );
   }

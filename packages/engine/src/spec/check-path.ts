@@ -1,4 +1,4 @@
-import { UsageError } from '../../usage-error.js';
+import { usageError } from './usage-error.js';
 
 /** Linux's PATH_MAX, with its NUL: the longest path a syscall takes is one byte less. */
 export const PATH_MAX = 4096;
@@ -22,19 +22,19 @@ export function show(value: string): string {
  * a path the kernel would refuse halfway leaves no directories behind.
  */
 export function checkPath(flag: string, value: string, what = 'path', options: { relative?: boolean } = {}): void {
-  if (value === '') throw new UsageError(`${flag}: the ${what} is empty`);
+  if (value === '') throw usageError(`${flag}: the ${what} is empty`);
   const control = controlCharacter(value);
-  if (control) throw new UsageError(`${flag}: the ${what} ${show(value)} contains ${control}`);
+  if (control) throw usageError(`${flag}: the ${what} ${show(value)} contains ${control}`);
   if (!options.relative && !value.startsWith('/')) {
-    throw new UsageError(`${flag}: the ${what} ${show(value)} must be an absolute path`);
+    throw usageError(`${flag}: the ${what} ${show(value)} must be an absolute path`);
   }
   const bytes = Buffer.byteLength(value);
   if (bytes >= PATH_MAX) {
-    throw new UsageError(`${flag}: the ${what} ${show(value)} is ${bytes} bytes long (at most ${PATH_MAX - 1})`);
+    throw usageError(`${flag}: the ${what} ${show(value)} is ${bytes} bytes long (at most ${PATH_MAX - 1})`);
   }
   const long = value.split('/').find((name) => Buffer.byteLength(name) > NAME_MAX);
   if (long !== undefined) {
-    throw new UsageError(
+    throw usageError(
       `${flag}: the ${what} ${show(value)} has a name of ${Buffer.byteLength(long)} bytes (at most ${NAME_MAX})`,
     );
   }

@@ -1,7 +1,7 @@
 import { GcError } from '@gc/syscall';
-import { UsageError } from '../../usage-error.js';
 import { controlCharacter, show } from './check-path.js';
 import { workdir } from './path-options.js';
+import { usageError } from './usage-error.js';
 
 /** The parts of an image's config (`config` of image-spec's config.md) a container starts from. */
 export interface ImageRunConfig {
@@ -39,11 +39,11 @@ export function imageArgs(image: RunImage, command: readonly string[], entrypoin
     args = [...(image.config.Entrypoint ?? []), ...cmd];
   }
   if (args.length === 0) {
-    throw new UsageError(
+    throw usageError(
       `run: no command specified: the image ${image.name} has no Entrypoint nor Cmd (give a COMMAND after the image)`,
     );
   }
-  if (args[0] === '') throw new UsageError('run: the command is an empty string');
+  if (args[0] === '') throw usageError('run: the command is an empty string');
   return args;
 }
 
@@ -89,5 +89,5 @@ export type PullPolicy = 'missing' | 'always' | 'never';
 export function pullPolicy(value: string | undefined): PullPolicy {
   if (value === undefined) return 'missing';
   if (value === 'missing' || value === 'always' || value === 'never') return value;
-  throw new UsageError(`--pull: ${show(value)} is not a pull policy (expected missing, always or never)`);
+  throw usageError(`--pull: ${show(value)} is not a pull policy (expected missing, always or never)`);
 }

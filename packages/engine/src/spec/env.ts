@@ -1,10 +1,11 @@
-import { DEFAULT_PATH } from '@gc/runtime';
-import { UsageError } from '../../usage-error.js';
 import { controlCharacter, show } from './check-path.js';
+import { DEFAULT_PATH } from './docker-defaults.js';
+import { usageError } from './usage-error.js';
 
 /**
  * The container's environment: Docker's defaults, then the image's Env (its
- * PATH replaces the default one), then each `-e`. A name must
+ * PATH replaces the default one), then each `-e` (`-e NAME` takes the value
+ * of `callerEnv`, the caller's environment, as TERM is with a terminal). A name must
  * be non-empty (Docker: "invalid environment variable"), and without
  * whitespace or control characters: no shell nor program can read such a
  * variable, so it is a typo (`-e 'A B=c'`) or a trick. A value may hold anything.
@@ -14,13 +15,14 @@ export function buildEnv(
   hostname: string,
   stdinIsTerminal: boolean,
   imageEnv: readonly [string, string][] = [],
+  callerEnv: Readonly<Record<string, string | undefined>> = {},
 ): string[] {
   const env = new Map<string, string>([
     ['PATH', DEFAULT_PATH],
     ['HOSTNAME', hostname],
     ['HOME', '/root'],
   ]);
-  if (stdinIsTerminal && process.env.TERM) env.set('TERM', process.env.TERM);
+  if (stdinIsTerminal && callerEnv.TERM) env.set('TERM', callerEnv.TERM);
   for (const [name, value] of imageEnv) env.set(name, value);
   for (const entry of flagsEnv) {
     const eq = entry.indexOf('=');
@@ -29,7 +31,7 @@ export function buildEnv(
     if (eq > 0) env.set(name, entry.slice(eq + 1));
     else {
       // `-e NAME` passes the caller's value through, as Docker does; unset stays unset.
-      const value = process.env[entry];
+      const value = callerEnv[entry];
       if (value !== undefined) env.set(entry, value);
     }
   }
@@ -38,8 +40,8 @@ export function buildEnv(
 
 function checkName(entry: string, name: string): void {
   if (name === '')
-    throw new UsageError(`--env: invalid environment variable ${show(entry)}: the name is empty (NAME=VALUE)`);
+    throw usageError(`--env: invalid environment variable ${show(entry)}: the name is empty (NAME=VALUE)`);
   const control = controlCharacter(name);
-  if (control) throw new UsageError(`--env: the name of ${show(entry)} contains ${control}`);
-  if (/\s/.test(name)) throw new UsageError(`--env: the name of ${show(entry)} contains whitespace`);
+  if (control) throw usageError(`--env: the name of ${show(entry)} contains ${control}`);
+  if (/\s/.test(name)) throw usageError(`--env: the name of ${show(entry)} contains whitespace`);
 }

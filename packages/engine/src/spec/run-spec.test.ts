@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildRunRequest, parseVolume, type RunFlags } from './options.js';
+import type { RunImage } from './image-config.js';
+import { buildRunSpec, type DockerRunFlags, parseVolume } from './run-spec.js';
 
-const flags = (over: Partial<RunFlags> = {}): RunFlags => ({
+const flags = (over: Partial<DockerRunFlags> = {}): DockerRunFlags => ({
   env: [],
   volume: [],
   network: 'none',
@@ -16,12 +17,21 @@ const flags = (over: Partial<RunFlags> = {}): RunFlags => ({
   ...over,
 });
 const ID = 'ab'.repeat(32);
+/** The spec of `run [FLAGS] COMMAND ARGS...` on a root directory or the host's root. */
+const runSpec = (
+  command: string,
+  args: string[],
+  f: DockerRunFlags,
+  id: string,
+  terminal = false,
+  callerEnv: Record<string, string> = {},
+) => buildRunSpec({ ...f, id, command: [command, ...args], terminal, callerEnv });
 const DIR = mkdtempSync(join(tmpdir(), 'gc-options-'));
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 describe('gocontainer run options', () => {
   it('builds Docker-like defaults on the host root', () => {
-    const r = buildRunRequest('/bin/sh', ['-c', 'true'], flags(), ID);
+    const r = runSpec('/bin/sh', ['-c', 'true'], flags(), ID);
     expect(r.hostRootOverlay).toBe(true);
     expect(r.spec.process.args).toEqual(['/bin/sh', '-c', 'true']);
     expect(r.spec.hostname).toBe(ID.slice(0, 12));
@@ -35,14 +45,14 @@ describe('gocontainer run options', () => {
   });
 
   it('--network host keeps the host network namespace; --rootfs uses the directory', () => {
-    const r = buildRunRequest('/bin/true', [], flags({ network: 'host', rootfs: DIR }), ID);
+    const r = runSpec('/bin/true', [], flags({ network: 'host', rootfs: DIR }), ID);
     expect(r.spec.linux?.namespaces?.some((n) => n.type === 'network')).toBe(false);
     expect(r.hostRootOverlay).toBe(false);
     expect(r.spec.mounts?.some((m) => m.destination === '/tmp')).toBe(false);
   });
 
   it("asks for Docker's /etc files: the hostname, the network, --read-only, and what -v already covers", () => {
-    const r = buildRunRequest(
+    const r = runSpec(
       '/bin/true',
       [],
       flags({ hostname: 'web-1', network: 'host', readOnly: true, volume: ['/etc/hosts:/etc/hosts:ro'] }),
@@ -51,7 +61,7 @@ describe('gocontainer run options', () => {
     expect(r.etcFiles).toMatchObject({ hostname: 'web-1', network: 'host', readonly: true });
     expect(r.etcFiles.mountedByUser).toContain('/etc/hosts');
     expect(r.etcFiles.mountedByUser).not.toContain('/etc/resolv.conf');
-    expect(buildRunRequest('/bin/true', [], flags(), ID).etcFiles).toMatchObject({
+    expect(runSpec('/bin/true', [], flags(), ID).etcFiles).toMatchObject({
       hostname: ID.slice(0, 12),
       network: 'none',
       readonly: false,
@@ -59,24 +69,19 @@ describe('gocontainer run options', () => {
   });
 
   it("with a terminal: process.terminal, and the caller's TERM; without, neither", () => {
-    const saved = process.env.TERM;
-    process.env.TERM = 'gc-test-term';
-    try {
-      const tty = buildRunRequest('/bin/true', [], flags(), ID, true).spec.process;
-      expect(tty.env).toContain('TERM=gc-test-term');
-      expect(tty.terminal).toBe(true);
-      const plain = buildRunRequest('/bin/true', [], flags(), ID, false).spec.process;
-      expect(plain.env?.some((e) => e.startsWith('TERM='))).toBe(false);
-      expect(plain.terminal).toBe(false);
-    } finally {
-      if (saved === undefined) delete process.env.TERM;
-      else process.env.TERM = saved;
-    }
+    const caller = { TERM: 'gc-test-term' };
+    const tty = runSpec('/bin/true', [], flags(), ID, true, caller).spec.process;
+    expect(tty.env).toContain('TERM=gc-test-term');
+    expect(tty.terminal).toBe(true);
+    const plain = runSpec('/bin/true', [], flags(), ID, false, caller).spec.process;
+    expect(plain.env?.some((e) => e.startsWith('TERM='))).toBe(false);
+    expect(plain.terminal).toBe(false);
   });
 
   it('-e sets, overrides, and passes through variables', () => {
-    process.env.GC_TEST_PASS = 'passed';
-    const r = buildRunRequest('/bin/true', [], flags({ env: ['A=1', 'PATH=/x', 'GC_TEST_PASS', 'GC_TEST_UNSET'] }), ID);
+    const r = runSpec('/bin/true', [], flags({ env: ['A=1', 'PATH=/x', 'GC_TEST_PASS', 'GC_TEST_UNSET'] }), ID, false, {
+      GC_TEST_PASS: 'passed',
+    });
     expect(r.spec.process.env).toEqual(expect.arrayContaining(['A=1', 'PATH=/x', 'GC_TEST_PASS=passed']));
     expect(r.spec.process.env?.some((e) => e.startsWith('GC_TEST_UNSET'))).toBe(false);
     expect(r.spec.process.env?.filter((e) => e.startsWith('PATH=')).length).toBe(1);
@@ -144,11 +149,11 @@ describe('gocontainer run options', () => {
     [['/bin/true', []], { oomScoreAdj: '1e3' }, '--oom-score-adj: "1e3" is not an integer'],
     [['/bin/true', []], { network: 'a\nb' }, '--network: "a\\nb" is not supported'],
   ] as const)('refuses %j %j', ([command, args], over, message) => {
-    expect(() => buildRunRequest(command, [...args], flags(over as Partial<RunFlags>), ID)).toThrow(message);
+    expect(() => runSpec(command, [...args], flags(over as Partial<DockerRunFlags>), ID)).toThrow(message);
   });
 
   it('takes the good edge values', () => {
-    const r = buildRunRequest(
+    const r = runSpec(
       '/bin/true',
       [],
       flags({
@@ -168,7 +173,7 @@ describe('gocontainer run options', () => {
   });
 
   it("applies Docker's device rules; --device, --device-cgroup-rule and --privileged change them", () => {
-    const rules = (over: Partial<RunFlags>) => buildRunRequest('/bin/true', [], flags(over), ID).spec.linux;
+    const rules = (over: Partial<DockerRunFlags>) => runSpec('/bin/true', [], flags(over), ID).spec.linux;
     const plain = rules({});
     expect(plain?.resources?.devices?.[0]).toEqual({ allow: false, access: 'rwm' });
     expect(plain?.resources?.devices).toContainEqual({ allow: true, type: 'c', major: 136, access: 'rwm' });
@@ -189,5 +194,39 @@ describe('gocontainer run options', () => {
       expect.objectContaining({ path: '/dev/mynull', type: 'c', major: 1, minor: 3, fileMode: 0o666 }),
     ]);
     expect(withNull?.resources?.devices?.at(-1)).toEqual({ allow: true, type: 'c', major: 1, minor: 3, access: 'rw' });
+  });
+  it('runs an image as Docker does: Entrypoint + Cmd, its Env, WorkingDir and User, each flag overriding', () => {
+    const image: RunImage = {
+      name: 'img:1',
+      config: {
+        Entrypoint: ['/bin/echo'],
+        Cmd: ['hi'],
+        Env: ['PATH=/img/bin', 'FOO=bar'],
+        WorkingDir: '/app',
+        User: '0',
+      },
+      layers: [DIR],
+      readFile: () => undefined,
+    };
+    const r = buildRunSpec({ id: ID, command: [], image });
+    expect(r.spec.process.args).toEqual(['/bin/echo', 'hi']);
+    expect(r.spec.process.env).toEqual(expect.arrayContaining(['PATH=/img/bin', 'FOO=bar']));
+    expect(r.spec.process.cwd).toBe('/app');
+    expect(r.spec.process.user).toMatchObject({ uid: 0, gid: 0 });
+    expect([r.spec.root.path, r.imageLayers, r.hostRootOverlay]).toEqual([DIR, [DIR], false]);
+    const given = buildRunSpec({ id: ID, command: ['x'], image, workdir: '/w', env: ['FOO=flag'] });
+    expect(given.spec.process.args).toEqual(['/bin/echo', 'x']);
+    expect(given.spec.process.cwd).toBe('/w');
+    expect(given.spec.process.env).toContain('FOO=flag');
+    expect(buildRunSpec({ id: ID, command: ['/bin/sh'], image, entrypoint: '' }).spec.process.args).toEqual([
+      '/bin/sh',
+    ]);
+    expect(() => buildRunSpec({ id: ID, command: [], image, entrypoint: '' })).toThrow('run: no command specified');
+    expect(() => buildRunSpec({ id: ID, command: [], image, rootfs: DIR })).toThrow(
+      '--rootfs: cannot be given with an image',
+    );
+    expect(() => buildRunSpec({ id: ID, command: ['/bin/true'], entrypoint: '/bin/sh' })).toThrow(
+      '--entrypoint: only with an image',
+    );
   });
 });

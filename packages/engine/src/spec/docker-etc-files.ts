@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mount } from '@gc/rootfs';
+import { fsError } from '@gc/runtime';
 import type { NetworkMode } from './docker-defaults.js';
-import { fsError } from './fs-error.js';
 
 /** The files Docker gives every container, by their path inside it. */
 const ETC_FILES = ['/etc/hosts', '/etc/hostname', '/etc/resolv.conf'] as const;
