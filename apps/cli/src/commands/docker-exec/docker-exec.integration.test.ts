@@ -168,6 +168,12 @@ describe.skipIf(!canRunIntegration())('gocontainer exec into an engine container
     } finally {
       await other.remove();
     }
+    const noTerminal = await exec(['-it', 'web', 'sh'], '');
+    expect(noTerminal.code).toBe(1);
+    expect(noTerminal.stderr).toMatch(/the input device is not a TTY/);
+    const withTty = await exec(['-t', 'web', 'sh', '-c', 'tty; exit 4']);
+    expect(withTty.code).toBe(4);
+    expect(withTty.stdout).toMatch(/^\/dev\/pts\/\d+\r\n$/);
     const missing = await exec(['web']);
     expect(missing.code).toBe(125);
     expect(missing.stderr).toMatch(/exec: requires at least 2 arguments/);

@@ -61,7 +61,7 @@ export async function dockerExecCommand(argv: readonly string[], global: GlobalO
     const detachKeys = parseDetachKeys(flags.detachKeys ?? DEFAULT_DETACH_KEYS);
     const kernel = createKernel();
     if (flags.interactive && flags.tty && !flags.detach && !kernel.isatty(0)) {
-      throw new UsageError('exec: the input device is not a TTY (leave out -t to pipe input)');
+      throw new UsageError('exec: the input device is not a TTY (leave out -t to pipe input)', 1);
     }
     const store = createContainerStore(global.dataRoot ? { dataRoot: global.dataRoot, kernel } : { kernel });
     const target = prepareExec(store, kernel, ref, {
