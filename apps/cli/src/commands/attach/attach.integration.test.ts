@@ -77,7 +77,12 @@ describe.skipIf(!canRunIntegration() || !hasTmux)('gocontainer attach (tmux)', {
   async function hostShell(args: string): Promise<{ pane: TmuxPane; ended: () => Promise<number> }> {
     const n = runs++;
     const file = (what: string) => join(dir, `${n}.${what}`);
-    const pane = openTmux('env -i PATH=/usr/bin:/bin TERM=xterm PS1="host$ " /bin/bash --norc --noprofile', 100, 30);
+    const pane = openTmux(
+      'env -i PATH=/usr/bin:/bin TERM=xterm PS1="host$ " /bin/bash --norc --noprofile',
+      100,
+      30,
+      `gc-interact-${process.pid}`,
+    );
     await pane.until((s) => s.includes('host$'), 'the host shell prompt');
     pane.type(
       `stty -g > ${file('before')}; ${process.execPath} ${GOCONTAINER} --data-root ${data.path} attach ${args}; ` +
