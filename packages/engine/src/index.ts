@@ -6,29 +6,21 @@ export {
   exitCodeOf,
   exitFrame,
   FRAME_EXIT,
-  FRAME_HEADER,
   FRAME_RESIZE,
   FRAME_STDERR,
   FRAME_STDIN,
   FRAME_STDIN_CLOSED,
   FRAME_STDOUT,
-  MAX_FRAME_PAYLOAD,
   resizeFrame,
   resizeOf,
 } from './interact/attach-frame.js';
-export {
-  CONTAINER_SPEC_FILE,
-  containerSpecPath,
-  readContainerSpec,
-  writeContainerSpec,
-} from './interact/container-spec.js';
+export { writeContainerSpec } from './interact/container-spec.js';
 export { openContainerFs } from './interact/cp/container-fs.js';
-export type { CopyDestination, CopyPlan, CopySource } from './interact/cp/copy-plan.js';
-export { ENGINE_CP_PATHS, planCopy } from './interact/cp/copy-plan.js';
+export { ENGINE_CP_PATHS } from './interact/cp/copy-plan.js';
 export type { CopyOptions } from './interact/cp/copy-tree.js';
 export { copyTree } from './interact/cp/copy-tree.js';
 export type { RootedFs } from './interact/cp/rooted-fs.js';
-export { containerFs, hostFs } from './interact/cp/rooted-fs.js';
+export { hostFs } from './interact/cp/rooted-fs.js';
 export { copyFromTar, copyToTar } from './interact/cp/tar-copy.js';
 export { ENGINE_BAD_TAR } from './interact/cp/tar-reader.js';
 export type { DetachMatcher, DetachScan } from './interact/detach-keys.js';
@@ -38,13 +30,11 @@ export {
   ENGINE_BAD_DETACH_KEYS,
   parseDetachKeys,
 } from './interact/detach-keys.js';
-export { engineExecContext } from './interact/exec-context.js';
 export type { DockerExecRequest } from './interact/exec-request.js';
-export { dockerExecProcess } from './interact/exec-request.js';
 export type { ExecTarget } from './interact/exec-target.js';
 export { ENGINE_PAUSED, prepareExec } from './interact/exec-target.js';
 export type { RunningInit } from './interact/running-init.js';
-export { cgroupOf, ENGINE_NOT_RUNNING, runningInit } from './interact/running-init.js';
+export { ENGINE_NOT_RUNNING, runningInit } from './interact/running-init.js';
 export type { NetworkMode } from './spec/docker-defaults.js';
 export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './spec/docker-defaults.js';
 export type { DeviceOptions, Devices, HostNode } from './spec/docker-devices.js';
