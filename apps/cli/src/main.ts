@@ -18,6 +18,7 @@ Commands:
             engine's containers; runc's for an OCI engine's, see below)
   cp        Copy files between a running container and the host
   attach    Attach to a running container's standard streams
+  stats     Show containers' CPU, memory, network and block I/O, live (--no-stream: once)
 
 Image commands (Docker's; also as gocontainer image ls|rm|pull|inspect|load|save|tag|import|prune):
   pull      Pull an image from a registry
@@ -114,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/list/index.js')).listCommand(rest, global);
     case 'events':
       return (await import('./commands/events/index.js')).eventsCommand(rest, global);
+    case 'stats':
+      return (await import('./commands/stats/index.js')).statsCommand(rest, global);
     case 'features':
       return (await import('./commands/features/index.js')).featuresCommand(rest);
     case 'spec':

@@ -51,6 +51,18 @@ export { pullPolicy } from './spec/image-config.js';
 export type { DockerRunFlags, RunSpec, RunSpecInput } from './spec/run-spec.js';
 export { buildRunSpec } from './spec/run-spec.js';
 export { ENGINE_USAGE } from './spec/usage-error.js';
+export type { ContainerStats } from './stats/docker-arithmetic.js';
+export { ENGINE_STATS_NO_CGROUP, ENGINE_STATS_READ } from './stats/errors.js';
+export { liveInit } from './stats/live-init.js';
+export type { NetCounters } from './stats/net-dev.js';
+export type {
+  StatsCounters,
+  StatsReading,
+  StatsSampler,
+  StatsSamplerOptions,
+  StatsTarget,
+} from './stats/stats-sampler.js';
+export { createStatsSampler } from './stats/stats-sampler.js';
 export type {
   ContainerConfig,
   ContainerRecord,

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { Spec } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cgroupPathOf } from '../stats/proc-cgroup.js';
 import { ZERO_TIME } from '../store/container-record.js';
 import { createContainerStore } from '../store/container-store.js';
 import { readContainerSpec, writeContainerSpec } from './container-spec.js';
 import { prepareExec } from './exec-target.js';
-import { cgroupOf, runningInit } from './running-init.js';
+import { runningInit } from './running-init.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -61,7 +62,11 @@ describe('runningInit', () => {
     const s = store();
     const record = newRecord(s);
     const init = runningInit(record, running(process.pid, startOf(process.pid)));
-    expect(init).toEqual({ pid: process.pid, start: startOf(process.pid), cgroup: cgroupOf(process.pid) });
+    expect(init).toEqual({
+      pid: process.pid,
+      start: startOf(process.pid),
+      cgroup: cgroupPathOf(readFileSync(`/proc/${process.pid}/cgroup`, 'utf8')),
+    });
   });
 
   it("says Docker's words for a container that never ran, exited, or whose pid is another process now", () => {
