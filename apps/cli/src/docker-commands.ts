@@ -27,6 +27,9 @@ const TABLE: Readonly<Record<string, () => Promise<DockerCommand>>> = {
   rename: async () => (await import('./commands/rename/index.js')).renameCommand,
   start: async () => (await import('./commands/container-start/index.js')).dockerStartCommand,
   restart: async () => (await import('./commands/restart/index.js')).restartCommand,
+  exec: async () => (await import('./commands/docker-exec/index.js')).dockerExecCommand,
+  cp: async () => (await import('./commands/cp/index.js')).cpCommand,
+  attach: async () => (await import('./commands/attach/index.js')).attachCommand,
   stats: async () => (await import('./commands/stats/index.js')).statsCommand,
 };
 

@@ -16,6 +16,10 @@ gocontainer run busybox sh runs an image.
 Commands:
   run       Run a command in a new container, on an image or the host's root
             (Docker-style; with --bundle, runc's run)
+  exec      Run a command in a running container (Docker's exec for the
+            engine's containers; runc's for an OCI engine's, see below)
+  cp        Copy files between a running container and the host
+  attach    Attach to a running container's standard streams
   stats     Show containers' CPU, memory, network and block I/O, live (--no-stream: once)
 
 Container commands (Docker's, on the engine's containers; also as

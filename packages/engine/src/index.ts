@@ -1,3 +1,40 @@
+export type { Frame, FrameDecoder, FrameKind } from './interact/attach-frame.js';
+export {
+  createFrameDecoder,
+  ENGINE_BAD_FRAME,
+  encodeFrame,
+  exitCodeOf,
+  exitFrame,
+  FRAME_EXIT,
+  FRAME_RESIZE,
+  FRAME_STDERR,
+  FRAME_STDIN,
+  FRAME_STDIN_CLOSED,
+  FRAME_STDOUT,
+  resizeFrame,
+  resizeOf,
+} from './interact/attach-frame.js';
+export { writeContainerSpec } from './interact/container-spec.js';
+export { openContainerFs } from './interact/cp/container-fs.js';
+export { ENGINE_CP_PATHS } from './interact/cp/copy-plan.js';
+export type { CopyOptions } from './interact/cp/copy-tree.js';
+export { copyTree } from './interact/cp/copy-tree.js';
+export type { RootedFs } from './interact/cp/rooted-fs.js';
+export { hostFs } from './interact/cp/rooted-fs.js';
+export { copyFromTar, copyToTar } from './interact/cp/tar-copy.js';
+export { ENGINE_BAD_TAR } from './interact/cp/tar-reader.js';
+export type { DetachMatcher, DetachScan } from './interact/detach-keys.js';
+export {
+  createDetachMatcher,
+  DEFAULT_DETACH_KEYS,
+  ENGINE_BAD_DETACH_KEYS,
+  parseDetachKeys,
+} from './interact/detach-keys.js';
+export type { DockerExecRequest } from './interact/exec-request.js';
+export type { ExecTarget } from './interact/exec-target.js';
+export { prepareExec } from './interact/exec-target.js';
+export type { RunningInit } from './interact/running-init.js';
+export { runningInit } from './interact/running-init.js';
 export type { ContainerFilter, FilterSubject } from './list/container-filter.js';
 export { ENGINE_BAD_FILTER, filterAsksForStopped, matchesFilter, parseFilters } from './list/container-filter.js';
 export type { FollowOptions, LogEntry, ReadLogOptions } from './logs-reader/read-log.js';

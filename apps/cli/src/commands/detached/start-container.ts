@@ -5,6 +5,7 @@ import {
   formatStartReport,
   readStartFile,
   type StartReport,
+  writeContainerSpec,
   writeDockerEtcFiles,
 } from '@gc/engine';
 import { createRunDir, GcError, type RunDir, type Spec, startContainer, sweepRunDirs } from '@gc/runtime';
@@ -45,6 +46,8 @@ export async function startContainerCommand(argv: readonly string[], global: Glo
       ...start.spec,
       mounts: [...(start.spec.mounts ?? []), ...writeDockerEtcFiles(runDir.path, start.etcFiles)],
     };
+    // What `exec` joins: this start's namespaces, capabilities, seccomp profile and rlimits.
+    writeContainerSpec(store.dir(record.id), spec);
     const kernel = createKernel();
     // With a tty, the container sends its pty's master there: the monitor's end of the console socket.
     const consoleFd = process.env.GC_CONSOLE_FD === undefined ? undefined : Number(process.env.GC_CONSOLE_FD);
