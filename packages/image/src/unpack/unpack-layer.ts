@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, read, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { GcError, type Kernel, type Timespec } from '@gc/syscall';
 import type { Digest } from '../digest.js';
 import type { Compression } from '../media-types.js';
-import { decompress } from './decompress.js';
+import { createSha256Ring, inThread, type Sha256Ring } from '../sha256-ring.js';
+import { decompress, sniffCompression } from './decompress.js';
 import { entryPath, splitPath } from './entry-path.js';
 import { layerError } from './layer-error.js';
 import { type FileSink, type LayerEntry, LayerWriter } from './layer-writer.js';
@@ -26,6 +27,14 @@ export interface UnpackLayerOptions {
   zstd?: string | false;
   /** Compressed bytes read so far. */
   onRead?: (bytes: number) => void;
+  /**
+   * The sha256 of the input's bytes as given, already checked by the caller
+   * (a blob of the store, verified when it was written) or to be checked by
+   * it before the layer is used (a download, verified at its end). Where the
+   * layer turns out to be a plain tar, these are the bytes of the diff ID:
+   * it is this digest, and they are not hashed a second time.
+   */
+  verifiedDigest?: Digest;
 }
 
 export interface UnpackedLayer {
@@ -51,7 +60,7 @@ const OVERLAY_XATTR = /^(trusted|user)\.overlay\./;
  */
 export async function unpackLayer(
   kernel: Kernel,
-  input: Readable,
+  input: Readable | string,
   compression: Compression,
   dir: string,
   options: UnpackLayerOptions = {},
@@ -66,36 +75,120 @@ export async function unpackLayer(
     throw new GcError('EIMAGE_OPTION', `unpackLayer: dir: ${JSON.stringify(dir)} is not an absolute path`);
   }
   const writer = new LayerWriter(kernel, dir, { rootless: options.rootless === true });
+  const reader = new TarReader((header, xattrs) => entry(writer, header, xattrs, options));
+  let hash: Sha256Ring | undefined;
   let source: Awaited<ReturnType<typeof decompress>> | undefined;
   try {
+    if (typeof input === 'string') {
+      const fd = openLayer(input);
+      let plain: boolean;
+      try {
+        plain = sniffFile(fd) === 'none';
+      } catch (e) {
+        closeSync(fd);
+        throw layerError(`read ${input}: ${(e as Error).message}`, e);
+      }
+      if (plain) {
+        hash = options.verifiedDigest ? inThread(undefined) : createSha256Ring();
+        const size = await readTar(fd, hash, reader, options.onRead);
+        reader.end();
+        writer.finish();
+        return { diffId: options.verifiedDigest ?? `sha256:${await hash.digest()}`, size };
+      }
+      input = createReadStream('', { fd, highWaterMark: 1 << 20 });
+    }
     source = await decompress(input, compression, {
       kernel,
       ...(options.zstd !== undefined ? { zstd: options.zstd } : {}),
       ...(options.onRead ? { onRead: options.onRead } : {}),
     });
-    // Hashed here rather than in a worker thread: the copy to share each
-    // chunk with a worker cost about what it saved, and unpacks of several
-    // layers at once (the store's) keep the other cores busy anyway.
-    const hash = createHash('sha256');
+    // The sha256 of the tar runs on a thread of its own, in parallel with the
+    // writes; not at all for a plain tar whose bytes the caller verified
+    // against the same digest already (see verifiedDigest).
+    const verified = source.compression === 'none' ? options.verifiedDigest : undefined;
+    hash = verified ? undefined : createSha256Ring();
     let size = 0;
-    const reader = new TarReader((header, xattrs) => entry(writer, header, xattrs, options));
     // The whole tar goes through here, each chunk parsed and written before
     // the next is read: no stream or promise per entry.
     for await (const chunk of source.output) {
-      hash.update(chunk);
+      const wait = hash?.update(chunk);
       size += chunk.byteLength;
       reader.push(chunk);
+      if (wait) await wait;
     }
     // The decompressor's failure first: a tar cut short by it says less.
     await source.finished;
     reader.end();
     writer.finish();
-    return { diffId: `sha256:${hash.digest('hex')}`, size };
+    return { diffId: verified ?? `sha256:${await (hash as Sha256Ring).digest()}`, size };
   } catch (e) {
     source?.destroy();
+    hash?.destroy();
     throw e;
   } finally {
     writer.close();
+  }
+}
+
+/** Read at a time from a layer's file. */
+const READ_SIZE = 4 << 20;
+
+function openLayer(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    throw new GcError(
+      'EIMAGE_OPTION',
+      `unpackLayer: input: cannot open ${JSON.stringify(path)}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+function sniffFile(fd: number): Compression {
+  const head = Buffer.alloc(4);
+  return sniffCompression(head.subarray(0, readSync(fd, head, 0, 4, 0)));
+}
+
+/**
+ * A plain tar from its file, read into the hash's ring (or reused buffers)
+ * and parsed from there: the next read runs in libuv's pool while this
+ * chunk is written. Returns the tar's size; closes `fd`.
+ */
+async function readTar(
+  fd: number,
+  hash: Sha256Ring,
+  reader: TarReader,
+  onRead?: (bytes: number) => void,
+): Promise<number> {
+  const readInto = (view: Uint8Array, position: number) =>
+    new Promise<number>((resolve, reject) => {
+      read(fd, view, 0, view.byteLength, position, (e, n) => (e ? reject(e) : resolve(n)));
+    });
+  let size = 0;
+  let pending: Promise<number> | undefined;
+  try {
+    let view = await hash.reserve(READ_SIZE);
+    pending = readInto(view, 0);
+    for (;;) {
+      const n = await pending;
+      pending = undefined;
+      if (n === 0) break;
+      hash.commit(n);
+      const chunk = view.subarray(0, n);
+      size += n;
+      onRead?.(size);
+      view = await hash.reserve(READ_SIZE);
+      pending = readInto(view, size);
+      reader.push(chunk);
+    }
+    return size;
+  } finally {
+    // A read in flight writes into the ring: let it land before the fd goes.
+    await pending?.catch(() => {});
+    closeSync(fd);
   }
 }
 
