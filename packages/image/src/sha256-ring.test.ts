@@ -46,6 +46,18 @@ describe('createSha256Ring', () => {
     await expect(ring.digest()).rejects.toThrow();
   });
 
+  it('hashes several rings at once on its one thread, each its own bytes', async () => {
+    const inputs = [randomBytes(20 << 20), randomBytes(3 << 20), Buffer.alloc(0), randomBytes(18 << 20)];
+    const rings = inputs.map(() => createSha256Ring());
+    const chunk = 1 << 20;
+    for (let at = 0; inputs.some((data) => at < data.length); at += chunk) {
+      await Promise.all(
+        inputs.map((data, i) => (at < data.length ? rings[i]?.update(data.subarray(at, at + chunk)) : undefined)),
+      );
+    }
+    expect(await Promise.all(rings.map((ring) => ring.digest()))).toEqual(inputs.map(sha256));
+  });
+
   it('refuses to commit more than it reserved', async () => {
     const ring = createSha256Ring();
     const view = await ring.reserve(10);

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 
 /**
  * A sha256 computed on another thread, of bytes put in a ring of shared
@@ -24,107 +24,178 @@ export interface Sha256Ring {
   update(chunk: Uint8Array): Promise<void> | undefined;
   /** The sha256 (hex) of the bytes committed, once every one is hashed. */
   digest(): Promise<string>;
-  /** Stop hashing (after a failure): the thread ends. */
+  /** Stop hashing (after a failure); a no-op once the digest was taken. */
   destroy(): void;
 }
 
-/** The ring's size: what the caller may run ahead of the hash, the thread's start included. */
-const RING = 16 << 20;
 /** The most one reserve() gives. */
 export const RESERVE_MAX = 4 << 20;
-/** Hashed at a time, so that the caller sees room free up while a large commit is hashed. */
+/** A ring's size: what its caller may run ahead of the hash, the thread's start included. */
+const RING = 16 << 20;
+/** Hashed at a time, so that callers see room free up, and several rings take turns. */
 const SLICE = 1 << 20;
 /**
  * Committed bytes the sleeping thread is woken for: each wake of another
  * thread costs a switch on a busy machine, so it is woken for a batch.
  */
 const WAKE_BATCH = 2 << 20;
-// The control block: [0] bytes committed, [1] bytes hashed (BigInt64); then
-// Int32 [4] a counter bumped by every commit and by the end, which the thread
-// waits on, [5] the end (1), [6] the thread is waiting (1), [7] this thread
-// is waiting for room (1).
-const CONTROL = 32;
+// A ring's control block: BigInt64 [0] bytes committed, [1] bytes hashed;
+// Int32 [4] the end (1: digest it, 2: drop it), [5] the caller waits for
+// room, [6] the digest is ready (1); then the digest's 32 bytes.
+const CONTROL = 64;
+const DIGEST_AT = 32;
+
+/**
+ * One thread per process hashes every ring: a thread's start costs tens of
+ * milliseconds of CPU, paid once. It sleeps on the doorbell (Int32 [0] a
+ * counter bumped by every commit, end and new ring; [1] it is asleep) and
+ * takes new rings from its port.
+ */
+const THREAD = `
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { bell: bellBuffer, port } = workerData;
+const bell = new Int32Array(bellBuffer);
+const rings = [];
+for (;;) {
+  const seen = Atomics.load(bell, 0);
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    const { control, ring } = m.message;
+    rings.push({
+      counts: new BigInt64Array(control, 0, 2),
+      flags: new Int32Array(control, 16, 3),
+      out: new Uint8Array(control, ${DIGEST_AT}, 32),
+      data: new Uint8Array(ring),
+      size: BigInt(ring.byteLength),
+      hash: createHash('sha256'),
+      hashed: 0n,
+    });
+  }
+  let progress = false;
+  for (let i = rings.length - 1; i >= 0; i--) {
+    const r = rings[i];
+    const end = Atomics.load(r.flags, 0);
+    if (end === 2) { rings.splice(i, 1); continue; }
+    const committed = Atomics.load(r.counts, 0);
+    if (committed > r.hashed) {
+      const at = Number(r.hashed % r.size);
+      const n = Math.min(Number(committed - r.hashed), r.data.byteLength - at, ${SLICE});
+      r.hash.update(r.data.subarray(at, at + n));
+      r.hashed += BigInt(n);
+      Atomics.store(r.counts, 1, r.hashed);
+      if (Atomics.load(r.flags, 1) === 1) Atomics.notify(r.counts, 1);
+      progress = true;
+    } else if (end === 1) {
+      r.out.set(r.hash.digest());
+      Atomics.store(r.flags, 2, 1);
+      Atomics.notify(r.flags, 2);
+      rings.splice(i, 1);
+    }
+  }
+  if (progress) continue;
+  Atomics.store(bell, 1, 1);
+  if (Atomics.load(bell, 0) === seen) Atomics.wait(bell, 0, seen);
+  Atomics.store(bell, 1, 0);
+}
+`;
+
 /** Atomics.waitAsync (V8 has it; this TypeScript lib does not declare it yet). */
 const waitAsync = (
   Atomics as unknown as {
     waitAsync(
-      array: BigInt64Array,
+      array: BigInt64Array | Int32Array,
       index: number,
-      value: bigint,
+      value: bigint | number,
     ): { async: false; value: string } | { async: true; value: Promise<string> };
   }
 ).waitAsync;
+
+interface HashThread {
+  worker: Worker;
+  bell: Int32Array;
+  port: MessagePort;
+  /** Callers waiting for the thread: it keeps the process alive while there are any. */
+  waiting: number;
+  /** Set when the thread failed: every ring's caller is woken to see it. */
+  failure?: Error;
+  /** The live rings' wake-ups, for a failure. */
+  rings: Set<() => void>;
+}
+
+let thread: HashThread | undefined;
 /** False once a thread could not be started: later rings hash on this thread. */
 let crossThread = true;
 
-// CommonJS, evaluated in the thread: no file of its own to find in a bundle.
-const THREAD = `
-const { workerData, parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { control, ring } = workerData;
-const counts = new BigInt64Array(control, 0, 2);
-const flags = new Int32Array(control, 16, 4);
-const data = new Uint8Array(ring);
-const size = BigInt(ring.byteLength);
-const hash = createHash('sha256');
-let hashed = 0n;
-for (;;) {
-  const seen = Atomics.load(flags, 0);
-  const committed = Atomics.load(counts, 0);
-  if (committed > hashed) {
-    const at = Number(hashed % size);
-    const n = Math.min(Number(committed - hashed), ring.byteLength - at, ${SLICE});
-    hash.update(data.subarray(at, at + n));
-    hashed += BigInt(n);
-    Atomics.store(counts, 1, hashed);
-    if (Atomics.load(flags, 3) === 1) Atomics.notify(counts, 1);
-    continue;
-  }
-  if (Atomics.load(flags, 1) === 1) break;
-  Atomics.store(flags, 2, 1);
-  if (Atomics.load(counts, 0) === hashed && Atomics.load(flags, 1) === 0) Atomics.wait(flags, 0, seen);
-  Atomics.store(flags, 2, 0);
-}
-parentPort.postMessage(hash.digest('hex'));
-`;
-
-/**
- * A Sha256Ring on a worker thread; where no thread can be started (a
- * resource limit), the hash is computed on this one, with the same calls.
- */
-export function createSha256Ring(): Sha256Ring {
-  if (!crossThread) return inThread(createHash('sha256'));
-  const control = new SharedArrayBuffer(CONTROL);
-  const ring = new SharedArrayBuffer(RING);
-  let worker: Worker;
+function hashThread(): HashThread | undefined {
+  if (thread !== undefined && thread.failure === undefined) return thread;
+  if (!crossThread) return undefined;
   try {
-    worker = new Worker(THREAD, { eval: true, workerData: { control, ring } });
+    const channel = new MessageChannel();
+    const bell = new Int32Array(new SharedArrayBuffer(8));
+    const worker = new Worker(THREAD, {
+      eval: true,
+      workerData: { bell: bell.buffer, port: channel.port2 },
+      transferList: [channel.port2],
+    });
+    // Idle, it holds no exit: it keeps the process alive only while a caller waits for it.
+    worker.unref();
+    const started: HashThread = { worker, bell, port: channel.port1, waiting: 0, rings: new Set() };
+    const fail = (e: Error) => {
+      started.failure ??= e;
+      for (const wake of started.rings) wake();
+    };
+    worker.once('error', fail);
+    worker.once('exit', (code) => fail(new Error(`the sha256 thread exited (status ${code})`)));
+    thread = started;
+    return started;
   } catch {
     crossThread = false;
-    return inThread(createHash('sha256'));
+    return undefined;
   }
+}
+
+/** Start the hashing thread now, so that its start overlaps what the caller does before hashing. */
+export function startSha256Thread(): void {
+  hashThread();
+}
+
+/**
+ * A Sha256Ring hashed on the process's hashing thread; where no thread can
+ * be started (a resource limit), the hash is computed on this one, with the
+ * same calls.
+ */
+export function createSha256Ring(): Sha256Ring {
+  const t = hashThread();
+  if (t === undefined) return inThread(createHash('sha256'));
+  const control = new SharedArrayBuffer(CONTROL);
+  const ring = new SharedArrayBuffer(RING);
   const counts = new BigInt64Array(control, 0, 2);
-  const flags = new Int32Array(control, 16, 4);
+  const flags = new Int32Array(control, 16, 3);
   const bytes = Buffer.from(ring);
   let committed = 0n;
   let reserved = 0;
-  let failure: Error | undefined;
-  const result = new Promise<string>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', (e) => {
-      failure = e;
-      // Wakes a caller waiting for room, which then sees the failure.
-      Atomics.notify(counts, 1);
-      reject(e);
-    });
-    worker.once('exit', (code) => {
-      failure ??= new Error(`the sha256 thread exited (status ${code})`);
-      Atomics.notify(counts, 1);
-      reject(failure);
-    });
-  });
-  result.catch(() => {});
+  let ended = false;
+  const wake = () => {
+    Atomics.notify(counts, 1);
+    Atomics.notify(flags, 2);
+  };
+  t.rings.add(wake);
+  t.port.postMessage({ control, ring });
+  ring_(t, true);
 
+  /** Wait for the thread, keeping the process alive meanwhile. */
+  const waitFor = async <T>(wait: () => Promise<T>): Promise<T> => {
+    if (t.waiting++ === 0) t.worker.ref();
+    try {
+      return await wait();
+    } finally {
+      if (--t.waiting === 0) t.worker.unref();
+    }
+  };
+  const check = () => {
+    if (t.failure) throw t.failure;
+    if (ended) throw new Error('sha256 ring: used after its digest or destroy');
+  };
   /** The contiguous room at the ring's write position, up to `max`. */
   const room = (max: number): number => {
     const free = RING - Number(committed - Atomics.load(counts, 1));
@@ -136,27 +207,26 @@ export function createSha256Ring(): Sha256Ring {
     reserved = n;
     return bytes.subarray(at, at + n);
   };
-  const waitForRoom = async (): Promise<void> => {
-    for (;;) {
-      if (failure) throw failure;
-      const hashed = Atomics.load(counts, 1);
-      if (RING - Number(committed - hashed) > 0) return;
-      Atomics.store(flags, 3, 1);
-      // The thread may have hashed the ring empty between the load and the flag.
-      const wait = waitAsync(counts, 1, hashed);
-      if (wait.async) await wait.value;
-      Atomics.store(flags, 3, 0);
-    }
-  };
+  const waitForRoom = () =>
+    waitFor(async () => {
+      for (;;) {
+        check();
+        const hashed = Atomics.load(counts, 1);
+        if (RING - Number(committed - hashed) > 0) return;
+        Atomics.store(flags, 1, 1);
+        // The thread may have hashed the ring empty between the load and the flag.
+        const wait = waitAsync(counts, 1, hashed);
+        if (wait.async) await wait.value;
+        Atomics.store(flags, 1, 0);
+      }
+    });
   const commit = (n: number): void => {
     if (n > reserved) throw new RangeError(`sha256 ring: ${n} bytes committed of ${reserved} reserved`);
     reserved = 0;
     if (n === 0) return;
     committed += BigInt(n);
     Atomics.store(counts, 0, committed);
-    Atomics.add(flags, 0, 1);
-    // A thread that went to sleep after this store sees it before it waits.
-    if (Atomics.load(flags, 2) === 1 && committed - Atomics.load(counts, 1) >= WAKE_BATCH) Atomics.notify(flags, 0);
+    ring_(t, committed - Atomics.load(counts, 1) >= WAKE_BATCH);
   };
   const copy = (chunk: Uint8Array): Uint8Array => {
     let rest = chunk;
@@ -167,33 +237,55 @@ export function createSha256Ring(): Sha256Ring {
     }
     return rest;
   };
+  const end = (how: 1 | 2) => {
+    ended = true;
+    Atomics.store(flags, 0, how);
+    ring_(t, true);
+  };
   return {
     reserve(max) {
-      if (failure) throw failure;
+      check();
       const n = room(Math.min(max, RESERVE_MAX));
       if (n > 0) return view(n);
       return waitForRoom().then(() => view(room(Math.min(max, RESERVE_MAX))));
     },
     commit,
     update(chunk) {
-      if (failure) throw failure;
+      check();
       const rest = copy(chunk);
       if (rest.byteLength === 0) return undefined;
       return (async () => {
         for (let left = rest; left.byteLength > 0; left = copy(left)) await waitForRoom();
       })();
     },
-    digest() {
-      Atomics.store(flags, 1, 1);
-      Atomics.add(flags, 0, 1);
-      Atomics.notify(flags, 0);
-      return result;
+    async digest() {
+      check();
+      end(1);
+      try {
+        await waitFor(async () => {
+          while (Atomics.load(flags, 2) === 0) {
+            if (t.failure) throw t.failure;
+            const wait = waitAsync(flags, 2, 0);
+            if (wait.async) await wait.value;
+          }
+        });
+      } finally {
+        t.rings.delete(wake);
+      }
+      return Buffer.from(control, DIGEST_AT, 32).toString('hex');
     },
     destroy() {
-      failure ??= new Error('the sha256 ring was destroyed');
-      void worker.terminate();
+      t.rings.delete(wake);
+      if (!ended) end(2);
     },
   };
+}
+
+/** Tell the thread there is something new; wake it if it sleeps and `wake`. */
+function ring_(t: HashThread, wake: boolean): void {
+  Atomics.add(t.bell, 0, 1);
+  // A thread that went to sleep after the add sees it before it waits.
+  if (wake && Atomics.load(t.bell, 1) === 1) Atomics.notify(t.bell, 0);
 }
 
 /**

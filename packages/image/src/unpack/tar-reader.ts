@@ -29,6 +29,12 @@ const LONG_HEADER_NAMES: Record<string, string> = {
   'gnu-long-link-path': 'a GNU long link name',
 };
 
+/**
+ * The xattrs of an entry without any: one map for them all (an entry
+ * handler deletes from a map only when it has keys, and adds none).
+ */
+const NO_XATTRS = new Map<string, Buffer>();
+
 enum State {
   Header,
   Data,
@@ -180,7 +186,7 @@ export class TarReader {
       xattrs = this.#paxXattrs as Map<string, Buffer>;
       this.#pax = this.#paxXattrs = undefined;
     } else {
-      xattrs = this.#globalXattrs ? new Map(this.#globalXattrs) : new Map<string, Buffer>();
+      xattrs = this.#globalXattrs ? new Map(this.#globalXattrs) : NO_XATTRS;
     }
     const size = type === 'directory' ? 0 : checkedSize(header.size, header, offset);
     this.#sink = this.#onEntry(header, xattrs);
