@@ -8,7 +8,7 @@ describe('createSha256Ring', () => {
   it('hashes chunks copied in, however they are cut, across the ring wrapping around', async () => {
     // More than the ring holds (16 MiB), in odd sizes, so that copies wrap and wait for room.
     const data = randomBytes(40 << 20);
-    const ring = createSha256Ring();
+    const ring = createSha256Ring({ thread: true });
     let at = 0;
     for (let i = 0; at < data.length; i++) {
       const n = Math.min(((i * 7919) % (3 << 20)) + 1, data.length - at);
@@ -20,7 +20,7 @@ describe('createSha256Ring', () => {
 
   it('hashes bytes read into its views, a view staying intact while the next is filled', async () => {
     const data = randomBytes(37 << 20);
-    const ring = createSha256Ring();
+    const ring = createSha256Ring({ thread: true });
     let at = 0;
     let previous: { view: Uint8Array; copy: Buffer } | undefined;
     while (at < data.length) {
@@ -39,8 +39,8 @@ describe('createSha256Ring', () => {
   });
 
   it('gives the empty input its digest, and ends its thread when destroyed', async () => {
-    expect(await createSha256Ring().digest()).toBe(sha256(new Uint8Array(0)));
-    const ring = createSha256Ring();
+    expect(await createSha256Ring({ thread: true }).digest()).toBe(sha256(new Uint8Array(0)));
+    const ring = createSha256Ring({ thread: true });
     ring.update(Buffer.from('abc'));
     ring.destroy();
     await expect(ring.digest()).rejects.toThrow();
@@ -48,7 +48,7 @@ describe('createSha256Ring', () => {
 
   it('hashes several rings at once on its one thread, each its own bytes', async () => {
     const inputs = [randomBytes(20 << 20), randomBytes(3 << 20), Buffer.alloc(0), randomBytes(18 << 20)];
-    const rings = inputs.map(() => createSha256Ring());
+    const rings = inputs.map(() => createSha256Ring({ thread: true }));
     const chunk = 1 << 20;
     for (let at = 0; inputs.some((data) => at < data.length); at += chunk) {
       await Promise.all(
@@ -59,11 +59,17 @@ describe('createSha256Ring', () => {
   });
 
   it('refuses to commit more than it reserved', async () => {
-    const ring = createSha256Ring();
+    const ring = createSha256Ring({ thread: true });
     const view = await ring.reserve(10);
     expect(() => ring.commit(view.byteLength + 1)).toThrow(RangeError);
     ring.destroy();
   });
+});
+
+it('hashes on this thread where told not to start one', async () => {
+  const ring = createSha256Ring({ thread: false });
+  await ring.update(Buffer.from('abc'));
+  expect(await ring.digest()).toBe(sha256(Buffer.from('abc')));
 });
 
 describe('inThread', () => {

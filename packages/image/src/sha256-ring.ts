@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 
 /**
@@ -41,7 +42,8 @@ const SLICE = 1 << 20;
 const WAKE_BATCH = 2 << 20;
 // A ring's control block: BigInt64 [0] bytes committed, [1] bytes hashed;
 // Int32 [4] the end (1: digest it, 2: drop it), [5] the caller waits for
-// room, [6] the digest is ready (1); then the digest's 32 bytes.
+// room, [6] the digest is ready (1), [7] who hashes it (0 not decided, 1 the
+// thread, 2 the caller); then the digest's 32 bytes.
 const CONTROL = 64;
 const DIGEST_AT = 32;
 
@@ -63,7 +65,8 @@ for (;;) {
     const { control, ring } = m.message;
     rings.push({
       counts: new BigInt64Array(control, 0, 2),
-      flags: new Int32Array(control, 16, 3),
+      flags: new Int32Array(control, 16, 4),
+      claimed: false,
       out: new Uint8Array(control, ${DIGEST_AT}, 32),
       data: new Uint8Array(ring),
       size: BigInt(ring.byteLength),
@@ -77,6 +80,11 @@ for (;;) {
     const end = Atomics.load(r.flags, 0);
     if (end === 2) { rings.splice(i, 1); continue; }
     const committed = Atomics.load(r.counts, 0);
+    if ((committed > 0n || end === 1) && !r.claimed) {
+      // The caller hashes a ring itself that it filled before this thread got to it.
+      if (Atomics.compareExchange(r.flags, 3, 0, 1) !== 0) { rings.splice(i, 1); continue; }
+      r.claimed = true;
+    }
     if (committed > r.hashed) {
       const at = Number(r.hashed % r.size);
       const n = Math.min(Number(committed - r.hashed), r.data.byteLength - at, ${SLICE});
@@ -126,9 +134,18 @@ let thread: HashThread | undefined;
 /** False once a thread could not be started: later rings hash on this thread. */
 let crossThread = true;
 
-function hashThread(): HashThread | undefined {
+/**
+ * Whether a core is free for the hashing thread: the load average below the
+ * cores less one. On a machine whose cores are all busy, a second thread
+ * gains nothing, and each hand-over to it waits for the scheduler.
+ */
+function spareCore(): boolean {
+  return (loadavg()[0] as number) < availableParallelism() - 1;
+}
+
+function hashThread(use?: boolean): HashThread | undefined {
+  if (!crossThread || use === false || (use === undefined && !spareCore())) return undefined;
   if (thread !== undefined && thread.failure === undefined) return thread;
-  if (!crossThread) return undefined;
   try {
     const channel = new MessageChannel();
     const bell = new Int32Array(new SharedArrayBuffer(8));
@@ -160,19 +177,34 @@ export function startSha256Thread(): void {
 }
 
 /**
- * A Sha256Ring hashed on the process's hashing thread; where no thread can
- * be started (a resource limit), the hash is computed on this one, with the
- * same calls.
+ * A Sha256Ring hashed on the process's hashing thread; where no core is
+ * free for it, or no thread can be started (a resource limit), the hash is
+ * computed on this one, with the same calls. `thread` decides instead of
+ * the load (true: the thread where one can be started).
  */
-export function createSha256Ring(): Sha256Ring {
-  const t = hashThread();
+export function createSha256Ring(options: { thread?: boolean } = {}): Sha256Ring {
+  const t = hashThread(options.thread);
   if (t === undefined) return inThread(createHash('sha256'));
   const control = new SharedArrayBuffer(CONTROL);
   const ring = new SharedArrayBuffer(RING);
   const counts = new BigInt64Array(control, 0, 2);
-  const flags = new Int32Array(control, 16, 3);
+  const flags = new Int32Array(control, 16, 4);
   const bytes = Buffer.from(ring);
   let committed = 0n;
+  /**
+   * The hash, where this thread took the ring over: the hashing thread had
+   * not begun it (still starting, most often) when the ring was full or its
+   * digest asked for. The ring, never wrapped then, holds every byte.
+   */
+  let local: Hash | undefined;
+  const takeOver = (): boolean => {
+    if (local !== undefined) return true;
+    if (Atomics.load(counts, 1) !== 0n || Atomics.compareExchange(flags, 3, 0, 2) !== 0) return false;
+    local = createHash('sha256').update(bytes.subarray(0, Number(committed)));
+    Atomics.store(flags, 0, 2);
+    t.rings.delete(wake);
+    return true;
+  };
   let reserved = 0;
   let ended = false;
   const wake = () => {
@@ -193,12 +225,14 @@ export function createSha256Ring(): Sha256Ring {
     }
   };
   const check = () => {
-    if (t.failure) throw t.failure;
     if (ended) throw new Error('sha256 ring: used after its digest or destroy');
+    // A thread that failed before it began this ring leaves it to this one.
+    if (t.failure && !takeOver()) throw t.failure;
   };
   /** The contiguous room at the ring's write position, up to `max`. */
   const room = (max: number): number => {
-    const free = RING - Number(committed - Atomics.load(counts, 1));
+    // Taken over, what is committed is hashed: only the view committed last must stay.
+    const free = local !== undefined ? RING - RESERVE_MAX : RING - Number(committed - Atomics.load(counts, 1));
     const at = Number(committed % BigInt(RING));
     return Math.min(free, RING - at, max);
   };
@@ -211,6 +245,7 @@ export function createSha256Ring(): Sha256Ring {
     waitFor(async () => {
       for (;;) {
         check();
+        if (takeOver()) return;
         const hashed = Atomics.load(counts, 1);
         if (RING - Number(committed - hashed) > 0) return;
         Atomics.store(flags, 1, 1);
@@ -224,6 +259,12 @@ export function createSha256Ring(): Sha256Ring {
     if (n > reserved) throw new RangeError(`sha256 ring: ${n} bytes committed of ${reserved} reserved`);
     reserved = 0;
     if (n === 0) return;
+    if (local !== undefined) {
+      const at = Number(committed % BigInt(RING));
+      local.update(bytes.subarray(at, at + n));
+      committed += BigInt(n);
+      return;
+    }
     committed += BigInt(n);
     Atomics.store(counts, 0, committed);
     ring_(t, committed - Atomics.load(counts, 1) >= WAKE_BATCH);
@@ -260,6 +301,10 @@ export function createSha256Ring(): Sha256Ring {
     },
     async digest() {
       check();
+      if (takeOver()) {
+        ended = true;
+        return (local as Hash).digest('hex');
+      }
       end(1);
       try {
         await waitFor(async () => {
@@ -277,6 +322,7 @@ export function createSha256Ring(): Sha256Ring {
     destroy() {
       t.rings.delete(wake);
       if (!ended) end(2);
+      ended = true;
     },
   };
 }

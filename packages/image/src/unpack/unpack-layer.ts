@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, read, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { GcError, type Kernel, type Timespec } from '@gc/syscall';
 import type { Digest } from '../digest.js';
@@ -154,8 +154,10 @@ function sniffFile(fd: number): Compression {
 
 /**
  * A plain tar from its file, read into the hash's ring (or reused buffers)
- * and parsed from there: the next read runs in libuv's pool while this
- * chunk is written. Returns the tar's size; closes `fd`.
+ * and parsed from there. Read with readSync, as tar reads: the unpack's
+ * writes block this thread anyway, and a read handed to libuv's pool waits
+ * for a pool thread to be scheduled, which on a busy machine costs more than
+ * the read. Returns the tar's size; closes `fd`.
  */
 async function readTar(
   fd: number,
@@ -163,31 +165,24 @@ async function readTar(
   reader: TarReader,
   onRead?: (bytes: number) => void,
 ): Promise<number> {
-  const readInto = (view: Uint8Array, position: number) =>
-    new Promise<number>((resolve, reject) => {
-      read(fd, view, 0, view.byteLength, position, (e, n) => (e ? reject(e) : resolve(n)));
-    });
   let size = 0;
-  let pending: Promise<number> | undefined;
   try {
-    let view = await hash.reserve(READ_SIZE);
-    pending = readInto(view, 0);
     for (;;) {
-      const n = await pending;
-      pending = undefined;
+      const view = await hash.reserve(READ_SIZE);
+      let n: number;
+      try {
+        n = readSync(fd, view, 0, view.byteLength, size);
+      } catch (e) {
+        throw layerError(`read the layer at byte ${size}: ${(e as Error).message}`, e);
+      }
       if (n === 0) break;
       hash.commit(n);
-      const chunk = view.subarray(0, n);
       size += n;
       onRead?.(size);
-      view = await hash.reserve(READ_SIZE);
-      pending = readInto(view, size);
-      reader.push(chunk);
+      reader.push(view.subarray(0, n));
     }
     return size;
   } finally {
-    // A read in flight writes into the ring: let it land before the fd goes.
-    await pending?.catch(() => {});
     closeSync(fd);
   }
 }
