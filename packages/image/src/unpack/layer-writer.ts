@@ -44,6 +44,8 @@ export interface LayerWriterOptions {
 /** An open regular file being written. */
 export interface FileSink {
   write(chunk: Uint8Array): void;
+  /** Copy up to `length` bytes from `fd` at `offset` in the kernel (copy_file_range); 0 where it cannot. */
+  copy(fd: number, offset: number, length: number): number;
   /** Close it and set its owner, mode and times. */
   end(): void;
   /** Close it after a failure (the file is left for the caller's removal of the layer). */
@@ -58,6 +60,8 @@ const ENOTEMPTY = 39;
 /** Directory fds kept open: tars list a directory's entries together, so few are needed. */
 const DIR_CACHE_SIZE = 64;
 const RESOLVE = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+/** copy_file_range's errnos for files it does not copy between: EXDEV, EINVAL, ENOSYS, EOPNOTSUPP. */
+const NO_COPY = new Set([18, 22, 38, 95]);
 
 /**
  * Writes a layer's entries below one directory, every one through a
@@ -87,6 +91,8 @@ export class LayerWriter {
   #fileDir = -1;
   #fileBase = '';
   #fileEntry: LayerEntry | undefined;
+  /** Whether copy_file_range works from the tar's file to this layer's (until it first refuses). */
+  #canCopy = true;
   readonly #oDirectory: number;
   readonly #oNofollow: number;
 
@@ -157,6 +163,29 @@ export class LayerWriter {
           throw this.#failed(e, 'write', entry.path, entry.name);
         }
       }
+    },
+    copy: (from, offset, length) => {
+      const kernel = this.#kernel;
+      if (!this.#canCopy || kernel.copyFileRange === undefined) return 0;
+      const fd = this.#openFile as number;
+      let done = 0;
+      while (done < length) {
+        let n: number;
+        try {
+          n = kernel.copyFileRange(from, offset + done, fd, length - done);
+        } catch (e) {
+          // Files it cannot copy between (another filesystem, mostly): the caller reads and writes.
+          if (done === 0 && SyscallError.isInstance(e) && NO_COPY.has(e.errno)) {
+            this.#canCopy = false;
+            return 0;
+          }
+          const entry = this.#fileEntry as LayerEntry;
+          throw this.#failed(e, 'copy_file_range', entry.path, entry.name);
+        }
+        if (n === 0) break; // the tar's file ends here: the reader sees it truncated
+        done += n;
+      }
+      return done;
     },
     end: () => {
       const entry = this.#fileEntry as LayerEntry;

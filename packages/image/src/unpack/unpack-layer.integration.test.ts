@@ -302,6 +302,12 @@ describe.skipIf(!canRunIntegration())('unpackLayer (integration, root)', { timeo
       mkdirSync(dir);
       const fromFile = await unpackLayer(kernel, file, 'none', dir).catch((e: unknown) => e);
       expect(String(fromFile)).toMatch(/^GcError: unpack layer: read the tar: unexpected end of data/);
+      rmSync(dir, { recursive: true });
+      mkdirSync(dir);
+      // Cut inside the large file whose rest is copied in the kernel.
+      const verifiedDigest = `sha256:${'2'.repeat(64)}` as const;
+      const copied = await unpackLayer(kernel, file, 'none', dir, { verifiedDigest }).catch((e: unknown) => e);
+      expect(String(copied)).toMatch(/^GcError: unpack layer: read the tar: unexpected end of data/);
     });
 
     it('unpacks from a file path what it unpacks from a stream, plain, gzip and zstd, reporting the bytes read', async () => {
@@ -333,6 +339,18 @@ describe.skipIf(!canRunIntegration())('unpackLayer (integration, root)', { timeo
         expect(a).toEqual(b);
         expect(bytes).toBe(data.length);
         expect(listing(read).map((l) => l.slice(read.length))).toEqual(
+          listing(streamed).map((l) => l.slice(streamed.length)),
+        );
+        if (compression !== 'none') continue;
+        // Verified (nothing to hash), a large file's data is copied from the tar's file in the kernel.
+        const copied = join(work, 'copied');
+        mkdirSync(copied);
+        const verifiedDigest = `sha256:${sha256sum(tar)}` as const;
+        bytes = 0;
+        const c = await unpackLayer(kernel, file, 'none', copied, { verifiedDigest, onRead: (n) => (bytes = n) });
+        expect(c).toEqual(b);
+        expect(bytes).toBe(tar.length);
+        expect(listing(copied).map((l) => l.slice(copied.length))).toEqual(
           listing(streamed).map((l) => l.slice(streamed.length)),
         );
       }
