@@ -290,6 +290,14 @@ describe.skipIf(!canRunIntegration())('unpackLayer (integration, root)', { timeo
       const error = await unpack(bad, compression, options).catch((e: unknown) => e);
       expect(GcError.isInstance(error) && error.code).toBe('EIMAGE_LAYER');
       expect(String(error)).toMatch(/^GcError: unpack layer: /);
+      // From its file too (the zstd binary then reads the file itself).
+      const file = join(work, 'bad');
+      writeFileSync(file, bad);
+      rmSync(dir, { recursive: true });
+      mkdirSync(dir);
+      const fromFile = await unpackLayer(kernel, file, compression, dir, options).catch((e: unknown) => e);
+      expect(GcError.isInstance(fromFile) && fromFile.code).toBe('EIMAGE_LAYER');
+      expect(String(fromFile)).toMatch(/^GcError: unpack layer: /);
     });
 
     it('refuses a truncated tar', async () => {

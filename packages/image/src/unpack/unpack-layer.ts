@@ -1,10 +1,10 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { GcError, type Kernel, type Timespec } from '@gc/syscall';
 import type { Digest } from '../digest.js';
 import type { Compression } from '../media-types.js';
 import { createSha256Ring, inThread, type Sha256Ring } from '../sha256-ring.js';
-import { decompress, sniffCompression } from './decompress.js';
+import { decompress, findZstd, sniffCompression, zstdFromFile } from './decompress.js';
 import { entryPath, splitPath } from './entry-path.js';
 import { layerError } from './layer-error.js';
 import { type FileSink, type LayerEntry, LayerWriter } from './layer-writer.js';
@@ -81,14 +81,19 @@ export async function unpackLayer(
   try {
     if (typeof input === 'string') {
       const fd = openLayer(input);
-      let plain: boolean;
+      let sniffed: Compression;
       try {
-        plain = sniffFile(fd) === 'none';
+        sniffed = sniffFile(fd);
       } catch (e) {
         closeSync(fd);
         throw layerError(`read ${input}: ${(e as Error).message}`, e);
       }
-      if (plain) {
+      const zstd = sniffed === 'zstd' ? (options.zstd ?? findZstd()) : false;
+      if (zstd !== false) {
+        const unpacked = await unpackZstdFile(zstd, fd, kernel, reader, writer, options.onRead);
+        if (unpacked !== undefined) return unpacked;
+      }
+      if (sniffed === 'none') {
         hash = options.verifiedDigest ? inThread(undefined) : createSha256Ring();
         // Unhashed, a file's data need not pass through this process: copied in the kernel.
         const size = await readTar(fd, hash, reader, options.verifiedDigest !== undefined, options.onRead);
@@ -129,6 +134,65 @@ export async function unpackLayer(
   } finally {
     writer.close();
   }
+}
+
+/**
+ * A zstd layer's file decompressed by the `zstd` binary, which reads the
+ * file itself: this process reads the tar from its pipe with readSync (the
+ * binary depends on nothing this thread does, so the wait cannot deadlock)
+ * and hashes it. Undefined where no pipe could be made (the caller streams).
+ * Closes `fd` otherwise.
+ */
+async function unpackZstdFile(
+  binary: string,
+  fd: number,
+  kernel: Kernel,
+  reader: TarReader,
+  writer: LayerWriter,
+  onRead?: (bytes: number) => void,
+): Promise<UnpackedLayer | undefined> {
+  const zstd = zstdFromFile(binary, fd, kernel);
+  if (zstd === undefined) return undefined;
+  const hash = createSha256Ring();
+  let size = 0;
+  try {
+    for (;;) {
+      const view = await hash.reserve(READ_SIZE);
+      let n: number;
+      try {
+        n = readSync(zstd.output, view, 0, view.byteLength, null);
+      } catch (e) {
+        throw layerError(`read from ${binary}: ${(e as Error).message}`, e);
+      }
+      if (n === 0) break;
+      hash.commit(n);
+      size += n;
+      reader.push(view.subarray(0, n));
+      if (onRead) onRead(filePosition(fd));
+    }
+    // zstd's failure first: a tar cut short by it says less.
+    await zstd.finished;
+    onRead?.(filePosition(fd));
+    reader.end();
+    writer.finish();
+    return { diffId: `sha256:${await hash.digest()}`, size };
+  } catch (e) {
+    zstd.kill();
+    hash.destroy();
+    throw e;
+  } finally {
+    closeSync(zstd.output);
+    closeSync(fd);
+  }
+}
+
+/**
+ * How far the `zstd` binary has read the layer: its stdin shares `fd`'s
+ * file offset (the compressed bytes read, for onRead).
+ */
+function filePosition(fd: number): number {
+  const match = /^pos:\s*(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+  return match ? Number(match[1]) : 0;
 }
 
 /** Read at a time from a layer's file. */
