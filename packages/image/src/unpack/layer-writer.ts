@@ -191,8 +191,10 @@ export class LayerWriter {
       const entry = this.#fileEntry as LayerEntry;
       const fd = this.#openFile as number;
       try {
-        for (const [name, value] of entry.xattrs) {
-          this.#step('fsetxattr', entry.path, entry.name, () => this.#kernel.fsetxattr(fd, name, value));
+        if (entry.xattrs.size > 0) {
+          for (const [name, value] of entry.xattrs) {
+            this.#step('fsetxattr', entry.path, entry.name, () => this.#kernel.fsetxattr(fd, name, value));
+          }
         }
       } finally {
         this.#closeFile();
