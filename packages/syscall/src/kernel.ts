@@ -217,6 +217,14 @@ export interface Kernel {
   fchmodat(dirfd: number, path: string, mode: number): void;
   /** utimensat(2): access and modification times; `flags` takes `AT_SYMLINK_NOFOLLOW`, `AT_EMPTY_PATH`. */
   utimensat(dirfd: number, path: string, atime: Timespec, mtime: Timespec, flags?: number): void;
+  /**
+   * copy_file_range(2): up to `length` bytes of `fdIn` from `offsetIn` (its
+   * file offset left alone) to `fdOut` at its file offset, copied inside the
+   * kernel; returns the bytes copied (fewer than asked at the input's end,
+   * 0 past it). Optional: a kernel without it leaves the caller to read and
+   * write (as does EXDEV, EINVAL or EOPNOTSUPP for files it cannot copy between).
+   */
+  copyFileRange?(fdIn: number, offsetIn: number, fdOut: number, length: number): number;
   /** posix_openpt + grantpt + unlockpt, and the slave opened (both CLOEXEC, O_NOCTTY). */
   openPty(): Pty;
 }

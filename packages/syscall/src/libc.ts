@@ -48,6 +48,7 @@ export interface Libc {
   fchownat: Fn;
   fchmodat: Fn;
   utimensat: Fn;
+  copy_file_range: Fn;
   gc_spawn: Fn;
   gc_program_check: Fn;
   gc_reaper_start: Fn;
@@ -183,6 +184,9 @@ function load(): Libc {
     fchownat: c.func('int fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)'),
     fchmodat: c.func('int fchmodat(int dirfd, const char *path, uint32_t mode, int flags)'),
     utimensat: c.func('int utimensat(int dirfd, const char *path, const int64_t *times, int flags)'),
+    copy_file_range: c.func(
+      'long copy_file_range(int fd_in, const int64_t *off_in, int fd_out, int64_t *off_out, size_t len, unsigned int flags)',
+    ),
     gc_spawn: gc.func(
       'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, int exe_fd, _Out_ int32_t *out)',
     ),

@@ -78,6 +78,9 @@ class RealKernel implements Kernel {
   /** utimensat's two struct timespec. */
   private readonly times = new BigInt64Array(4);
   private readonly timesWords = new Int32Array(this.times.buffer);
+  /** copy_file_range's input offset (the kernel's copy is not read back: the caller counts). */
+  private readonly copyOffset = new BigInt64Array(1);
+  private readonly copyOffsetWords = new Int32Array(this.copyOffset.buffer);
   /** openat2's struct open_how. */
   private readonly openHow = new Uint8Array(24);
   private readonly openHowWords = new Uint32Array(this.openHow.buffer);
@@ -255,6 +258,16 @@ class RealKernel implements Kernel {
     setInt64(words, 4, mtime.sec);
     setInt64(words, 6, mtime.nsec);
     this.check(this.c.utimensat(dirfd, path, this.times, flags), 'utimensat', `set the times of ${path}`, path);
+  }
+
+  copyFileRange(fdIn: number, offsetIn: number, fdOut: number, length: number): number {
+    const words = this.copyOffsetWords;
+    setInt64(words, 0, offsetIn);
+    return this.check(
+      this.c.copy_file_range(fdIn, this.copyOffset, fdOut, null, length, 0),
+      'copy_file_range',
+      `copy fd ${fdIn} to fd ${fdOut}`,
+    );
   }
 
   close(fd: number): void {

@@ -23,10 +23,16 @@ export interface TmuxPane {
 
 let count = 0;
 
-/** Start `command` (a shell line) in a new `columns` x `rows` tmux session. */
-export function openTmux(command: string, columns = 120, rows = 30): TmuxPane {
+/**
+ * Start `command` (a shell line) in a new `columns` x `rows` tmux session;
+ * with `socket`, on a tmux server of that name (`tmux -L`), which no test
+ * of another file shares (the default server exits when any test kills its
+ * last session, under a test starting one).
+ */
+export function openTmux(command: string, columns = 120, rows = 30, socket?: string): TmuxPane {
   const session = `gc-test-${process.pid}-${count++}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+  const server = socket === undefined ? [] : ['-L', socket];
+  const tmux = (...args: string[]) => execFileSync('tmux', [...server, ...args], { encoding: 'utf8' });
   tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), command);
   const pane: TmuxPane = {
     session,

@@ -2,7 +2,7 @@ import { GcError } from '@gc/syscall';
 import type { Descriptor } from '../descriptor.js';
 import type { Digest } from '../digest-text.js';
 import { type Compression, layerCompression } from '../media-types.js';
-import { EIMAGE_MEDIA_TYPE } from './errors.js';
+import { EIMAGE_MEDIA_TYPE, EIMAGE_NOT_FOUND } from './errors.js';
 import { updateIndex } from './image-index.js';
 import type { ImageRecord, UnpackProgress } from './image-store.js';
 import { unpackedLayer, unpackedSize } from './layer-dirs.js';
@@ -101,8 +101,12 @@ async function ensureLayer(
     if (unpacked !== undefined) return done(unpacked);
     // The unpacker (tar, decompressors, node:crypto) only for a layer not unpacked yet.
     const { unpackInto } = await import('./unpack-into.js');
-    const { openBlob } = await import('./blob-files.js');
-    return done(await unpackInto(ctx, layer, diffId, compression, index, openBlob(ctx, layer.digest), onProgress));
+    const { blobPathOf, hasBlob } = await import('./blob-files.js');
+    if (!hasBlob(ctx, layer.digest)) {
+      throw new GcError(EIMAGE_NOT_FOUND, `blob ${layer.digest}: not in the store`);
+    }
+    const blob = blobPathOf(ctx, layer.digest);
+    return done(await unpackInto(ctx, layer, diffId, compression, index, blob, onProgress));
   } finally {
     lock.release();
   }

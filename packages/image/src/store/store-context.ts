@@ -8,7 +8,8 @@ import type { StoreLayout } from './store-layout.js';
 /** The unpacker's shape (`unpackLayer`): a test may pass another. */
 export type UnpackFunction = (
   kernel: Kernel,
-  input: Readable,
+  /** The layer's bytes, or the path of its blob. */
+  input: Readable | string,
   compression: Compression,
   dir: string,
   options?: UnpackLayerOptions,

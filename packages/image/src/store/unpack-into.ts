@@ -24,10 +24,13 @@ export async function unpackInto(
   diffId: Digest,
   compression: Compression,
   index: number,
-  input: Readable,
+  input: Readable | string,
   onProgress?: (progress: UnpackProgress) => void,
   verified?: Promise<void>,
 ): Promise<string> {
+  const destroy = () => {
+    if (typeof input !== 'string') input.destroy();
+  };
   const work = tempPath(ctx.layout.tmp, 'layer');
   const files = join(work, LAYER_FILES);
   let linked: string | undefined;
@@ -38,8 +41,12 @@ export async function unpackInto(
       .unpack(ctx.kernel, input, compression, files, {
         rootless: ctx.rootless,
         onRead: (read) => onProgress?.({ layer, read, total: layer.size, done: false }),
+        // The blob's bytes are checked against layer.digest: a blob of the
+        // store was when it was written, a download is before `verified`
+        // resolves. A plain tar's diff ID is then that digest, unhashed.
+        verifiedDigest: layer.digest,
       })
-      .finally(() => input.destroy());
+      .finally(destroy);
     if (result.diffId !== diffId) {
       throw new GcError(
         EIMAGE_DIFFID,
@@ -56,7 +63,7 @@ export async function unpackInto(
     fsyncDir(ctx.layout.layersDir);
     return linked;
   } catch (e) {
-    input.destroy();
+    destroy();
     rmSync(work, { recursive: true, force: true });
     if (linked !== undefined) rmSync(linked, { force: true });
     throw e;

@@ -186,6 +186,46 @@ function zstdBinary(binary: string, source: Readable, destroyInput: () => void, 
   };
 }
 
+/** The `zstd` binary decompressing a layer's file itself, into a pipe this process reads. */
+export interface ZstdFromFile {
+  /** The read end of its output (closed by the caller). */
+  output: number;
+  /** Settles once zstd exited: rejects (EIMAGE_LAYER) unless it succeeded. */
+  finished: Promise<void>;
+  kill(): void;
+}
+
+/**
+ * `zstd -d` reading `fd` (at its offset 0) as its stdin, so that no byte of
+ * the compressed layer passes through this process, writing into a pipe of
+ * ZSTD_PIPE bytes. Undefined where the pipe cannot be made.
+ */
+export function zstdFromFile(binary: string, fd: number, kernel: Kernel): ZstdFromFile | undefined {
+  const pipe = largePipe(kernel);
+  if (pipe === undefined) return undefined;
+  let child: ChildProcess;
+  try {
+    child = spawn(binary, ['-d', '-c', '-q'], { stdio: [fd, pipe[1], 'pipe'] });
+  } catch (e) {
+    kernel.close(pipe[0]);
+    throw layerError(`run ${binary}: ${(e as Error).message}`, e);
+  } finally {
+    kernel.close(pipe[1]);
+  }
+  const stderr: Buffer[] = [];
+  child.stderr?.on('data', (d: Buffer) => stderr.push(d));
+  const finished = new Promise<void>((resolve, reject) => {
+    child.once('error', (e) => reject(layerError(`run ${binary}: ${e.message}`, e)));
+    child.once('close', (code, signal) => {
+      if (code === 0) return resolve();
+      const words = Buffer.concat(stderr).toString().trim().split('\n').at(-1);
+      reject(layerError(`${binary} -d: ${words || (signal ? `killed by ${signal}` : `exit status ${code}`)}`));
+    });
+  });
+  finished.catch(() => {});
+  return { output: pipe[0], finished, kill: () => child.kill('SIGKILL') };
+}
+
 /** A pipe [read, write] of ZSTD_PIPE bytes, or undefined where one cannot be made (then the child's own pipe serves). */
 function largePipe(kernel: Kernel): [number, number] | undefined {
   let pipe: [number, number];

@@ -44,6 +44,8 @@ export interface LayerWriterOptions {
 /** An open regular file being written. */
 export interface FileSink {
   write(chunk: Uint8Array): void;
+  /** Copy up to `length` bytes from `fd` at `offset` in the kernel (copy_file_range); 0 where it cannot. */
+  copy(fd: number, offset: number, length: number): number;
   /** Close it and set its owner, mode and times. */
   end(): void;
   /** Close it after a failure (the file is left for the caller's removal of the layer). */
@@ -58,6 +60,8 @@ const ENOTEMPTY = 39;
 /** Directory fds kept open: tars list a directory's entries together, so few are needed. */
 const DIR_CACHE_SIZE = 64;
 const RESOLVE = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+/** copy_file_range's errnos for files it does not copy between: EXDEV, EINVAL, ENOSYS, EOPNOTSUPP. */
+const NO_COPY = new Set([18, 22, 38, 95]);
 
 /**
  * Writes a layer's entries below one directory, every one through a
@@ -83,6 +87,12 @@ export class LayerWriter {
   #lastDirFd = -1;
   /** The fd of the file being written, if any: closed by close() after a failure. */
   #openFile: number | undefined;
+  /** The file being written: its parent's fd, its name there, its entry. */
+  #fileDir = -1;
+  #fileBase = '';
+  #fileEntry: LayerEntry | undefined;
+  /** Whether copy_file_range works from the tar's file to this layer's (until it first refuses). */
+  #canCopy = true;
   readonly #oDirectory: number;
   readonly #oNofollow: number;
 
@@ -123,35 +133,84 @@ export class LayerWriter {
     const kernel = this.#kernel;
     const flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | this.#oNofollow;
     const mode = this.#createMode(entry);
-    const fd = this.#create(pfd, entry, base, 'openat', () => kernel.openat(pfd, base, flags, mode), false) as number;
+    let fd: number;
+    // The common case without a closure per call (a layer makes thousands):
+    // an earlier entry of the name goes the #create way.
+    try {
+      fd = kernel.openat(pfd, base, flags, mode);
+    } catch (e) {
+      if (!(SyscallError.isInstance(e) && e.errno === EEXIST)) throw this.#failed(e, 'openat', entry.path, entry.name);
+      fd = this.#create(pfd, entry, base, 'openat', () => kernel.openat(pfd, base, flags, mode), false) as number;
+    }
     this.#openFile = fd;
-    const close = () => {
-      if (this.#openFile !== fd) return;
-      this.#openFile = undefined;
-      kernel.close(fd);
-    };
-    return {
-      write: (chunk) => {
-        let done = 0;
-        while (done < chunk.byteLength) {
-          const part = done === 0 ? chunk : chunk.subarray(done);
-          done += this.#step('write', entry.path, entry.name, () => kernel.write(fd, part));
-        }
-      },
-      end: () => {
+    this.#fileDir = pfd;
+    this.#fileBase = base;
+    this.#fileEntry = entry;
+    return this.#sink;
+  }
+
+  /** The sink of the file being written: one object for every file, as one is written at a time. */
+  readonly #sink: FileSink = {
+    write: (chunk) => {
+      const fd = this.#openFile as number;
+      let done = 0;
+      while (done < chunk.byteLength) {
+        const part = done === 0 ? chunk : chunk.subarray(done);
         try {
-          for (const [name, value] of entry.xattrs) {
-            this.#step('fsetxattr', entry.path, entry.name, () => kernel.fsetxattr(fd, name, value));
-          }
-        } finally {
-          close();
+          done += this.#kernel.write(fd, part);
+        } catch (e) {
+          const entry = this.#fileEntry as LayerEntry;
+          throw this.#failed(e, 'write', entry.path, entry.name);
         }
-        this.#made.add(entry.path);
-        this.#owner(pfd, base, entry, true, true);
-        this.#times(pfd, base, entry);
-      },
-      abort: close,
-    };
+      }
+    },
+    copy: (from, offset, length) => {
+      const kernel = this.#kernel;
+      if (!this.#canCopy || kernel.copyFileRange === undefined) return 0;
+      const fd = this.#openFile as number;
+      let done = 0;
+      while (done < length) {
+        let n: number;
+        try {
+          n = kernel.copyFileRange(from, offset + done, fd, length - done);
+        } catch (e) {
+          // Files it cannot copy between (another filesystem, mostly): the caller reads and writes.
+          if (done === 0 && SyscallError.isInstance(e) && NO_COPY.has(e.errno)) {
+            this.#canCopy = false;
+            return 0;
+          }
+          const entry = this.#fileEntry as LayerEntry;
+          throw this.#failed(e, 'copy_file_range', entry.path, entry.name);
+        }
+        if (n === 0) break; // the tar's file ends here: the reader sees it truncated
+        done += n;
+      }
+      return done;
+    },
+    end: () => {
+      const entry = this.#fileEntry as LayerEntry;
+      const fd = this.#openFile as number;
+      try {
+        if (entry.xattrs.size > 0) {
+          for (const [name, value] of entry.xattrs) {
+            this.#step('fsetxattr', entry.path, entry.name, () => this.#kernel.fsetxattr(fd, name, value));
+          }
+        }
+      } finally {
+        this.#closeFile();
+      }
+      this.#made.add(entry.path);
+      this.#owner(this.#fileDir, this.#fileBase, entry, true, true);
+      this.#times(this.#fileDir, this.#fileBase, entry);
+    },
+    abort: () => this.#closeFile(),
+  };
+
+  #closeFile(): void {
+    const fd = this.#openFile;
+    if (fd === undefined) return;
+    this.#openFile = undefined;
+    this.#kernel.close(fd);
   }
 
   symlink(entry: LayerEntry, target: string): void {
@@ -381,9 +440,11 @@ export class LayerWriter {
   }
 
   #times(pfd: number, base: string, entry: LayerEntry): void {
-    this.#step('utimensat', entry.path, entry.name, () =>
-      this.#kernel.utimensat(pfd, base, entry.atime, entry.mtime, AT_SYMLINK_NOFOLLOW),
-    );
+    try {
+      this.#kernel.utimensat(pfd, base, entry.atime, entry.mtime, AT_SYMLINK_NOFOLLOW);
+    } catch (e) {
+      throw this.#failed(e, 'utimensat', entry.path, entry.name);
+    }
   }
 
   /** Xattrs of what has no fd open here (a symlink, a directory, a node): through the parent's fd, not following. */
@@ -400,14 +461,19 @@ export class LayerWriter {
     try {
       return call();
     } catch (e) {
-      if (!SyscallError.isInstance(e) || e.label.startsWith('unpack layer: ')) throw e;
-      const entry = name === path ? '' : ` (entry "${name}")`;
-      throw new SyscallError({
-        syscall: e.syscall,
-        errno: e.errno,
-        label: `unpack layer: ${syscall} "${path}" in layer${entry}`,
-        cause: e,
-      });
+      throw this.#failed(e, syscall, path, name);
     }
+  }
+
+  /** A kernel call's failure as #step words it. */
+  #failed(e: unknown, syscall: string, path: string, name: string): unknown {
+    if (!SyscallError.isInstance(e) || e.label.startsWith('unpack layer: ')) return e;
+    const entry = name === path ? '' : ` (entry "${name}")`;
+    return new SyscallError({
+      syscall: e.syscall,
+      errno: e.errno,
+      label: `unpack layer: ${syscall} "${path}" in layer${entry}`,
+      cause: e,
+    });
   }
 }

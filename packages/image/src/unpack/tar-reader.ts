@@ -9,6 +9,12 @@ export type TarHeader = DecodedHeader;
 /** Where an entry's data goes, piece by piece as the chunks hold it. */
 export interface TarDataSink {
   write(data: Uint8Array): void;
+  /**
+   * Copy up to `length` bytes of the data from `fd` at `offset` (the tar's
+   * file) inside the kernel, instead of their being read and written;
+   * returns the bytes copied, 0 where the sink cannot copy.
+   */
+  copy?(fd: number, offset: number, length: number): number;
   end(): void;
 }
 
@@ -28,6 +34,12 @@ const LONG_HEADER_NAMES: Record<string, string> = {
   'gnu-long-path': 'a GNU long name',
   'gnu-long-link-path': 'a GNU long link name',
 };
+
+/**
+ * The xattrs of an entry without any: one map for them all (an entry
+ * handler deletes from a map only when it has keys, and adds none).
+ */
+const NO_XATTRS = new Map<string, Buffer>();
 
 enum State {
   Header,
@@ -128,6 +140,28 @@ export class TarReader {
     this.#offset += length;
   }
 
+  /**
+   * Where the last chunk ended inside an entry's data that a sink takes:
+   * have the sink copy what is left of it from `fd` (the tar's file, the
+   * byte after that chunk at `offset`), and go on as if those bytes had been
+   * pushed. Returns the bytes copied (0: none, the caller reads them).
+   */
+  copyData(fd: number, offset: number): number {
+    const sink = this.#sink;
+    if (this.#state !== State.Data || sink?.copy === undefined) return 0;
+    const n = sink.copy(fd, offset, this.#missing);
+    if (n <= 0) return 0;
+    this.#missing -= n;
+    this.#offset += n;
+    if (this.#missing === 0) this.#endData();
+    return n;
+  }
+
+  /** Bytes of the current entry's data still to come (0 outside data). */
+  get dataAhead(): number {
+    return this.#state === State.Data && this.#sink !== undefined ? this.#missing : 0;
+  }
+
   /** The tar's end: throws if it stops inside a header or an entry. */
   end(): void {
     if (this.#state !== State.Header || this.#filled !== 0) {
@@ -180,7 +214,7 @@ export class TarReader {
       xattrs = this.#paxXattrs as Map<string, Buffer>;
       this.#pax = this.#paxXattrs = undefined;
     } else {
-      xattrs = this.#globalXattrs ? new Map(this.#globalXattrs) : new Map<string, Buffer>();
+      xattrs = this.#globalXattrs ? new Map(this.#globalXattrs) : NO_XATTRS;
     }
     const size = type === 'directory' ? 0 : checkedSize(header.size, header, offset);
     this.#sink = this.#onEntry(header, xattrs);

@@ -290,12 +290,96 @@ describe.skipIf(!canRunIntegration())('unpackLayer (integration, root)', { timeo
       const error = await unpack(bad, compression, options).catch((e: unknown) => e);
       expect(GcError.isInstance(error) && error.code).toBe('EIMAGE_LAYER');
       expect(String(error)).toMatch(/^GcError: unpack layer: /);
+      // From its file too (the zstd binary then reads the file itself).
+      const file = join(work, 'bad');
+      writeFileSync(file, bad);
+      rmSync(dir, { recursive: true });
+      mkdirSync(dir);
+      const fromFile = await unpackLayer(kernel, file, compression, dir, options).catch((e: unknown) => e);
+      expect(GcError.isInstance(fromFile) && fromFile.code).toBe('EIMAGE_LAYER');
+      expect(String(fromFile)).toMatch(/^GcError: unpack layer: /);
     });
 
     it('refuses a truncated tar', async () => {
       const tar = await buildTar(entries);
       const error = await unpack(tar.subarray(0, 1 << 20)).catch((e: unknown) => e);
       expect(GcError.isInstance(error) && error.code).toBe('EIMAGE_LAYER');
+      const file = join(work, 'short.tar');
+      writeFileSync(file, tar.subarray(0, (1 << 20) + 100));
+      rmSync(dir, { recursive: true });
+      mkdirSync(dir);
+      const fromFile = await unpackLayer(kernel, file, 'none', dir).catch((e: unknown) => e);
+      expect(String(fromFile)).toMatch(/^GcError: unpack layer: read the tar: unexpected end of data/);
+      rmSync(dir, { recursive: true });
+      mkdirSync(dir);
+      // Cut inside the large file whose rest is copied in the kernel.
+      const verifiedDigest = `sha256:${'2'.repeat(64)}` as const;
+      const copied = await unpackLayer(kernel, file, 'none', dir, { verifiedDigest }).catch((e: unknown) => e);
+      expect(String(copied)).toMatch(/^GcError: unpack layer: read the tar: unexpected end of data/);
+    });
+
+    it('unpacks from a file path what it unpacks from a stream, plain, gzip and zstd, reporting the bytes read', async () => {
+      // Files larger than a read, and many small ones: entries cut across reads.
+      const many: TarEntry[] = [
+        ...['a/', ...Array.from({ length: 7 }, (_, i) => `a/d${i}/`), 'b/'].map(
+          (name) => ({ name, type: 'directory', mtime: MTIME }) as const,
+        ),
+        { name: 'a/big', data: Buffer.alloc((9 << 20) + 7, 'xyz') },
+        ...Array.from({ length: 300 }, (_, i) => ({ name: `a/d${i % 7}/f${i}`, data: `file ${i}\n`.repeat(i) })),
+        { name: 'b/big', data: Buffer.alloc(5 << 20, 'q') },
+      ];
+      const tar = await buildTar(many);
+      for (const [compression, data] of [
+        ['none', tar],
+        ['gzip', gzip(tar)],
+        ['zstd', zstd(tar)],
+      ] as const) {
+        const file = join(work, `layer.${compression}`);
+        writeFileSync(file, data);
+        const streamed = join(work, `streamed-${compression}`);
+        const read = join(work, `read-${compression}`);
+        mkdirSync(streamed);
+        mkdirSync(read);
+        let bytes = 0;
+        const a = await unpack(data, compression, {}, streamed);
+        const b = await unpackLayer(kernel, file, compression, read, { onRead: (n) => (bytes = n) });
+        expect(b).toEqual({ diffId: `sha256:${sha256sum(tar)}`, size: tar.length });
+        expect(a).toEqual(b);
+        expect(bytes).toBe(data.length);
+        expect(listing(read).map((l) => l.slice(read.length))).toEqual(
+          listing(streamed).map((l) => l.slice(streamed.length)),
+        );
+        if (compression !== 'none') continue;
+        // Verified (nothing to hash), a large file's data is copied from the tar's file in the kernel.
+        const copied = join(work, 'copied');
+        mkdirSync(copied);
+        const verifiedDigest = `sha256:${sha256sum(tar)}` as const;
+        bytes = 0;
+        const c = await unpackLayer(kernel, file, 'none', copied, { verifiedDigest, onRead: (n) => (bytes = n) });
+        expect(c).toEqual(b);
+        expect(bytes).toBe(tar.length);
+        expect(listing(copied).map((l) => l.slice(copied.length))).toEqual(
+          listing(streamed).map((l) => l.slice(streamed.length)),
+        );
+      }
+    });
+
+    it('takes a verified digest as the diff ID of a plain tar only, hashing a compressed one', async () => {
+      const tar = await buildTar(entries);
+      const verifiedDigest = `sha256:${sha256sum(tar)}` as const;
+      const file = join(work, 'layer.tar');
+      writeFileSync(file, tar);
+      // The caller vouches for these bytes: nothing to hash again.
+      const told = `sha256:${'1'.repeat(64)}` as const;
+      expect((await unpackLayer(kernel, file, 'none', dir, { verifiedDigest: told })).diffId).toBe(told);
+      rmSync(dir, { recursive: true });
+      mkdirSync(dir);
+      expect((await unpack(tar, 'none', { verifiedDigest: told })).diffId).toBe(told);
+      rmSync(dir, { recursive: true });
+      mkdirSync(dir);
+      // A gzip'd layer's digest is not its tar's: the tar is hashed.
+      const result = await unpack(gzip(tar), 'gzip', { verifiedDigest: told });
+      expect(result.diffId).toBe(verifiedDigest);
     });
   });
 
@@ -414,6 +498,10 @@ describe.skipIf(!canRunIntegration())('unpackLayer (integration, root)', { timeo
     await expect(unpack(Buffer.alloc(0), 'none', {}, 'relative')).rejects.toThrow(
       'unpackLayer: dir: "relative" is not an absolute path',
     );
+    const missing = join(work, 'missing.tar');
+    const error = await unpackLayer(kernel, missing, 'none', dir).catch((e: unknown) => e);
+    expect(GcError.isInstance(error) && error.code).toBe('EIMAGE_OPTION');
+    expect((error as Error).message).toMatch(`unpackLayer: input: cannot open "${missing}": ENOENT`);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { GcError, type Kernel, type Timespec } from '@gc/syscall';
 import type { Digest } from '../digest.js';
 import type { Compression } from '../media-types.js';
-import { decompress } from './decompress.js';
+import { createSha256Ring, inThread, type Sha256Ring } from '../sha256-ring.js';
+import { decompress, findZstd, sniffCompression, zstdFromFile } from './decompress.js';
 import { entryPath, splitPath } from './entry-path.js';
 import { layerError } from './layer-error.js';
 import { type FileSink, type LayerEntry, LayerWriter } from './layer-writer.js';
@@ -26,6 +27,14 @@ export interface UnpackLayerOptions {
   zstd?: string | false;
   /** Compressed bytes read so far. */
   onRead?: (bytes: number) => void;
+  /**
+   * The sha256 of the input's bytes as given, already checked by the caller
+   * (a blob of the store, verified when it was written) or to be checked by
+   * it before the layer is used (a download, verified at its end). Where the
+   * layer turns out to be a plain tar, these are the bytes of the diff ID:
+   * it is this digest, and they are not hashed a second time.
+   */
+  verifiedDigest?: Digest;
 }
 
 export interface UnpackedLayer {
@@ -51,7 +60,7 @@ const OVERLAY_XATTR = /^(trusted|user)\.overlay\./;
  */
 export async function unpackLayer(
   kernel: Kernel,
-  input: Readable,
+  input: Readable | string,
   compression: Compression,
   dir: string,
   options: UnpackLayerOptions = {},
@@ -66,36 +75,196 @@ export async function unpackLayer(
     throw new GcError('EIMAGE_OPTION', `unpackLayer: dir: ${JSON.stringify(dir)} is not an absolute path`);
   }
   const writer = new LayerWriter(kernel, dir, { rootless: options.rootless === true });
+  const reader = new TarReader((header, xattrs) => entry(writer, header, xattrs, options));
+  let hash: Sha256Ring | undefined;
   let source: Awaited<ReturnType<typeof decompress>> | undefined;
   try {
+    if (typeof input === 'string') {
+      const fd = openLayer(input);
+      let sniffed: Compression;
+      try {
+        sniffed = sniffFile(fd);
+      } catch (e) {
+        closeSync(fd);
+        throw layerError(`read ${input}: ${(e as Error).message}`, e);
+      }
+      const zstd = sniffed === 'zstd' ? (options.zstd ?? findZstd()) : false;
+      if (zstd !== false) {
+        const unpacked = await unpackZstdFile(zstd, fd, kernel, reader, writer, options.onRead);
+        if (unpacked !== undefined) return unpacked;
+      }
+      if (sniffed === 'none') {
+        hash = options.verifiedDigest ? inThread(undefined) : createSha256Ring();
+        // Unhashed, a file's data need not pass through this process: copied in the kernel.
+        const size = await readTar(fd, hash, reader, options.verifiedDigest !== undefined, options.onRead);
+        reader.end();
+        writer.finish();
+        return { diffId: options.verifiedDigest ?? `sha256:${await hash.digest()}`, size };
+      }
+      input = createReadStream('', { fd, highWaterMark: 1 << 20 });
+    }
     source = await decompress(input, compression, {
       kernel,
       ...(options.zstd !== undefined ? { zstd: options.zstd } : {}),
       ...(options.onRead ? { onRead: options.onRead } : {}),
     });
-    // Hashed here rather than in a worker thread: the copy to share each
-    // chunk with a worker cost about what it saved, and unpacks of several
-    // layers at once (the store's) keep the other cores busy anyway.
-    const hash = createHash('sha256');
+    // The sha256 of the tar runs on a thread of its own, in parallel with the
+    // writes; not at all for a plain tar whose bytes the caller verified
+    // against the same digest already (see verifiedDigest).
+    const verified = source.compression === 'none' ? options.verifiedDigest : undefined;
+    hash = verified ? undefined : createSha256Ring();
     let size = 0;
-    const reader = new TarReader((header, xattrs) => entry(writer, header, xattrs, options));
     // The whole tar goes through here, each chunk parsed and written before
     // the next is read: no stream or promise per entry.
     for await (const chunk of source.output) {
-      hash.update(chunk);
+      const wait = hash?.update(chunk);
       size += chunk.byteLength;
       reader.push(chunk);
+      if (wait) await wait;
     }
     // The decompressor's failure first: a tar cut short by it says less.
     await source.finished;
     reader.end();
     writer.finish();
-    return { diffId: `sha256:${hash.digest('hex')}`, size };
+    return { diffId: verified ?? `sha256:${await (hash as Sha256Ring).digest()}`, size };
   } catch (e) {
     source?.destroy();
+    hash?.destroy();
     throw e;
   } finally {
     writer.close();
+  }
+}
+
+/**
+ * A zstd layer's file decompressed by the `zstd` binary, which reads the
+ * file itself: this process reads the tar from its pipe with readSync (the
+ * binary depends on nothing this thread does, so the wait cannot deadlock)
+ * and hashes it. Undefined where no pipe could be made (the caller streams).
+ * Closes `fd` otherwise.
+ */
+async function unpackZstdFile(
+  binary: string,
+  fd: number,
+  kernel: Kernel,
+  reader: TarReader,
+  writer: LayerWriter,
+  onRead?: (bytes: number) => void,
+): Promise<UnpackedLayer | undefined> {
+  const zstd = zstdFromFile(binary, fd, kernel);
+  if (zstd === undefined) return undefined;
+  const hash = createSha256Ring();
+  let size = 0;
+  try {
+    for (;;) {
+      const view = await hash.reserve(READ_SIZE);
+      let n: number;
+      try {
+        n = readSync(zstd.output, view, 0, view.byteLength, null);
+      } catch (e) {
+        throw layerError(`read from ${binary}: ${(e as Error).message}`, e);
+      }
+      if (n === 0) break;
+      hash.commit(n);
+      size += n;
+      reader.push(view.subarray(0, n));
+      if (onRead) onRead(filePosition(fd));
+    }
+    // zstd's failure first: a tar cut short by it says less.
+    await zstd.finished;
+    onRead?.(filePosition(fd));
+    reader.end();
+    writer.finish();
+    return { diffId: `sha256:${await hash.digest()}`, size };
+  } catch (e) {
+    zstd.kill();
+    hash.destroy();
+    throw e;
+  } finally {
+    closeSync(zstd.output);
+    closeSync(fd);
+  }
+}
+
+/**
+ * How far the `zstd` binary has read the layer: its stdin shares `fd`'s
+ * file offset (the compressed bytes read, for onRead).
+ */
+function filePosition(fd: number): number {
+  const match = /^pos:\s*(\d+)/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+  return match ? Number(match[1]) : 0;
+}
+
+/** Read at a time from a layer's file. */
+const READ_SIZE = 4 << 20;
+/**
+ * Read at a time where files' data is copied in the kernel: what a read
+ * takes of a large file is read and written, the rest of it copied.
+ */
+const COPY_READ_SIZE = 1 << 20;
+/** The rest of a file's data copied in the kernel rather than read, from this size. */
+const COPY_MIN = 64 << 10;
+
+function openLayer(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    throw new GcError(
+      'EIMAGE_OPTION',
+      `unpackLayer: input: cannot open ${JSON.stringify(path)}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+function sniffFile(fd: number): Compression {
+  const head = Buffer.alloc(4);
+  return sniffCompression(head.subarray(0, readSync(fd, head, 0, 4, 0)));
+}
+
+/**
+ * A plain tar from its file, read into the hash's ring (or reused buffers)
+ * and parsed from there. Read with readSync, as tar reads: the unpack's
+ * writes block this thread anyway, and a read handed to libuv's pool waits
+ * for a pool thread to be scheduled, which on a busy machine costs more than
+ * the read. With `copy` (nothing to hash), the rest of a large file's data
+ * is copied from the tar's file in the kernel (copy_file_range) and not
+ * read at all. Returns the tar's size; closes `fd`.
+ */
+async function readTar(
+  fd: number,
+  hash: Sha256Ring,
+  reader: TarReader,
+  copy: boolean,
+  onRead?: (bytes: number) => void,
+): Promise<number> {
+  let size = 0;
+  try {
+    for (;;) {
+      const view = await hash.reserve(copy ? COPY_READ_SIZE : READ_SIZE);
+      let n: number;
+      try {
+        n = readSync(fd, view, 0, view.byteLength, size);
+      } catch (e) {
+        throw layerError(`read the layer at byte ${size}: ${(e as Error).message}`, e);
+      }
+      if (n === 0) break;
+      hash.commit(n);
+      size += n;
+      onRead?.(size);
+      reader.push(view.subarray(0, n));
+      if (copy && reader.dataAhead >= COPY_MIN) {
+        const copied = reader.copyData(fd, size);
+        if (copied === 0) copy = false;
+        size += copied;
+        if (copied > 0) onRead?.(size);
+      }
+    }
+    return size;
+  } finally {
+    closeSync(fd);
   }
 }
 

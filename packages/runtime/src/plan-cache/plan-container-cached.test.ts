@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostProbe, PathKind } from '@gc/rootfs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dockerFilesystem, dockerNamespaces } from '../docker-defaults.js';
-import { dockerSecurity } from '../docker-security.js';
+import { defaultConfinement, defaultFilesystem, newNamespaces } from '../__fixtures__/confined-spec.js';
 import { type ContainerPlan, type PlanOptions, planContainer } from '../plan-container.js';
 import type { Spec } from '../spec.js';
 import { type CachedPlan, createFilePlanCache, type PlanCache } from './plan-cache.js';
@@ -19,8 +18,8 @@ const C = idOf(0xc3);
 
 /** What `gocontainer run --rootfs /srv/box /bin/echo hi` gives the runtime for container `id`. */
 function runSpec(id: string, over: { env?: string[]; hostname?: string } = {}): Spec {
-  const fs = dockerFilesystem();
-  const security = dockerSecurity({});
+  const fs = defaultFilesystem();
+  const security = defaultConfinement();
   const hostname = over.hostname ?? id.slice(0, 12);
   return {
     ociVersion: '1.2.0',
@@ -29,7 +28,7 @@ function runSpec(id: string, over: { env?: string[]; hostname?: string } = {}): 
       env: ['PATH=/usr/bin:/bin', `HOSTNAME=${hostname}`, ...(over.env ?? [])],
       cwd: '/',
       capabilities: security.capabilities,
-      noNewPrivileges: security.noNewPrivileges,
+      noNewPrivileges: true,
     },
     root: { path: ROOT, readonly: false },
     hostname,
@@ -43,10 +42,10 @@ function runSpec(id: string, over: { env?: string[]; hostname?: string } = {}): 
       })),
     ],
     linux: {
-      namespaces: dockerNamespaces('none'),
+      namespaces: newNamespaces(),
       maskedPaths: fs.maskedPaths,
       readonlyPaths: fs.readonlyPaths,
-      ...(security.seccomp ? { seccomp: security.seccomp } : {}),
+      seccomp: security.seccomp,
     },
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EtcFilesOptions, writeDockerEtcFiles } from '@gc/runtime';
+import { type EtcFilesOptions, writeDockerEtcFiles } from '@gc/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { etcFileMounts } from './etc-mounts.js';
 

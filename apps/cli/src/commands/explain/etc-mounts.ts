@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { EtcFilesOptions, Spec } from '@gc/runtime';
+import type { EtcFilesOptions } from '@gc/engine';
+import type { Spec } from '@gc/runtime';
 
 /**
  * The mounts `writeDockerEtcFiles` returns for a run directory, without

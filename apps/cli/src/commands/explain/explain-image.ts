@@ -1,8 +1,8 @@
+import type { RunImage } from '@gc/engine';
 import { readLayerFile } from '@gc/image/store';
 import { GcError } from '@gc/syscall';
 import type { GlobalOptions } from '../../global-options.js';
 import { findImage, openImageStore } from '../../image-store.js';
-import type { RunImage } from '../run/image-config.js';
 
 /**
  * `explain run IMAGE`'s image: found in the store as `run --pull never`

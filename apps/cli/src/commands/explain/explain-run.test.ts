@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { RunImage } from '@gc/engine';
 import type { HostProbe, PathKind } from '@gc/rootfs';
 import { type Explanation, formatExplanation } from '@gc/runtime';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../command-line.js';
-import type { RunImage } from '../run/image-config.js';
-import type { RunFlags } from '../run/options.js';
-import { RUN_OPTIONS } from '../run/run-options.js';
+import { RUN_OPTIONS, type RunFlags } from '../run/run-options.js';
 import { explainRun } from './explain-run.js';
 
 // Regenerate with UPDATE_GOLDEN=1 and commit the files: a change in them is a

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { buildRunSpec, type RunImage } from '@gc/engine';
 import { type ExplainPlanOptions, type Explanation, explainPlan, planExplained } from '@gc/runtime';
-import { imageArgs, type RunImage } from '../run/image-config.js';
-import { buildRunRequest, type RunFlags } from '../run/options.js';
+import type { RunFlags } from '../run/run-options.js';
 import type { StdioMode } from '../run/stdio.js';
 import { etcFileMounts } from './etc-mounts.js';
 
@@ -18,26 +18,26 @@ export interface ExplainRunInput {
   readonly runRoot: string;
   /** What a run on the host's root hides from it (`gocontainerStatePaths`). */
   readonly hidden: readonly string[];
+  /** The caller's environment, for `-e NAME` and TERM (as `run` passes its own). */
+  readonly callerEnv?: Readonly<Record<string, string | undefined>>;
   /** Host facts (default: this host's); the golden tests pass fixed ones. */
   readonly host?: Pick<ExplainPlanOptions, 'host' | 'cgroupLayout' | 'lastCap' | 'arch'>;
 }
 
 /**
  * The program `gocontainer run` would execute for these flags, planned by
- * the same code (`buildRunRequest`, then the runtime's `planContainer`, as
+ * the same code (`buildRunSpec`, then the runtime's `planContainer`, as
  * `startContainer` calls it), with nothing made: the run directory, the
  * /etc files and the cgroup are named but not created, and the fds a run
  * opens first are stand-ins that say what they stand for.
  */
 export function explainRun(input: ExplainRunInput): Explanation {
   const { target, flags, id, mode } = input;
+  const common = { ...flags, id, terminal: mode.tty, callerEnv: input.callerEnv ?? {} };
   const request =
     target.image === undefined
-      ? buildRunRequest(target.command, target.args, flags, id, mode.tty)
-      : (() => {
-          const [command, ...args] = imageArgs(target.image, target.command, flags.entrypoint);
-          return buildRunRequest(command as string, args, flags, id, mode.tty, target.image);
-        })();
+      ? buildRunSpec({ ...common, command: [target.command, ...target.args] })
+      : buildRunSpec({ ...common, command: target.command, image: target.image });
   const runDir = join(input.runRoot, id);
   request.spec.mounts = [...(request.spec.mounts ?? []), ...etcFileMounts(runDir, request.etcFiles)];
   const upper = join(runDir, 'upper');

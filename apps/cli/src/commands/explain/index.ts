@@ -1,12 +1,11 @@
 import { isatty } from 'node:tty';
+import { blameRunFlag } from '@gc/engine';
 import { formatExplanation, gocontainerStatePaths, newContainerId, RUN_ROOT } from '@gc/runtime';
 import { formatOptions, type OptionSpec, parseCommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
-import { blameOption } from '../run/option-errors.js';
-import type { RunFlags } from '../run/options.js';
-import { RUN_OPTIONS } from '../run/run-options.js';
+import { RUN_OPTIONS, type RunFlags } from '../run/run-options.js';
 import { resolveStdioMode } from '../run/stdio.js';
 import { explainRun } from './explain-run.js';
 
@@ -73,6 +72,7 @@ export async function explainCommand(argv: readonly string[], global: GlobalOpti
       mode: resolveStdioMode(flags, isatty(0)),
       runRoot: global.root ?? RUN_ROOT,
       hidden: gocontainerStatePaths([global.root, global.dataRoot].filter((p) => p !== undefined)),
+      callerEnv: process.env,
     });
     const title = `gocontainer run ${rest.map(quote).join(' ')}`;
     process.stdout.write(
@@ -80,7 +80,7 @@ export async function explainCommand(argv: readonly string[], global: GlobalOpti
     );
     return 0;
   } catch (e) {
-    return reportError(flags ? blameOption(e, flags) : e);
+    return reportError(flags ? blameRunFlag(e, flags) : e);
   }
 }
 
