@@ -86,6 +86,12 @@ describe('rm, stop and wait on what is not running', () => {
     const made = store.create(container('idle'));
     const result = await stopContainer(ctx, made, { timeoutSeconds: 1 });
     expect([result.killed, result.now.state.status]).toEqual([false, 'created']);
-    expect(existsSync(join(store.dir(made.id), 'stop-requested'))).toBe(true);
+    expect(readFileSync(join(store.dir(made.id), 'stop-requested'), 'utf8')).toBe('');
+  });
+
+  it("restart's stop says so to the monitor, which then keeps a --rm container", async () => {
+    const made = store.create(container('again'));
+    await stopContainer(ctx, made, { timeoutSeconds: 1, forRestart: true });
+    expect(readFileSync(join(store.dir(made.id), 'stop-requested'), 'utf8')).toBe('restart');
   });
 });

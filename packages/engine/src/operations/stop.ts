@@ -11,6 +11,8 @@ export interface StopOptions {
   timeoutSeconds?: number;
   /** The first signal (`-s`); default the container's stopSignal, else SIGTERM. */
   signal?: string;
+  /** The stop of `restart`: a --rm container is kept for the start that follows. */
+  forRestart?: boolean;
 }
 
 export interface StopResult {
@@ -36,7 +38,7 @@ export async function stopContainer(
   options: StopOptions = {},
 ): Promise<StopResult> {
   const signal = parseSignal(options.signal ?? record.config.stopSignal ?? 'SIGTERM', '--signal');
-  requestStop(ctx.store, record.id);
+  requestStop(ctx.store, record.id, options.forRestart);
   const start = containerNow(ctx, record);
   if (gone(start)) return { killed: false, now: start };
   const seconds = options.timeoutSeconds ?? record.config.stopTimeout ?? 10;
