@@ -103,6 +103,7 @@ export type {
 } from './stats/stats-sampler.js';
 export { createStatsSampler } from './stats/stats-sampler.js';
 export { humanDuration } from './status/human-duration.js';
+export { liveProcess } from './status/live-process.js';
 export type { ContainerStatus, LiveState, LiveStateProbes } from './status/live-state.js';
 export { liveState } from './status/live-state.js';
 export { statusText } from './status/status-text.js';

@@ -1,15 +1,16 @@
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRunSpec } from '@gc/engine';
-import { type LinuxResources, type RunningContainer, type StateStore, startContainer } from '@gc/runtime';
+import { type LinuxResources, ownerOf, type RunningContainer, type StateStore, startContainer } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { createBusyboxRoot } from '@gc/syscall/testing';
 
 /** The start time of a process (`/proc/PID/stat` field 22), as the store records an init. */
 export function startTime(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  const owner = ownerOf(pid);
+  if (owner === undefined) throw new Error(`startTime: no process ${pid}`);
+  return owner.start;
 }
 
 /** A busybox container started in this process and recorded as running in `store`, as create + start would. */

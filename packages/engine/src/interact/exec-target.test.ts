@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Spec } from '@gc/runtime';
+import { ownerOf, type Spec } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cgroupPathOf } from '../stats/proc-cgroup.js';
@@ -22,10 +22,7 @@ function store() {
   return createContainerStore({ dataRoot });
 }
 
-const startOf = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-};
+const startOf = (pid: number) => ownerOf(pid)?.start as number;
 
 function newRecord(s: ReturnType<typeof store>) {
   return s.create({

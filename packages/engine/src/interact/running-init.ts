@@ -29,14 +29,9 @@ function read(path: string): string | undefined {
  */
 export function runningInit(record: ContainerRecord, state: ContainerStateFile | undefined): RunningInit {
   const notRunning = () => new GcError(ENGINE_NOT_RUNNING, `container ${record.id} is not running`);
-  const pid = liveInit(state);
-  if (pid === undefined) throw notRunning();
-  let start = state?.pidStart;
-  if (start === undefined) {
-    const stat = read(`/proc/${pid}/stat`);
-    if (stat === undefined) throw notRunning();
-    start = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-  }
+  const init = liveInit(state);
+  if (init === undefined) throw notRunning();
+  const { pid, start } = init;
   const cgroupText = read(`/proc/${pid}/cgroup`);
   const cgroup = cgroupText === undefined ? undefined : cgroupPathOf(cgroupText);
   return { pid, start, cgroup: cgroup === '/' ? undefined : cgroup };

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ownerOf } from '@gc/runtime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZERO_TIME } from '../store/container-record.js';
 import { type ContainerStore, createContainerStore, type NewContainer } from '../store/container-store.js';
@@ -26,10 +27,7 @@ const container = (name: string): NewContainer => ({
 });
 
 /** This test's own process: a live "init" that the tests never signal. */
-const self = () => {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  return { pid: process.pid, pidStart: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) };
-};
+const self = () => ({ pid: process.pid, pidStart: ownerOf(process.pid)?.start as number });
 
 describe('rm, stop and wait on what is not running', () => {
   let dir: string;

@@ -1,5 +1,5 @@
-import { ownerIsAlive } from '@gc/runtime';
 import { type ContainerStateFile, ZERO_TIME } from '../store/container-record.js';
+import { liveProcess } from './live-process.js';
 
 /** Docker's `State.Status`. */
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead';
@@ -31,16 +31,7 @@ export interface LiveStateProbes {
   frozen?: () => boolean;
 }
 
-function procAlive(pid: number, start: number | undefined): boolean {
-  if (pid <= 0) return false;
-  if (start !== undefined) return ownerIsAlive({ pid, start });
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const procAlive = (pid: number, start: number | undefined) => liveProcess(pid, start) !== undefined;
 
 /**
  * The live state of a container from its monitor's `state.json` (undefined:

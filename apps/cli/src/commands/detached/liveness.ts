@@ -1,19 +1,8 @@
-import { readFileSync } from 'node:fs';
-import type { ContainerStateFile } from '@gc/engine';
+import { type ContainerStateFile, liveProcess } from '@gc/engine';
 
-/** Does process `pid` run, and is it the one that started at `start` (/proc/PID/stat field 22)? Not a zombie. */
-export function runs(pid: number | undefined, start: number | undefined): boolean {
-  if (!pid) return false;
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (fields[0] === 'Z' || fields[0] === 'X') return false;
-  return start === undefined || Number(fields[19]) === start;
-}
+/** Does process `pid` run, and is it the one that started at `start` (when known)? Not a zombie. */
+export const runs = (pid: number | undefined, start: number | undefined): boolean =>
+  liveProcess(pid, start) !== undefined;
 
 /**
  * A detached container is up while its monitor runs (the container, or its

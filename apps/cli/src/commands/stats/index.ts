@@ -55,7 +55,7 @@ function chooser(store: ContainerStore, refs: readonly string[], all: boolean): 
     container,
     id: r.id,
     name: r.name,
-    pid: liveInit(store.readState(r.id)),
+    pid: liveInit(store.readState(r.id))?.pid,
   });
   if (refs.length > 0) {
     // Named ones are looked up once: a name that does not exist fails at once, as Docker's.
