@@ -39,9 +39,11 @@ exports.loadMain = function loadMain(entry, kind) {
   if (cachedData === undefined || script.cachedDataRejected) {
     // Only after a command that succeeded: a `run` refused at its first flag
     // has compiled only the parser, and its cache would leave the rest of
-    // `run` to be compiled on every later run.
-    process.once('beforeExit', () => {
-      if (!process.exitCode) saveCache(script, cacheFile);
+    // `run` to be compiled on every later run. At 'exit', not 'beforeExit':
+    // a command that ends by process.exit (`__start-container`, once its
+    // init is the monitor's) gets its cache too.
+    process.once('exit', (code) => {
+      if (!code) saveCache(script, cacheFile);
     });
   }
   const mod = new Module(file, module);
@@ -54,7 +56,7 @@ exports.loadMain = function loadMain(entry, kind) {
     const kept = resolved[id];
     if (typeof kept === 'string' && fs.existsSync(kept)) return mod.require(kept);
     const filename = Module._resolveFilename(id, mod);
-    if (!learned) process.once('beforeExit', () => saveJson(resolvedFile, resolved));
+    if (!learned) process.once('exit', () => saveJson(resolvedFile, resolved));
     resolved[id] = filename;
     learned = true;
     return mod.require(filename);
@@ -64,7 +66,7 @@ exports.loadMain = function loadMain(entry, kind) {
     const kept = resolved[id];
     if (typeof kept === 'string' && fs.existsSync(kept)) return kept;
     const filename = Module._resolveFilename(id, mod);
-    if (!learned) process.once('beforeExit', () => saveJson(resolvedFile, resolved));
+    if (!learned) process.once('exit', () => saveJson(resolvedFile, resolved));
     resolved[id] = filename;
     learned = true;
     return filename;
