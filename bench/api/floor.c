@@ -3,7 +3,8 @@
  * per container, its cgroups made (the eight v1 hierarchies and the unified
  * one of a hybrid host, or one cgroup2 directory; pids.max and the devices
  * deny-all written), a clone with the new pid, mount, ipc, uts and network
- * namespaces; the child places itself in its cgroups, makes its mounts
+ * namespaces, into the cgroup2 directory (CLONE_INTO_CGROUP, as
+ * gocontainer does); the child places itself in its v1 cgroups, makes its mounts
  * private, bind-mounts the root, mounts /proc and a tmpfs /dev in it,
  * pivot_roots, detaches the old root and execs /bin/true; the parent waits
  * for it and removes the cgroups. No state files, no planning, no
@@ -35,7 +36,15 @@ static int hybrid;
 static const char *rootfs;
 static char dirs[10][256];
 static int ndirs;
-static char stack[1 << 16];
+
+/* struct clone_args of linux/sched.h, up to `cgroup` (CLONE_ARGS_SIZE_VER2). */
+struct clone_args_v2 {
+  unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+      cgroup;
+};
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 
 static void die(const char *what) {
   perror(what);
@@ -50,10 +59,9 @@ static void put(const char *dir, const char *file, const char *value) {
   close(fd);
 }
 
-static int child(void *arg) {
-  (void)arg;
+static void child(void) {
   if (mode >= CG)
-    for (int i = 0; i < ndirs; i++) put(dirs[i], hybrid && i < ndirs - 1 ? "tasks" : "cgroup.procs", "0");
+    for (int i = 0; i < ndirs - 1; i++) put(dirs[i], "tasks", "0");
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) die("make / private");
   if (mode < FULL) _exit(0);
   char path[512];
@@ -69,7 +77,6 @@ static int child(void *arg) {
   char *envp[] = {"PATH=/bin", NULL};
   execve("/bin/true", argv, envp);
   die("exec /bin/true");
-  return 1;
 }
 
 static void one(int worker, int i) {
@@ -87,9 +94,21 @@ static void one(int worker, int i) {
       put(dirs[7], "pids.max", "64");
     }
   }
-  pid_t pid = clone(child, stack + sizeof stack,
-                    CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | SIGCHLD, NULL);
-  if (pid < 0) die("clone");
+  struct clone_args_v2 args = {
+      .flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET,
+      .exit_signal = SIGCHLD,
+  };
+  int cgroup = -1;
+  if (mode >= CG) {
+    cgroup = open(dirs[ndirs - 1], O_DIRECTORY | O_CLOEXEC);
+    if (cgroup < 0) die(dirs[ndirs - 1]);
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = (unsigned long long)cgroup;
+  }
+  pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0) die("clone3");
+  if (pid == 0) child();
+  if (cgroup >= 0) close(cgroup);
   int status;
   if (waitpid(pid, &status, 0) < 0) die("waitpid");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

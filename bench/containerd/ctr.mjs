@@ -4,7 +4,7 @@
 //
 //   node bench/containerd/ctr.mjs [--runs N] [--keep-env] [--before CHECKOUT]
 //
-// Also timed: "runc+node", runc behind a shell script that runs `node -e 0`
+// Also timed: "runc-node", runc behind a shell script that runs `node -e 0`
 // before each of its commands: the floor of any runtime that starts a Node
 // process per command the shim calls (it counts the calls, too).
 //
@@ -107,7 +107,7 @@ try {
     ].join(' '),
   ];
   // The shim runs the binary with cwd = the bundle: an absolute path, executable (the bin is, with its #!).
-  // runc+node: what a Node start per command costs on top of runc; each call's command is logged.
+  // runc-node: what a Node start per command costs on top of runc; each call's command is logged.
   const floor = join(dir, 'runc-node');
   const calls = join(dir, 'runc-node.calls');
   writeFileSync(
@@ -134,7 +134,7 @@ try {
     [
       run('gocontainer', gocontainer),
       ...(before ? [run('before', before)] : []),
-      run('runc+node', floor),
+      run('runc-node', floor),
       run('runc', 'runc'),
     ],
     {
@@ -156,11 +156,11 @@ try {
       `  ctr run --rm, before      ${(theirs * 1000).toFixed(1).padStart(7)} ms (${(theirs / runc).toFixed(2)}x runc)`,
     );
   }
-  const floorTime = median('runc+node');
+  const floorTime = median('runc-node');
   console.log(`  ctr run --rm, runc        ${(runc * 1000).toFixed(1).padStart(7)} ms`);
   const perRun = countCalls(calls);
   console.log(
-    `  ctr run --rm, runc+node   ${(floorTime * 1000).toFixed(1).padStart(7)} ms (${(floorTime / runc).toFixed(2)}x runc: runc with \`node -e 0\` before each of its ${perRun} commands per run)`,
+    `  ctr run --rm, runc-node   ${(floorTime * 1000).toFixed(1).padStart(7)} ms (${(floorTime / runc).toFixed(2)}x runc: runc with \`node -e 0\` before each of its ${perRun} commands per run)`,
   );
   const ratio = ours / runc;
   console.log(
@@ -179,7 +179,7 @@ try {
   rmSync(roots, { recursive: true, force: true });
 }
 
-/** The runtime commands one `ctr run --rm` made through runc+node ("create start delete ..."), from its log. */
+/** The runtime commands one `ctr run --rm` made through runc-node ("create start delete ..."), from its log. */
 function countCalls(file) {
   const names = readFileSync(file, 'utf8').split('\n').filter(Boolean);
   const perRun = names.filter((n) => n === 'create').length;
