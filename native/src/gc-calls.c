@@ -50,7 +50,7 @@ extern napi_status napi_set_named_property(napi_env env, napi_value object, cons
 extern napi_status napi_throw_type_error(napi_env env, const char *code, const char *msg);
 
 #define MAX_ARGS 3
-/* Paths and attribute names longer than this get ENAMETOOLONG (PATH_MAX, XATTR_NAME_MAX fit). */
+/* Paths and attribute names of this many bytes or more get ENAMETOOLONG, as from the kernel (PATH_MAX). */
 #define MAX_STRING 4096
 
 /* Reads `n` int32 arguments; false (a TypeError thrown) if one is missing or not a number. */
@@ -106,14 +106,14 @@ static napi_value call_pidfd_send_signal(napi_env env, napi_callback_info info) 
   return result(env, syscall(SYS_pidfd_send_signal, a[0], a[1], NULL, 0U));
 }
 
-/* A string argument into buf; 0 with errno ENAMETOOLONG when it does not fit. */
+/* A string argument into buf (MAX_STRING + 1 bytes); 0 with errno ENAMETOOLONG when it is too long. */
 static int string_arg(napi_env env, napi_value value, char *buf) {
   size_t len = 0;
-  if (napi_get_value_string_utf8(env, value, buf, MAX_STRING, &len) != 0) {
+  if (napi_get_value_string_utf8(env, value, buf, MAX_STRING + 1, &len) != 0) {
     napi_throw_type_error(env, NULL, "gc-calls: expected a string");
     return -1;
   }
-  if (len >= MAX_STRING - 1) {
+  if (len >= MAX_STRING) {
     errno = ENAMETOOLONG;
     return 0;
   }
@@ -128,7 +128,7 @@ static napi_value call_getxattr(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "gc-calls: getxattr(path, name, buffer)");
     return NULL;
   }
-  static char path[MAX_STRING], name[MAX_STRING];
+  char path[MAX_STRING + 1], name[MAX_STRING + 1]; /* on the stack: worker threads may call at once */
   void *data = NULL;
   size_t size = 0;
   int ok = string_arg(env, argv[0], path);
