@@ -84,8 +84,7 @@ export function nativeCalls(): Calls | null {
     const load = typeof __filename === 'string' ? require : createRequire(import.meta.url);
     // @gc/native's callsPath, without loading its index (a module load is
     // a good part of what this spares): the addon is in its build/.
-    const file =
-      process.env.GC_NATIVE_CALLS ?? join(dirname(load.resolve('@gc/native')), 'build', 'gc-calls.node');
+    const file = process.env.GC_NATIVE_CALLS ?? join(dirname(load.resolve('@gc/native')), 'build', 'gc-calls.node');
     const mod = { exports: {} as Partial<Calls> };
     process.dlopen(mod, file);
     if (typeof mod.exports.getxattr === 'function') calls = mod.exports as Calls;
