@@ -12,5 +12,7 @@ exports.callsPath = process.env.GC_NATIVE_CALLS ?? join(build, 'gc-calls.node');
 exports.execHelperPath = process.env.GC_NATIVE_EXEC ?? join(build, 'gc-exec');
 /** Absolute path of the static `gc-init` reaper (`gc-init [--] CMD [ARGS...]`, PID 1 of a container). */
 exports.initPath = process.env.GC_NATIVE_INIT ?? join(build, 'gc-init');
+/** Absolute path of the static `gc-monitor` (a detached container's monitor: conmon's role). */
+exports.monitorPath = process.env.GC_NATIVE_MONITOR ?? join(build, 'gc-monitor');
 /** Absolute path of the static `gc-probe` test workload (not for containers in production). */
 exports.probePath = process.env.GC_NATIVE_PROBE ?? join(build, 'gc-probe');

@@ -6,5 +6,7 @@ export declare const callsPath: string;
 export declare const execHelperPath: string;
 /** Absolute path of the static `gc-init` reaper (`gc-init [--] CMD [ARGS...]`, PID 1 of a container). */
 export declare const initPath: string;
+/** Absolute path of the static `gc-monitor`, a detached container's monitor (conmon's role; see README). */
+export declare const monitorPath: string;
 /** Absolute path of the static `gc-probe` test workload (not for containers in production). */
 export declare const probePath: string;

@@ -1,2 +1,2 @@
 // The paths live in index.cjs, so that require() and import see the same ones.
-export { callsPath, execHelperPath, initPath, libraryPath, probePath } from './index.cjs';
+export { callsPath, execHelperPath, initPath, libraryPath, monitorPath, probePath } from './index.cjs';

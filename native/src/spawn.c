@@ -150,7 +150,8 @@ long gc_spawn(const uint8_t *blob, size_t len, uint64_t clone_flags, int cgroup_
 	memset(&args, 0, sizeof(args));
 	args.flags = clone_flags | CLONE_PIDFD;
 	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
-	args.exit_signal = SIGCHLD;
+	/* clone3 refuses an exit signal with CLONE_PARENT: the child's is then our own parent's choice. */
+	args.exit_signal = (clone_flags & CLONE_PARENT) ? 0 : SIGCHLD;
 	if (cgroup_fd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cgroup_fd;

@@ -7,11 +7,21 @@ const command = commandOf(process.argv.slice(2));
 // bundle (dist/lifecycle.cjs): none of the planning code is read or compiled.
 const LIFECYCLE = ['start', 'state', 'kill', 'delete'];
 // A code cache per command: V8 keeps only what the run that made it compiled.
-const CACHED = [...LIFECYCLE, 'run', 'create', 'exec'];
+// The internal commands a detached container's monitor runs for each start and exit too.
+const CACHED = [
+  ...LIFECYCLE,
+  'run',
+  'create',
+  'exec',
+  '__start-container',
+  '__cleanup-container',
+  '__remove-container',
+];
 // `run` from its own (dist/run.cjs), which holds only run's code.
 const bundle = LIFECYCLE.includes(command) ? 'lifecycle' : command === 'run' ? 'run' : 'main';
+// dist/lifecycle.cjs hands a Docker `start`/`kill` of an engine container to dist/main.cjs.
 loadMain(bundle, CACHED.includes(command) ? command : 'other')
-  .main(process.argv.slice(2))
+  .main(process.argv.slice(2), () => loadMain('main', 'other'))
   .then((code) => {
     process.exitCode = code;
   });

@@ -111,6 +111,54 @@ describe('gocontainer (the built binary)', () => {
     }
   });
 
+  it("kill and start as podman calls them stay in dist/lifecycle.cjs; Docker's kill of an engine container goes on to dist/main.cjs", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-choice-'));
+    try {
+      const hook = writeRequireHook(dir, EXTRA_HOOKS);
+      const dataRoot = join(dir, 'data');
+      const bundles = (argv: string[]) => {
+        const r = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, ...argv], { encoding: 'utf8' });
+        return {
+          r,
+          read: r.stderr
+            .split('\n')
+            .filter((l) => l.startsWith('bundle '))
+            .map((l) => l.replace(/^.*\//, '')),
+        };
+      };
+      // No engine container at all: runc's kill, and its error, without the main bundle.
+      const runc = bundles(['--data-root', dataRoot, 'kill', 'nope', '15']);
+      expect(runc.r.stderr).toContain('container "nope" does not exist');
+      expect(runc.read).toEqual(['lifecycle.cjs']);
+      // An engine container: Docker's kill, from the main bundle, which says it does not run.
+      const id = 'e'.repeat(64);
+      mkdirSync(join(dataRoot, 'engine', 'containers', id), { recursive: true });
+      writeFileSync(
+        join(dataRoot, 'engine', 'containers', id, 'container.json'),
+        JSON.stringify({
+          id,
+          name: 'web',
+          created: '2026-12-01T19:20:00.000000000Z',
+          image: '',
+          path: 'sh',
+          args: [],
+          config: { labels: {} },
+          hostConfig: {},
+        }),
+      );
+      const docker = bundles(['--data-root', dataRoot, 'kill', 'web']);
+      expect(docker.r.stderr).toContain('gocontainer: kill: container web is not running');
+      expect(docker.r.status).toBe(1);
+      expect(docker.read).toEqual(['lifecycle.cjs', 'main.cjs']);
+      // --root, as containerd and dockerd give it: runc's at once, whatever the store holds.
+      const rooted = bundles(['--root', join(dir, 'run'), '--data-root', dataRoot, 'kill', 'web', '9']);
+      expect(rooted.r.stderr).toContain('container "web" does not exist');
+      expect(rooted.read).toEqual(['lifecycle.cjs']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--help lists the commands and the global options', async () => {
     for (const arg of ['--help', '-h', 'help']) {
       const r = await gocontainer([arg]);

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { beginCommand } from './begin-command.js';
+import { type ChoiceProbes, chooseFlavour, DOCKER_COMMANDS, SHARED_COMMANDS } from './command-choice.js';
 import { isOciRun } from './commands/oci-run/is-oci-run.js';
+import { dockerCommand } from './docker-commands.js';
 import { reportError } from './report-error.js';
 import { UsageError } from './usage-error.js';
 import { versionText } from './version.js';
@@ -14,12 +16,29 @@ gocontainer run busybox sh runs an image.
 Commands:
   run       Run a command in a new container, on an image or the host's root
             (Docker-style; with --bundle, runc's run)
+  stats     Show containers' CPU, memory, network and block I/O, live (--no-stream: once)
+
+Container commands (Docker's, on the engine's containers; also as
+gocontainer container ls|rm|stop|kill|logs|inspect|wait|top|pause|unpause|rename|prune):
+  ps        List containers (-a: all, -q: IDs, --filter, --format json)
+  logs      Show a container's output (-f: follow, --tail N, --since, -t)
+  stop      Stop containers: SIGTERM, then SIGKILL after -t seconds
+  kill      Send a signal (default SIGKILL) to containers
+  rm        Remove containers (-f: a running one too)
+  wait      Wait until containers stop; print their exit codes
+  inspect   Show containers and images as JSON
+  top       Show the processes of a container
+  pause     Freeze every process of containers
+  unpause   Thaw paused containers
+  rename    Give a container another name
+  container Manage containers (container prune: remove the stopped ones)
+  ps, kill, pause, start and exec with a container of the OCI runtime's (or
+  after --root) are runc's, below; gocontainer container CMD is always Docker's.
 
 Image commands (Docker's; also as gocontainer image ls|rm|pull|inspect|load|save|tag|import|prune):
   pull      Pull an image from a registry
   images    List images
   rmi       Remove images
-  inspect   Show images as JSON
   load      Load images from a tar archive (docker save or OCI) or standard input
   save      Save images to a tar archive or standard output
   tag       Give an image another name
@@ -72,6 +91,15 @@ export async function main(argv: string[]): Promise<number> {
   const call = beginCommand(argv);
   if (typeof call === 'number') return call;
   const { global, command, rest } = call;
+  const docker = command === undefined ? undefined : dockerCommand(command);
+  if (command !== undefined && docker && (SHARED_COMMANDS.includes(command) || DOCKER_COMMANDS.includes(command))) {
+    // Only a shared name without --root asks the stores; runc's lines load nothing of Docker's.
+    const probes: ChoiceProbes =
+      global.root === undefined && SHARED_COMMANDS.includes(command)
+        ? (await import('./choice-probes.js')).choiceProbes(global)
+        : { ociContainer: () => true, engineContainer: () => false };
+    if (chooseFlavour(command, rest, global, probes) === 'docker') return (await docker())(rest, global, command);
+  }
   switch (command) {
     case 'run': {
       if (isOciRun(rest, () => existsSync('config.json'))) {
@@ -129,6 +157,15 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/logout/index.js')).logoutCommand(rest, global);
     case 'image':
       return (await import('./commands/image/index.js')).imageCommand(rest, global);
+    case 'container':
+      return (await import('./commands/container/index.js')).containerCommand(rest, global);
+    // Internal: run by a detached container's gc-monitor (not in --help).
+    case '__start-container':
+      return (await import('./commands/detached/start-container.js')).startContainerCommand(rest, global);
+    case '__cleanup-container':
+      return (await import('./commands/detached/cleanup-container.js')).cleanupContainerCommand(rest, global);
+    case '__remove-container':
+      return (await import('./commands/detached/remove-container.js')).removeContainerCommand(rest, global);
     case 'version':
     case '--version':
     case '-v':

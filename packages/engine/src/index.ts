@@ -1,3 +1,74 @@
+export type { ContainerFilter, FilterSubject } from './list/container-filter.js';
+export { ENGINE_BAD_FILTER, filterAsksForStopped, matchesFilter, parseFilters } from './list/container-filter.js';
+export type { FollowOptions, LogEntry, ReadLogOptions } from './logs-reader/read-log.js';
+export { readLog } from './logs-reader/read-log.js';
+export { ENGINE_BAD_TIME, parseDuration, parseSince } from './logs-reader/since.js';
+export { ContainerLaunchError, ENGINE_BAD_OPTION, ENGINE_START_FAILED, EngineOptionError } from './monitor/errors.js';
+export type { LaunchedMonitor, LaunchOptions } from './monitor/launch-monitor.js';
+export { launchMonitor, MONITOR_REPORT_FD } from './monitor/launch-monitor.js';
+export { parseLogOptions } from './monitor/log-options.js';
+export type { MonitorPlan, MonitorPlanInput } from './monitor/plan-monitor.js';
+export { planMonitor } from './monitor/plan-monitor.js';
+export { parseRestartPolicy } from './monitor/restart-policy.js';
+export type { StartFile } from './monitor/start-file.js';
+export { readStartFile, writeStartFile } from './monitor/start-file.js';
+export type { StartReport } from './monitor/start-report.js';
+export { formatStartReport, parseMonitorReport } from './monitor/start-report.js';
+export type { ContainerNow, EngineContext } from './operations/engine-context.js';
+export { containerCgroup, containerNow } from './operations/engine-context.js';
+export {
+  ENGINE_BAD_SIGNAL,
+  ENGINE_CONTAINER_RUNNING,
+  ENGINE_NOT_PAUSED,
+  ENGINE_NOT_RUNNING,
+  ENGINE_PAUSED,
+  ENGINE_TIMEOUT,
+} from './operations/errors.js';
+export { killContainer } from './operations/kill.js';
+export { pauseContainer, unpauseContainer } from './operations/pause.js';
+export type { PruneResult } from './operations/prune.js';
+export { diskUsage, pruneContainers } from './operations/prune.js';
+export type { RemoveOptions } from './operations/remove.js';
+export { removeContainer } from './operations/remove.js';
+export { parseSignal } from './operations/signal.js';
+export type { StopOptions, StopResult } from './operations/stop.js';
+export { stopContainer } from './operations/stop.js';
+export { requestStop, STOP_REQUESTED } from './operations/stop-request.js';
+export type { ContainerTop } from './operations/top.js';
+export { containerTop, ENGINE_PS_FAILED } from './operations/top.js';
+export { waitContainer } from './operations/wait.js';
+export type { NetworkMode } from './spec/docker-defaults.js';
+export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './spec/docker-defaults.js';
+export type { DeviceOptions, Devices, HostNode } from './spec/docker-devices.js';
+export { dockerDevices } from './spec/docker-devices.js';
+export type { EtcFilesOptions, HostEtcFiles } from './spec/docker-etc-files.js';
+export { writeDockerEtcFiles } from './spec/docker-etc-files.js';
+export type { Security, SecurityOptions } from './spec/docker-security.js';
+export { dockerSecurity, dockerUlimits, dockerUser, hardenDockerProfile } from './spec/docker-security.js';
+export { dockerSysctls } from './spec/docker-sysctls.js';
+export { dockerVolume } from './spec/docker-volume.js';
+export { blameRunFlag } from './spec/flag-errors.js';
+export type { ImageRunConfig, PullPolicy, RunImage } from './spec/image-config.js';
+export { pullPolicy } from './spec/image-config.js';
+export type { DockerRunFlags, RunSpec, RunSpecInput } from './spec/run-spec.js';
+export { buildRunSpec } from './spec/run-spec.js';
+export { ENGINE_USAGE } from './spec/usage-error.js';
+export type { ContainerStats } from './stats/docker-arithmetic.js';
+export { ENGINE_STATS_NO_CGROUP, ENGINE_STATS_READ } from './stats/errors.js';
+export { liveInit } from './stats/live-init.js';
+export type { NetCounters } from './stats/net-dev.js';
+export type {
+  StatsCounters,
+  StatsReading,
+  StatsSampler,
+  StatsSamplerOptions,
+  StatsTarget,
+} from './stats/stats-sampler.js';
+export { createStatsSampler } from './stats/stats-sampler.js';
+export { humanDuration } from './status/human-duration.js';
+export type { ContainerStatus, LiveState, LiveStateProbes } from './status/live-state.js';
+export { liveState } from './status/live-state.js';
+export { statusText } from './status/status-text.js';
 export type {
   ContainerConfig,
   ContainerRecord,

@@ -11,18 +11,18 @@ import {
 } from '@gc/syscall';
 import { FakeKernel, type FakeOpRecord, type FakePointer } from '@gc/syscall/testing';
 import { describe, expect, it } from 'vitest';
+import { defaultFilesystem, newNamespaces } from './__fixtures__/confined-spec.js';
 import { receiveConsole } from './console.js';
-import { dockerFilesystem, dockerNamespaces } from './docker-defaults.js';
 import { planContainer } from './plan-container.js';
 import type { Spec } from './spec.js';
 
 function spec(process: Partial<Spec['process']> = {}): Spec {
-  const fs = dockerFilesystem();
+  const fs = defaultFilesystem();
   return {
     process: { args: ['/bin/sh'], env: ['PATH=/bin'], cwd: '/', ...process },
     root: { path: '/' },
     mounts: fs.mounts,
-    linux: { namespaces: dockerNamespaces('none') },
+    linux: { namespaces: newNamespaces() },
   };
 }
 

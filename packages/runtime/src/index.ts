@@ -6,16 +6,6 @@ export type { Bundle } from './bundle.js';
 export { bundleOf, readBundle } from './bundle.js';
 export { receiveConsole } from './console.js';
 export { newContainerId } from './container-id.js';
-export type { NetworkMode } from './docker-defaults.js';
-export { DEFAULT_PATH, dockerFilesystem, dockerNamespaces } from './docker-defaults.js';
-export type { DeviceOptions, Devices, HostNode } from './docker-devices.js';
-export { dockerDevices } from './docker-devices.js';
-export type { EtcFilesOptions, HostEtcFiles } from './docker-etc-files.js';
-export { writeDockerEtcFiles } from './docker-etc-files.js';
-export type { Security, SecurityOptions } from './docker-security.js';
-export { dockerSecurity, dockerUlimits, dockerUser, hardenDockerProfile } from './docker-security.js';
-export { dockerSysctls } from './docker-sysctls.js';
-export { dockerVolume } from './docker-volume.js';
 export {
   ContainerExistsError,
   ContainerIdError,
@@ -24,6 +14,7 @@ export {
   ContainerStatusError,
   SpecError,
 } from './errors.js';
+export { fsError } from './fs-error.js';
 export { checkHook, checkHooks } from './hooks/check-hooks.js';
 export type { HookErrorOptions } from './hooks/hook-error.js';
 export { HookError } from './hooks/hook-error.js';
@@ -58,6 +49,8 @@ export { mergeResources, updateContainer } from './operations/update.js';
 export { writePidFile } from './pid-file.js';
 export type { ContainerPlan, PlanOptions } from './plan-container.js';
 export { planContainer } from './plan-container.js';
+export type { ProcessOwner } from './process-owner.js';
+export { ownerIsAlive, ownerOf } from './process-owner.js';
 export type { ContainerExit, RunningContainer, RunOptions } from './run-container.js';
 export { startContainer } from './run-container.js';
 export type { CreateRunDirOptions, RunDir, RunDirOptions, RunDirOverlay, SweepOptions } from './run-dir.js';

@@ -1,20 +1,19 @@
 import type { CompiledFilterSummary, FilterCache } from '@gc/seccomp';
 import { FakeKernel } from '@gc/syscall/testing';
 import { describe, expect, it } from 'vitest';
-import { dockerFilesystem, dockerNamespaces } from './docker-defaults.js';
-import { dockerSecurity } from './docker-security.js';
+import { defaultConfinement, defaultFilesystem, newNamespaces } from './__fixtures__/confined-spec.js';
 import { planContainer } from './plan-container.js';
 import type { Spec } from './spec.js';
 
 function spec(over: Partial<Spec['process']> = {}, linux: Spec['linux'] = {}): Spec {
-  const fs = dockerFilesystem();
+  const fs = defaultFilesystem();
   return {
     process: { args: ['/bin/sh', '-c', 'true'], env: ['PATH=/bin'], cwd: '/', ...over },
     root: { path: '/' },
     hostname: 'web',
     mounts: fs.mounts,
     linux: {
-      namespaces: dockerNamespaces('none'),
+      namespaces: newNamespaces(),
       maskedPaths: fs.maskedPaths,
       readonlyPaths: fs.readonlyPaths,
       ...linux,
@@ -27,7 +26,7 @@ const indexOf = (list: string[], re: RegExp) => list.findIndex((l) => re.test(l)
 
 describe('planContainer', () => {
   it('orders the steps as runc does, seccomp last before the exec when no_new_privs is on', () => {
-    const sec = dockerSecurity({});
+    const sec = defaultConfinement();
     const ops = labels(
       spec(
         { capabilities: sec.capabilities, noNewPrivileges: true, user: { uid: 1000, gid: 1000 } },
@@ -52,14 +51,14 @@ describe('planContainer', () => {
   });
 
   it('without no_new_privs loads the filter while still privileged, before the capability drop', () => {
-    const sec = dockerSecurity({ securityOpt: ['no-new-privileges=false'] });
+    const sec = defaultConfinement();
     const ops = labels(spec({ capabilities: sec.capabilities, noNewPrivileges: false }, { seccomp: sec.seccomp }));
     expect(indexOf(ops, /load the seccomp filter/)).toBeLessThan(indexOf(ops, /bounding set/));
     expect(indexOf(ops, /no_new_privs/)).toBe(-1);
   });
 
   it('reuses a compiled seccomp filter from seccompCache, with the same program', () => {
-    const sec = dockerSecurity({});
+    const sec = defaultConfinement();
     const s = spec({ capabilities: sec.capabilities, noNewPrivileges: true }, { seccomp: sec.seccomp });
     const entries = new Map<string, CompiledFilterSummary>();
     let hits = 0;

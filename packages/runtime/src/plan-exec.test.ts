@@ -1,8 +1,7 @@
 import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS, PR_SET_DUMPABLE } from '@gc/syscall';
 import { FakeKernel } from '@gc/syscall/testing';
 import { describe, expect, it } from 'vitest';
-import { dockerNamespaces } from './docker-defaults.js';
-import { dockerSecurity } from './docker-security.js';
+import { defaultConfinement, newNamespaces } from './__fixtures__/confined-spec.js';
 import { planExec } from './plan-exec.js';
 import type { Process, Spec } from './spec.js';
 
@@ -12,7 +11,7 @@ function container(over: Partial<Spec['process']> = {}, linux: Spec['linux'] = {
   return {
     process: { args: ['/bin/sh'], env: ['PATH=/bin'], cwd: '/', ...over },
     root: { path: '/bundle/rootfs' },
-    linux: { namespaces: dockerNamespaces('none'), ...linux },
+    linux: { namespaces: newNamespaces(), ...linux },
   };
 }
 
@@ -30,7 +29,7 @@ const indexOf = (list: string[], re: RegExp) => list.findIndex((l) => re.test(l)
 
 describe('planExec', () => {
   it("joins the init's namespaces with one setns by pidfd, forks, and applies the process in runc's order", () => {
-    const sec = dockerSecurity({});
+    const sec = defaultConfinement();
     const ops = labels(
       container({ capabilities: sec.capabilities }, { seccomp: sec.seccomp }),
       proc({ user: { uid: 1000, gid: 1000 }, noNewPrivileges: true }),

@@ -1,5 +1,12 @@
 import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
-import { createKernel, type ExitStatus, type Kernel, type ProcessHandle, shellExitCode } from '@gc/syscall';
+import {
+  CLONE_PARENT,
+  createKernel,
+  type ExitStatus,
+  type Kernel,
+  type ProcessHandle,
+  shellExitCode,
+} from '@gc/syscall';
 import { newContainerId } from './container-id.js';
 import { execHelperFd, initBinaryFd } from './init-binary.js';
 import { type ContainerPlan, type PlanOptions, planContainer } from './plan-container.js';
@@ -18,6 +25,14 @@ export interface RunOptions extends Omit<PlanOptions, 'initFd' | 'cgroup'> {
    * this process removes the cgroup too (`sweepRunDirs`).
    */
   runDir?: Pick<RunDir, 'recordCgroup'>;
+  /**
+   * The container's init becomes a child of this process's parent
+   * (CLONE_PARENT), not of this process: a detached container's monitor,
+   * a child subreaper, runs this process only to start the container, and
+   * reaps the init itself, whenever it exits. Give `parentDeathSignal: false`
+   * with it; `exited` then tells nothing of the init.
+   */
+  adoptedByParent?: boolean;
   kernel?: Kernel;
 }
 
@@ -78,7 +93,7 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
       });
       // Run by the static gc-exec, without a copy of this process (see SpawnOptions.executor).
       child = kernel.spawn(plan.program, {
-        cloneFlags: plan.cloneFlags,
+        cloneFlags: opts.adoptedByParent ? plan.cloneFlags | BigInt(CLONE_PARENT) : plan.cloneFlags,
         executor: execHelperFd(kernel),
         ...(placement.cloneInto !== undefined ? { cgroupFd: placement.cloneInto } : {}),
       });

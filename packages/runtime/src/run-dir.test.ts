@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +102,31 @@ describe('sweepRunDirs', () => {
       ['/gocontainer/reused', []],
     ]);
     expect(readdirSync(root).sort()).toEqual(['alive', 'legacy', 'not-ours']);
+  });
+
+  it('handOver makes another process the owner: the sweep keeps the directory while it runs, and not after', async () => {
+    const root = tempRoot();
+    const child = spawn('sleep', ['30']);
+    await new Promise((r) => child.once('spawn', r));
+    const dir = createRunDir('c1', { root });
+    dir.recordCgroup({ path: '/gocontainer/c1', missingParents: () => [] });
+    dir.handOver(child.pid as number);
+    const owner = JSON.parse(readFileSync(join(dir.path, 'owner'), 'utf8'));
+    expect(owner).toMatchObject({ pid: child.pid, cgroup: '/gocontainer/c1' });
+    expect(owner.start).not.toBe(currentOwner().start);
+    const cgroups = recordingCgroups();
+    await sweepRunDirs({ root, cgroup: cgroups.cgroup });
+    expect(readdirSync(root)).toEqual(['c1']);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await sweepRunDirs({ root, cgroup: cgroups.cgroup });
+    expect(cgroups.destroyed).toEqual([['/gocontainer/c1', []]]);
+    expect(readdirSync(root)).toEqual([]);
+    // A pid that is gone already: a dead owner's directory.
+    const gone = createRunDir('c2', { root });
+    gone.handOver(deadPid());
+    await sweepRunDirs({ root, cgroup: cgroups.cgroup });
+    expect(readdirSync(root)).toEqual([]);
   });
 
   it('removes a directory a killed process was still making: its name says whose it was', async () => {

@@ -15,7 +15,7 @@ import { basename, join } from 'node:path';
 import { type CgroupManager, createCgroupManager } from '@gc/cgroups';
 import { GcError } from '@gc/syscall';
 import { fsError } from './fs-error.js';
-import { currentOwner, ownerIsAlive, type ProcessOwner } from './process-owner.js';
+import { currentOwner, ownerIsAlive, ownerOf, type ProcessOwner } from './process-owner.js';
 
 /** Where gocontainer keeps what its containers need on the host while they run (`gocontainer --root`). */
 export const RUN_ROOT = '/run/gocontainer';
@@ -49,6 +49,13 @@ export interface RunDir {
    * process removes them.
    */
   recordCgroup(cgroup: Pick<CgroupManager, 'path' | 'missingParents'>): void;
+  /**
+   * Make process `pid` its owner from now on (a detached container's init,
+   * once it runs: the starter that made the directory exits, and a sweep
+   * must leave it until the init is gone). A pid that is gone already makes
+   * it a dead owner's, for the next sweep.
+   */
+  handOver(pid: number): void;
   /** Delete it all; idempotent. */
   remove(): Promise<void>;
 }
@@ -132,24 +139,33 @@ export function createRunDir(id: string, options: CreateRunDirOptions = {}): Run
     }
     throw fsError(`create the run directory ${path}`, e);
   }
+  let record: OwnerRecord = owner;
   return {
     path,
     overlay: options.overlay
       ? { upper: join(path, 'upper'), work: join(path, 'work'), merged: join(path, 'merged') }
       : undefined,
     recordCgroup: (cgroup) => {
-      const file = join(path, OWNER);
-      const record: OwnerRecord = { ...owner, cgroup: cgroup.path, cgroupParents: cgroup.missingParents() };
-      try {
-        // A new file renamed over the old one: a crash never leaves half a record.
-        writeFileSync(`${file}.new`, JSON.stringify(record));
-        renameSync(`${file}.new`, file);
-      } catch (e) {
-        throw fsError(`write ${file}`, e);
-      }
+      record = { ...record, cgroup: cgroup.path, cgroupParents: cgroup.missingParents() };
+      writeOwner(path, record);
+    },
+    handOver: (pid) => {
+      record = { ...record, ...(ownerOf(pid) ?? { pid, start: 0 }) };
+      writeOwner(path, record);
     },
     remove: () => removeRunDir(path),
   };
+}
+
+function writeOwner(dir: string, record: OwnerRecord): void {
+  const file = join(dir, OWNER);
+  try {
+    // A new file renamed over the old one: a crash never leaves half a record.
+    writeFileSync(`${file}.new`, JSON.stringify(record));
+    renameSync(`${file}.new`, file);
+  } catch (e) {
+    throw fsError(`write ${file}`, e);
+  }
 }
 
 /**

@@ -6,6 +6,9 @@ const CLD_DUMPED = 3;
 
 /** From waitid's si_code/si_status to an ExitStatus. */
 export function exitStatusFromSiginfo(siCode: number, siStatus: number): ExitStatus {
+  // The reaper's waitid failed (-errno): the process was another's to reap
+  // (cloned with CLONE_PARENT: its status went to our parent). Not known here.
+  if (siStatus < 0) return { code: -1 };
   if (siCode === CLD_EXITED) return { code: siStatus };
   return {
     signal: signalName(siStatus) as NodeJS.Signals,

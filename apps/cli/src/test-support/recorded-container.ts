@@ -1,10 +1,10 @@
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildRunSpec } from '@gc/engine';
 import { type LinuxResources, type RunningContainer, type StateStore, startContainer } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { createBusyboxRoot } from '@gc/syscall/testing';
-import { buildRunRequest, type RunFlags } from '../commands/run/options.js';
 
 /** The start time of a process (`/proc/PID/stat` field 22), as the store records an init. */
 export function startTime(pid: number): number {
@@ -23,17 +23,6 @@ export interface RecordedContainer {
   stop(): Promise<void>;
 }
 
-const FLAGS: Omit<RunFlags, 'rootfs'> = {
-  network: 'none',
-  env: [],
-  volume: [],
-  capAdd: [],
-  capDrop: [],
-  securityOpt: [],
-  ulimit: [],
-  sysctl: [],
-};
-
 /**
  * A running container in `store` without the CLI's create and start (a test
  * of those is `bundle.integration.test.ts`): `startContainer()` on a busybox
@@ -48,7 +37,7 @@ export async function startRecorded(
   resources?: LinuxResources,
 ): Promise<RecordedContainer> {
   const root = createBusyboxRoot();
-  const { spec } = buildRunRequest('/bin/sh', ['-c', script], { ...FLAGS, rootfs: root.path } as RunFlags, id);
+  const { spec } = buildRunSpec({ id, rootfs: root.path, command: ['/bin/sh', '-c', script] });
   if (resources) spec.linux = { ...spec.linux, resources: { ...spec.linux?.resources, ...resources } };
   const devNull = openSync('/dev/null', 'r+');
   const created = new Date().toISOString();

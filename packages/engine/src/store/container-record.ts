@@ -94,6 +94,12 @@ export interface ContainerStateFile {
   readonly restartCount: number;
   /** Stopped by `stop`/`kill`/`rm -f`: a restart policy leaves it stopped (Docker's "manually stopped"). */
   readonly stoppedByUser?: boolean;
+  /**
+   * The container's cgroup path inside the hierarchies (`/gocontainer/<id>`)
+   * when it is not the default one for its ID: what `top`, `pause` and `rm`
+   * act on.
+   */
+  readonly cgroup?: string;
 }
 
 /** Docker's zero time, for what never happened. */

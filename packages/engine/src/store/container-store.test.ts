@@ -36,6 +36,9 @@ describe('the container store', () => {
     expect(store.root).toBe(join(dataRoot, 'engine', 'containers'));
     for (const ref of [made.id, 'web', '/web', made.id.slice(0, 5)]) expect(store.find(ref).id).toBe(made.id);
     expect(() => store.find('nope')).toThrow('No such container: nope');
+    const find = store.finder();
+    for (const ref of [made.id, 'web', made.id.slice(0, 5)]) expect(find(ref).id).toBe(made.id);
+    expect(() => find('nope')).toThrow('No such container: nope');
   });
 
   it('refuses a name in use, and an ambiguous prefix, naming why', () => {

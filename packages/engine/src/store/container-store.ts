@@ -45,6 +45,12 @@ export interface ContainerStore {
   find(ref: string): ContainerRecord;
   /** As find, but undefined when nothing matches (an ambiguous prefix still throws). */
   tryFind(ref: string): ContainerRecord | undefined;
+  /**
+   * A `find` over the containers as they are now, read once: for a command
+   * naming many containers (`rm $(ps -aq)`), each lookup without reading the
+   * store again.
+   */
+  finder(): (ref: string) => ContainerRecord;
   /** The monitor's state file; undefined before the first start. */
   readState(id: string): ContainerStateFile | undefined;
   /** Replace the state file (temp + rename). */
@@ -120,7 +126,15 @@ export function createContainerStore(options: ContainerStoreOptions = {}): Conta
   }
 
   function tryFind(ref: string): ContainerRecord | undefined {
-    const all = list();
+    // A full ID (what the monitor and its starter pass) is its directory: no need to read every record.
+    if (/^[0-9a-f]{64}$/.test(ref)) {
+      const record = readJson<ContainerRecord>(join(root, ref, RECORD));
+      if (record) return record;
+    }
+    return tryFindIn(list(), ref);
+  }
+
+  function tryFindIn(all: readonly ContainerRecord[], ref: string): ContainerRecord | undefined {
     const byId = all.find((r) => r.id === ref);
     if (byId) return byId;
     const name = ref.startsWith('/') ? ref.slice(1) : ref;
@@ -179,6 +193,14 @@ export function createContainerStore(options: ContainerStoreOptions = {}): Conta
       const found = tryFind(ref);
       if (!found) throw noSuchContainer(ref);
       return found;
+    },
+    finder() {
+      const all = list();
+      return (ref) => {
+        const found = tryFindIn(all, ref);
+        if (!found) throw noSuchContainer(ref);
+        return found;
+      };
     },
     readState: (id) => readJson<ContainerStateFile>(join(dir(id), STATE)),
     writeState: (id, state) => writeAtomic(join(dir(id), STATE), `${JSON.stringify(state)}\n`),

@@ -12,16 +12,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createStateStore,
-  dockerFilesystem,
-  dockerNamespaces,
-  dockerSecurity,
-  type RunningContainer,
-  type Spec,
-  type StateStore,
-  startContainer,
-} from '@gc/runtime';
+import { dockerFilesystem, dockerNamespaces, dockerSecurity } from '@gc/engine';
+import { createStateStore, type RunningContainer, type Spec, type StateStore, startContainer } from '@gc/runtime';
 import { createKernel, PR_SET_CHILD_SUBREAPER } from '@gc/syscall';
 import { type BusyboxRoot, canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

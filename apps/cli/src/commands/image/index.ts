@@ -33,7 +33,7 @@ export async function imageCommand(argv: readonly string[], global: GlobalOption
     case 'pull':
       return (await import('../pull/index.js')).pullCommand(rest, global, 'image pull');
     case 'inspect':
-      return (await import('../inspect/index.js')).inspectCommand(rest, global, 'image inspect');
+      return (await import('../inspect/index.js')).inspectCommand(rest, global, 'image inspect', 'image');
     case 'load':
       return (await import('../load/index.js')).loadCommand(rest, global, 'image load');
     case 'save':

@@ -1,5 +1,5 @@
-import { createInterface } from 'node:readline';
 import type { OptionSpec } from '../../command-line.js';
+import { answer } from '../../confirm.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { humanSize } from '../../human-size.js';
 import { runImageCommand } from '../../image-command.js';
@@ -18,18 +18,6 @@ Remove dangling images (with neither a name nor a digest), or with -a every
 image no container uses, then every blob, unpacked layer and interrupted
 download nothing refers to.
 `;
-
-/** The first line of standard input (Docker asks even when it is not a terminal). */
-async function answer(question: string): Promise<string> {
-  process.stdout.write(question);
-  const rl = createInterface({ input: process.stdin });
-  try {
-    for await (const line of rl) return line;
-    return '';
-  } finally {
-    rl.close();
-  }
-}
 
 /** `gocontainer image prune`. */
 export function imagePruneCommand(argv: readonly string[], global: GlobalOptions): Promise<number> {

@@ -74,7 +74,7 @@ describe.skipIf(!canRunIntegration())('gocontainer image commands (integration, 
     const missing = await gc(['inspect', 'mine:2', 'nosuch']);
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout)).toHaveLength(1);
-    expect(missing.stderr).toBe('gocontainer: inspect: no such image: nosuch\n');
+    expect(missing.stderr).toBe('gocontainer: inspect: no such object: nosuch\n');
 
     expect((await gc(['rmi', 'mine:2'])).stdout).toBe('Untagged: mine:2\n');
     const pause = await gc(['images', '-q', '--no-trunc', 'localhost/gc-e2e-pause']);

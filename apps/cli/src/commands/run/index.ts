@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { blameRunFlag, buildRunSpec, pullPolicy, type RunSpec, writeDockerEtcFiles } from '@gc/engine';
 import {
   createRunDir,
   gocontainerStatePaths,
@@ -7,7 +8,6 @@ import {
   type RunningContainer,
   startContainer,
   sweepRunDirs,
-  writeDockerEtcFiles,
 } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
@@ -15,12 +15,10 @@ import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
-import { imageArgs, pullPolicy } from './image-config.js';
+import { detachedOnly } from './detached-only.js';
 import { releaseSweptHold } from './image-hold.js';
-import { blameOption } from './option-errors.js';
-import { buildRunRequest, type RunFlags, type RunRequest } from './options.js';
 import type { HeldImage } from './run-image.js';
-import { RUN_OPTIONS } from './run-options.js';
+import { RUN_OPTIONS, type RunFlags } from './run-options.js';
 import { openStdio, resolveStdioMode, type Stdio } from './stdio.js';
 
 /** Signals sent to gocontainer that go on to the container, as `docker run` does. */
@@ -66,6 +64,13 @@ export async function runCommand(argv: readonly string[], global: GlobalOptions 
   }
   const target: RunTarget =
     rootfs || first.startsWith('/') ? { command: first, args } : { image: first, command: args };
+  if (line.flags.detach) {
+    const network = (line.flags.network as string | undefined) ?? 'none';
+    const flags = { ...line.flags, network } as import('./detached.js').DetachedFlags;
+    return (await import('./detached.js')).runDetached(target, flags, global);
+  }
+  const notHere = detachedOnly(line.flags);
+  if (notHere) return reportError(notHere);
   return run(
     target,
     {
@@ -114,9 +119,10 @@ async function run(target: RunTarget, flags: RunFlags, global: GlobalOptions): P
     // isatty through the kernel binding: node:tty (process.stdin) loads node:net, ~6 ms of start-up.
     const kernel = createKernel();
     const mode = resolveStdioMode(flags, kernel.isatty(0));
-    let request: RunRequest;
+    const input = { ...flags, id, terminal: mode.tty, callerEnv: process.env };
+    let request: RunSpec;
     if (target.image === undefined) {
-      request = buildRunRequest(target.command, target.args, flags, id, mode.tty);
+      request = buildRunSpec({ ...input, command: [target.command, ...target.args] });
       // Every container has one: its owner record names the cgroup for a sweep.
       runDir = createRunDir(id, { ...runDirs, overlay: request.hostRootOverlay });
     } else {
@@ -129,8 +135,7 @@ async function run(target: RunTarget, flags: RunFlags, global: GlobalOptions): P
       runDir = createRunDir(id, { ...runDirs, overlay: true });
       held = await images.holdRunImage(found, target.image, runDir.path, id, kernel.isatty(2));
       preparing = false;
-      const [command, ...args] = imageArgs(held.image, target.command, flags.entrypoint);
-      request = buildRunRequest(command as string, args, flags, id, mode.tty, held.image);
+      request = buildRunSpec({ ...input, command: target.command, image: held.image });
     }
     // Docker's /etc/hosts, /etc/hostname and /etc/resolv.conf, bound in from the run directory.
     request.spec.mounts = [...(request.spec.mounts ?? []), ...writeDockerEtcFiles(runDir.path, request.etcFiles)];
@@ -178,7 +183,7 @@ async function run(target: RunTarget, flags: RunFlags, global: GlobalOptions): P
     }
     return exit.exitCode;
   } catch (e) {
-    return reportError(blameOption(e, flags));
+    return reportError(blameRunFlag(e, flags));
   } finally {
     stdio?.close();
     for (const s of FORWARDED) process.off(s, forward);

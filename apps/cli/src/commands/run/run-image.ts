@@ -1,10 +1,10 @@
+import { type PullPolicy, pullPolicy, type RunImage } from '@gc/engine';
 import { familiarName, type ImageRecord, type ImageStore, parseReference, readLayerFile } from '@gc/image/store';
 import { GcError } from '@gc/syscall';
 import { DATA_ROOT } from '../../data-root.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { findImage, openImageStore, showId } from '../../image-store.js';
 import { createLayerProgress } from '../../progress/layer-progress.js';
-import { type PullPolicy, pullPolicy, type RunImage } from './image-config.js';
 import { writeHoldMarker } from './image-hold.js';
 
 /** An image a container runs on, held (its layers kept) until `release`. */

@@ -1,4 +1,12 @@
+import type { DockerRunFlags } from '@gc/engine';
 import type { OptionSpec } from '../../command-line.js';
+
+/** `gocontainer run`'s flags as the command line hands them over: the spec's (`@gc/engine`), then how it runs. */
+export interface RunFlags extends DockerRunFlags {
+  rm?: boolean;
+  interactive?: boolean;
+  tty?: boolean;
+}
 
 /** `gocontainer run`'s options: Docker's names and meanings. */
 export const RUN_OPTIONS: readonly OptionSpec[] = [
@@ -83,7 +91,22 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'blkioWeight', long: 'blkio-weight', value: 'N', help: 'relative block IO weight (10 to 1000; 0: off)' },
   { key: 'cgroupParent', long: 'cgroup-parent', value: 'PATH', help: 'the cgroup the container cgroup is made under' },
   { key: 'oomScoreAdj', long: 'oom-score-adj', value: 'N', help: 'OOM killer preference, -1000 to 1000' },
-  { key: 'rm', long: 'rm', help: 'remove the container when it exits (always so)' },
+  { key: 'rm', long: 'rm', help: 'remove the container once it exits (a foreground run always is)' },
+  { key: 'detach', long: 'detach', short: 'd', help: 'run in the background under a monitor; print its ID' },
+  { key: 'name', long: 'name', value: 'NAME', help: 'a name for the container (with -d)' },
+  {
+    key: 'restart',
+    long: 'restart',
+    value: 'POLICY',
+    help: 'with -d: no (default), on-failure[:N], always, unless-stopped',
+  },
+  {
+    key: 'logOpt',
+    long: 'log-opt',
+    value: 'KEY=VALUE',
+    multiple: true,
+    help: 'with -d: the json-file log: max-size=10m, max-file=3',
+  },
   { key: 'interactive', long: 'interactive', short: 'i', help: 'keep standard input attached (else /dev/null)' },
   { key: 'tty', long: 'tty', short: 't', help: 'a terminal of its own (with neither -i nor -t, on a terminal: -it)' },
   { key: 'help', long: 'help', help: 'show this help' },

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Spec } from '@gc/runtime';
+import { GcError } from '@gc/syscall';
+import type { EtcFilesOptions } from '../spec/docker-etc-files.js';
+import { ENGINE_BAD_RECORD } from '../store/errors.js';
+
+/**
+ * `start.json` in the container's directory: what each start of a detached
+ * container needs that the record does not say, decided once by `run -d`
+ * (the OCI spec and the runtime's options) and replayed by the starter
+ * (`__start-container`), so that a restart runs the very same container.
+ */
+export interface StartFile {
+  readonly spec: Spec;
+  /** gc-init as PID 1 (`--init`). */
+  readonly init: boolean;
+  readonly cgroupParent?: string;
+  /**
+   * A root on an overlay: of the image's layers (top-most first), or of the
+   * host's root (`['/']`, with `hidden` the paths it must not show); its
+   * upper and work directories are the container's (`upper/`, `work/`),
+   * kept across restarts.
+   */
+  readonly overlay?: { readonly lower: readonly string[]; readonly hidden?: readonly string[] };
+  /** What the container's /etc/hosts, /etc/hostname and /etc/resolv.conf are made from, at each start. */
+  readonly etcFiles: EtcFilesOptions;
+}
+
+const START = 'start.json';
+
+export function writeStartFile(dir: string, file: StartFile): void {
+  const path = join(dir, START);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(file)}\n`, { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
+}
+
+export function readStartFile(dir: string): StartFile {
+  const path = join(dir, START);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as StartFile;
+  } catch (e) {
+    throw new GcError(ENGINE_BAD_RECORD, `${path}: cannot be read: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** start.json when the container has one (made by `run -d`); undefined when it has none. */
+export function tryReadStartFile(dir: string): StartFile | undefined {
+  if (!existsSync(join(dir, START))) return undefined;
+  return readStartFile(dir);
+}
