@@ -1,5 +1,7 @@
 /** Absolute path of the executor shared library that `@gc/syscall` loads with koffi. */
 export declare const libraryPath: string;
+/** Absolute path of `gc-calls.node`, the Node-API addon of the lifecycle commands' few calls (`@gc/syscall` loads it). */
+export declare const callsPath: string;
 /** Absolute path of the static `gc-exec` helper (runs a serialised program from an fd). */
 export declare const execHelperPath: string;
 /** Absolute path of the static `gc-init` reaper (`gc-init [--] CMD [ARGS...]`, PID 1 of a container). */

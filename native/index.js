@@ -1,2 +1,2 @@
 // The paths live in index.cjs, so that require() and import see the same ones.
-export { execHelperPath, initPath, libraryPath, monitorPath, probePath } from './index.cjs';
+export { callsPath, execHelperPath, initPath, libraryPath, monitorPath, probePath } from './index.cjs';

@@ -4,6 +4,10 @@
 //
 //   node bench/containerd/ctr.mjs [--runs N] [--keep-env] [--before CHECKOUT]
 //
+// Also timed: "runc-node", runc behind a shell script that runs `node -e 0`
+// before each of its commands: the floor of any runtime that starts a Node
+// process per command the shim calls (it counts the calls, too).
+//
 // --before: also time another built checkout's gocontainer (CHECKOUT/apps/cli/bin/gocontainer.cjs) as "before".
 //
 // containerd is started as the e2e tests start it (apps/cli/e2e/support/
@@ -13,7 +17,7 @@
 // runtimes' --runc-root is on /dev/shm (tmpfs), as /run is on a usual machine. Needs
 // root, containerd, ctr, umoci, skopeo and busybox-static (scripts/setup.sh).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -103,9 +107,36 @@ try {
     ].join(' '),
   ];
   // The shim runs the binary with cwd = the bundle: an absolute path, executable (the bin is, with its #!).
+  // runc-node: what a Node start per command costs on top of runc; each call's command is logged.
+  const floor = join(dir, 'runc-node');
+  const calls = join(dir, 'runc-node.calls');
+  writeFileSync(
+    floor,
+    [
+      '#!/bin/sh',
+      `${process.execPath} -e 0`,
+      'skip=0',
+      'for a in "$@"; do',
+      '  if [ $skip = 1 ]; then skip=0; continue; fi',
+      '  case "$a" in',
+      '    --root|--log|--log-format|--criu|--rootless) skip=1 ;;',
+      '    -*) ;;',
+      `    *) echo "$a" >>${calls}; break ;;`,
+      '  esac',
+      'done',
+      'exec runc "$@"',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(floor, 0o755);
   const before = values.before ? join(values.before, 'apps/cli/bin/gocontainer.cjs') : undefined;
   const results = hyperfine(
-    [run('gocontainer', gocontainer), ...(before ? [run('before', before)] : []), run('runc', 'runc')],
+    [
+      run('gocontainer', gocontainer),
+      ...(before ? [run('before', before)] : []),
+      run('runc-node', floor),
+      run('runc', 'runc'),
+    ],
     {
       runs: values.runs,
       env,
@@ -125,7 +156,12 @@ try {
       `  ctr run --rm, before      ${(theirs * 1000).toFixed(1).padStart(7)} ms (${(theirs / runc).toFixed(2)}x runc)`,
     );
   }
+  const floorTime = median('runc-node');
   console.log(`  ctr run --rm, runc        ${(runc * 1000).toFixed(1).padStart(7)} ms`);
+  const perRun = countCalls(calls);
+  console.log(
+    `  ctr run --rm, runc-node   ${(floorTime * 1000).toFixed(1).padStart(7)} ms (${(floorTime / runc).toFixed(2)}x runc: runc with \`node -e 0\` before each of its ${perRun} commands per run)`,
+  );
   const ratio = ours / runc;
   console.log(
     `  gocontainer / runc: ${ratio.toFixed(2)}x (target <= ${TARGET}x: ${ratio <= TARGET ? 'met' : 'not met'})`,
@@ -141,4 +177,15 @@ try {
   }
   execFileSync(join(e2eBin, 'sweep.sh'), [dir, cgroup], { stdio: 'inherit' });
   rmSync(roots, { recursive: true, force: true });
+}
+
+/** The runtime commands one `ctr run --rm` made through runc-node ("create start delete ..."), from its log. */
+function countCalls(file) {
+  const names = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const perRun = names.filter((n) => n === 'create').length;
+  const counts = {};
+  for (const n of names) counts[n] = (counts[n] ?? 0) + 1;
+  return `${(names.length / Math.max(perRun, 1)).toFixed(1)} (${Object.entries(counts)
+    .map(([n, c]) => `${n} x${(c / Math.max(perRun, 1)).toFixed(1)}`)
+    .join(', ')})`;
 }

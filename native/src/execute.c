@@ -579,15 +579,32 @@ static void gc_execute_from(uint8_t *blob, int err_fd, int sync_fd, uint32_t sta
 			break;
 		}
 		case GC_OP_FORK: {
+			/*
+			 * The grandchild waits at a gate until its parent has written
+			 * the record of its pid (the parent's exit closes the gate):
+			 * otherwise a parent preempted after the clone lets a record of
+			 * the grandchild's own reach the sync socket first.
+			 */
+			int gate[2];
+			if (syscall(SYS_pipe2, gate, O_CLOEXEC) < 0)
+				gc_fail(err_fd, i, errno);
 			/* Zero stack and tid pointers: the same argument order on x86_64 and aarch64. */
 			long pid = syscall(SYS_clone, (unsigned long)a[0] | SIGCHLD, 0, 0, 0, 0);
 			if (pid < 0)
 				gc_fail(err_fd, i, errno);
 			if (pid > 0) {
+				syscall(SYS_close, gate[0]);
 				struct gc_notify_record rec = { .op = i, .zero = 0, .value = pid };
 				err = gc_io_all(SYS_write, sync_fd, &rec, sizeof(rec));
 				syscall(SYS_exit_group, err ? GC_FAIL_EXIT : 0);
 			}
+			syscall(SYS_close, gate[1]);
+			char byte;
+			long n;
+			do
+				n = syscall(SYS_read, gate[0], &byte, 1);
+			while (n < 0 && errno == EINTR);
+			syscall(SYS_close, gate[0]);
 			break;
 		}
 		case GC_OP_EXECVP:

@@ -63,6 +63,12 @@ export interface RunningContainer {
   /** Resolves when PID 1 exited and the cgroup is gone; the namespaces and mounts died with it. */
   readonly exited: Promise<ContainerExit>;
   kill(signal?: NodeJS.Signals | number): void;
+  /**
+   * Stop watching its init (one adopted by the parent, `adoptedByParent`):
+   * `exited` never settles, and no read of the reaper's events stays in
+   * flight, which would hold process.exit in libuv's join of its pool.
+   */
+  forget(): void;
 }
 
 /**
@@ -135,5 +141,9 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
       return { status, exitCode: shellExitCode(status), oomKilled, memoryLimit };
     }),
     kill: (signal) => pid1.kill(signal),
+    forget: () => {
+      pid1.forget();
+      if (child !== pid1) child?.forget();
+    },
   };
 }

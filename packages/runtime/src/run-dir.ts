@@ -186,9 +186,10 @@ async function removeRunDir(path: string): Promise<void> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw e;
   }
+  // The owner record last: a removal cut short leaves it, for a sweep to finish.
   const files = Promise.all(
     entries
-      .filter((entry) => !entry.isDirectory())
+      .filter((entry) => !entry.isDirectory() && entry.name !== OWNER)
       .map(
         (entry) =>
           new Promise<void>((resolve, reject) =>
@@ -201,6 +202,7 @@ async function removeRunDir(path: string): Promise<void> {
   } finally {
     await files;
   }
+  gone(() => unlinkSync(join(path, OWNER)));
   gone(() => rmdirSync(path));
 }
 

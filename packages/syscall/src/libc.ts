@@ -61,6 +61,40 @@ export interface Libc {
 
 let loaded: Libc | undefined;
 
+/**
+ * The calls of native/src/gc-calls.c: each returns its result or -errno. A
+ * lifecycle command (start, kill, delete) needs only these, and loading
+ * this addon costs a fraction of koffi's native module.
+ */
+export interface Calls {
+  flock(fd: number, operation: number): number;
+  fcntl(fd: number, cmd: number, arg: number): number;
+  close(fd: number): number;
+  pidfdOpen(pid: number, flags: number): number;
+  pidfdSendSignal(pidfd: number, signal: number): number;
+  getxattr(path: string, name: string, value: Uint8Array): number;
+}
+
+let calls: Calls | null | undefined;
+
+/** The gc-calls addon, loaded on first use; null where it is missing or does not load (koffi does these calls then). */
+export function nativeCalls(): Calls | null {
+  if (calls !== undefined) return calls;
+  calls = null;
+  try {
+    const load = typeof __filename === 'string' ? require : createRequire(import.meta.url);
+    // @gc/native's callsPath, without loading its index (a module load is
+    // a good part of what this spares): the addon is in its build/.
+    const file = process.env.GC_NATIVE_CALLS ?? join(dirname(load.resolve('@gc/native')), 'build', 'gc-calls.node');
+    const mod = { exports: {} as Partial<Calls> };
+    process.dlopen(mod, file);
+    if (typeof mod.exports.getxattr === 'function') calls = mod.exports as Calls;
+  } catch {
+    // not built, or another platform: koffi's path
+  }
+  return calls;
+}
+
 export function libc(): Libc {
   loaded ??= load();
   return loaded;

@@ -14,7 +14,7 @@ import type {
   WaitResult,
   WindowSize,
 } from './kernel.js';
-import { type Libc, libc } from './libc.js';
+import { type Libc, libc, nativeCalls } from './libc.js';
 import type { Program } from './program/program.js';
 import { signalNumber } from './signals.js';
 import { attachProcess, spawnProgram } from './spawn.js';
@@ -90,6 +90,17 @@ class RealKernel implements Kernel {
     return libc();
   }
 
+  /** The gc-calls addon, loaded on the first of its calls (null: koffi makes them too). */
+  private get calls() {
+    return nativeCalls();
+  }
+
+  /** Throws a SyscallError with errno -r when r < 0 (the gc-calls addon's results). */
+  private checkNegated(r: number, syscall: string, label: string, path?: string): number {
+    if (r < 0) throw new SyscallError({ syscall, errno: -r, label, ...(path ? { path } : {}) });
+    return r;
+  }
+
   /** Throws a SyscallError with the current errno when r < 0. */
   private check(r: unknown, syscall: string, label: string, path?: string): number {
     const n = Number(r);
@@ -149,10 +160,15 @@ class RealKernel implements Kernel {
   }
 
   fcntl(fd: number, cmd: number, arg = 0): number {
+    if (this.calls) return this.checkNegated(this.calls.fcntl(fd, cmd, arg), 'fcntl', `fcntl ${cmd} on fd ${fd}`);
     return this.check(this.c.fcntl(fd, cmd, arg), 'fcntl', `fcntl ${cmd} on fd ${fd}`);
   }
 
   flock(fd: number, operation: number): void {
+    if (this.calls) {
+      this.checkNegated(this.calls.flock(fd, operation), 'flock', `flock ${operation} on fd ${fd}`);
+      return;
+    }
     this.check(this.c.flock(fd, operation), 'flock', `flock ${operation} on fd ${fd}`);
   }
 
@@ -164,6 +180,11 @@ class RealKernel implements Kernel {
   getxattr(path: string, name: string): string | undefined {
     // Values are small tags: 256 bytes hold any this runtime writes (ERANGE otherwise).
     const data = Buffer.alloc(256);
+    if (this.calls) {
+      const r = this.calls.getxattr(path, name, data);
+      if (r === -ENODATA) return undefined;
+      return data.subarray(0, this.checkNegated(r, 'getxattr', `read ${name} of ${path}`, path)).toString();
+    }
     const n = Number(this.c.getxattr(path, name, data, data.length));
     if (n < 0) {
       if (this.c.errno() === ENODATA) return undefined;
@@ -271,6 +292,10 @@ class RealKernel implements Kernel {
   }
 
   close(fd: number): void {
+    if (this.calls) {
+      this.checkNegated(this.calls.close(fd), 'close', `close fd ${fd}`);
+      return;
+    }
     this.check(this.c.close(fd), 'close', `close fd ${fd}`);
   }
 
@@ -326,12 +351,23 @@ class RealKernel implements Kernel {
   }
 
   pidfdOpen(pid: number, flags = 0): number {
+    if (this.calls) {
+      return this.checkNegated(this.calls.pidfdOpen(pid, flags), 'pidfd_open', `open a pidfd for pid ${pid}`);
+    }
     const nr = syscallNumber('pidfd_open', this.arch);
     return this.check(this.c.syscall(nr, 'int', pid, 'uint', flags), 'pidfd_open', `open a pidfd for pid ${pid}`);
   }
 
   pidfdSendSignal(pidfd: number, signal: NodeJS.Signals | number): void {
     const sig = signalNumber(signal);
+    if (this.calls) {
+      this.checkNegated(
+        this.calls.pidfdSendSignal(pidfd, sig),
+        'pidfd_send_signal',
+        `send signal ${sig} through pidfd ${pidfd}`,
+      );
+      return;
+    }
     const nr = syscallNumber('pidfd_send_signal', this.arch);
     this.check(
       this.c.syscall(nr, 'int', pidfd, 'int', sig, 'void *', null, 'uint', 0),

@@ -208,6 +208,29 @@ describe.skipIf(!canRunIntegration()).each([
     expect(await handle.exited).toEqual({ code: 0 });
   });
 
+  it("gives a fork's record before any of the grandchild's, however the two are scheduled", async () => {
+    const program = new Program();
+    const p = program.scope('@gc/test');
+    p.fork(CLONE_PARENT, 'fork the grandchild');
+    p.notify(7, 'the grandchild speaks');
+    p.execvp('/bin/true', ['/bin/true'], [], 'exec /bin/true');
+    // Many at once on few CPUs: a parent preempted right after the clone is
+    // what would let the grandchild's record come first.
+    const one = async () => {
+      const child = kernel.spawn(program, via);
+      const records = [await child.nextNotification(), await child.nextNotification()];
+      const fork = records.find((r) => r.label === 'fork the grandchild');
+      if (fork) await kernel.attach(Number(fork.value)).exited;
+      await child.exited;
+      child.forget();
+      return records.map((r) => r.label);
+    };
+    for (let round = 0; round < 10; round++) {
+      const orders = await Promise.all(Array.from({ length: 20 }, one));
+      for (const order of orders) expect(order).toEqual(['fork the grandchild', 'the grandchild speaks']);
+    }
+  });
+
   it('forget() closes the sync socket: a forgotten child waiting on it sees its end', async () => {
     const program = new Program();
     const p = program.scope('@gc/test');

@@ -75,7 +75,9 @@ export async function startContainerCommand(argv: readonly string[], global: Glo
     });
     runDir.handOver(container.pid);
     report({ pid: container.pid });
-    // The init is the monitor's now; nothing here is to wait for.
+    // The init is the monitor's now; nothing here is to wait for (a read of
+    // its exit left in flight would hang process.exit in libuv's pool join).
+    container.forget();
     process.exit(0);
   } catch (e) {
     await runDir?.remove().catch(() => undefined);

@@ -17,7 +17,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The container counts in /tick, 20 times a second (replaced by a rename: a reader never sees it empty). */
 const TICKER = 'i=0; while :; do i=$((i+1)); echo $i > /tick.new; mv /tick.new /tick; usleep 50000; done';
 
-describe.skipIf(!canRunIntegration())('gocontainer pause and resume (integration, root)', () => {
+describe.skipIf(!canRunIntegration())('gocontainer pause and resume (integration, root)', { timeout: 60_000 }, () => {
   const root = tempRoot();
   let store: StateStore;
   let c: RecordedContainer;

@@ -74,6 +74,21 @@ function cases(): Case[] {
     bad([], /^gocontainer: run: missing COMMAND/),
     bad(['bin/true'], /^gocontainer: "bin\/true" is not an absolute command path/),
     bad(['--', '--rm'], /^gocontainer: "--rm" is not an absolute command path/),
+    // Detached containers' options: only with -d, and their values checked before anything is made.
+    bad(['--name', 'x', T], /^gocontainer: --name: only with -d for now /),
+    bad(['--restart', 'always', T], /^gocontainer: --restart: only with -d for now /),
+    bad(['--log-opt', 'max-size=1m', T], /^gocontainer: --log-opt: only with -d for now /),
+    bad(
+      ['-d', '--restart', 'sometimes', T],
+      /^gocontainer: --restart: invalid restart policy "sometimes" \(expected no, always, unless-stopped or on-failure\[:MAX-RETRIES\]\)$/,
+    ),
+    bad(
+      ['-d', '--restart', 'on-failure:x', T],
+      /^gocontainer: --restart: maximum retry count "x" is not a non-negative integer/,
+    ),
+    bad(['-d', '--log-opt', 'max-size=huge', T], /^gocontainer: --log-opt: max-size "huge" is not a size/),
+    bad(['-d', '--log-opt', 'foo=1', T], /^gocontainer: --log-opt: unknown log opt "foo" for the json-file log driver/),
+    bad(['-d', '--name', '-bad', T], /^gocontainer: --name: invalid container name "-bad"/),
     // An image's options, on a root that is no image.
     bad(
       ['--entrypoint', '/bin/sh', T],

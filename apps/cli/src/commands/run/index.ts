@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { blameRunFlag, buildRunSpec, pullPolicy, type RunSpec, writeDockerEtcFiles } from '@gc/engine';
+import { blameRunFlag, buildRunSpec, pullPolicy, type RunSpec, writeDockerEtcFiles } from '@gc/engine/spec';
 import {
   createRunDir,
   gocontainerStatePaths,

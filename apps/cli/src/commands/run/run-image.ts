@@ -1,4 +1,4 @@
-import { type PullPolicy, pullPolicy, type RunImage } from '@gc/engine';
+import { type PullPolicy, pullPolicy, type RunImage } from '@gc/engine/spec';
 import { familiarName, type ImageRecord, type ImageStore, parseReference, readLayerFile } from '@gc/image/store';
 import { GcError } from '@gc/syscall';
 import { DATA_ROOT } from '../../data-root.js';

@@ -1,4 +1,4 @@
-import type { DockerRunFlags } from '@gc/engine';
+import type { DockerRunFlags } from '@gc/engine/spec';
 import type { OptionSpec } from '../../command-line.js';
 
 /** `gocontainer run`'s flags as the command line hands them over: the spec's (`@gc/engine`), then how it runs. */
