@@ -2,7 +2,6 @@ import { GcError } from '@gc/syscall';
 import type { Descriptor, ImageConfig, Manifest } from '../descriptor.js';
 import { type Digest, isDigest } from '../digest.js';
 import { formatReference, parseReference, type Reference } from '../reference.js';
-import { startSha256Thread } from '../sha256-ring.js';
 import type { ImageRecord, ImageStore } from '../store/image-store.js';
 import { type RegistryCredentials, readCredentials } from './credentials-file.js';
 import { downloadBlob } from './download-blob.js';
@@ -130,16 +129,7 @@ export async function pullImage(
   // Docker shows each layer once, even when a manifest lists one twice.
   const layers = [...new Map(manifest.layers.map((layer) => [layer.digest, layer])).values()];
   const fetchedLayers = new Set<Digest>();
-  let missing = false;
-  for (const layer of layers) {
-    if (store.hasBlob(layer.digest)) emit(layer.digest, 'Already exists');
-    else {
-      emit(layer.digest, 'Waiting');
-      missing = true;
-    }
-  }
-  // Layers are hashed on a thread of their own: its start overlaps the config's fetch.
-  if (missing) startSha256Thread();
+  for (const layer of layers) emit(layer.digest, store.hasBlob(layer.digest) ? 'Already exists' : 'Waiting');
   // From the first blob to addImage, so that no prune removes what this pull stored but has not recorded yet.
   const lease = await store.lease(`pull ${name}`);
   let image: ImageRecord;

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync, fchmodSync, ftruncateSync, openSync, renameSync, rmSync } from 'node:fs';
 import { GcError } from '@gc/syscall';
 import type { Descriptor } from '../descriptor.js';
 import type { Digest } from '../digest.js';
-import { createSha256Ring, inThread, type Sha256Ring } from '../sha256-ring.js';
+import { createSha256Sink, type Sha256Sink } from '../sha256-sink.js';
 import { fsyncDir } from './atomic-write.js';
 import { checkExpected } from './check-expected.js';
 import { EIMAGE_DIGEST, EIMAGE_SIZE } from './errors.js';
@@ -15,8 +14,6 @@ import { lockContent, lockDigest, type StoreContext } from './store-context.js';
 import type { StreamingUnpack } from './unpack-into.js';
 
 const HASH_CHUNK = 1 << 20;
-/** Blobs this large are hashed on a thread of their own (a thread's start costs more than a small blob's hash). */
-const RING_SIZE = 4 << 20;
 
 /**
  * `ImageStore.ingest`: under the content lock (shared) and the blob's own
@@ -44,9 +41,8 @@ export async function openIngest(
     }
     const path = layout.ingest(expected.digest);
     const fd = openSync(path, 'a+', 0o600);
-    let hash: Sha256Ring | undefined;
+    const hash = createSha256Sink();
     try {
-      hash = expected.size >= RING_SIZE ? createSha256Ring() : inThread(createHash('sha256'));
       let offset = await sizeOf(fd);
       if (offset > expected.size) {
         ftruncateSync(fd, 0);
@@ -57,7 +53,6 @@ export async function openIngest(
       const unpack = offset === 0 ? startUnpack?.() : undefined;
       return new IngestWriter(ctx, expected, path, fd, offset, hash, release, unpack);
     } catch (e) {
-      hash?.destroy();
       await closeFd(fd);
       throw e;
     }
@@ -67,12 +62,12 @@ export async function openIngest(
   }
 }
 
-async function hashPrefix(fd: number, length: number, hash: Sha256Ring): Promise<void> {
+async function hashPrefix(fd: number, length: number, hash: Sha256Sink): Promise<void> {
   const buffer = new Uint8Array(Math.min(HASH_CHUNK, Math.max(length, 1)));
   for (let at = 0; at < length; ) {
     const bytes = await readAt(fd, buffer.subarray(0, Math.min(buffer.length, length - at)), at);
     if (bytes === 0) break;
-    await hash.update(buffer.subarray(0, bytes));
+    hash.update(buffer.subarray(0, bytes));
     at += bytes;
   }
 }
@@ -87,7 +82,7 @@ class IngestWriter implements BlobWriter {
     private readonly path: string,
     private readonly fd: number,
     readonly offset: number,
-    private readonly hash: Sha256Ring,
+    private readonly hash: Sha256Sink,
     private readonly releaseLocks: () => void,
     private unpack: StreamingUnpack | undefined,
   ) {
@@ -105,12 +100,9 @@ class IngestWriter implements BlobWriter {
       );
     }
     const behind = this.unpack?.write(chunk);
-    // Copied to the hashing thread while the write runs in libuv's pool.
-    const hashing = this.hash.update(chunk);
-    hashing?.catch(() => {});
+    this.hash.update(chunk);
     try {
       await writeAll(this.fd, chunk);
-      if (hashing !== undefined) await hashing;
     } catch (e) {
       await this.finish(false);
       throw e;
@@ -126,7 +118,7 @@ class IngestWriter implements BlobWriter {
       await this.finish(true);
       throw new GcError(EIMAGE_SIZE, `blob ${digest}: ${this.written} bytes, expected ${size} (nothing was stored)`);
     }
-    const actual = `sha256:${await this.hash.digest()}`;
+    const actual = `sha256:${this.hash.digest()}`;
     if (actual !== digest) {
       await this.finish(true);
       throw new GcError(EIMAGE_DIGEST, `blob ${digest}: the bytes' digest is ${actual} (nothing was stored)`);
@@ -154,8 +146,6 @@ class IngestWriter implements BlobWriter {
 
   private async finish(discard: boolean): Promise<void> {
     this.open = false;
-    // Ends the hashing thread (a no-op once the digest was taken).
-    this.hash.destroy();
     this.unpack?.abort();
     this.unpack = undefined;
     try {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { GcError, type Kernel, type Timespec } from '@gc/syscall';
 import type { Digest } from '../digest.js';
 import type { Compression } from '../media-types.js';
-import { createSha256Ring, inThread, type Sha256Ring } from '../sha256-ring.js';
+import { createSha256Sink, type Sha256Sink } from '../sha256-sink.js';
 import { decompress, findZstd, sniffCompression, zstdFromFile } from './decompress.js';
 import { entryPath, splitPath } from './entry-path.js';
 import { layerError } from './layer-error.js';
@@ -76,7 +76,7 @@ export async function unpackLayer(
   }
   const writer = new LayerWriter(kernel, dir, { rootless: options.rootless === true });
   const reader = new TarReader((header, xattrs) => entry(writer, header, xattrs, options));
-  let hash: Sha256Ring | undefined;
+  let hash: Sha256Sink | undefined;
   let source: Awaited<ReturnType<typeof decompress>> | undefined;
   try {
     if (typeof input === 'string') {
@@ -94,12 +94,12 @@ export async function unpackLayer(
         if (unpacked !== undefined) return unpacked;
       }
       if (sniffed === 'none') {
-        hash = options.verifiedDigest ? inThread(undefined) : createSha256Ring();
+        hash = createSha256Sink({ hashed: options.verifiedDigest === undefined });
         // Unhashed, a file's data need not pass through this process: copied in the kernel.
         const size = await readTar(fd, hash, reader, options.verifiedDigest !== undefined, options.onRead);
         reader.end();
         writer.finish();
-        return { diffId: options.verifiedDigest ?? `sha256:${await hash.digest()}`, size };
+        return { diffId: options.verifiedDigest ?? `sha256:${hash.digest()}`, size };
       }
       input = createReadStream('', { fd, highWaterMark: 1 << 20 });
     }
@@ -108,28 +108,25 @@ export async function unpackLayer(
       ...(options.zstd !== undefined ? { zstd: options.zstd } : {}),
       ...(options.onRead ? { onRead: options.onRead } : {}),
     });
-    // The sha256 of the tar runs on a thread of its own, in parallel with the
-    // writes; not at all for a plain tar whose bytes the caller verified
-    // against the same digest already (see verifiedDigest).
+    // The sha256 of the tar, as it is read; not at all for a plain tar whose
+    // bytes the caller verified against the same digest already (see verifiedDigest).
     const verified = source.compression === 'none' ? options.verifiedDigest : undefined;
-    hash = verified ? undefined : createSha256Ring();
+    hash = verified ? undefined : createSha256Sink();
     let size = 0;
     // The whole tar goes through here, each chunk parsed and written before
     // the next is read: no stream or promise per entry.
     for await (const chunk of source.output) {
-      const wait = hash?.update(chunk);
+      hash?.update(chunk);
       size += chunk.byteLength;
       reader.push(chunk);
-      if (wait) await wait;
     }
     // The decompressor's failure first: a tar cut short by it says less.
     await source.finished;
     reader.end();
     writer.finish();
-    return { diffId: verified ?? `sha256:${await (hash as Sha256Ring).digest()}`, size };
+    return { diffId: verified ?? `sha256:${(hash as Sha256Sink).digest()}`, size };
   } catch (e) {
     source?.destroy();
-    hash?.destroy();
     throw e;
   } finally {
     writer.close();
@@ -153,11 +150,11 @@ async function unpackZstdFile(
 ): Promise<UnpackedLayer | undefined> {
   const zstd = zstdFromFile(binary, fd, kernel);
   if (zstd === undefined) return undefined;
-  const hash = createSha256Ring();
+  const hash = createSha256Sink();
   let size = 0;
   try {
     for (;;) {
-      const view = await hash.reserve(READ_SIZE);
+      const view = hash.reserve(READ_SIZE);
       let n: number;
       try {
         n = readSync(zstd.output, view, 0, view.byteLength, null);
@@ -175,10 +172,9 @@ async function unpackZstdFile(
     onRead?.(filePosition(fd));
     reader.end();
     writer.finish();
-    return { diffId: `sha256:${await hash.digest()}`, size };
+    return { diffId: `sha256:${hash.digest()}`, size };
   } catch (e) {
     zstd.kill();
-    hash.destroy();
     throw e;
   } finally {
     closeSync(zstd.output);
@@ -225,7 +221,7 @@ function sniffFile(fd: number): Compression {
 }
 
 /**
- * A plain tar from its file, read into the hash's ring (or reused buffers)
+ * A plain tar from its file, read into the hash's buffers
  * and parsed from there. Read with readSync, as tar reads: the unpack's
  * writes block this thread anyway, and a read handed to libuv's pool waits
  * for a pool thread to be scheduled, which on a busy machine costs more than
@@ -235,7 +231,7 @@ function sniffFile(fd: number): Compression {
  */
 async function readTar(
   fd: number,
-  hash: Sha256Ring,
+  hash: Sha256Sink,
   reader: TarReader,
   copy: boolean,
   onRead?: (bytes: number) => void,
@@ -243,7 +239,7 @@ async function readTar(
   let size = 0;
   try {
     for (;;) {
-      const view = await hash.reserve(copy ? COPY_READ_SIZE : READ_SIZE);
+      const view = hash.reserve(copy ? COPY_READ_SIZE : READ_SIZE);
       let n: number;
       try {
         n = readSync(fd, view, 0, view.byteLength, size);
