@@ -1,7 +1,5 @@
 // bench/run: wall time of `gocontainer run --rootfs <busybox> /bin/true`
-// against `node -e 0` and `runc run` of the same root, in one hyperfine run;
-// repeated runs take their program from the plan cache, and the same run
-// planned every time (GOCONTAINER_NO_PLAN_CACHE=1) is timed next to them.
+// against `node -e 0` and `runc run` of the same root, in one hyperfine run.
 //
 //   node bench/run/run.mjs [--runs N] [--keep-env]
 //
@@ -33,13 +31,7 @@ try {
     ['node -e 0', `${process.execPath} -e 0`],
     // Start-up alone (bundle, no koffi, no container): splits our cost in two.
     ['gocontainer --version', `${process.execPath} ${gocontainer} --version`],
-    // A repeated run: its program from the plan cache (the warm-up runs plan it).
     ['gocontainer run', `${process.execPath} ${gocontainer} run --rootfs ${root.path} /bin/true`],
-    // The same run planned every time.
-    [
-      'gocontainer run (planned)',
-      `GOCONTAINER_NO_PLAN_CACHE=1 ${process.execPath} ${gocontainer} run --rootfs ${root.path} /bin/true`,
-    ],
   ];
   if (have('runc')) {
     commands.push(['runc run', `runc --root ${work}/runc run --bundle ${bundle.path} gc-bench-$$-$RANDOM`]);
@@ -51,12 +43,9 @@ try {
   console.log(`\nbench/run (node ${process.version}${stripped ? ', NODE_EXTRA_CA_CERTS removed' : ''}):`);
   for (const r of results)
     console.log(
-      `  ${r.command.padEnd(26)} ${(r.mean * 1000).toFixed(1).padStart(7)} ms ± ${(r.stddev * 1000).toFixed(1)}`,
+      `  ${r.command.padEnd(22)} ${(r.mean * 1000).toFixed(1).padStart(7)} ms ± ${(r.stddev * 1000).toFixed(1)}`,
     );
   console.log(`  gocontainer run / node -e 0: ${(ours / mean('node -e 0')).toFixed(2)}x (target <= 1.8x, issue 12)`);
-  console.log(
-    `  gocontainer run (planned) / node -e 0: ${(mean('gocontainer run (planned)') / mean('node -e 0')).toFixed(2)}x`,
-  );
   if (results.some((r) => r.command === 'runc run')) {
     console.log(`  runc run / gocontainer run: ${(mean('runc run') / ours).toFixed(2)}x`);
   }

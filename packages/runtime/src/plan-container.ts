@@ -115,7 +115,7 @@ export interface PlanOptions {
   /**
    * What planning reads from the host: the root's files, mount points, the
    * cgroup layout, the kernel release (also the seccomp profile's `minKernel`).
-   * Default: this machine; `explain` golden tests and the plan cache pass their own.
+   * Default: this machine; `explain` golden tests pass their own.
    */
   host?: HostProbe;
   /** The arch to plan for (default: this machine's). */
@@ -310,7 +310,7 @@ export function planContainer(spec: Spec, opts: PlanOptions = {}): ContainerPlan
  * namespaces, less a new cgroup namespace when the child is placed in its
  * cgroup first (it unshares that one after the move).
  */
-export function containerNamespaces(spec: Spec, opts: Pick<PlanOptions, 'cgroup'>): NamespaceInput {
+function containerNamespaces(spec: Spec, opts: Pick<PlanOptions, 'cgroup'>): NamespaceInput {
   const namespaceSpecs = spec.linux?.namespaces ?? [];
   const lateCgroupNs = opts.cgroup !== undefined && namespaceSpecs.some((n) => n.type === 'cgroup' && !n.path);
   return {

@@ -9,8 +9,6 @@ import {
 } from '@gc/syscall';
 import { newContainerId } from './container-id.js';
 import { execHelperFd, initBinaryFd } from './init-binary.js';
-import type { PlanCache } from './plan-cache/plan-cache.js';
-import { planContainerCached } from './plan-cache/plan-container-cached.js';
 import { type ContainerPlan, type PlanOptions, planContainer } from './plan-container.js';
 import type { RunDir } from './run-dir.js';
 import type { Spec } from './spec.js';
@@ -36,12 +34,6 @@ export interface RunOptions extends Omit<PlanOptions, 'initFd' | 'cgroup'> {
    */
   adoptedByParent?: boolean;
   kernel?: Kernel;
-  /**
-   * Planned programs to reuse (`createFilePlanCache`): a start the same as
-   * an earlier one but for the container's ID, on a host that answers the
-   * planners' questions as it did, skips planning (`planContainerCached`).
-   */
-  planCache?: PlanCache;
 }
 
 export interface ContainerExit {
@@ -99,13 +91,12 @@ export async function startContainer(spec: Spec, opts: RunOptions = {}): Promise
     if (spec.linux?.resources) cgroup.apply(spec.linux.resources);
     const placement = cgroup.openPlacement();
     try {
-      const planOpts: PlanOptions = {
+      plan = planContainer(spec, {
         ...opts,
         containerId: id,
         cgroup: placement,
         ...(opts.init ? { initFd: initBinaryFd(kernel) } : {}),
-      };
-      plan = opts.planCache ? planContainerCached(spec, planOpts, opts.planCache) : planContainer(spec, planOpts);
+      });
       // Run by the static gc-exec, without a copy of this process (see SpawnOptions.executor).
       child = kernel.spawn(plan.program, {
         cloneFlags: opts.adoptedByParent ? plan.cloneFlags | BigInt(CLONE_PARENT) : plan.cloneFlags,

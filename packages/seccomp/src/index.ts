@@ -14,7 +14,6 @@ export type { FilterCache } from './filter-cache.js';
 export type { CompiledFilterSummary } from './filter-summary.js';
 export { isFilterSummary, summarizeFilter } from './filter-summary.js';
 export { supportedSeccompFlags } from './flag-support.js';
-export { hash32 } from './hash32.js';
 export type { FilterResult, SeccompData } from './interpreter.js';
 export { checkFilter, runFilter, seccompDataBytes } from './interpreter.js';
 export type { Condition, NormalizedProfile, ProfileOptions, Rule, SkippedName } from './normalize.js';

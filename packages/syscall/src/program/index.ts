@@ -12,8 +12,6 @@ export { ArenaPtr, ArenaStruct } from './arena.js';
 export type { DecodedArg, DecodedOp, DecodedProgram } from './decode.js';
 export { decodeProgram, readArenaString, readArenaU64 } from './decode.js';
 export type { ProgramLayout } from './encode.js';
-export type { EncodedProgramOptions } from './encoded-program.js';
-export { EncodedProgram } from './encoded-program.js';
 export { formatArgs, formatCall } from './explain.js';
 export type { ArgKind, OpKind } from './format.js';
 export {

@@ -12,7 +12,6 @@ import {
 import { createKernel } from '@gc/syscall';
 import { formatOptions, parseCommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
-import { planCache } from '../../plan-cache.js';
 import { reportError } from '../../report-error.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
@@ -148,8 +147,6 @@ async function run(target: RunTarget, flags: RunFlags, global: GlobalOptions): P
       kernel,
       runDir,
       seccompCache: seccompCache(),
-      // GOCONTAINER_NO_PLAN_CACHE=1 plans every run (bench/run times both).
-      ...(process.env.GOCONTAINER_NO_PLAN_CACHE ? {} : { planCache: planCache() }),
       init: request.init,
       containerId: id,
       stdio: stdio.fds,
