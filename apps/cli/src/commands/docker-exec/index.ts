@@ -19,7 +19,7 @@ import { reportError } from '../../report-error.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
 import { relayTerminal } from '../attach/terminal-relay.js';
-import { openStdio, type Stdio } from '../run/stdio.js';
+import { openStdio, relayUntilExit, type Stdio } from '../run/stdio.js';
 import { DOCKER_EXEC_OPTIONS, type DockerExecFlags } from './options.js';
 import { holdPtyMaster } from './pty-holder.js';
 
@@ -158,16 +158,9 @@ async function withStreams(kernel: Kernel, target: ExecTarget, interactive: bool
       stdio: stdio.fds,
     });
     signals.to(exec);
-    const attached = stdio
-      .attach(exec.exited, () => exec.kill('SIGKILL'))
-      .catch(async (e: unknown) => {
-        exec.kill('SIGKILL');
-        await exec.exited;
-        throw e;
-      });
+    const relayed = relayUntilExit(stdio, exec);
     stdio = undefined;
-    const [exit] = await Promise.all([exec.exited, attached]);
-    return exit.exitCode;
+    return (await relayed).exitCode;
   } finally {
     stdio?.close();
     signals.off();

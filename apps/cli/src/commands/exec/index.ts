@@ -15,7 +15,7 @@ import { reportError } from '../../report-error.js';
 import { runtimeContext } from '../../runtime-context.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
-import { openStdio, type Stdio } from '../run/stdio.js';
+import { openStdio, relayUntilExit, type Stdio } from '../run/stdio.js';
 import { buildExecProcess, EXEC_OPTIONS, type ExecFlags, parsePreserveFds } from './options.js';
 
 /**
@@ -146,17 +146,9 @@ async function foreground(
       ...(pidFile === undefined ? {} : { pidFile }),
     });
     for (const s of pending.splice(0)) running.kill(s);
-    const exec = running;
-    const attached = stdio
-      .attach(exec.exited, () => exec.kill('SIGKILL'))
-      .catch(async (e: unknown) => {
-        exec.kill('SIGKILL');
-        await exec.exited;
-        throw e;
-      });
+    const relayed = relayUntilExit(stdio, running);
     stdio = undefined;
-    const [exit] = await Promise.all([exec.exited, attached]);
-    return exit.exitCode;
+    return (await relayed).exitCode;
   } finally {
     stdio?.close();
     for (const s of FORWARDED) process.off(s, forward);

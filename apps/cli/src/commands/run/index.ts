@@ -19,7 +19,7 @@ import { detachedOnly } from './detached-only.js';
 import { releaseSweptHold } from './image-hold.js';
 import type { HeldImage } from './run-image.js';
 import { RUN_OPTIONS, type RunFlags } from './run-options.js';
-import { openStdio, resolveStdioMode, type Stdio } from './stdio.js';
+import { openStdio, relayUntilExit, resolveStdioMode, type Stdio } from './stdio.js';
 
 /** Signals sent to gocontainer that go on to the container, as `docker run` does. */
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
@@ -166,17 +166,9 @@ async function run(target: RunTarget, flags: RunFlags, global: GlobalOptions): P
           : {}),
     });
     for (const s of pending.splice(0)) container.kill(s);
-    const running = container;
-    // With our terminal gone, nobody can type to or read the container: end it, as a hangup would.
-    const attached = stdio
-      .attach(running.exited, () => running.kill('SIGKILL'))
-      .catch(async (e: unknown) => {
-        running.kill('SIGKILL');
-        await running.exited;
-        throw e;
-      });
+    const relayed = relayUntilExit(stdio, container);
     stdio = undefined;
-    const [exit] = await Promise.all([container.exited, attached]);
+    const exit = await relayed;
     if (exit.oomKilled) {
       const limit = exit.memoryLimit === undefined ? '' : ` (memory limit ${formatSize(exit.memoryLimit)})`;
       process.stderr.write(`gocontainer: container was OOM killed${limit}\n`);

@@ -62,6 +62,27 @@ export interface Stdio {
 }
 
 /**
+ * Relay `stdio` until the process exited and its output ended; resolves with
+ * its exit. With the caller's terminal gone, nobody can type to or read the
+ * process: it is killed, as a hangup would; a failing relay kills it too,
+ * and fails once it is gone.
+ */
+export async function relayUntilExit<T>(
+  stdio: Stdio,
+  proc: { readonly exited: Promise<T>; kill(signal: NodeJS.Signals): void },
+): Promise<T> {
+  const attached = stdio
+    .attach(proc.exited, () => proc.kill('SIGKILL'))
+    .catch(async (e: unknown) => {
+      proc.kill('SIGKILL');
+      await proc.exited;
+      throw e;
+    });
+  const [exit] = await Promise.all([proc.exited, attached]);
+  return exit;
+}
+
+/**
  * Set up the container's standard streams. Files and pipes of ours are handed
  * over as they are; a terminal never is (the container could type into the
  * caller's shell with TIOCSTI): with `tty` the container makes its own pty and
