@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '@gc/runtime';
 import { GcError } from '@gc/syscall';
 import type { EtcFilesOptions } from '../spec/docker-etc-files.js';
 import { ENGINE_BAD_RECORD } from '../store/errors.js';
+import { readJsonFile, writeFileAtomic } from '../store/json-file.js';
 
 /**
  * `start.json` in the container's directory: what each start of a detached
@@ -30,22 +30,17 @@ export interface StartFile {
 const START = 'start.json';
 
 export function writeStartFile(dir: string, file: StartFile): void {
-  const path = join(dir, START);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(file)}\n`, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(join(dir, START), `${JSON.stringify(file)}\n`);
 }
 
 export function readStartFile(dir: string): StartFile {
   const path = join(dir, START);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as StartFile;
-  } catch (e) {
-    throw new GcError(ENGINE_BAD_RECORD, `${path}: cannot be read: ${(e as Error).message}`, { cause: e });
-  }
+  const file = readJsonFile<StartFile>(path);
+  if (file === undefined) throw new GcError(ENGINE_BAD_RECORD, `${path}: cannot be read: it does not exist`);
+  return file;
 }
 
 /** start.json when the container has one (made by `run -d`); undefined when it has none. */
 export function tryReadStartFile(dir: string): StartFile | undefined {
-  if (!existsSync(join(dir, START))) return undefined;
-  return readStartFile(dir);
+  return readJsonFile<StartFile>(join(dir, START));
 }

@@ -1,9 +1,10 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_ROOT, newContainerId } from '@gc/runtime';
 import { createKernel, GcError, type Kernel, LOCK_EX, LOCK_UN } from '@gc/syscall';
 import type { ContainerRecord, ContainerStateFile } from './container-record.js';
-import { ENGINE_AMBIGUOUS_CONTAINER, ENGINE_BAD_RECORD, ENGINE_NAME_IN_USE, noSuchContainer } from './errors.js';
+import { ENGINE_AMBIGUOUS_CONTAINER, ENGINE_NAME_IN_USE, noSuchContainer } from './errors.js';
+import { readJsonFile, writeFileAtomic } from './json-file.js';
 import { generateName, validateName } from './names.js';
 
 export interface ContainerStoreOptions {
@@ -69,32 +70,6 @@ export function createContainerStore(options: ContainerStoreOptions = {}): Conta
   let kernel = options.kernel;
   const dir = (id: string) => join(root, id);
 
-  function writeAtomic(path: string, data: string): void {
-    const temp = `${path}.${process.pid}.tmp`;
-    const fd = openSync(temp, 'w', 0o600);
-    try {
-      writeSync(fd, data);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  }
-
-  function readJson<T>(path: string): T | undefined {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
-    try {
-      return JSON.parse(text) as T;
-    } catch (e) {
-      throw new GcError(ENGINE_BAD_RECORD, `${path}: not JSON: ${(e as Error).message}`, { cause: e });
-    }
-  }
-
   function locked<T>(fn: () => T): T {
     mkdirSync(root, { recursive: true, mode: 0o700 });
     kernel ??= createKernel();
@@ -120,7 +95,7 @@ export function createContainerStore(options: ContainerStoreOptions = {}): Conta
       throw e;
     }
     const records = ids
-      .map((id) => readJson<ContainerRecord>(join(root, id, RECORD)))
+      .map((id) => readJsonFile<ContainerRecord>(join(root, id, RECORD)))
       .filter((r): r is ContainerRecord => r !== undefined);
     return records.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
   }
@@ -128,7 +103,7 @@ export function createContainerStore(options: ContainerStoreOptions = {}): Conta
   function tryFind(ref: string): ContainerRecord | undefined {
     // A full ID (what the monitor and its starter pass) is its directory: no need to read every record.
     if (/^[0-9a-f]{64}$/.test(ref)) {
-      const record = readJson<ContainerRecord>(join(root, ref, RECORD));
+      const record = readJsonFile<ContainerRecord>(join(root, ref, RECORD));
       if (record) return record;
     }
     return tryFindIn(list(), ref);
@@ -179,7 +154,7 @@ export function createContainerStore(options: ContainerStoreOptions = {}): Conta
         };
         mkdirSync(dir(id), { mode: 0o700 });
         try {
-          writeAtomic(join(dir(id), RECORD), `${JSON.stringify(record, null, 2)}\n`);
+          writeFileAtomic(join(dir(id), RECORD), `${JSON.stringify(record, null, 2)}\n`);
         } catch (e) {
           rmSync(dir(id), { recursive: true, force: true });
           throw e;
@@ -202,8 +177,8 @@ export function createContainerStore(options: ContainerStoreOptions = {}): Conta
         return found;
       };
     },
-    readState: (id) => readJson<ContainerStateFile>(join(dir(id), STATE)),
-    writeState: (id, state) => writeAtomic(join(dir(id), STATE), `${JSON.stringify(state)}\n`),
+    readState: (id) => readJsonFile<ContainerStateFile>(join(dir(id), STATE)),
+    writeState: (id, state) => writeFileAtomic(join(dir(id), STATE), `${JSON.stringify(state)}\n`),
     rename(ref, newName) {
       const name = validateName(newName);
       return locked(() => {
@@ -213,7 +188,7 @@ export function createContainerStore(options: ContainerStoreOptions = {}): Conta
           throw new GcError(ENGINE_NAME_IN_USE, `rename: the container name "${name}" is already in use`);
         }
         const renamed = { ...record, name };
-        writeAtomic(join(dir(record.id), RECORD), `${JSON.stringify(renamed, null, 2)}\n`);
+        writeFileAtomic(join(dir(record.id), RECORD), `${JSON.stringify(renamed, null, 2)}\n`);
         return renamed;
       });
     },
