@@ -4,13 +4,17 @@ import type { BlobWriter } from '../store/image-store.js';
 const BATCH_BYTES = 1 << 20;
 
 /**
- * Writes into a BlobWriter in large batches, one write in flight while the
- * next batch arrives, so that a download's reads from the network and the
- * store's writes and hashing overlap instead of taking turns per small chunk.
+ * Writes into a BlobWriter in large batches (the chunks of one batch in one
+ * writev, not copied together), one write in flight while the next batch
+ * arrives, so that a download's reads from the network and the store's
+ * writes overlap instead of taking turns per small chunk.
  */
 export interface BatchedWrite {
-  /** Queue `chunk`; waits only when a full batch has to wait for the write before it. */
-  push(chunk: Uint8Array): Promise<void>;
+  /**
+   * Queue `chunk`. Undefined, or a promise when a full batch has to wait for
+   * the write before it: await it before the next push.
+   */
+  push(chunk: Uint8Array): Promise<void> | undefined;
   /** Write what is queued and wait for every write: then the writer holds every byte pushed. */
   flush(): Promise<void>;
 }
@@ -18,27 +22,52 @@ export interface BatchedWrite {
 export function createBatchedWrite(writer: BlobWriter): BatchedWrite {
   let queued: Uint8Array[] = [];
   let queuedBytes = 0;
-  let inFlight: Promise<void> = Promise.resolve();
+  let inFlight: Promise<void> | undefined;
+  let failure: { error: unknown } | undefined;
 
-  async function submit(): Promise<void> {
-    const data = queued.length === 1 ? (queued[0] as Uint8Array) : Buffer.concat(queued, queuedBytes);
+  function start(chunks: Uint8Array[]): void {
+    const write = writer.write(chunks).then(
+      () => {
+        if (inFlight === write) inFlight = undefined;
+      },
+      (error: unknown) => {
+        failure ??= { error };
+        if (inFlight === write) inFlight = undefined;
+      },
+    );
+    inFlight = write;
+  }
+
+  async function submitAfter(previous: Promise<void>): Promise<void> {
+    await previous;
+    if (failure !== undefined) throw failure.error;
+    submit();
+  }
+
+  /** Start the queued batch's write now, or after the one in flight (returned to await). */
+  function submit(): Promise<void> | undefined {
+    if (failure !== undefined) return Promise.reject(failure.error);
+    if (inFlight !== undefined) return submitAfter(inFlight);
+    const chunks = queued;
     queued = [];
     queuedBytes = 0;
-    await inFlight;
-    inFlight = writer.write(data);
-    // Its failure is thrown by the next push or flush, which await it.
-    inFlight.catch(() => undefined);
+    start(chunks);
+    return undefined;
   }
 
   return {
-    async push(chunk) {
+    push(chunk) {
+      if (failure !== undefined) return Promise.reject(failure.error);
       queued.push(chunk);
       queuedBytes += chunk.length;
-      if (queuedBytes >= BATCH_BYTES) await submit();
+      return queuedBytes >= BATCH_BYTES ? submit() : undefined;
     },
     async flush() {
-      if (queuedBytes > 0) await submit();
-      await inFlight;
+      while (queuedBytes > 0 || inFlight !== undefined) {
+        if (queuedBytes > 0) await (submit() ?? inFlight);
+        else await inFlight;
+      }
+      if (failure !== undefined) throw failure.error;
     },
   };
 }

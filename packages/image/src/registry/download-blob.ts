@@ -130,20 +130,23 @@ export async function downloadBlob(
         if (response.status !== 416) {
           const batch = createBatchedWrite(writer);
           try {
-            for await (const chunk of response.body) {
-              if (offset + chunk.length > descriptor.size) {
-                await batch.flush();
-                holding = false;
-                await writer.abort({ discard: true });
-                throw new GcError(
-                  'EIMAGE_SIZE',
-                  `${options.what}: the registry sent more than the ${descriptor.size} bytes of the descriptor`,
-                );
-              }
-              await batch.push(chunk);
+            const overflow = async () => {
+              await batch.flush();
+              holding = false;
+              await writer.abort({ discard: true });
+              throw new GcError(
+                'EIMAGE_SIZE',
+                `${options.what}: the registry sent more than the ${descriptor.size} bytes of the descriptor`,
+              );
+            };
+            // Not an async callback: a promise per chunk is what reading by 'data' events saves.
+            await response.readBody((chunk) => {
+              if (offset + chunk.length > descriptor.size) return overflow();
+              const wait = batch.push(chunk);
               offset += chunk.length;
               options.onBytes?.(offset, descriptor.size);
-            }
+              return wait;
+            });
           } finally {
             // What arrived before a cut is written, so that the resume asks for the rest.
             if (holding) await batch.flush();

@@ -33,12 +33,12 @@ async function readLimited(response: RegistryResponse, what: string): Promise<Bu
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body) {
+  await response.readBody((chunk) => {
     size += chunk.length;
     if (size > MAX_MANIFEST_BYTES)
       throw new GcError('EIMAGE_SIZE', `${what}: more than ${MAX_MANIFEST_BYTES} bytes is too large for a manifest`);
     chunks.push(chunk);
-  }
+  });
   return Buffer.concat(chunks);
 }
 

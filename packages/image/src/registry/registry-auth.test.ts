@@ -11,9 +11,9 @@ function answer(status: number, body: string, headers: Record<string, string> = 
     statusText: '',
     ok: status >= 200 && status < 300,
     headers: { get: (name) => headers[name.toLowerCase()] ?? null },
-    body: (async function* () {
-      yield Buffer.from(body);
-    })(),
+    readBody: async (onChunk) => {
+      await onChunk(Buffer.from(body));
+    },
     text: async () => body,
     cancel: async () => {},
   };

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { GcError } from '@gc/syscall';
 import { registryEndpoint } from '../reference.js';
 import { httpGet, NetworkError, type RegistryResponse } from './http-get.js';
+import { speaksTls } from './tls-probe.js';
 
 /** How to reach a registry: the schemes to try, in order. */
 export interface RegistryScheme {
@@ -115,10 +116,21 @@ export function createRegistryTransport(
       const failures: string[] = [];
       const key = `${registry} ${JSON.stringify(schemes)}`;
       const known = answeredOn.get(key);
-      const order =
+      const order: RegistryScheme[] =
         known === undefined
-          ? schemes
+          ? [...schemes]
           : [known, ...schemes.filter((s) => s.scheme !== known.scheme || s.verify !== known.verify)];
+      if (known === undefined && order.length > 1 && order[0]?.scheme === 'https' && order[0].verify) {
+        // A verified attempt builds Node's root store first: skip its cost when only the http fallback would answer.
+        if ((await speaksTls(endpoint, init.signal)) === 'no') {
+          failures.push('https: the server answers in plain http, not TLS');
+          order.splice(
+            0,
+            order.findIndex((s) => s.scheme !== 'https'),
+          );
+        }
+        init.signal?.throwIfAborted();
+      }
       for (const scheme of order) {
         try {
           const response = await fetchWith(scheme, `${scheme.scheme}://${endpoint}${path}`, init);

@@ -89,25 +89,31 @@ class IngestWriter implements BlobWriter {
     this.written = offset;
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
+  async write(data: Uint8Array | readonly Uint8Array[]): Promise<void> {
     this.assertOpen();
-    if (chunk.length === 0) return;
-    if (this.written + chunk.length > this.expected.size) {
+    const chunks: readonly Uint8Array[] = data instanceof Uint8Array ? [data] : data;
+    let length = 0;
+    for (const chunk of chunks) length += chunk.length;
+    if (length === 0) return;
+    if (this.written + length > this.expected.size) {
       await this.finish(true);
       throw new GcError(
         EIMAGE_SIZE,
         `blob ${this.expected.digest}: more than the expected ${this.expected.size} bytes (nothing was stored)`,
       );
     }
-    const behind = this.unpack?.write(chunk);
-    this.hash.update(chunk);
+    let behind: Promise<void> | undefined;
+    for (const chunk of chunks) {
+      behind = this.unpack?.write(chunk) ?? behind;
+      this.hash.update(chunk);
+    }
     try {
-      await writeAll(this.fd, chunk);
+      await writeAll(this.fd, chunks);
     } catch (e) {
       await this.finish(false);
       throw e;
     }
-    this.written += chunk.length;
+    this.written += length;
     if (behind !== undefined) await behind;
   }
 

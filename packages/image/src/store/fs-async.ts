@@ -1,17 +1,30 @@
-import { close, fstat, fsync, read, write } from 'node:fs';
+import { close, fstat, fsync, read, write, writev } from 'node:fs';
 
 // Promises over node:fs's callback calls: node:fs/promises stays off the CLI's start-up path.
 
-export function writeAll(fd: number, data: Uint8Array): Promise<void> {
+/** Write every byte of `data` (chunks in one writev each time, the rest of a short write again). */
+export function writeAll(fd: number, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
+  let chunks: readonly Uint8Array[] = data instanceof Uint8Array ? [data] : data;
   return new Promise((resolve, reject) => {
-    const step = (from: number) => {
-      if (from >= data.length) return resolve();
-      write(fd, data, from, data.length - from, null, (error, written) => {
-        if (error) reject(error);
-        else step(from + written);
-      });
+    const step = () => {
+      while (chunks.length > 0 && (chunks[0] as Uint8Array).length === 0) chunks = chunks.slice(1);
+      if (chunks.length === 0) return resolve();
+      const done = (error: NodeJS.ErrnoException | null, written: number) => {
+        if (error) return reject(error);
+        let left = written;
+        let at = 0;
+        while (at < chunks.length && left >= (chunks[at] as Uint8Array).length)
+          left -= (chunks[at++] as Uint8Array).length;
+        chunks = chunks.slice(at);
+        if (left > 0) chunks = [(chunks[0] as Uint8Array).subarray(left), ...chunks.slice(1)];
+        step();
+      };
+      if (chunks.length === 1) {
+        const chunk = chunks[0] as Uint8Array;
+        write(fd, chunk, 0, chunk.length, null, done);
+      } else writev(fd, chunks as NodeJS.ArrayBufferView[], null, done);
     };
-    step(0);
+    step();
   });
 }
 

@@ -44,7 +44,8 @@ export interface ImageRecord {
 export interface BlobWriter {
   /** Bytes already on disk from an earlier, interrupted write: ask the source for the rest (HTTP Range). */
   readonly offset: number;
-  write(chunk: Uint8Array): Promise<void>;
+  /** The next bytes: a chunk, or chunks written as one (a writev, nothing copied). */
+  write(chunk: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /** Verify and store; a digest or size mismatch removes the partial bytes and throws EIMAGE_DIGEST/EIMAGE_SIZE. */
   commit(): Promise<Descriptor>;
   /** Stop, keeping the bytes written for a later resume (`discard: true` drops them). */
