@@ -49,6 +49,7 @@
 #define GC_BACKOFF_MAX_MS 60000
 #define GC_RESET_AFTER_S 10
 #define GC_DRAIN_MS 2000
+#define GC_WAIT_ATTACH_MS 10000
 #define GC_REPORT_FD 3
 
 enum gc_policy { GC_NO, GC_ON_FAILURE, GC_ALWAYS, GC_UNLESS_STOPPED };
@@ -62,6 +63,7 @@ static struct {
 	int autoremove;
 	int tty; /* the container has a pty: its master comes on the console socket */
 	int stdin_open; /* -i: its stdin is a pipe the attach clients write to */
+	int wait_attach; /* a foreground `run`: its CLI attaches before the first start */
 	int report_fd; /* the launching CLI's pipe, -1 once answered */
 	char **cmd;
 	int ncmd;
@@ -698,7 +700,7 @@ static void gc_usage(const char *why)
 		"gc-monitor: %s\n"
 		"usage: gc-monitor --dir DIR --id ID [--log FILE [--max-size BYTES] [--max-file N]]\n"
 		"                  [--restart no|on-failure|always|unless-stopped] [--max-retries N] [--rm]\n"
-		"                  [--tty] [--stdin]\n"
+		"                  [--tty] [--stdin] [--wait-attach]\n"
 		"                  [--report-fd FD] -- COMMAND [ARG...]\n",
 		why);
 	exit(125);
@@ -725,7 +727,8 @@ static void gc_parse(int argc, char **argv)
 			i++;
 			break;
 		}
-		int flag = strcmp(a, "--rm") == 0 || strcmp(a, "--tty") == 0 || strcmp(a, "--stdin") == 0;
+		int flag = strcmp(a, "--rm") == 0 || strcmp(a, "--tty") == 0 || strcmp(a, "--stdin") == 0 ||
+			   strcmp(a, "--wait-attach") == 0;
 		if (i + 1 >= argc && !flag)
 			gc_usage("an option without its value");
 		if (strcmp(a, "--dir") == 0)
@@ -748,6 +751,8 @@ static void gc_parse(int argc, char **argv)
 			cfg.tty = 1;
 		else if (strcmp(a, "--stdin") == 0)
 			cfg.stdin_open = 1;
+		else if (strcmp(a, "--wait-attach") == 0)
+			cfg.wait_attach = 1;
 		else if (strcmp(a, "--restart") == 0) {
 			const char *p = argv[++i];
 			if (strcmp(p, "no") == 0)
@@ -798,6 +803,13 @@ int main(int argc, char **argv)
 		gc_die("chdir %s: %s", cfg.dir, strerror(errno));
 	if (gc_attach_listen() < 0)
 		gc_die("listen on %s/attach.sock: %s", cfg.dir, strerror(errno));
+
+	/*
+	 * As `docker run` attaches before it starts: no output is lost. A CLI that
+	 * died before it connected leaves the container to start after a while.
+	 */
+	if (cfg.wait_attach)
+		gc_attach_wait(GC_WAIT_ATTACH_MS);
 
 	long backoff = 0;
 	for (int first = 1;; first = 0) {

@@ -87,6 +87,22 @@ static void gc_accept(void)
 	}
 }
 
+int gc_attach_wait(int timeout_ms)
+{
+	struct pollfd p = { listen_fd, POLLIN, 0 };
+	int r;
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return 0;
+	gc_accept();
+	for (int i = 0; i < GC_CLIENTS; i++)
+		if (clients[i].fd >= 0)
+			return 1;
+	return 0;
+}
+
 int gc_attach_pollfds(struct pollfd *p)
 {
 	int n = 0;

@@ -8,6 +8,8 @@
 
 /* Listen on attach.sock in the current directory; the fd, or -errno. */
 int gc_attach_listen(void);
+/* Wait up to timeout_ms for a first client (`run` without -d attaches before the start); 1 if one came. */
+int gc_attach_wait(int timeout_ms);
 /* Fill p[0..GC_ATTACH_POLLFDS) for poll; returns how many. */
 int gc_attach_pollfds(struct pollfd *p);
 /* After poll: accept, read clients' frames; stdin goes to *input (closed and set -1 at its end), resizes to master. */

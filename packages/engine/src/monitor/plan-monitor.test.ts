@@ -90,6 +90,18 @@ describe('planMonitor', () => {
     });
     const options = removed.args.slice(0, removed.args.indexOf('--'));
     expect(options.slice(-3)).toEqual(['--rm', '--tty', '--stdin']);
+    expect(options).not.toContain('--wait-attach');
+  });
+
+  it('makes a foreground run wait for its attach client before the start', () => {
+    const plan = planMonitor({
+      record: { id: ID, hostConfig: hostConfig({}), config: { tty: false, openStdin: false } },
+      dir: '/d',
+      logPath: '/d/l',
+      command,
+      waitAttach: true,
+    });
+    expect(plan.args.slice(0, plan.args.indexOf('--'))).toContain('--wait-attach');
   });
 });
 

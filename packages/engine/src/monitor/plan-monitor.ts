@@ -16,6 +16,12 @@ export interface MonitorPlanInput {
   readonly command: readonly string[];
   /** The fd number, in the monitor, of the pipe it answers the launching CLI on (`started PID` or `error CODE TEXT`). */
   readonly reportFd?: number;
+  /**
+   * Start the container only once a client is on the attach socket (for at
+   * most 10 s): a foreground `run`, which attaches before the start as
+   * `docker run` does, so that none of the output is missed.
+   */
+  readonly waitAttach?: boolean;
 }
 
 /** What to exec: the static gc-monitor with its whole configuration in argv. */
@@ -42,6 +48,7 @@ export function planMonitor(input: MonitorPlanInput): MonitorPlan {
   if (hostConfig.autoRemove) args.push('--rm');
   if (input.record.config.tty) args.push('--tty');
   if (input.record.config.openStdin) args.push('--stdin');
+  if (input.waitAttach) args.push('--wait-attach');
   if (input.reportFd !== undefined) args.push('--report-fd', String(input.reportFd));
   return { args: [...args, '--', ...input.command] };
 }

@@ -1,6 +1,13 @@
 import { existsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createContainerStore, DEFAULT_DETACH_KEYS, parseDetachKeys, runningInit } from '@gc/engine';
+import {
+  type ContainerRecord,
+  type ContainerStore,
+  createContainerStore,
+  DEFAULT_DETACH_KEYS,
+  parseDetachKeys,
+  runningInit,
+} from '@gc/engine';
 import { AT_FDCWD, createKernel, GcError, type Kernel, O_CLOEXEC, O_DIRECTORY, O_PATH } from '@gc/syscall';
 import { formatOptions, type OptionSpec, parseCommandLine } from '../../command-line.js';
 import type { GlobalOptions } from '../../global-options.js';
@@ -71,7 +78,8 @@ async function attach(
   flags: { detachKeys?: string; noStdin?: boolean },
   global: GlobalOptions,
 ): Promise<number> {
-  const detachKeys = parseDetachKeys(flags.detachKeys ?? DEFAULT_DETACH_KEYS);
+  // Checked first, as Docker does: a bad --detach-keys is the error whatever the container.
+  parseDetachKeys(flags.detachKeys ?? DEFAULT_DETACH_KEYS);
   const kernel = createKernel();
   const store = createContainerStore(global.dataRoot ? { dataRoot: global.dataRoot, kernel } : { kernel });
   const record = store.find(ref);
@@ -80,20 +88,44 @@ async function attach(
   } catch {
     throw new GcError('ENGINE_NOT_RUNNING', 'You cannot attach to a stopped container, start it first');
   }
-  const socketPath = join(store.dir(record.id), ATTACH_SOCKET);
-  if (!existsSync(socketPath)) {
+  if (!existsSync(join(store.dir(record.id), ATTACH_SOCKET))) {
     throw new GcError(
       'ENGINE_NO_ATTACH',
       `container ${record.id} has no attach socket: only a container run with -i or -t can be attached to (see gocontainer logs)`,
     );
   }
-  const tty = record.config.tty;
   const withStdin = record.config.openStdin && !flags.noStdin;
-  if (tty && withStdin && !kernel.isatty(0)) throw new UsageError('attach: the input device is not a TTY', 1);
-  const socket = connectInDir(kernel, store.dir(record.id), ATTACH_SOCKET);
+  if (record.config.tty && withStdin && !kernel.isatty(0)) {
+    throw new UsageError('attach: the input device is not a TTY', 1);
+  }
+  const socket = connectAttachSocket(kernel, store.dir(record.id));
+  return (await runAttached(kernel, store, record, socket, flags)).code;
+}
+
+/** Connect to the attach socket of the container whose directory is `dir` (its monitor serves it). */
+export function connectAttachSocket(kernel: Kernel, dir: string): number {
+  return connectInDir(kernel, dir, ATTACH_SOCKET);
+}
+
+/**
+ * Our stdio attached to a container through its connected attach socket
+ * (`socket`, owned from here on): raw mode with a tty and stdin, the detach
+ * keys with stdin. Resolves with the container's exit code, or 0 when
+ * detached ("read escape sequence" on stderr, as Docker).
+ */
+export async function runAttached(
+  kernel: Kernel,
+  store: ContainerStore,
+  record: ContainerRecord,
+  socket: number,
+  flags: { detachKeys?: string; noStdin?: boolean },
+): Promise<{ code: number; detached: boolean }> {
   let socketOwned = false;
   let rawMode: RawMode | undefined;
   try {
+    const detachKeys = parseDetachKeys(flags.detachKeys ?? DEFAULT_DETACH_KEYS);
+    const tty = record.config.tty;
+    const withStdin = record.config.openStdin && !flags.noStdin;
     if (tty && withStdin) rawMode = enterRawMode(kernel, 0);
     const alive = () => {
       try {
@@ -117,12 +149,12 @@ async function attach(
     rawMode?.restore();
     if (end.kind === 'detached') {
       writeSync(2, 'read escape sequence\n');
-      return 0;
+      return { code: 0, detached: true };
     }
-    if (end.kind === 'exited') return end.exitCode;
+    if (end.kind === 'exited') return { code: end.exitCode, detached: false };
     // The monitor went away without a word: the state file has the last it knew.
     const state = store.readState(record.id);
-    return state?.status === 'exited' ? state.exitCode : 0;
+    return { code: state?.status === 'exited' ? state.exitCode : 0, detached: false };
   } finally {
     rawMode?.restore();
     if (!socketOwned) kernel.close(socket);

@@ -27,12 +27,14 @@ export function starterCommand(global: GlobalOptions): string[] {
  * Start a detached container under a new gc-monitor (`run -d`, `start`,
  * `restart`): a stop request left by the last `stop` goes first (Docker's
  * `start` clears "manually stopped"). Resolves once it runs; throws the
- * ContainerLaunchError of a start that failed.
+ * ContainerLaunchError of a start that failed. `waitAttach`: the monitor
+ * starts it only once a client is on its attach socket (a foreground run).
  */
 export function launchDetached(
   store: ContainerStore,
   record: ContainerRecord,
   global: GlobalOptions,
+  options: { waitAttach?: boolean } = {},
 ): Promise<LaunchedMonitor> {
   rmSync(join(store.dir(record.id), 'stop-requested'), { force: true });
   const plan = planMonitor({
@@ -41,6 +43,7 @@ export function launchDetached(
     logPath: store.logPath(record.id),
     command: starterCommand(global),
     reportFd: MONITOR_REPORT_FD,
+    ...(options.waitAttach ? { waitAttach: true } : {}),
   });
   return launchMonitor(plan);
 }

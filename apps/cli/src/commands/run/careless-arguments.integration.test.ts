@@ -74,10 +74,11 @@ function cases(): Case[] {
     bad([], /^gocontainer: run: missing COMMAND/),
     bad(['bin/true'], /^gocontainer: "bin\/true" is not an absolute command path/),
     bad(['--', '--rm'], /^gocontainer: "--rm" is not an absolute command path/),
-    // Detached containers' options: only with -d, and their values checked before anything is made.
-    bad(['--name', 'x', T], /^gocontainer: --name: only with -d for now /),
-    bad(['--restart', 'always', T], /^gocontainer: --restart: only with -d for now /),
-    bad(['--log-opt', 'max-size=1m', T], /^gocontainer: --log-opt: only with -d for now /),
+    // Kept containers' options (-d, or a foreground run given them): their values checked before anything is made.
+    bad(['--name', '-bad', T], /^gocontainer: --name: invalid container name "-bad"/),
+    bad(['--restart', 'sometimes', T], /^gocontainer: --restart: invalid restart policy "sometimes"/),
+    bad(['--log-opt', 'max-size=huge', T], /^gocontainer: --log-opt: max-size "huge" is not a size/),
+    bad(['--detach-keys', 'ctrl-1', T], /^gocontainer: --detach-keys: invalid detach keys "ctrl-1"/),
     bad(
       ['-d', '--restart', 'sometimes', T],
       /^gocontainer: --restart: invalid restart policy "sometimes" \(expected no, always, unless-stopped or on-failure\[:MAX-RETRIES\]\)$/,

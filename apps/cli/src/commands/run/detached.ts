@@ -7,6 +7,7 @@ import {
   type ContainerStore,
   createContainerStore,
   type NewContainer,
+  parseDetachKeys,
   parseLogOptions,
   parseRestartPolicy,
   pullPolicy,
@@ -17,6 +18,7 @@ import {
   ZERO_TIME,
 } from '@gc/engine';
 import { gocontainerStatePaths, newContainerId } from '@gc/runtime';
+import { createKernel } from '@gc/syscall';
 import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
@@ -24,12 +26,13 @@ import { launchDetached } from '../detached/launch.js';
 import type { FoundImage } from './run-image.js';
 import type { RunFlags } from './run-options.js';
 
-/** `run -d`'s own flags, beside the flags of every run. */
+/** `run -d`'s own flags (and a kept foreground run's), beside the flags of every run. */
 export interface DetachedFlags extends RunFlags {
   detach?: boolean;
   name?: string;
   restart?: string;
   logOpt?: string[];
+  detachKeys?: string;
 }
 
 /** What the container runs on: an image, or (a command path first) the host's root or `--rootfs`. */
@@ -45,6 +48,11 @@ export type DetachedTarget =
  * removed again (record, image hold), and its error is ours: 125, 126 or 127.
  * With -t the monitor holds the pty's master, with -i the write end of its
  * stdin; `attach` reaches both through the monitor's attach socket.
+ *
+ * Without -d (a kept foreground run, see kept-run.ts) it is `docker run`'s
+ * create, attach, start: the monitor starts the container once we are on
+ * its attach socket, so that no output is missed; we relay our stdio until
+ * it exits, and exit with its code, or leave it running at the detach keys.
  */
 export async function runDetached(
   target: DetachedTarget,
@@ -54,8 +62,11 @@ export async function runDetached(
   let store: ContainerStore | undefined;
   let record: ContainerRecord | undefined;
   let found: FoundImage | undefined;
+  let started = false;
   const id = newContainerId();
+  const attached = !flags.detach;
   try {
+    if (attached) checkAttachable(flags);
     const restartPolicy = parseRestartPolicy(flags.restart);
     const logConfig = parseLogOptions(flags.logOpt ?? []);
     if (flags.rm && restartPolicy.name !== 'no') {
@@ -96,13 +107,29 @@ export async function runDetached(
       finishedAt: ZERO_TIME,
       restartCount: 0,
     });
+    if (attached) {
+      const { attachAndStart } = await import('./attach-and-start.js');
+      return await attachAndStart(store, record, launchDetached(store, record, global, { waitAttach: true }), {
+        ...(flags.detachKeys === undefined ? {} : { detachKeys: flags.detachKeys }),
+        onStarted: () => {
+          started = true;
+        },
+      });
+    }
     await launchDetached(store, record, global);
     process.stdout.write(`${id}\n`);
     return 0;
   } catch (e) {
-    await removeFailed(store, id, found);
+    if (!started) await removeFailed(store, id, found);
     return reportError(blameRunFlag(e, flags));
   }
+}
+
+/** What `docker run` refuses before it makes anything: -t with -i needs a terminal; detach keys need -i. */
+function checkAttachable(flags: DetachedFlags): void {
+  if (flags.detachKeys !== undefined) parseDetachKeys(flags.detachKeys);
+  if (flags.tty && flags.interactive && !createKernel().isatty(0))
+    throw new UsageError('the input device is not a TTY', 1);
 }
 
 /**

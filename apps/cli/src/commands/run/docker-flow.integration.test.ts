@@ -284,6 +284,74 @@ describe.skipIf(!canRunIntegration())(
       expect(inside).toMatchObject({ code: 0, stdout: 'payload\npayload\n' });
     });
 
+    /** The ID of the container `name`, for the cleanup's checks. */
+    const keep = async (name: string) => {
+      const id = (await inspect(name)).Id;
+      made.push({ id, state: stateOf(id) });
+      return id;
+    };
+
+    it('run --name in the foreground: its output and code, then kept for ps -a, logs and rm', async () => {
+      const r = await gc(['run', '--name', 'once', IMAGE, 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+      expect(r).toMatchObject({ code: 3, stdout: 'out\n', stderr: 'err\n' });
+      await keep('once');
+      expect(await psRow('once')).toMatchObject({ State: 'exited', Status: expect.stringMatching(/^Exited \(3\)/) });
+      const logs = await gc(['logs', 'once']);
+      expect(logs).toMatchObject({ code: 0, stdout: 'out\n', stderr: 'err\n' });
+      // -i: our stdin reaches it, and its end ends cat.
+      expect(await gc(['run', '-i', '--name', 'cat', IMAGE, 'cat'], 'line one\nline two\n')).toMatchObject({
+        code: 0,
+        stdout: 'line one\nline two\n',
+      });
+      await keep('cat');
+      // Started again, it runs the same command (start -a prints its output). Without --root, which makes
+      // `start` runc's, as Docker users type it.
+      expect(await gocontainer(['--data-root', dataRoot, 'start', '-a', 'once'])).toMatchObject({
+        code: 3,
+        stdout: 'out\n',
+      });
+    });
+
+    it('run --name --rm leaves nothing; a command that is not there is 127, and leaves nothing', async () => {
+      expect(await gc(['run', '--rm', '--name', 'brief', IMAGE, 'echo', 'brief'])).toMatchObject({
+        code: 0,
+        stdout: 'brief\n',
+      });
+      expect(await psRow('brief')).toBeUndefined();
+      const missing = await gc(['run', '--name', 'missing', IMAGE, 'nosuchcommand']);
+      expect(missing.code).toBe(127);
+      expect(missing.stderr).toContain('nosuchcommand');
+      expect(await psRow('missing')).toBeUndefined();
+      expect((await gc(['ps', '-a', '-q'])).stdout).toBe('');
+    });
+
+    it('run --name passes SIGTERM on to the container, and exits with its code', async () => {
+      const child = start([
+        '--root',
+        runRoot,
+        '--data-root',
+        dataRoot,
+        'run',
+        '--name',
+        'proxied',
+        IMAGE,
+        'sh',
+        '-c',
+        'trap "echo got-term; exit 7" TERM; echo ready; while true; do sleep 0.1; done',
+      ]);
+      let out = '';
+      child.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      const code = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+      await until('the container to run', async () => out.includes('ready'));
+      await keep('proxied');
+      child.kill('SIGTERM');
+      expect(await code).toBe(7);
+      expect(out).toBe('ready\ngot-term\n');
+      expect((await inspect('proxied')).State).toMatchObject({ Status: 'exited', ExitCode: 7 });
+    });
+
     describe.skipIf(!hasTmux)('in a terminal (tmux)', () => {
       let runsOf = 0;
       /** A host shell in tmux running `gocontainer ARGS`; `ended()` gives its exit code, and checks the terminal is as it was. */
@@ -330,6 +398,33 @@ describe.skipIf(!canRunIntegration())(
           pane.kill();
         }
         expect((await inspect('web')).State.Running).toBe(true);
+      });
+
+      it('run -it --name: the first prompt is there, Ctrl-P Ctrl-Q detaches leaving it running', async () => {
+        const first = await hostShell(`run -it --name fgterm ${IMAGE} sh`);
+        try {
+          // Attached before it started: the shell's first prompt is not lost (no Enter needed).
+          await first.pane.until((s) => /^\/ #\s*$/m.test(s), 'the first prompt');
+          first.pane.type('echo fg-$((2+2)) $(tty)');
+          await first.pane.until((s) => /^fg-4 \/dev\/pts\/\d+\r?$/m.test(s), 'the answer from its pty');
+          first.pane.send('C-p', 'C-q');
+          await first.pane.until((s) => s.includes('read escape sequence'), 'the detach');
+          expect(await first.ended()).toBe(0);
+        } finally {
+          first.pane.kill();
+        }
+        const id = await keep('fgterm');
+        expect((await inspect(id)).State).toMatchObject({ Status: 'running', Running: true });
+        const second = await hostShell('attach fgterm');
+        try {
+          await new Promise((r) => setTimeout(r, 300));
+          second.pane.send('Enter');
+          second.pane.type('exit 5');
+          expect(await second.ended()).toBe(5);
+        } finally {
+          second.pane.kill();
+        }
+        await until('the exit', async () => (await inspect(id)).State.Status === 'exited');
       });
 
       it('run -dit, attach, Ctrl-P Ctrl-Q detaches leaving it running; attach again, exit 3 gives 3', async () => {

@@ -15,8 +15,8 @@ import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { seccompCache } from '../../seccomp-cache.js';
 import { UsageError } from '../../usage-error.js';
-import { detachedOnly } from './detached-only.js';
 import { releaseSweptHold } from './image-hold.js';
+import { keptRun } from './kept-run.js';
 import type { HeldImage } from './run-image.js';
 import { RUN_OPTIONS, type RunFlags } from './run-options.js';
 import { openStdio, relayUntilExit, resolveStdioMode, type Stdio } from './stdio.js';
@@ -64,13 +64,11 @@ export async function runCommand(argv: readonly string[], global: GlobalOptions 
   }
   const target: RunTarget =
     rootfs || first.startsWith('/') ? { command: first, args } : { image: first, command: args };
-  if (line.flags.detach) {
+  if (line.flags.detach || keptRun(line.flags)) {
     const network = (line.flags.network as string | undefined) ?? 'none';
     const flags = { ...line.flags, network } as import('./detached.js').DetachedFlags;
     return (await import('./detached.js')).runDetached(target, flags, global);
   }
-  const notHere = detachedOnly(line.flags);
-  if (notHere) return reportError(notHere);
   return run(
     target,
     {
