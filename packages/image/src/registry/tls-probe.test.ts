@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -6,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSigned } from './__fixtures__/self-signed.js';
 import { createRegistryTransport } from './registry-transport.js';
 import { speaksTls } from './tls-probe.js';
 
@@ -24,25 +24,8 @@ describe('speaksTls, the probe before a loopback registry is tried over https', 
   let closedAt = '';
 
   beforeAll(async () => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ].concat(['-days', '1', '-subj', '/CN=gc-test-registry']),
-      { stdio: 'ignore' },
-    );
-    tls = createHttpsServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-      (_req, res) => res.end('{}'),
-    );
+    const { keyFile, certFile } = selfSigned(dir, 'gc-test-registry');
+    tls = createHttpsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (_req, res) => res.end('{}'));
     plainAt = await listen(plain);
     tlsAt = await listen(tls);
     const closed = createHttpServer();

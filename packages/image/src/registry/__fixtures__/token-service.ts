@@ -1,11 +1,10 @@
 // A token service for the registry's `auth.token` config: Basic credentials
 // in, an RS256 JWT out, signed by a key whose self-signed certificate is the
 // registry's rootcertbundle and travels in the token's x5c header.
-import { execFileSync } from 'node:child_process';
 import { createPrivateKey, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { join } from 'node:path';
+import { selfSigned } from './self-signed.js';
 
 export interface TokenRequest {
   query: Record<string, string[]>;
@@ -27,27 +26,7 @@ const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url'
 
 /** Start the service in `dir` (key and certificate written there); `users` maps names to passwords. */
 export async function startTokenService(dir: string, users: Record<string, string>): Promise<TokenService> {
-  const keyFile = join(dir, 'token.key');
-  const certFile = join(dir, 'token.crt');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=gc-test-token',
-    ],
-    { stdio: 'ignore' },
-  );
+  const { keyFile, certFile } = selfSigned(dir, 'gc-test-token');
   const key = createPrivateKey(readFileSync(keyFile));
   const cert = new X509Certificate(readFileSync(certFile));
   const issuer = 'gc-test-issuer';
