@@ -427,6 +427,32 @@ describe.skipIf(!canRunIntegration())(
         await until('the exit', async () => (await inspect(id)).State.Status === 'exited');
       });
 
+      it('run -it --rm IMAGE: Ctrl-P Ctrl-Q detaches as from docker run; exit after attach removes it', async () => {
+        const first = await hostShell(`run -it --rm ${IMAGE} sh`);
+        try {
+          await first.pane.until((s) => /^\/ #\s*$/m.test(s), 'the first prompt');
+          first.pane.send('C-p', 'C-q');
+          await first.pane.until((s) => s.includes('read escape sequence'), 'the detach');
+          expect(await first.ended()).toBe(0);
+        } finally {
+          first.pane.kill();
+        }
+        const ids = (await gc(['ps', '-q', '--no-trunc'])).stdout.trim().split('\n');
+        expect(ids).toHaveLength(1);
+        const id = ids[0] as string;
+        made.push({ id, state: stateOf(id) });
+        const second = await hostShell(`attach ${id.slice(0, 12)}`);
+        try {
+          await new Promise((r) => setTimeout(r, 300));
+          second.pane.send('Enter');
+          second.pane.type('exit 2');
+          expect(await second.ended()).toBe(2);
+        } finally {
+          second.pane.kill();
+        }
+        await until('its removal (--rm)', async () => !existsSync(dirOf(id)));
+      });
+
       it('run -dit, attach, Ctrl-P Ctrl-Q detaches leaving it running; attach again, exit 3 gives 3', async () => {
         const id = await runDetached(['-dit', '--name', 'term', IMAGE, 'sh']);
         const first = await hostShell('attach term');

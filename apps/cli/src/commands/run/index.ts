@@ -64,7 +64,7 @@ export async function runCommand(argv: readonly string[], global: GlobalOptions 
   }
   const target: RunTarget =
     rootfs || first.startsWith('/') ? { command: first, args } : { image: first, command: args };
-  if (line.flags.detach || keptRun(line.flags)) {
+  if (line.flags.detach || keptRun(line.flags, target.image !== undefined)) {
     const network = (line.flags.network as string | undefined) ?? 'none';
     const flags = { ...line.flags, network } as import('./detached.js').DetachedFlags;
     return (await import('./detached.js')).runDetached(target, flags, global);

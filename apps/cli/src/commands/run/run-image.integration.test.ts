@@ -278,7 +278,7 @@ describe.skipIf(!canRunIntegration())('gocontainer run IMAGE (integration, root)
     async () => {
       expect((await gc(['run', 'busybox', 'true'])).code).toBe(0);
       const pane = openTmux(
-        `node ${GOCONTAINER} --root ${runRoot} --data-root ${dataRoot} run -it busybox sh -c 'echo inside'; sleep 30`,
+        `node ${GOCONTAINER} --root ${runRoot} --data-root ${dataRoot} run -t busybox sh -c 'echo inside'; sleep 30`,
       );
       try {
         await pane.until((screen) => screen.includes('inside'), 'the container output');
