@@ -37,7 +37,7 @@ export type { StartReport } from './monitor/start-report.js';
 export { formatStartReport } from './monitor/start-report.js';
 export type { ContainerNow, EngineContext } from './operations/engine-context.js';
 export { containerCgroup, containerNow } from './operations/engine-context.js';
-export { ENGINE_NOT_RUNNING } from './operations/errors.js';
+export { ENGINE_NOT_RUNNING, ENGINE_RESTARTING } from './operations/errors.js';
 export { killContainer } from './operations/kill.js';
 export { pauseContainer, unpauseContainer } from './operations/pause.js';
 export { pruneContainers } from './operations/prune.js';

@@ -16,6 +16,7 @@ export {
   overlayMountData,
   removeOverlayDirs,
 } from './overlay.js';
+export { overlayFsParams } from './overlay-params.js';
 export type { PlanRootfsOptions } from './plan-rootfs.js';
 export { planRootfs } from './plan-rootfs.js';
 export { overlayTarget } from './prepare-root.js';

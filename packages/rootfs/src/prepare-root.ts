@@ -15,12 +15,9 @@ import {
   type OpRef,
   type ProgramScope,
 } from '@gc/syscall';
-import { kernelAtLeast } from './host-probe.js';
-import { checkLayers, escapeOverlayPath, type OverlayLayers } from './overlay.js';
+import type { OverlayLayers } from './overlay.js';
+import { overlayFsParams } from './overlay-params.js';
 import type { RootSpec } from './types.js';
-
-/** fsconfig(2) copies at most 256 bytes of a string value, NUL included. */
-const FSCONFIG_STRING_MAX = 255;
 
 export interface PreparedRoot {
   /** The host path that becomes `/`. */
@@ -34,16 +31,6 @@ export interface PreparedRoot {
 /** Where an overlay root is attached: its `target`, else the `merged` sibling of `upper`. */
 export function overlayTarget(overlay: OverlayLayers & { target?: string }): string {
   return overlay.target ?? posix.join(posix.dirname(overlay.upper), 'merged');
-}
-
-function fsconfigString(value: string, field: string): string {
-  if (Buffer.byteLength(value) > FSCONFIG_STRING_MAX) {
-    throw new GcError(
-      'EROOTFS_OVERLAY',
-      `${field}: ${value.length} bytes is longer than fsconfig takes (${FSCONFIG_STRING_MAX}); use a shorter path`,
-    );
-  }
-  return value;
 }
 
 /**
@@ -72,37 +59,10 @@ export function prepareRoot(p: ProgramScope, root: RootSpec, kernelRelease: stri
     return { path, fd: openRoot(path), layers: undefined };
   }
   const overlay = root.overlay;
-  checkLayers(overlay, 'root.overlay');
+  const params = overlayFsParams(overlay, kernelRelease, 'root.overlay');
   const target = overlayTarget(overlay);
   const fs = p.syscall('fsopen', ['overlay', FSOPEN_CLOEXEC], 'open an overlay filesystem for the root');
-  const set = (key: string, value: string, label: string) =>
-    p.syscall('fsconfig', [fs, FSCONFIG_SET_STRING, key, value, 0], label);
-  set('source', 'overlay', 'set source=overlay on the root overlay');
-  if (kernelAtLeast(kernelRelease, 6, 8)) {
-    // One layer per `lowerdir+`: fsconfig's 256-byte strings then limit a path, not the layer count.
-    // overlayfs takes a `lowerdir+` value as the path itself (no unescaping, unlike upperdir and workdir):
-    // escaped, a `:`, `,` or `\` in it would name another directory.
-    overlay.lower.forEach((layer, i) => {
-      set(
-        'lowerdir+',
-        fsconfigString(layer, `root.overlay.lower[${i}]`),
-        `add the lower layer ${layer} to the root overlay`,
-      );
-    });
-  } else {
-    const lower = overlay.lower.map(escapeOverlayPath).join(':');
-    set('lowerdir', fsconfigString(lower, 'root.overlay.lower'), 'set the lower layers of the root overlay');
-  }
-  set(
-    'upperdir',
-    fsconfigString(escapeOverlayPath(overlay.upper), 'root.overlay.upper'),
-    `set the upper layer ${overlay.upper}`,
-  );
-  set(
-    'workdir',
-    fsconfigString(escapeOverlayPath(overlay.work), 'root.overlay.work'),
-    `set the work dir ${overlay.work}`,
-  );
+  for (const { key, value, label } of params) p.syscall('fsconfig', [fs, FSCONFIG_SET_STRING, key, value, 0], label);
   p.syscall('fsconfig', [fs, FSCONFIG_CMD_CREATE, null, null, 0], 'create the root overlay');
   const mnt = p.syscall('fsmount', [fs, FSMOUNT_CLOEXEC, 0], 'make a mount of the root overlay');
   p.syscall('close', [fs], 'close the overlay filesystem context');

@@ -10,6 +10,7 @@ export { enumToString, flagsToString } from './flags.js';
 export type {
   BpfProgram,
   ExitStatus,
+  FsParamString,
   Kernel,
   Notification,
   ProcessHandle,

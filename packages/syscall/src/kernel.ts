@@ -6,6 +6,14 @@ export type ExitStatus =
   | { code?: undefined; signal: NodeJS.Signals | `SIG${number}`; signalNumber: number; coreDumped: boolean };
 
 /** A NOTIFY record the child wrote on its sync socket. */
+/** One fsconfig(FSCONFIG_SET_STRING) of `Kernel.mountDetached`. */
+export interface FsParamString {
+  readonly key: string;
+  readonly value: string;
+  /** The step, for an error: `add the lower layer /l/abc to the overlay`. */
+  readonly label: string;
+}
+
 export interface Notification {
   /** Index of the op that wrote it (a NOTIFY or FORK op). */
   op: number;
@@ -168,6 +176,21 @@ export interface Kernel {
   recvFds(socket: number, maxFds: number, maxData?: number): { fds: number[]; data: Uint8Array };
   /** memfd_create(2); `flags` takes `MFD_*`. Returns the fd. */
   memfdCreate(name: string, flags: number): number;
+  /**
+   * A new filesystem of type `fstype` (`overlay`, `tmpfs`) with `params`
+   * set as fsconfig strings, as a detached mount: fsopen, fsconfig,
+   * fsmount, attached to no path in any mount namespace. Returns the mount's
+   * fd (CLOEXEC), a directory fd of its root (`/proc/self/fd/N` names it);
+   * the mount goes when the last fd of it is closed, so nothing of it can
+   * outlive this process. Each param's `label` names the step in an error.
+   * `readOnly`: the mount is read-only (MOUNT_ATTR_RDONLY).
+   */
+  mountDetached(
+    fstype: string,
+    params: readonly FsParamString[],
+    what: string,
+    options?: { readOnly?: boolean },
+  ): number;
   /**
    * flock(2): `operation` takes `LOCK_SH`, `LOCK_EX` or `LOCK_UN`, with
    * `LOCK_NB` to fail with EAGAIN rather than block (a blocking call would

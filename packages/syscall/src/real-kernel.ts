@@ -1,10 +1,19 @@
 import { currentArch } from './arch.js';
-import { BPF_PROG_ATTACH, BPF_PROG_LOAD } from './constants.js';
+import {
+  BPF_PROG_ATTACH,
+  BPF_PROG_LOAD,
+  FSCONFIG_CMD_CREATE,
+  FSCONFIG_SET_STRING,
+  FSMOUNT_CLOEXEC,
+  FSOPEN_CLOEXEC,
+  MOUNT_ATTR_RDONLY,
+} from './constants.js';
 import { SyscallError } from './errors.js';
 import { exitStatusFromSiginfo } from './exit-status.js';
 import { ExitWatcher } from './exit-watcher.js';
 import type {
   BpfProgram,
+  FsParamString,
   Kernel,
   ProcessHandle,
   Pty,
@@ -124,6 +133,61 @@ class RealKernel implements Kernel {
   memfdCreate(name: string, flags: number): number {
     const nr = syscallNumber('memfd_create', this.arch);
     return this.check(this.c.syscall(nr, 'const char *', name, 'uint', flags), 'memfd_create', `create memfd ${name}`);
+  }
+
+  mountDetached(
+    fstype: string,
+    params: readonly FsParamString[],
+    what: string,
+    options: { readOnly?: boolean } = {},
+  ): number {
+    const fs = this.check(
+      this.c.syscall(syscallNumber('fsopen', this.arch), 'const char *', fstype, 'uint', FSOPEN_CLOEXEC),
+      'fsopen',
+      `open a ${fstype} filesystem for ${what}`,
+    );
+    try {
+      const fsconfig = syscallNumber('fsconfig', this.arch);
+      for (const { key, value, label } of params) {
+        this.check(
+          this.c.syscall(
+            fsconfig,
+            'int',
+            fs,
+            'uint',
+            FSCONFIG_SET_STRING,
+            'const char *',
+            key,
+            'const char *',
+            value,
+            'int',
+            0,
+          ),
+          'fsconfig',
+          label,
+        );
+      }
+      this.check(
+        this.c.syscall(fsconfig, 'int', fs, 'uint', FSCONFIG_CMD_CREATE, 'void *', null, 'void *', null, 'int', 0),
+        'fsconfig',
+        `create the ${fstype} filesystem of ${what}`,
+      );
+      return this.check(
+        this.c.syscall(
+          syscallNumber('fsmount', this.arch),
+          'int',
+          fs,
+          'uint',
+          FSMOUNT_CLOEXEC,
+          'uint',
+          options.readOnly ? MOUNT_ATTR_RDONLY : 0,
+        ),
+        'fsmount',
+        `make a detached mount of ${what}`,
+      );
+    } finally {
+      this.c.close(fs);
+    }
   }
 
   isatty(fd: number): boolean {

@@ -7,6 +7,8 @@ export const ENGINE_CONTAINER_RUNNING = 'ENGINE_CONTAINER_RUNNING';
 /** pause of a paused container, unpause of one that is not. */
 export const ENGINE_PAUSED = 'ENGINE_PAUSED';
 export const ENGINE_NOT_PAUSED = 'ENGINE_NOT_PAUSED';
+/** cp of a container between two lives of its restart policy. */
+export const ENGINE_RESTARTING = 'ENGINE_RESTARTING';
 /** A signal that is no name or number of one. */
 export const ENGINE_BAD_SIGNAL = 'ENGINE_BAD_SIGNAL';
 /** A container that did not end, or whose monitor did not, in the time given. */

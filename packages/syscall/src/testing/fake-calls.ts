@@ -28,6 +28,7 @@ export interface FakeCallArgs {
   openPty: Record<string, never>;
   attach: { pid: number };
   memfdCreate: { name: string; flags: number };
+  mountDetached: { fstype: string; params: readonly { key: string; value: string }[]; readOnly: boolean };
   mkfifo: { path: string; mode: number };
   fcntl: { fd: number; cmd: number; arg: number };
   flock: { fd: number; operation: number };

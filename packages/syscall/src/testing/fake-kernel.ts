@@ -3,6 +3,7 @@ import { SyscallError } from '../errors.js';
 import type {
   BpfProgram,
   ExitStatus,
+  FsParamString,
   Kernel,
   ProcessHandle,
   Pty,
@@ -198,6 +199,21 @@ export class FakeKernel implements Kernel {
 
   memfdCreate(name: string, flags: number): number {
     return this.#callFd('memfdCreate', 'memfd_create', { name, flags }, name, [name, flags]);
+  }
+
+  /** Records the filesystem and its params; the fd names nothing on the host. */
+  mountDetached(
+    fstype: string,
+    params: readonly FsParamString[],
+    what: string,
+    options: { readOnly?: boolean } = {},
+  ): number {
+    const args = {
+      fstype,
+      params: params.map(({ key, value }) => ({ key, value })),
+      readOnly: options.readOnly === true,
+    };
+    return this.#callFd('mountDetached', 'fsmount', args, what, [fstype, args.params]);
   }
 
   /** Not a terminal, unless a test's hook answers 1. */

@@ -15,7 +15,7 @@ const CP_OPTIONS: readonly OptionSpec[] = [
 const USAGE = `Usage: gocontainer cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-
        gocontainer cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH
 
-Copy files and directories between a running container and the host, as
+Copy files and directories between a container (running or stopped) and the host, as
 docker cp. Paths in the container are resolved inside its root: a symlink
 in it never leads to a file of the host. With - the other side is a tar
 stream on standard output (from the container) or standard input (to it).

@@ -312,6 +312,35 @@ describe.skipIf(!canRunIntegration())(
       });
     });
 
+    it('cp from and into a stopped container: what it wrote, and what its next start reads', async () => {
+      const made1 = await gc(['run', '--name', 'builder', IMAGE, 'sh', '-c', 'mkdir /out && echo artifact > /out/a']);
+      expect(made1.code).toBe(0);
+      await keep('builder');
+      const out = join(dirs, 'from-stopped');
+      expect(await gc(['cp', 'builder:/out', out])).toMatchObject({ code: 0, stderr: '' });
+      expect(readFileSync(join(out, 'a'), 'utf8')).toBe('artifact\n');
+      // A symlink the container left pointing out of its root names its own file, never the host's.
+      expect(
+        (await gc(['run', '--name', 'linker', IMAGE, 'sh', '-c', 'echo mine > /etc/mine; ln -s /etc/mine /link'])).code,
+      ).toBe(0);
+      await keep('linker');
+      expect((await gc(['cp', '-L', 'linker:/link', join(dirs, 'followed')])).code).toBe(0);
+      expect(readFileSync(join(dirs, 'followed'), 'utf8')).toBe('mine\n');
+
+      expect((await gc(['run', '--name', 'reader', IMAGE, 'sh', '-c', 'cat /x 2>/dev/null || echo none'])).stdout).toBe(
+        'none\n',
+      );
+      await keep('reader');
+      writeFileSync(join(dirs, 'x'), 'copied in\n');
+      expect(await gc(['cp', join(dirs, 'x'), 'reader:/x'])).toMatchObject({ code: 0, stderr: '' });
+      expect(await gocontainer(['--data-root', dataRoot, 'start', '-a', 'reader'])).toMatchObject({
+        code: 0,
+        stdout: 'copied in\n',
+      });
+      // The detached mount was never on the host.
+      expect(hostMounts().filter((m) => m.includes('reader') || m.includes('builder'))).toEqual([]);
+    });
+
     it('run --name --rm leaves nothing; a command that is not there is 127, and leaves nothing', async () => {
       expect(await gc(['run', '--rm', '--name', 'brief', IMAGE, 'echo', 'brief'])).toMatchObject({
         code: 0,

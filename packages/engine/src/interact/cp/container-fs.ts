@@ -1,16 +1,26 @@
+import { release } from 'node:os';
+import { join } from 'node:path';
+import { overlayFsParams } from '@gc/rootfs';
 import { GcError, type Kernel } from '@gc/syscall';
-import { ENGINE_NOT_RUNNING } from '../../operations/errors.js';
+import { tryReadStartFile } from '../../monitor/start-file.js';
+import { ENGINE_NOT_RUNNING, ENGINE_RESTARTING } from '../../operations/errors.js';
 import type { ContainerRecord } from '../../store/container-record.js';
 import type { ContainerStore } from '../../store/container-store.js';
+import { ENGINE_BAD_RECORD } from '../../store/errors.js';
 import { runningInit } from '../running-init.js';
 import { containerFs, type RootedFs } from './rooted-fs.js';
 
 /**
- * The root filesystem of a running engine container, as its processes see
- * it (`/proc/PID/root` of its init: the overlay and every mount inside),
- * for `cp`. The init is checked again once the root is open, so a pid
- * reused meanwhile cannot give another process's root. A stopped container
- * is refused: its overlay is assembled only while it runs.
+ * The root filesystem of an engine container, for `cp`. A running one's as
+ * its processes see it (`/proc/PID/root` of its init: the overlay and every
+ * mount inside); the init is checked again once the root is open, so a pid
+ * reused meanwhile cannot give another process's root. A stopped one's is
+ * assembled as its next start would (start.json): its layers and its own
+ * upper layer as an overlay mounted detached (Kernel.mountDetached), seen
+ * by nothing but this process and gone when `close()` closes it or this
+ * process ends; a `--rootfs` container's root is its directory. What is
+ * written into a stopped container is there when it starts again, as with
+ * `docker cp`.
  */
 export function openContainerFs(
   store: ContainerStore,
@@ -18,16 +28,19 @@ export function openContainerFs(
   ref: string,
 ): { record: ContainerRecord; fs: RootedFs } {
   const record = store.find(ref);
+  const state = store.readState(record.id);
+  if (state?.status === 'restarting') {
+    throw new GcError(
+      ENGINE_RESTARTING,
+      `container ${record.id} is restarting: wait until it runs (its restart policy starts it again)`,
+    );
+  }
   let init: ReturnType<typeof runningInit>;
   try {
-    init = runningInit(record, store.readState(record.id));
+    init = runningInit(record, state);
   } catch (e) {
     if (GcError.isInstance(e) && e.code === ENGINE_NOT_RUNNING) {
-      throw new GcError(
-        ENGINE_NOT_RUNNING,
-        `container ${record.id} is not running: cp needs its root filesystem, which is assembled only while it runs (start it first)`,
-        { cause: e },
-      );
+      return { record, fs: stoppedContainerFs(store, kernel, record, ref) };
     }
     throw e;
   }
@@ -39,4 +52,44 @@ export function openContainerFs(
     throw e;
   }
   return { record, fs };
+}
+
+function stoppedContainerFs(store: ContainerStore, kernel: Kernel, record: ContainerRecord, ref: string): RootedFs {
+  const dir = store.dir(record.id);
+  const start = tryReadStartFile(dir);
+  if (start === undefined) {
+    throw new GcError(ENGINE_BAD_RECORD, `container ${record.id}: ${dir}/start.json is missing: its root is unknown`);
+  }
+  const readOnly = start.spec.root?.readonly === true;
+  if (start.overlay === undefined) {
+    const path = start.spec.root?.path;
+    if (path === undefined || !path.startsWith('/')) {
+      throw new GcError(ENGINE_BAD_RECORD, `container ${record.id}: start.json names no root directory`);
+    }
+    return containerFs(kernel, path, ref);
+  }
+  const params = overlayFsParams(
+    { lower: [...start.overlay.lower], upper: join(dir, 'upper'), work: join(dir, 'work') },
+    release(),
+    'start.json overlay',
+  );
+  const mount = kernel.mountDetached('overlay', params, `the root of the stopped container ${record.id}`, {
+    readOnly,
+  });
+  try {
+    const fs = containerFs(kernel, `/proc/self/fd/${mount}`, ref);
+    return {
+      ...fs,
+      close: () => {
+        try {
+          fs.close();
+        } finally {
+          kernel.close(mount);
+        }
+      },
+    };
+  } catch (e) {
+    kernel.close(mount);
+    throw e;
+  }
 }
