@@ -23,6 +23,7 @@ export type { ExecTarget } from './interact/exec-target.js';
 export { prepareExec } from './interact/exec-target.js';
 export { runningInit } from './interact/running-init.js';
 export { filterAsksForStopped, matchesFilter, parseFilters } from './list/container-filter.js';
+export { writableLayerSize } from './list/writable-size.js';
 export { readLog } from './logs-reader/read-log.js';
 export { parseSince } from './logs-reader/since.js';
 export { ContainerLaunchError } from './monitor/errors.js';

@@ -1,9 +1,19 @@
-import { containerNow, filterAsksForStopped, matchesFilter, parseFilters } from '@gc/engine';
+import {
+  type ContainerRecord,
+  type ContainerStore,
+  containerNow,
+  filterAsksForStopped,
+  matchesFilter,
+  parseFilters,
+  writableLayerSize,
+} from '@gc/engine';
+import { imageSize } from '@gc/image';
 import type { OptionSpec } from '../../command-line.js';
 import { engineContext } from '../../engine-context.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { renderTemplate } from '../../go-template.js';
 import { runImageCommand } from '../../image-command.js';
+import { openImageStore } from '../../image-store.js';
 import { tabTable } from '../../tab-table.js';
 import { UsageError } from '../../usage-error.js';
 import { writeStdout } from '../../write-stdout.js';
@@ -29,7 +39,12 @@ const OPTIONS: readonly OptionSpec[] = [
   { key: 'last', long: 'last', short: 'n', value: 'N', help: 'the N newest containers (all states)' },
   { key: 'latest', long: 'latest', short: 'l', help: 'the newest container (all states)' },
   { key: 'noTrunc', long: 'no-trunc', help: 'do not truncate IDs and commands' },
-  { key: 'size', long: 'size', short: 's', help: 'accepted, as Docker (sizes are not computed)' },
+  {
+    key: 'size',
+    long: 'size',
+    short: 's',
+    help: 'a SIZE column: what the container wrote (its writable layer), and with its image (virtual)',
+  },
 ];
 
 const USAGE = `Usage: gocontainer ps [OPTIONS]
@@ -75,7 +90,8 @@ export function containerPsCommand(argv: readonly string[], global: GlobalOption
         if (last > 0) shown = shown.slice(0, last);
         const noTrunc = flags.noTrunc === true;
         const now = Date.now();
-        const rows = shown.map((c) => psRow(c, { noTrunc, now }));
+        const sizes = flags.size === true ? sizesOf(global, ctx.store) : undefined;
+        const rows = shown.map((c) => psRow(c, { noTrunc, now, ...(sizes ? { size: sizes(c.record) } : {}) }));
         const format = flags.format as string | undefined;
         if (flags.quiet === true) writeStdout(rows.map((r) => `${r.ID}\n`).join(''));
         else if (format === 'json') writeStdout(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
@@ -87,10 +103,20 @@ export function containerPsCommand(argv: readonly string[], global: GlobalOption
         } else if (format !== undefined && format !== 'table') {
           writeStdout(rows.map((r) => `${renderTemplate(format.replaceAll('\\t', '\t'), r)}\n`).join(''));
         } else {
+          const withSize = sizes !== undefined;
           writeStdout(
             tabTable([
-              HEADER,
-              ...rows.map((r) => [r.ID, r.Image, r.Command, r.RunningFor, r.Status, r.Ports, r.Names]),
+              withSize ? [...HEADER, 'SIZE'] : HEADER,
+              ...rows.map((r) => [
+                r.ID,
+                r.Image,
+                r.Command,
+                r.RunningFor,
+                r.Status,
+                r.Ports,
+                r.Names,
+                ...(withSize ? [r.Size] : []),
+              ]),
             ]),
           );
         }
@@ -99,4 +125,16 @@ export function containerPsCommand(argv: readonly string[], global: GlobalOption
     },
     argv,
   );
+}
+
+/** Each container's writable layer and its image's size (0 for none: a `--rootfs` root, an image gone). */
+function sizesOf(
+  global: GlobalOptions,
+  store: ContainerStore,
+): (record: ContainerRecord) => { writable: number; image: number } {
+  const images = openImageStore(global);
+  return (record) => {
+    const image = record.imageId === undefined ? undefined : images.findImage(record.imageId);
+    return { writable: writableLayerSize(store, record.id), image: image === undefined ? 0 : imageSize(image) };
+  };
 }

@@ -46,6 +46,9 @@ describe("docker ps's columns", () => {
     });
     const full = psRow(c, { now, noTrunc: true });
     expect([full.ID, full.Command]).toEqual([record.id, '"httpd -f -p 8080 -h /var/www"']);
+    // -s: Docker's SIZE, 3 significant digits in decimal units.
+    expect(psRow(c, { now, size: { writable: 12_345, image: 2_130_000 } }).Size).toBe('12.3kB (virtual 2.14MB)');
+    expect(psRow(c, { now, size: { writable: 0, image: 0 } }).Size).toBe('0B (virtual 0B)');
   });
 
   it('a container of no image, never started', () => {

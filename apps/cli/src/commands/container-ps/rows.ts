@@ -1,4 +1,5 @@
 import { type ContainerNow, humanDuration, statusText } from '@gc/engine';
+import { humanSize } from '../../human-size.js';
 
 /** One line of `docker ps`, by Docker's names (`--format json`, and `{{.Names}}` in a template). */
 export interface PsRow {
@@ -31,7 +32,15 @@ function goTime(rfc3339: string): string {
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000 UTC`;
 }
 
-export function psRow(c: ContainerNow, options: { noTrunc?: boolean; now?: number } = {}): PsRow {
+/** `docker ps -s`'s SIZE: the writable layer, then with the image: `12.3kB (virtual 4.27MB)`. */
+export function sizeText(writable: number, image: number): string {
+  return `${humanSize(writable, 3)} (virtual ${humanSize(writable + image, 3)})`;
+}
+
+export function psRow(
+  c: ContainerNow,
+  options: { noTrunc?: boolean; now?: number; size?: { writable: number; image: number } } = {},
+): PsRow {
   const now = options.now ?? Date.now();
   const { record, state } = c;
   const command = [record.path, ...record.args].join(' ');
@@ -50,7 +59,7 @@ export function psRow(c: ContainerNow, options: { noTrunc?: boolean; now?: numbe
     Networks: record.hostConfig.networkMode,
     Ports: '',
     RunningFor: `${humanDuration(Math.max(0, now - Date.parse(record.created)))} ago`,
-    Size: '0B',
+    Size: options.size ? sizeText(options.size.writable, options.size.image) : '0B',
     State: state.status,
     Status: statusText(state, now),
   };

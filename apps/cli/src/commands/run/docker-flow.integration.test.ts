@@ -319,6 +319,9 @@ describe.skipIf(!canRunIntegration())(
       const out = join(dirs, 'from-stopped');
       expect(await gc(['cp', 'builder:/out', out])).toMatchObject({ code: 0, stderr: '' });
       expect(readFileSync(join(out, 'a'), 'utf8')).toBe('artifact\n');
+      // ps -s: what it wrote (/out/a, 9 bytes, and nothing else), then with its image.
+      const sized = await gc(['ps', '-a', '-s', '--filter', 'name=builder', '--format', '{{.Size}}']);
+      expect(sized.stdout).toMatch(/^9B \(virtual \d+(\.\d+)?[kM]B\)\n$/);
       // A symlink the container left pointing out of its root names its own file, never the host's.
       expect(
         (await gc(['run', '--name', 'linker', IMAGE, 'sh', '-c', 'echo mine > /etc/mine; ln -s /etc/mine /link'])).code,
