@@ -150,7 +150,7 @@ describe.skipIf(!canRunIntegration() || !hasTmux)('gocontainer attach (tmux)', {
     try {
       const r = await gocontainer(['--data-root', data.path, 'attach', 'plain']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/has no attach socket: only a container run with -i or -t/);
+      expect(r.stderr).toMatch(/has no attach socket: its monitor serves none/);
       await plain.stop();
       const stopped = await gocontainer(['--data-root', data.path, 'attach', 'plain']);
       expect(stopped.code).toBe(1);

@@ -31,8 +31,9 @@ const ATTACH_OPTIONS: readonly OptionSpec[] = [
 const USAGE = `Usage: gocontainer attach [OPTIONS] CONTAINER
 
 Attach local standard input, output, and error streams to a running
-container (one started with -i or -t). Ctrl-P Ctrl-Q (or --detach-keys)
-detaches and leaves it running; when it exits, gocontainer exits with its code.
+container: its output always, our input when it was started with -i.
+Ctrl-P Ctrl-Q (or --detach-keys) detaches and leaves it running; when it
+exits, gocontainer exits with its code.
 
 Options:
 `;
@@ -91,7 +92,7 @@ async function attach(
   if (!existsSync(join(store.dir(record.id), ATTACH_SOCKET))) {
     throw new GcError(
       'ENGINE_NO_ATTACH',
-      `container ${record.id} has no attach socket: only a container run with -i or -t can be attached to (see gocontainer logs)`,
+      `container ${record.id} has no attach socket: its monitor serves none (see gocontainer logs)`,
     );
   }
   const withStdin = record.config.openStdin && !flags.noStdin;
