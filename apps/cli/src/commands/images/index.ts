@@ -1,7 +1,7 @@
 import { type ImageRecord, imageSize } from '@gc/image';
 import type { OptionSpec } from '../../command-line.js';
+import { createdSince } from '../../created-since.js';
 import type { GlobalOptions } from '../../global-options.js';
-import { createdSince } from '../../human-duration.js';
 import { humanSize } from '../../human-size.js';
 import { runImageCommand } from '../../image-command.js';
 import { repositoryAndTag } from '../../image-names.js';
