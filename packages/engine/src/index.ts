@@ -1,3 +1,4 @@
+export { parseGoDuration } from './go-duration.js';
 export type { Frame } from './interact/attach-frame.js';
 export {
   createFrameDecoder,

@@ -1,27 +1,8 @@
 import { GcError } from '@gc/syscall';
+import { parseGoDuration } from '../go-duration.js';
 
 /** A `--since`/`--until` value that is no time, duration or timestamp. */
 export const ENGINE_BAD_TIME = 'ENGINE_BAD_TIME';
-
-const UNIT_MS: Readonly<Record<string, number>> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/** A Go duration (`10m`, `1h30m`, `1.5s`, `300ms`) in milliseconds, or undefined when it is none. */
-export function parseDuration(text: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
-  let total = 0;
-  for (const [, value, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
-    total += Number(value) * (UNIT_MS[unit as string] as number);
-  }
-  return total;
-}
 
 /**
  * `docker logs --since` as Docker takes it: an RFC 3339 time
@@ -30,7 +11,7 @@ export function parseDuration(text: string): number | undefined {
  * Milliseconds since the epoch.
  */
 export function parseSince(text: string, flag = '--since', now = Date.now()): number {
-  const duration = parseDuration(text);
+  const duration = parseGoDuration(text);
   if (duration !== undefined) return now - duration;
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
   if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$/.test(text)) {
