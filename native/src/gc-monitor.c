@@ -49,7 +49,7 @@
 #define GC_BACKOFF_MAX_MS 60000
 #define GC_RESET_AFTER_S 10
 #define GC_DRAIN_MS 2000
-#define GC_WAIT_ATTACH_MS 10000
+#define GC_WAIT_ATTACH_MS 30000
 #define GC_REPORT_FD 3
 
 enum gc_policy { GC_NO, GC_ON_FAILURE, GC_ALWAYS, GC_UNLESS_STOPPED };
@@ -806,10 +806,13 @@ int main(int argc, char **argv)
 
 	/*
 	 * As `docker run` attaches before it starts: no output is lost. A CLI that
-	 * died before it connected leaves the container to start after a while.
+	 * died before it connected leaves the container created, not started
+	 * with nobody to see it (its record stays, as Docker's "Created" does).
 	 */
-	if (cfg.wait_attach)
-		gc_attach_wait(GC_WAIT_ATTACH_MS);
+	if (cfg.wait_attach && !gc_attach_wait(GC_WAIT_ATTACH_MS)) {
+		gc_attach_close();
+		gc_die("no client on the attach socket within %d s: the container was not started", GC_WAIT_ATTACH_MS / 1000);
+	}
 
 	long backoff = 0;
 	for (int first = 1;; first = 0) {

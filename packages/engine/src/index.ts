@@ -67,3 +67,4 @@ export type {
 export { ZERO_TIME } from './store/container-record.js';
 export type { ContainerStore, NewContainer } from './store/container-store.js';
 export { createContainerStore } from './store/container-store.js';
+export { type HeldRootLock, lockContainerRoot } from './store/root-lock.js';

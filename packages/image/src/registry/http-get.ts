@@ -126,6 +126,9 @@ function readBody(res: IncomingMessage, onChunk: (chunk: Buffer) => void | Promi
     const onClose = () => {
       if (!res.complete) finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
     };
+    // Cut (or aborted) before this read: its 'error' and 'close' have gone by.
+    if (res.errored) return finish(res.errored);
+    if (res.destroyed && !res.complete) return onClose();
     res.on('data', onData);
     res.once('end', onEnd);
     res.once('error', finish);

@@ -120,19 +120,23 @@ export function startStreamingUnpack(
       failed = true;
     })
     .finally(() => lock.release());
+  // One wait for 'drain' however many chunks of a batch are written past the high-water mark.
+  let draining: Promise<void> | undefined;
   return {
     write(chunk) {
       if (failed || input.destroyed) return undefined;
       if (input.write(chunk)) return undefined;
-      return new Promise<void>((resolve) => {
+      draining ??= new Promise<void>((resolve) => {
         const go = () => {
           input.off('drain', go);
           input.off('close', go);
+          draining = undefined;
           resolve();
         };
         input.on('drain', go);
         input.on('close', go);
       });
+      return draining;
     },
     async finish() {
       input.end();

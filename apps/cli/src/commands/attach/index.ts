@@ -13,6 +13,7 @@ import { formatOptions, type OptionSpec, parseCommandLine } from '../../command-
 import type { GlobalOptions } from '../../global-options.js';
 import { reportError } from '../../report-error.js';
 import { UsageError } from '../../usage-error.js';
+import { runs } from '../detached/liveness.js';
 import { enterRawMode, type RawMode } from '../run/raw-mode.js';
 import { attachSession } from './attach-session.js';
 import { stopReading } from './terminal-relay.js';
@@ -100,7 +101,14 @@ async function attach(
     throw new UsageError('attach: the input device is not a TTY', 1);
   }
   const socket = connectAttachSocket(kernel, store.dir(record.id));
-  return (await runAttached(kernel, store, record, socket, flags)).code;
+  const result = await runAttached(kernel, store, record, socket, flags);
+  if (result.dropped) {
+    throw new GcError(
+      'ENGINE_ATTACH_DROPPED',
+      `the monitor of container ${record.id} let this client go (its output was not read for a second); it runs on`,
+    );
+  }
+  return result.code;
 }
 
 /** Connect to the attach socket of the container whose directory is `dir` (its monitor serves it). */
@@ -120,7 +128,7 @@ export async function runAttached(
   record: ContainerRecord,
   socket: number,
   flags: { detachKeys?: string; noStdin?: boolean },
-): Promise<{ code: number; detached: boolean }> {
+): Promise<{ code: number; detached: boolean; dropped: boolean }> {
   let socketOwned = false;
   let rawMode: RawMode | undefined;
   try {
@@ -140,7 +148,8 @@ export async function runAttached(
       stdin: withStdin ? 0 : -1,
       stdout: 1,
       stderr: 2,
-      detachKeys: withStdin ? detachKeys : undefined,
+      // With a terminal only, as Docker: piped input is data, whatever its bytes.
+      detachKeys: withStdin && tty ? detachKeys : undefined,
       sizeFrom: tty ? [0, 1].find((fd) => kernel.isatty(fd)) : undefined,
       ...(rawMode ? { zeroIsIdle: alive } : {}),
     });
@@ -150,12 +159,14 @@ export async function runAttached(
     rawMode?.restore();
     if (end.kind === 'detached') {
       writeSync(2, 'read escape sequence\n');
-      return { code: 0, detached: true };
+      return { code: 0, detached: true, dropped: false };
     }
-    if (end.kind === 'exited') return { code: end.exitCode, detached: false };
-    // The monitor went away without a word: the state file has the last it knew.
+    if (end.kind === 'exited') return { code: end.exitCode, detached: false, dropped: false };
+    // The socket closed without an exit frame: the monitor died (the state file has the last it knew),
+    // or it dropped this client for not reading (the container runs on).
     const state = store.readState(record.id);
-    return { code: state?.status === 'exited' ? state.exitCode : 0, detached: false };
+    if (state?.status === 'exited') return { code: state.exitCode, detached: false, dropped: false };
+    return { code: 0, detached: false, dropped: runs(state?.monitorPid, state?.monitorStart) };
   } finally {
     rawMode?.restore();
     if (!socketOwned) kernel.close(socket);

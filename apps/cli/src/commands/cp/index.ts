@@ -40,7 +40,7 @@ export async function cpCommand(argv: readonly string[], global: GlobalOptions =
     const kernel = createKernel();
     const store = createContainerStore(global.dataRoot ? { dataRoot: global.dataRoot, kernel } : { kernel });
     const ref = (direction === 'from-container' ? source.container : destination.container) as string;
-    const { fs: container } = openContainerFs(store, kernel, ref);
+    const { fs: container } = openContainerFs(store, kernel, ref, { forWriting: direction !== 'from-container' });
     try {
       const host = hostFs(kernel);
       const options = { archive: flags.archive ?? false, followLink: flags.followLink ?? false };

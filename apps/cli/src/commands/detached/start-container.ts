@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   createContainerStore,
   formatStartReport,
+  lockContainerRoot,
   readStartFile,
   type StartReport,
   writeContainerSpec,
@@ -51,6 +52,8 @@ export async function startContainerCommand(argv: readonly string[], global: Glo
     const kernel = createKernel();
     // With a tty, the container sends its pty's master there: the monitor's end of the console socket.
     const consoleFd = process.env.GC_CONSOLE_FD === undefined ? undefined : Number(process.env.GC_CONSOLE_FD);
+    // Not while `cp` has this stopped container's layers mounted (nor it while this mounts them).
+    const rootLock = lockContainerRoot(kernel, dir);
     const container = await startContainer(spec, {
       kernel,
       runDir,
@@ -73,6 +76,7 @@ export async function startContainerCommand(argv: readonly string[], global: Glo
           }
         : {}),
     });
+    rootLock.release();
     runDir.handOver(container.pid);
     report({ pid: container.pid });
     // The init is the monitor's now; nothing here is to wait for (a read of

@@ -43,34 +43,50 @@ export async function attachAndStart(
   launch.catch((error: unknown) => {
     failed = { error };
   });
-  const kernel = createKernel();
-  const socket = await connectWhenListening(kernel, store.dir(record.id), () => failed !== undefined);
-  if (socket === undefined) throw (failed as { error: unknown }).error;
-  const session = runAttached(kernel, store, record, socket, {
-    ...(options.detachKeys === undefined ? {} : { detachKeys: options.detachKeys }),
-  });
-  try {
-    await launch;
-  } catch (error) {
-    // The monitor closed the socket as it reported the failure: the session ends by itself.
-    await session.catch(() => undefined);
-    throw error;
-  }
-  options.onStarted();
-  const started = store.readState(record.id);
+  // From the first moment: a signal before the container runs is passed on once it does (its pid is not known before).
+  let running = false;
+  const pending: NodeJS.Signals[] = [];
   const ctx = { store };
-  const forward = (signal: NodeJS.Signals) => {
+  const deliver = (signal: NodeJS.Signals) => {
     void killContainer(ctx, record, signal).catch(() => undefined);
   };
+  const forward = (signal: NodeJS.Signals) => {
+    if (running) deliver(signal);
+    else pending.push(signal);
+  };
   for (const signal of PROXIED) process.on(signal, forward);
-  let result: { code: number; detached: boolean };
   try {
-    result = await session;
+    const kernel = createKernel();
+    const socket = await connectWhenListening(kernel, store.dir(record.id), () => failed !== undefined);
+    if (socket === undefined) throw (failed as { error: unknown }).error;
+    const session = runAttached(kernel, store, record, socket, {
+      ...(options.detachKeys === undefined ? {} : { detachKeys: options.detachKeys }),
+    });
+    // Awaited below; a failure meanwhile (our stdout closed) is not an unhandled rejection.
+    session.catch(() => undefined);
+    try {
+      await launch;
+    } catch (error) {
+      // The monitor closed the socket as it reported the failure: the session ends by itself.
+      await session.catch(() => undefined);
+      throw error;
+    }
+    options.onStarted();
+    const started = store.readState(record.id);
+    running = true;
+    for (const signal of pending.splice(0)) deliver(signal);
+    const result = await session;
+    if (result.dropped) {
+      throw new GcError(
+        'ENGINE_ATTACH_DROPPED',
+        `the monitor of container ${record.id} let this client go (its output was not read for a second); it runs on: see gocontainer logs -f ${record.id.slice(0, 12)}`,
+      );
+    }
+    if (!result.detached) await lastWords(store, record, started);
+    return result.code;
   } finally {
     for (const signal of PROXIED) process.off(signal, forward);
   }
-  if (!result.detached) await lastWords(store, record, started);
-  return result.code;
 }
 
 /**

@@ -294,6 +294,21 @@ describe.skipIf(!canRunIntegration())('gocontainer run -d (integration, root)', 
     expect(lines).toEqual(Array.from({ length: 40 - first }, (_, i) => `line-${first + i}`));
   });
 
+  it('cp of a stopped --rootfs container: its directory, read-only with --read-only', async () => {
+    const ran = await gc(['run', '--name', 'rorf', '--read-only', '--rootfs', root.path, '/bin/true']);
+    expect(ran.code).toBe(0);
+    const id = (await gc(['ps', '-a', '-q', '--no-trunc', '--filter', 'name=rorf'])).stdout.trim();
+    made.push(id);
+    writeFileSync(join(dirs, 'in'), 'in\n');
+    const into = await gc(['cp', join(dirs, 'in'), 'rorf:/in']);
+    expect(into.code).toBe(1);
+    expect(into.stderr).toMatch(/its root .* is read-only \(--read-only\)/);
+    expect(existsSync(join(root.path, 'in'))).toBe(false);
+    expect((await gc(['cp', 'rorf:/etc/passwd', join(dirs, 'passwd')])).code).toBe(0);
+    expect(readFileSync(join(dirs, 'passwd'), 'utf8')).toBe(readFileSync(join(root.path, 'etc/passwd'), 'utf8'));
+    expect((await gc(['rm', 'rorf'])).code).toBe(0);
+  });
+
   it('--rm -d leaves nothing once the container exited', async () => {
     const id = await runDetached(['--rm', '--rootfs', root.path, '/bin/sh', '-c', 'echo bye']);
     await until('the monitor to end', () => processesMatching(monitorOf(id)).length === 0);

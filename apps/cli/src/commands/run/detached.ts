@@ -81,7 +81,8 @@ export async function runDetached(
     } else {
       const images = await import('./run-image.js');
       pullPolicy(flags.pull);
-      found = await images.findRunImage(target.image, flags.pull, global, false);
+      // A foreground run shows a pull's progress as the fast path does: bars on a terminal.
+      found = await images.findRunImage(target.image, flags.pull, global, attached && createKernel().isatty(2));
       image = await holdForContainer(found, target.image, store.dir(id), id);
       request = buildRunSpec({ ...input, command: target.command, image });
     }

@@ -298,10 +298,10 @@ describe.skipIf(!canRunIntegration())(
       expect(await psRow('once')).toMatchObject({ State: 'exited', Status: expect.stringMatching(/^Exited \(3\)/) });
       const logs = await gc(['logs', 'once']);
       expect(logs).toMatchObject({ code: 0, stdout: 'out\n', stderr: 'err\n' });
-      // -i: our stdin reaches it, and its end ends cat.
-      expect(await gc(['run', '-i', '--name', 'cat', IMAGE, 'cat'], 'line one\nline two\n')).toMatchObject({
+      // -i: our stdin reaches it, and its end ends cat. Without a terminal the detach keys are data (Docker's rule).
+      expect(await gc(['run', '-i', '--name', 'cat', IMAGE, 'cat'], 'line one\x10\x11\nline two\n')).toMatchObject({
         code: 0,
-        stdout: 'line one\nline two\n',
+        stdout: 'line one\x10\x11\nline two\n',
       });
       await keep('cat');
       // Started again, it runs the same command (start -a prints its output). Without --root, which makes

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { overlayFsParams } from '@gc/rootfs';
 import { GcError, type Kernel } from '@gc/syscall';
 import { tryReadStartFile } from '../../monitor/start-file.js';
-import { ENGINE_NOT_RUNNING, ENGINE_RESTARTING } from '../../operations/errors.js';
+import { ENGINE_CONTAINER_RUNNING, ENGINE_NOT_RUNNING, ENGINE_RESTARTING } from '../../operations/errors.js';
+import { liveProcess } from '../../status/live-process.js';
 import type { ContainerRecord } from '../../store/container-record.js';
 import type { ContainerStore } from '../../store/container-store.js';
 import { ENGINE_BAD_RECORD } from '../../store/errors.js';
+import { lockContainerRoot } from '../../store/root-lock.js';
 import { runningInit } from '../running-init.js';
 import { containerFs, type RootedFs } from './rooted-fs.js';
 
@@ -26,6 +28,7 @@ export function openContainerFs(
   store: ContainerStore,
   kernel: Kernel,
   ref: string,
+  options: { forWriting?: boolean } = {},
 ): { record: ContainerRecord; fs: RootedFs } {
   const record = store.find(ref);
   const state = store.readState(record.id);
@@ -40,10 +43,26 @@ export function openContainerFs(
     init = runningInit(record, state);
   } catch (e) {
     if (GcError.isInstance(e) && e.code === ENGINE_NOT_RUNNING) {
-      return { record, fs: stoppedContainerFs(store, kernel, record, ref) };
+      const stopped = stoppedContainerFs(store, kernel, record, ref, options.forWriting === true);
+      // Started while we waited for its lock: its own root, then.
+      if (stopped === 'started') {
+        const now = runningInit(record, store.readState(record.id));
+        return { record, fs: runningContainerFs(store, kernel, record, now, ref) };
+      }
+      return { record, fs: stopped };
     }
     throw e;
   }
+  return { record, fs: runningContainerFs(store, kernel, record, init, ref) };
+}
+
+function runningContainerFs(
+  store: ContainerStore,
+  kernel: Kernel,
+  record: ContainerRecord,
+  init: ReturnType<typeof runningInit>,
+  ref: string,
+): RootedFs {
   const fs = containerFs(kernel, `/proc/${init.pid}/root`, ref);
   try {
     runningInit(record, store.readState(record.id));
@@ -51,11 +70,49 @@ export function openContainerFs(
     fs.close();
     throw e;
   }
-  return { record, fs };
+  return fs;
 }
 
-function stoppedContainerFs(store: ContainerStore, kernel: Kernel, record: ContainerRecord, ref: string): RootedFs {
+function stoppedContainerFs(
+  store: ContainerStore,
+  kernel: Kernel,
+  record: ContainerRecord,
+  ref: string,
+  forWriting: boolean,
+): RootedFs | 'started' {
   const dir = store.dir(record.id);
+  const lock = lockContainerRoot(kernel, dir);
+  try {
+    // Under the lock: no start mounts its layers meanwhile, and a monitor alive now is starting it or cleaning up.
+    const state = store.readState(record.id);
+    if (state?.status === 'running' && liveProcess(state.pid, state.pidStart) !== undefined) {
+      lock.release();
+      return 'started';
+    }
+    if (liveProcess(state?.monitorPid, state?.monitorStart) !== undefined) {
+      throw new GcError(
+        ENGINE_CONTAINER_RUNNING,
+        `container ${record.id} is being started or cleaned up by its monitor: try again once it runs or has stopped`,
+      );
+    }
+    const fs = stoppedRoot(kernel, record, dir, ref, forWriting);
+    return {
+      ...fs,
+      close: () => {
+        try {
+          fs.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+function stoppedRoot(kernel: Kernel, record: ContainerRecord, dir: string, ref: string, forWriting: boolean): RootedFs {
   const start = tryReadStartFile(dir);
   if (start === undefined) {
     throw new GcError(ENGINE_BAD_RECORD, `container ${record.id}: ${dir}/start.json is missing: its root is unknown`);
@@ -65,6 +122,9 @@ function stoppedContainerFs(store: ContainerStore, kernel: Kernel, record: Conta
     const path = start.spec.root?.path;
     if (path === undefined || !path.startsWith('/')) {
       throw new GcError(ENGINE_BAD_RECORD, `container ${record.id}: start.json names no root directory`);
+    }
+    if (readOnly && forWriting) {
+      throw new GcError('EROFS', `container ${record.id}: its root ${path} is read-only (--read-only)`);
     }
     return containerFs(kernel, path, ref);
   }
