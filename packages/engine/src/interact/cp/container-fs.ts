@@ -95,17 +95,7 @@ function stoppedContainerFs(
         `container ${record.id} is being started or cleaned up by its monitor: try again once it runs or has stopped`,
       );
     }
-    const fs = stoppedRoot(kernel, record, dir, ref, forWriting);
-    return {
-      ...fs,
-      close: () => {
-        try {
-          fs.close();
-        } finally {
-          lock.release();
-        }
-      },
-    };
+    return closingAlso(stoppedRoot(kernel, record, dir, ref, forWriting), () => lock.release());
   } catch (e) {
     lock.release();
     throw e;
@@ -137,19 +127,23 @@ function stoppedRoot(kernel: Kernel, record: ContainerRecord, dir: string, ref: 
     readOnly,
   });
   try {
-    const fs = containerFs(kernel, `/proc/self/fd/${mount}`, ref);
-    return {
-      ...fs,
-      close: () => {
-        try {
-          fs.close();
-        } finally {
-          kernel.close(mount);
-        }
-      },
-    };
+    return closingAlso(containerFs(kernel, `/proc/self/fd/${mount}`, ref), () => kernel.close(mount));
   } catch (e) {
     kernel.close(mount);
     throw e;
   }
+}
+
+/** `fs`, whose close() also lets go of what it stands on (a mount's fd, a lock), however its own close ends. */
+function closingAlso(fs: RootedFs, after: () => void): RootedFs {
+  return {
+    ...fs,
+    close: () => {
+      try {
+        fs.close();
+      } finally {
+        after();
+      }
+    },
+  };
 }
