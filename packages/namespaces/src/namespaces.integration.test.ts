@@ -226,8 +226,10 @@ describe.skipIf(!canRunIntegration())('namespaces (integration, root)', () => {
     expect(status).toEqual({ code: 0 });
     const [pid, uptime] = stdout.trim().split('\n');
     expect(pid).toBe('pid=1');
-    expect(Number(uptime)).toBeGreaterThanOrEqual(hostUptime + day);
-    expect(Number(uptime)).toBeLessThan(hostUptime + day + 60);
+    // In hundredths, as /proc/uptime prints them: read in the same tick, 127648.79 is not below 41248.79 + 86400.
+    const hundredths = (seconds: number) => Math.round(seconds * 100);
+    expect(hundredths(Number(uptime))).toBeGreaterThanOrEqual(hundredths(hostUptime) + day * 100);
+    expect(hundredths(Number(uptime))).toBeLessThan(hundredths(hostUptime) + (day + 60) * 100);
   });
 
   it('user and time namespaces together: maps first, then the offsets, then PID 1 in both', async () => {
