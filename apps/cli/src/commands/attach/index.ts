@@ -16,6 +16,7 @@ import { UsageError } from '../../usage-error.js';
 import { runs } from '../detached/liveness.js';
 import { enterRawMode, type RawMode } from '../run/raw-mode.js';
 import { attachSession } from './attach-session.js';
+import { proxySignals } from './signal-proxy.js';
 import { stopReading } from './terminal-relay.js';
 
 const ATTACH_OPTIONS: readonly OptionSpec[] = [
@@ -101,7 +102,13 @@ async function attach(
     throw new UsageError('attach: the input device is not a TTY', 1);
   }
   const socket = connectAttachSocket(kernel, store.dir(record.id));
-  const result = await runAttached(kernel, store, record, socket, flags);
+  const signals = proxySignals(store, record, true);
+  let result: Awaited<ReturnType<typeof runAttached>>;
+  try {
+    result = await runAttached(kernel, store, record, socket, flags);
+  } finally {
+    signals.stop();
+  }
   if (result.dropped) {
     throw new GcError(
       'ENGINE_ATTACH_DROPPED',

@@ -4,20 +4,17 @@ import {
   type ContainerRecord,
   type ContainerStateFile,
   type ContainerStore,
-  killContainer,
   type LaunchedMonitor,
 } from '@gc/engine';
 import { createKernel, GcError, type Kernel } from '@gc/syscall';
 import { connectAttachSocket, runAttached } from '../attach/index.js';
+import { proxySignals } from '../attach/signal-proxy.js';
 import { runs } from '../detached/liveness.js';
 
 /** How long the monitor may take to listen on its attach socket. */
 const LISTEN_TIMEOUT_MS = 10_000;
 /** How long its cleanup (and removal) after the exit may take before we return anyway. */
 const LAST_WORDS_MS = 10_000;
-
-/** The signals `docker run` passes on to the container (its --sig-proxy, on by default). */
-const PROXIED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
 export interface AttachAndStartOptions {
   detachKeys?: string;
@@ -43,18 +40,8 @@ export async function attachAndStart(
   launch.catch((error: unknown) => {
     failed = { error };
   });
-  // From the first moment: a signal before the container runs is passed on once it does (its pid is not known before).
-  let running = false;
-  const pending: NodeJS.Signals[] = [];
-  const ctx = { store };
-  const deliver = (signal: NodeJS.Signals) => {
-    void killContainer(ctx, record, signal).catch(() => undefined);
-  };
-  const forward = (signal: NodeJS.Signals) => {
-    if (running) deliver(signal);
-    else pending.push(signal);
-  };
-  for (const signal of PROXIED) process.on(signal, forward);
+  // From the first moment: a signal before the container runs is passed on once it does.
+  const signals = proxySignals(store, record);
   try {
     const kernel = createKernel();
     const socket = await connectWhenListening(kernel, store.dir(record.id), () => failed !== undefined);
@@ -73,8 +60,7 @@ export async function attachAndStart(
     }
     options.onStarted();
     const started = store.readState(record.id);
-    running = true;
-    for (const signal of pending.splice(0)) deliver(signal);
+    signals.running();
     const result = await session;
     if (result.dropped) {
       throw new GcError(
@@ -85,7 +71,7 @@ export async function attachAndStart(
     if (!result.detached) await lastWords(store, record, started);
     return result.code;
   } finally {
-    for (const signal of PROXIED) process.off(signal, forward);
+    signals.stop();
   }
 }
 

@@ -312,6 +312,31 @@ describe.skipIf(!canRunIntegration())(
       });
     });
 
+    it("attach passes SIGTERM on to the container (Docker's --sig-proxy), and exits with its code", async () => {
+      const id = await runDetached([
+        '--name',
+        'attached',
+        IMAGE,
+        'sh',
+        '-c',
+        'trap "echo got-term; exit 9" TERM; echo ready; while true; do sleep 0.1; done',
+      ]);
+      await until('the container to run', async () => (await gc(['logs', 'attached'])).stdout.includes('ready'));
+      const child = start(['--root', runRoot, '--data-root', dataRoot, 'attach', 'attached']);
+      let out = '';
+      child.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      const code = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+      // Attached once its socket answers: a moment, then the signal.
+      await new Promise((r) => setTimeout(r, 500));
+      child.kill('SIGTERM');
+      expect(await code).toBe(9);
+      expect(out).toBe('got-term\n');
+      await until('the exit', async () => (await inspect(id)).State.Status === 'exited');
+      expect((await inspect(id)).State.ExitCode).toBe(9);
+    });
+
     it('cp from and into a stopped container: what it wrote, and what its next start reads', async () => {
       const made1 = await gc(['run', '--name', 'builder', IMAGE, 'sh', '-c', 'mkdir /out && echo artifact > /out/a']);
       expect(made1.code).toBe(0);
