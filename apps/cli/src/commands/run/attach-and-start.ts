@@ -1,11 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type ContainerRecord,
-  type ContainerStateFile,
-  type ContainerStore,
-  type LaunchedMonitor,
-} from '@gc/engine';
+import type { ContainerRecord, ContainerStateFile, ContainerStore, LaunchedMonitor } from '@gc/engine';
 import { createKernel, GcError, type Kernel } from '@gc/syscall';
 import { connectAttachSocket, runAttached } from '../attach/index.js';
 import { proxySignals } from '../attach/signal-proxy.js';
