@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, closeSync, createReadStream, openSync } from 'node:fs';
 import { buildRunSpec, type ContainerRecord, type ContainerStore, ZERO_TIME } from '@gc/engine';
+import { testContainer } from '@gc/engine/testing';
 import { type RunningContainer, startContainer } from '@gc/runtime';
 import { createKernel, O_CLOEXEC } from '@gc/syscall';
 import { createBusyboxRoot } from '@gc/syscall/testing';
@@ -36,21 +37,15 @@ export async function startEngineContainer(
   options: { log?: boolean } = {},
 ): Promise<EngineContainer> {
   const root = createBusyboxRoot();
-  const record = store.create({
-    name,
-    image: '',
-    path: '/bin/sh',
-    args: ['-c', script],
-    config: { hostname: name, env: [], workingDir: '/', user: '', tty: false, openStdin: false, labels: {}, ...config },
-    hostConfig: {
-      restartPolicy: { name: 'no', maximumRetryCount: 0 },
-      logConfig: { type: 'json-file' },
-      autoRemove: false,
-      memory: 0,
-      networkMode: 'none',
-      init: false,
-    },
-  });
+  const record = store.create(
+    testContainer({
+      name,
+      image: '',
+      path: '/bin/sh',
+      args: ['-c', script],
+      config: { ...testContainer().config, hostname: name, ...config },
+    }),
+  );
   const { spec } = buildRunSpec({ id: record.id, rootfs: root.path, command: ['/bin/sh', '-c', script] });
   const monitor = spawn('sleep', ['3600'], { stdio: 'ignore' });
   const kernel = createKernel();

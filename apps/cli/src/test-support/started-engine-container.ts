@@ -10,6 +10,7 @@ import {
   writeContainerSpec,
   ZERO_TIME,
 } from '@gc/engine';
+import { testContainer } from '@gc/engine/testing';
 import { type RunningContainer, type Spec, startContainer } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { createBusyboxRoot } from '@gc/syscall/testing';
@@ -76,14 +77,7 @@ export async function startEngineContainer(
       openStdin: options.openStdin ?? false,
       labels: {},
     },
-    hostConfig: {
-      restartPolicy: { name: 'no', maximumRetryCount: 0 },
-      logConfig: { type: 'json-file' },
-      autoRemove: false,
-      memory: 0,
-      networkMode: 'none',
-      init: false,
-    },
+    hostConfig: testContainer().hostConfig,
     ...(options.name ? { name: options.name } : {}),
   });
   const { spec } = buildRunSpec({

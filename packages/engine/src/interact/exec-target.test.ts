@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cgroupPathOf } from '../stats/proc-cgroup.js';
 import { ZERO_TIME } from '../store/container-record.js';
 import { createContainerStore } from '../store/container-store.js';
+import { testContainer } from '../testing.js';
 import { readContainerSpec, writeContainerSpec } from './container-spec.js';
 import { prepareExec } from './exec-target.js';
 import { runningInit } from './running-init.js';
@@ -25,21 +26,9 @@ function store() {
 const startOf = (pid: number) => ownerOf(pid)?.start as number;
 
 function newRecord(s: ReturnType<typeof store>) {
-  return s.create({
-    image: '',
-    path: '/bin/sh',
-    args: [],
-    config: { hostname: 'h', env: [], workingDir: '', user: '', tty: false, openStdin: false, labels: {} },
-    hostConfig: {
-      restartPolicy: { name: 'no', maximumRetryCount: 0 },
-      logConfig: { type: 'json-file' },
-      autoRemove: false,
-      memory: 0,
-      networkMode: 'none',
-      init: false,
-    },
-    name: 'web',
-  });
+  return s.create(
+    testContainer({ image: '', path: '/bin/sh', name: 'web', config: { ...testContainer().config, workingDir: '' } }),
+  );
 }
 
 const running = (pid: number, pidStart?: number) => ({

@@ -4,27 +4,14 @@ import { join } from 'node:path';
 import { ownerOf } from '@gc/runtime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZERO_TIME } from '../store/container-record.js';
-import { type ContainerStore, createContainerStore, type NewContainer } from '../store/container-store.js';
+import { type ContainerStore, createContainerStore } from '../store/container-store.js';
+import { testContainer } from '../testing.js';
 import type { EngineContext } from './engine-context.js';
 import { removeContainer } from './remove.js';
 import { stopContainer } from './stop.js';
 import { waitContainer } from './wait.js';
 
-const container = (name: string): NewContainer => ({
-  name,
-  image: 'busybox',
-  path: 'sh',
-  args: [],
-  config: { hostname: 'h', env: [], workingDir: '/', user: '', tty: false, openStdin: false, labels: {} },
-  hostConfig: {
-    restartPolicy: { name: 'no', maximumRetryCount: 0 },
-    logConfig: { type: 'json-file' },
-    autoRemove: false,
-    memory: 0,
-    networkMode: 'none',
-    init: false,
-  },
-});
+const container = (name: string) => testContainer({ name });
 
 /** This test's own process: a live "init" that the tests never signal. */
 const self = () => ({ pid: process.pid, pidStart: ownerOf(process.pid)?.start as number });

@@ -2,24 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ContainerStore, createContainerStore, type NewContainer } from './container-store.js';
+import { testContainer } from '../testing.js';
+import { type ContainerStore, createContainerStore } from './container-store.js';
 import { generateName, validateName } from './names.js';
 
-const container = (over: Partial<NewContainer> = {}): NewContainer => ({
-  image: 'busybox',
-  path: 'sh',
-  args: [],
-  config: { hostname: 'h', env: [], workingDir: '/', user: '', tty: false, openStdin: false, labels: {} },
-  hostConfig: {
-    restartPolicy: { name: 'no', maximumRetryCount: 0 },
-    logConfig: { type: 'json-file' },
-    autoRemove: false,
-    memory: 0,
-    networkMode: 'none',
-    init: false,
-  },
-  ...over,
-});
+const container = testContainer;
 
 describe('the container store', () => {
   let dataRoot: string;

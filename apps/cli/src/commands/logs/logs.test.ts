@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContainerStore } from '@gc/engine';
+import { testContainer } from '@gc/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gocontainer } from '../../test-support/gocontainer.js';
 
@@ -11,21 +12,7 @@ describe('gocontainer logs (the built binary, on a log the monitor would have wr
   beforeAll(() => {
     dataRoot = mkdtempSync(join(tmpdir(), 'gc-logs-cli-'));
     const store = createContainerStore({ dataRoot });
-    const r = store.create({
-      name: 'talker',
-      image: 'busybox',
-      path: 'sh',
-      args: [],
-      config: { hostname: 'h', env: [], workingDir: '/', user: '', tty: false, openStdin: false, labels: {} },
-      hostConfig: {
-        restartPolicy: { name: 'no', maximumRetryCount: 0 },
-        logConfig: { type: 'json-file' },
-        autoRemove: false,
-        memory: 0,
-        networkMode: 'none',
-        init: false,
-      },
-    });
+    const r = store.create(testContainer({ name: 'talker' }));
     const line = (log: string, stream: string, s: number) =>
       `${JSON.stringify({ log, stream, time: `2026-12-01T19:20:0${s}.000000001Z` })}\n`;
     writeFileSync(`${store.logPath(r.id)}.1`, line('one\n', 'stdout', 1));

@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRunSpec, type ContainerRecord, type ContainerStore, createContainerStore, ZERO_TIME } from '@gc/engine';
+import { testContainer } from '@gc/engine/testing';
 import { newContainerId, type RunningContainer, startContainer } from '@gc/runtime';
 import { createKernel } from '@gc/syscall';
 import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
@@ -37,15 +38,8 @@ async function startEngineContainer(
     image: '',
     path: '/bin/sh',
     args: command.slice(1),
-    config: { hostname: name, env: [], workingDir: '/', user: '', tty: false, openStdin: false, labels: {} },
-    hostConfig: {
-      restartPolicy: { name: 'no', maximumRetryCount: 0 },
-      logConfig: { type: 'json-file' },
-      autoRemove: false,
-      memory: spec.linux?.resources?.memory?.limit ?? 0,
-      networkMode: 'none',
-      init: false,
-    },
+    config: { ...testContainer().config, hostname: name },
+    hostConfig: { ...testContainer().hostConfig, memory: spec.linux?.resources?.memory?.limit ?? 0 },
   });
   const devNull = openSync('/dev/null', 'r+');
   let container: RunningContainer;
