@@ -254,15 +254,14 @@ describe('gocontainer (the built binary)', () => {
     const kept = `${GOCONTAINER.replace(/bin\/gocontainer\.cjs$/, 'dist/run.cjs')}.resolved.json`;
     const root = createBusyboxRoot();
     try {
-      for (const junk of ['{"koffi":"/nonexistent/koffi/index.cjs","@gc/native":7}', 'not json']) {
+      for (const junk of ['{"@gc/native":"/nonexistent/native/index.cjs"}', '{"@gc/native":7}', 'not json']) {
         writeFileSync(kept, junk);
-        // run loads koffi (--version does not).
+        // run loads @gc/native, for its addon and executor (--version does not).
         const r = await gocontainer(['run', '--rootfs', root.path, '/bin/true']);
         expect(r.code).toBe(0);
         const names = JSON.parse(readFileSync(kept, 'utf8')) as Record<string, string>;
-        expect(names.koffi).toMatch(/\/koffi\/index\.cjs$/);
-        expect(readFileSync(names.koffi as string, 'utf8').length).toBeGreaterThan(0);
-        expect(names['@gc/native']).toMatch(/index\.cjs$/);
+        expect(names['@gc/native']).toMatch(/\/native\/index\.cjs$/);
+        expect(readFileSync(names['@gc/native'] as string, 'utf8').length).toBeGreaterThan(0);
       }
     } finally {
       root.remove();

@@ -42,6 +42,7 @@ export interface Libc {
   openat: Fn;
   mkdirat: Fn;
   mknodat: Fn;
+  memfd_create: Fn;
   symlinkat: Fn;
   linkat: Fn;
   unlinkat: Fn;
@@ -63,8 +64,9 @@ let loaded: Libc | undefined;
 
 /**
  * The calls of native/src/gc-calls.c: each returns its result or -errno. A
- * lifecycle command (start, kill, delete) needs only these, and loading
- * this addon costs a fraction of koffi's native module.
+ * lifecycle command (start, kill, delete) needs only the first six, `run`
+ * and `create` only these, and loading this addon costs a fraction of
+ * koffi's native module.
  */
 export interface Calls {
   flock(fd: number, operation: number): number;
@@ -73,6 +75,17 @@ export interface Calls {
   pidfdOpen(pid: number, flags: number): number;
   pidfdSendSignal(pidfd: number, signal: number): number;
   getxattr(path: string, name: string, value: Uint8Array): number;
+  /** 1 for a terminal, 0 otherwise. */
+  isatty?(fd: number): number;
+  openat?(dirfd: number, path: string, flags: number, mode: number): number;
+  memfdCreate?(name: string, flags: number): number;
+  mknodat?(dirfd: number, path: string, mode: number, dev: bigint): number;
+  /** gc_spawn of libgcexec.so, built into the addon. */
+  spawn?(blob: Uint8Array, cloneFlags: bigint, cgroupFd: number, exeFd: number, out: Int32Array): number;
+  reaperStart?(): number;
+  reaperWatch?(fd: number, token: bigint, kind: number): number;
+  reaperUnwatch?(token: bigint, kind: number): number;
+  reaperWake?(): number;
 }
 
 let calls: Calls | null | undefined;
@@ -150,13 +163,15 @@ type Library = ReturnType<typeof Koffi.load>;
  * A library opened, and each of its functions made, on the first call of
  * one: koffi parses a prototype when it makes the function, and a command
  * such as `gocontainer kill` calls two of these and none of libgcexec's.
+ * `called` runs before every call (the errno bookkeeping of `load`).
  */
-function lazyLibrary(open: () => Library): { func(prototype: string): Fn } {
+function lazyLibrary(open: () => Library, called: () => void): { func(prototype: string): Fn } {
   let lib: Library | undefined;
   return {
     func(prototype) {
       let fn: Fn | undefined;
       return (...args) => {
+        called();
         if (fn === undefined) {
           lib ??= open();
           fn = lib.func(prototype) as Fn;
@@ -167,21 +182,58 @@ function lazyLibrary(open: () => Library): { func(prototype: string): Fn } {
   };
 }
 
+/**
+ * Libc's functions: through the gc-calls addon where it has them, koffi's
+ * otherwise, koffi itself loaded on the first call that needs it (`run` and
+ * `create` make none). An addon call returns -errno; as a Libc function it
+ * returns -1 and leaves the errno for errno(), which answers for the last
+ * call made, whichever made it.
+ */
 function load(): Libc {
   // Bundled into CommonJS (the CLI), the bundle's own require, which keeps
   // what it resolved before; as an ES module, one of its own.
   const load = typeof __filename === 'string' ? require : createRequire(import.meta.url);
-  const koffi = loadKoffi(load);
-  const c = lazyLibrary(() => koffi.load('libc.so.6'));
-  const gc = lazyLibrary(() => koffi.load((load('@gc/native') as typeof import('@gc/native')).libraryPath));
+  let koffi: typeof Koffi | undefined;
+  const k = () => {
+    koffi ??= loadKoffi(load);
+    return koffi;
+  };
+  let addonLast = false;
+  let addonErrno = 0;
+  const viaKoffi = () => {
+    addonLast = false;
+  };
+  const c = lazyLibrary(() => k().load('libc.so.6'), viaKoffi);
+  const gc = lazyLibrary(() => k().load((load('@gc/native') as typeof import('@gc/native')).libraryPath), viaKoffi);
+  const addon = nativeCalls();
+  /** An addon call as a libc one: -1 and errno set on failure. */
+  const errnoStyle =
+    <A extends unknown[]>(call: ((...args: A) => number) | undefined, fallback: Fn): Fn =>
+    (...args) => {
+      if (call === undefined) return fallback(...args);
+      const r = call(...(args as A));
+      addonLast = true;
+      if (r >= 0) return r;
+      addonErrno = -r;
+      return -1;
+    };
+  /** An addon call that returns -errno, as libgcexec's do through koffi. */
+  const asIs = <A extends unknown[]>(call: ((...args: A) => number) | undefined, fallback: Fn): Fn =>
+    call === undefined
+      ? fallback
+      : (...args) => {
+          addonLast = true;
+          return call(...(args as A));
+        };
+  const spawn = addon?.spawn?.bind(addon);
   return {
-    errno: () => koffi.errno(),
-    address: (buffer: Uint8Array) => koffi.address(buffer),
+    errno: () => (addonLast ? addonErrno : k().errno()),
+    address: (buffer: Uint8Array) => k().address(buffer),
     mount: c.func(
       'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
     ),
     umount2: c.func('int umount2(const char *target, int flags)'),
-    close: c.func('int close(int fd)'),
+    close: errnoStyle(addon?.close.bind(addon), c.func('int close(int fd)')),
     fcntl: c.func('int fcntl(int fd, int cmd, int arg)'),
     flock: c.func('int flock(int fd, int operation)'),
     read: c.func('long read(int fd, _Out_ uint8_t *buf, size_t count)'),
@@ -199,7 +251,7 @@ function load(): Libc {
     unlockpt: c.func('int unlockpt(int fd)'),
     ptsname_r: c.func('int ptsname_r(int fd, _Out_ uint8_t *buf, size_t len)'),
     ioctl_buf: c.func('int ioctl(int fd, unsigned long request, _Inout_ uint8_t *arg)'),
-    isatty: c.func('int isatty(int fd)'),
+    isatty: errnoStyle(addon?.isatty?.bind(addon), c.func('int isatty(int fd)')),
     setxattr: c.func('int setxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)'),
     getxattr: c.func('long getxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)'),
     fsetxattr: c.func('int fsetxattr(int fd, const char *name, const uint8_t *value, size_t size, int flags)'),
@@ -209,9 +261,19 @@ function load(): Libc {
     // openat(3) is variadic for its mode; a fixed prototype passes it in the
     // same register and spares koffi's variadic call, which parses its types
     // on every call (a layer unpack makes one per file).
-    openat: c.func('int openat(int dirfd, const char *path, int flags, uint32_t mode)'),
+    openat: errnoStyle(
+      addon?.openat?.bind(addon),
+      c.func('int openat(int dirfd, const char *path, int flags, uint32_t mode)'),
+    ),
     mkdirat: c.func('int mkdirat(int dirfd, const char *path, uint32_t mode)'),
-    mknodat: c.func('int mknodat(int dirfd, const char *path, uint32_t mode, uint64_t dev)'),
+    mknodat: errnoStyle(
+      addon?.mknodat?.bind(addon),
+      c.func('int mknodat(int dirfd, const char *path, uint32_t mode, uint64_t dev)'),
+    ),
+    memfd_create: errnoStyle(
+      addon?.memfdCreate?.bind(addon),
+      c.func('int memfd_create(const char *name, unsigned int flags)'),
+    ),
     symlinkat: c.func('int symlinkat(const char *target, int dirfd, const char *path)'),
     linkat: c.func('int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)'),
     unlinkat: c.func('int unlinkat(int dirfd, const char *path, int flags)'),
@@ -221,14 +283,26 @@ function load(): Libc {
     copy_file_range: c.func(
       'long copy_file_range(int fd_in, const int64_t *off_in, int fd_out, int64_t *off_out, size_t len, unsigned int flags)',
     ),
-    gc_spawn: gc.func(
-      'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, int exe_fd, _Out_ int32_t *out)',
+    gc_spawn: asIs(
+      spawn &&
+        ((blob: Uint8Array, _len: number, flags: bigint, cgroupFd: number, exeFd: number, out: Int32Array) =>
+          spawn(blob, flags, cgroupFd, exeFd, out)),
+      gc.func(
+        'long gc_spawn(const uint8_t *blob, size_t len, uint64_t flags, int cgroup_fd, int exe_fd, _Out_ int32_t *out)',
+      ),
     ),
     gc_program_check: gc.func('int gc_program_check(const uint8_t *blob, size_t len)'),
-    gc_reaper_start: gc.func('int gc_reaper_start(void)'),
-    gc_reaper_watch: gc.func('int gc_reaper_watch(int fd, uint64_t token, int kind)'),
-    gc_reaper_wake: gc.func('int gc_reaper_wake(void)'),
-    gc_reaper_unwatch: gc.func('int gc_reaper_unwatch(uint64_t token, int kind)'),
+    // The reaper thread lives in the library that started it: all four calls from the same one.
+    gc_reaper_start: asIs(addon?.spawn && addon.reaperStart?.bind(addon), gc.func('int gc_reaper_start(void)')),
+    gc_reaper_watch: asIs(
+      addon?.spawn && addon.reaperWatch?.bind(addon),
+      gc.func('int gc_reaper_watch(int fd, uint64_t token, int kind)'),
+    ),
+    gc_reaper_wake: asIs(addon?.spawn && addon.reaperWake?.bind(addon), gc.func('int gc_reaper_wake(void)')),
+    gc_reaper_unwatch: asIs(
+      addon?.spawn && addon.reaperUnwatch?.bind(addon),
+      gc.func('int gc_reaper_unwatch(uint64_t token, int kind)'),
+    ),
     gc_send_fds: gc.func('long gc_send_fds(int sock, const int32_t *fds, int nfds, const uint8_t *data, size_t len)'),
     gc_recv_fds: gc.func(
       'long gc_recv_fds(int sock, _Out_ int32_t *fds, int maxfds, _Out_ uint8_t *data, size_t len, _Out_ int32_t *nfds)',

@@ -131,8 +131,7 @@ class RealKernel implements Kernel {
   }
 
   memfdCreate(name: string, flags: number): number {
-    const nr = syscallNumber('memfd_create', this.arch);
-    return this.check(this.c.syscall(nr, 'const char *', name, 'uint', flags), 'memfd_create', `create memfd ${name}`);
+    return this.check(this.c.memfd_create(name, flags), 'memfd_create', `create memfd ${name}`);
   }
 
   mountDetached(
@@ -404,14 +403,8 @@ class RealKernel implements Kernel {
   }
 
   mkfifo(path: string, mode: number): void {
-    const nr = syscallNumber('mknodat', this.arch);
     // AT_FDCWD, S_IFIFO | mode, no device.
-    this.check(
-      this.c.syscall(nr, 'int', -100, 'const char *', path, 'uint', 0o010000 | mode, 'uint', 0),
-      'mknodat',
-      `make the fifo ${path}`,
-      path,
-    );
+    this.check(this.c.mknodat(-100, path, 0o010000 | mode, 0n), 'mknodat', `make the fifo ${path}`, path);
   }
 
   pidfdOpen(pid: number, flags = 0): number {
