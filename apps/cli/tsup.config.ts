@@ -96,6 +96,15 @@ export default defineConfig([
   },
   {
     ...common,
+    // runc's create: an engine's for every container, timed against `node -e 0`
+    // (bench/lifecycle); from the packages' sources, as lifecycle, so that it
+    // holds only what `create` runs.
+    entry: { create: 'src/create-main.ts' },
+    clean: ['create.cjs*'],
+    esbuildPlugins: [fromSources],
+  },
+  {
+    ...common,
     // run, Docker's and runc's: timed against `node -e 0` (bench/run) and
     // `podman run` (bench/image/run); from the packages' sources, as
     // lifecycle, so that it holds only what `run` runs, and `run IMAGE`

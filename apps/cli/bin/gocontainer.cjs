@@ -17,8 +17,8 @@ const CACHED = [
   '__cleanup-container',
   '__remove-container',
 ];
-// `run` from its own (dist/run.cjs), which holds only run's code.
-const bundle = LIFECYCLE.includes(command) ? 'lifecycle' : command === 'run' ? 'run' : 'main';
+// `run` and `create` from their own (dist/run.cjs, dist/create.cjs), which hold only their code.
+const bundle = LIFECYCLE.includes(command) ? 'lifecycle' : command === 'run' || command === 'create' ? command : 'main';
 // dist/lifecycle.cjs hands a Docker `start`/`kill` of an engine container to dist/main.cjs.
 loadMain(bundle, CACHED.includes(command) ? command : 'other')
   .main(process.argv.slice(2), () => loadMain('main', 'other'))

@@ -111,6 +111,28 @@ describe('gocontainer (the built binary)', () => {
     }
   });
 
+  it("create, as engines call it, runs from dist/create.cjs: none of Docker's commands, the images or the registry", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-create-bundle-'));
+    try {
+      const hook = writeRequireHook(dir, EXTRA_HOOKS);
+      const argv = ['--root', join(dir, 'run'), 'create', '--bundle', join(dir, 'no-bundle'), 'c1'];
+      const r = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, ...argv], { encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('no-bundle');
+      const bundles = r.stderr.split('\n').filter((l) => l.startsWith('bundle '));
+      expect(bundles).toEqual([expect.stringMatching(/^bundle .*\/dist\/create\.cjs$/)]);
+      const map = JSON.parse(
+        readFileSync(GOCONTAINER.replace(/bin\/gocontainer\.cjs$/, 'dist/create.cjs.map'), 'utf8'),
+      ) as { sources: string[] };
+      expect(map.sources.some((s) => s.endsWith('operations/create.ts'))).toBe(true);
+      for (const other of ['/image/src/', '/engine/src/store/', 'commands/run/', 'commands/container-ps/']) {
+        expect(map.sources.filter((s) => s.includes(other))).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("kill and start as podman calls them stay in dist/lifecycle.cjs; Docker's kill of an engine container goes on to dist/main.cjs", () => {
     const dir = mkdtempSync(join(tmpdir(), 'gc-choice-'));
     try {
