@@ -116,13 +116,38 @@ const FLAGS = new Set(['--debug', '--systemd-cgroup']);
 const VALUED = new Set(['--root', '--data-root', '--log', '--log-format']);
 
 exports.commandOf = function commandOf(argv) {
+  const at = commandAt(argv);
+  return at === undefined ? undefined : argv[at];
+};
+
+function commandAt(argv) {
   let at = 0;
   while (at < argv.length) {
     const arg = argv[at];
     if (FLAGS.has(arg)) at += 1;
     else if (VALUED.has(arg)) at += 2;
     else if (VALUED.has(arg.slice(0, arg.indexOf('=')))) at += 1;
-    else return arg;
+    else return at;
   }
   return undefined;
+}
+
+/*
+ * The code cache's kind for a `run` line: V8 caches what the run that made
+ * the cache compiled, and `run -d`, `run --rootfs`, runc's `run --bundle`
+ * and an image's run each compile much the others do not, so whichever ran
+ * first after a build would leave the others to compile on every run. A
+ * look at the flags, not a parse: a wrong guess (a `-d` among the
+ * container's own arguments) costs only the compile time of a miss.
+ */
+exports.runCacheKind = function runCacheKind(argv) {
+  const at = commandAt(argv);
+  const args = at === undefined ? [] : argv.slice(at + 1);
+  const has = (test) => args.some(test);
+  if (has((a) => a === '--detach' || a.startsWith('--detach=') || /^-[a-zA-Z]*d[a-zA-Z]*$/.test(a))) {
+    return 'run-detached';
+  }
+  if (has((a) => a === '--bundle' || a === '-b' || a.startsWith('--bundle='))) return 'run-bundle';
+  if (has((a) => a === '--rootfs' || a.startsWith('--rootfs='))) return 'run-rootfs';
+  return 'run';
 };

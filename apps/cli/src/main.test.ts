@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canRunIntegration, createBusyboxRoot } from '@gc/syscall/testing';
@@ -287,6 +288,44 @@ describe('gocontainer (the built binary)', () => {
       }
     } finally {
       root.remove();
+    }
+  });
+
+  it('keeps a code cache per kind of run: --rootfs, -d, --bundle and an image run each their own', () => {
+    const require = createRequire(import.meta.url);
+    const { runCacheKind } = require('../bin/load-main.cjs') as { runCacheKind(argv: string[]): string };
+    expect(runCacheKind(['run', 'busybox', 'sh'])).toBe('run');
+    expect(runCacheKind(['run', '-it', '--rm', 'busybox', 'sh'])).toBe('run');
+    expect(runCacheKind(['--root', '/r', 'run', '--rootfs', '/root', '/bin/true'])).toBe('run-rootfs');
+    expect(runCacheKind(['run', '-d', '--rootfs', '/root', '/bin/sleep', '9'])).toBe('run-detached');
+    expect(runCacheKind(['run', '-dit', 'busybox'])).toBe('run-detached');
+    expect(runCacheKind(['run', '--detach=true', 'busybox'])).toBe('run-detached');
+    expect(runCacheKind(['--root', '/r', '--log', 'l', 'run', '--bundle', '/b', 'id'])).toBe('run-bundle');
+    expect(runCacheKind(['run', '-b', '/b', 'id'])).toBe('run-bundle');
+  });
+
+  it.skipIf(!canRunIntegration())('run --rootfs reads and writes the run-rootfs code cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-cache-kind-'));
+    const root = createBusyboxRoot();
+    try {
+      const hook = join(dir, 'hook.cjs');
+      writeFileSync(
+        hook,
+        `const fs = require('node:fs');
+const read = fs.readFileSync;
+fs.readFileSync = function (f) { if (/\\.cache$/.test(String(f))) process.stderr.write('cache ' + f + '\\n'); return read.apply(this, arguments); };`,
+      );
+      const r = spawnSync(process.execPath, ['-r', hook, GOCONTAINER, 'run', '--rootfs', root.path, '/bin/true'], {
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(0);
+      const read = r.stderr.split('\n').filter((l) => l.startsWith('cache '));
+      expect(read).toEqual([
+        expect.stringMatching(new RegExp(`/dist/run\\.cjs\\.${process.version}\\.run-rootfs\\.cache$`)),
+      ]);
+    } finally {
+      root.remove();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
