@@ -6,7 +6,7 @@ const build = join(__dirname, 'build');
 
 /** Absolute path of the executor shared library that `@gc/syscall` loads with koffi. */
 exports.libraryPath = process.env.GC_NATIVE_LIBRARY ?? join(build, 'libgcexec.so');
-/** Absolute path of `gc-calls.node`, the Node-API addon of the lifecycle commands' few calls (`@gc/syscall` loads it). */
+/** Absolute path of `gc-calls.node`, the Node-API addon of the calls `run`, `create` and the lifecycle commands make (`@gc/syscall` loads it). */
 exports.callsPath = process.env.GC_NATIVE_CALLS ?? join(build, 'gc-calls.node');
 /** Absolute path of the static `gc-exec` helper (runs a serialised program from an fd). */
 exports.execHelperPath = process.env.GC_NATIVE_EXEC ?? join(build, 'gc-exec');

@@ -1,6 +1,6 @@
 /** Absolute path of the executor shared library that `@gc/syscall` loads with koffi. */
 export declare const libraryPath: string;
-/** Absolute path of `gc-calls.node`, the Node-API addon of the lifecycle commands' few calls (`@gc/syscall` loads it). */
+/** Absolute path of `gc-calls.node`, the Node-API addon of the calls `run`, `create` and the lifecycle commands make (`@gc/syscall` loads it). */
 export declare const callsPath: string;
 /** Absolute path of the static `gc-exec` helper (runs a serialised program from an fd). */
 export declare const execHelperPath: string;
