@@ -144,7 +144,8 @@ exports.runCacheKind = function runCacheKind(argv) {
   const at = commandAt(argv);
   const args = at === undefined ? [] : argv.slice(at + 1);
   const has = (test) => args.some(test);
-  if (has((a) => a === '--detach' || a.startsWith('--detach=') || /^-[a-zA-Z]*d[a-zA-Z]*$/.test(a))) {
+  const detach = /^(?:--detach|-[a-zA-Z]*d[a-zA-Z]*|(?:--detach|-d)=(?!0$|f$|F$|false$|FALSE$|False$).*)$/;
+  if (has((a) => detach.test(a))) {
     return 'run-detached';
   }
   if (has((a) => a === '--bundle' || a === '-b' || a.startsWith('--bundle='))) return 'run-bundle';

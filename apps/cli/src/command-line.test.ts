@@ -45,6 +45,22 @@ describe('parseCommandLine', () => {
     expect(() => parse('--privileged=yes', '/bin/true')).toThrow(/--privileged/);
   });
 
+  it('takes true or false after a boolean, as docker does (--rm=false, -d=true), the last one given counting', () => {
+    const off = parse('--rm', '--rm=false', '--init=true', '--privileged=0', '-d=true', '/bin/true');
+    expect(off.flags.rm).toBe(false);
+    expect(off.flags.init).toBe(true);
+    expect(off.flags.privileged).toBe(false);
+    expect(off.flags.detach).toBe(true);
+    expect(off.rest).toEqual(['/bin/true']);
+    const on = parse('--read-only=false', '--read-only=True', '/bin/true');
+    expect(on.flags.readOnly).toBe(true);
+    // Not given at all: undefined, not false.
+    expect(parse('/bin/true').flags.rm).toBeUndefined();
+    expect(() => parse('--rm=maybe', '/bin/true')).toThrow(
+      'run: --rm: "maybe" is not a boolean (expected true or false, as --rm=false)',
+    );
+  });
+
   it('takes a value that starts with a dash in the next argument, as docker does', () => {
     const { flags, rest } = parse(
       '--memory-swap',

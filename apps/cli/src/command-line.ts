@@ -34,12 +34,35 @@ export function parseCommandLine(command: string, argv: readonly string[], specs
   // that starts with a dash is taken as pflag (docker's parser) takes it,
   // rather than refused as "ambiguous".
   const joined: string[] = [];
+  // A boolean given a value, as pflag takes one (`--rm=false`, `-d=true`): true is the flag, false its absence.
+  const setFalse = new Set<string>();
   while (end < argv.length) {
     const arg = argv[end] as string;
     if (arg === '--') break;
     if (!arg.startsWith('-') || arg === '-') break;
     const name = arg.startsWith('--') ? arg.split('=')[0] : arg.slice(0, 2);
     const spec = arg.startsWith('--') ? byLong.get(name as string) : byShort.get(name as string);
+    const eq = arg.indexOf('=');
+    if (spec && spec.value === undefined && eq === (name as string).length) {
+      const value = parseBool(arg.slice(eq + 1));
+      if (value === undefined) {
+        throw new UsageError(
+          `${command}: ${name}: "${arg.slice(eq + 1)}" is not a boolean (expected true or false, as --${spec.long}=false)`,
+        );
+      }
+      if (value) {
+        setFalse.delete(spec.key);
+        joined.push(`--${spec.long}`);
+      } else {
+        setFalse.add(spec.key);
+        // The last one given counts, as with pflag: an earlier --rm goes.
+        for (let i = joined.length - 1; i >= 0; i--) {
+          if (joined[i] === `--${spec.long}` || (spec.short && joined[i] === `-${spec.short}`)) joined.splice(i, 1);
+        }
+      }
+      end += 1;
+      continue;
+    }
     // A value in the next argument: `--env A=1`, `-e A=1` (not `--env=A=1`, `-eA=1`, nor `-it`).
     const valueFollows = spec?.value !== undefined && (arg.startsWith('--') ? !arg.includes('=') : arg.length === 2);
     if (valueFollows && spec && end + 1 < argv.length) {
@@ -69,10 +92,21 @@ export function parseCommandLine(command: string, argv: readonly string[], specs
   const flags: CommandLine['flags'] = {};
   for (const s of specs) {
     const v = values[s.long] as string | boolean | string[] | undefined;
-    flags[s.key] = s.multiple ? ((v as string[] | undefined) ?? []) : v;
+    flags[s.key] = s.multiple
+      ? ((v as string[] | undefined) ?? [])
+      : setFalse.has(s.key) && v === undefined
+        ? false
+        : v;
   }
   const rest = argv.slice(argv[end] === '--' ? end + 1 : end);
   return { flags, rest };
+}
+
+/** pflag's booleans (Go's strconv.ParseBool): 1, t, true, 0, f, false, in any of its cases. */
+function parseBool(text: string): boolean | undefined {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(text)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(text)) return false;
+  return undefined;
 }
 
 /** The option list of a command's help. */

@@ -300,6 +300,8 @@ describe('gocontainer (the built binary)', () => {
     expect(runCacheKind(['run', '-d', '--rootfs', '/root', '/bin/sleep', '9'])).toBe('run-detached');
     expect(runCacheKind(['run', '-dit', 'busybox'])).toBe('run-detached');
     expect(runCacheKind(['run', '--detach=true', 'busybox'])).toBe('run-detached');
+    expect(runCacheKind(['run', '-d=1', 'busybox'])).toBe('run-detached');
+    expect(runCacheKind(['run', '--detach=false', 'busybox'])).toBe('run');
     expect(runCacheKind(['--root', '/r', '--log', 'l', 'run', '--bundle', '/b', 'id'])).toBe('run-bundle');
     expect(runCacheKind(['run', '-b', '/b', 'id'])).toBe('run-bundle');
   });
