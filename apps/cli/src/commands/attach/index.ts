@@ -16,7 +16,7 @@ import { UsageError } from '../../usage-error.js';
 import { runs } from '../detached/liveness.js';
 import { enterRawMode, type RawMode } from '../run/raw-mode.js';
 import { attachSession } from './attach-session.js';
-import { proxySignals } from './signal-proxy.js';
+import { leaveOnSignals, proxySignals } from './signal-proxy.js';
 import { stopReading } from './terminal-relay.js';
 
 const ATTACH_OPTIONS: readonly OptionSpec[] = [
@@ -27,6 +27,11 @@ const ATTACH_OPTIONS: readonly OptionSpec[] = [
     help: 'Override the key sequence for detaching a container (default ctrl-p,ctrl-q)',
   },
   { key: 'noStdin', long: 'no-stdin', help: 'Do not attach STDIN' },
+  {
+    key: 'sigProxy',
+    long: 'sig-proxy',
+    help: 'Proxy all received signals to the process (default true; =false: they end gocontainer, the container runs on)',
+  },
   { key: 'help', long: 'help', short: 'h', help: 'Show this help' },
 ];
 
@@ -51,7 +56,7 @@ export async function attachCommand(argv: readonly string[], global: GlobalOptio
       process.stdout.write(`${USAGE}${formatOptions(ATTACH_OPTIONS)}\n`);
       return 0;
     }
-    const flags = line.flags as { detachKeys?: string; noStdin?: boolean };
+    const flags = line.flags as { detachKeys?: string; noStdin?: boolean; sigProxy?: boolean };
     if (line.rest.length !== 1)
       throw new UsageError('attach: requires exactly 1 argument (gocontainer attach [OPTIONS] CONTAINER)');
     code = await attach(line.rest[0] as string, flags, global);
@@ -78,7 +83,7 @@ function connectInDir(kernel: Kernel, dir: string, name: string): number {
 
 async function attach(
   ref: string,
-  flags: { detachKeys?: string; noStdin?: boolean },
+  flags: { detachKeys?: string; noStdin?: boolean; sigProxy?: boolean },
   global: GlobalOptions,
 ): Promise<number> {
   // Checked first, as Docker does: a bad --detach-keys is the error whatever the container.
@@ -102,7 +107,7 @@ async function attach(
     throw new UsageError('attach: the input device is not a TTY', 1);
   }
   const socket = connectAttachSocket(kernel, store.dir(record.id));
-  const signals = proxySignals(store, record, true);
+  const signals = flags.sigProxy === false ? leaveOnSignals() : proxySignals(store, record, true);
   let result: Awaited<ReturnType<typeof runAttached>>;
   try {
     result = await runAttached(kernel, store, record, socket, flags);

@@ -1,8 +1,10 @@
+import { constants } from 'node:os';
 import { type ContainerRecord, type ContainerStore, killContainer } from '@gc/engine';
 
 /** The signals `docker run` and `docker attach` pass on to the container (their --sig-proxy, on by default). */
 const PROXIED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
+/** What those signals do to this process while it is attached to a container. */
 export interface SignalProxy {
   /** The container runs: pass on what came before, and from now on at once. */
   running(): void;
@@ -33,6 +35,23 @@ export function proxySignals(store: ContainerStore, record: ContainerRecord, run
     },
     stop() {
       for (const signal of PROXIED) process.off(signal, forward);
+    },
+  };
+}
+
+/**
+ * `--sig-proxy=false`: those signals end this process instead (128 plus the
+ * signal's number, as a shell reports it) and the container runs on, as
+ * Docker's client leaves it. By process.exit, so that the terminal's mode
+ * is restored (raw-mode.ts hangs its restore on 'exit').
+ */
+export function leaveOnSignals(): SignalProxy {
+  const leave = (signal: NodeJS.Signals) => process.exit(128 + (constants.signals[signal] ?? 0));
+  for (const signal of PROXIED) process.on(signal, leave);
+  return {
+    running() {},
+    stop() {
+      for (const signal of PROXIED) process.off(signal, leave);
     },
   };
 }

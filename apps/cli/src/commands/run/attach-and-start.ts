@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ContainerRecord, ContainerStateFile, ContainerStore, LaunchedMonitor } from '@gc/engine';
 import { createKernel, GcError, type Kernel } from '@gc/syscall';
 import { connectAttachSocket, runAttached } from '../attach/index.js';
-import { proxySignals } from '../attach/signal-proxy.js';
+import { leaveOnSignals, proxySignals } from '../attach/signal-proxy.js';
 import { runs } from '../detached/liveness.js';
 
 /** How long the monitor may take to listen on its attach socket. */
@@ -13,6 +13,8 @@ const LAST_WORDS_MS = 10_000;
 
 export interface AttachAndStartOptions {
   detachKeys?: string;
+  /** --sig-proxy=false: our signals end us, not the container. */
+  sigProxy?: boolean;
   /** The container runs: from here on a failure is not a failed start (it is not removed). */
   onStarted(): void;
 }
@@ -36,7 +38,7 @@ export async function attachAndStart(
     failed = { error };
   });
   // From the first moment: a signal before the container runs is passed on once it does.
-  const signals = proxySignals(store, record);
+  const signals = options.sigProxy === false ? leaveOnSignals() : proxySignals(store, record);
   try {
     const kernel = createKernel();
     const socket = await connectWhenListening(kernel, store.dir(record.id), () => failed !== undefined);

@@ -33,6 +33,7 @@ export interface DetachedFlags extends RunFlags {
   restart?: string;
   logOpt?: string[];
   detachKeys?: string;
+  sigProxy?: boolean;
 }
 
 /** What the container runs on: an image, or (a command path first) the host's root or `--rootfs`. */
@@ -112,6 +113,7 @@ export async function runDetached(
       const { attachAndStart } = await import('./attach-and-start.js');
       return await attachAndStart(store, record, launchDetached(store, record, global, { waitAttach: true }), {
         ...(flags.detachKeys === undefined ? {} : { detachKeys: flags.detachKeys }),
+        ...(flags.sigProxy === undefined ? {} : { sigProxy: flags.sigProxy }),
         onStarted: () => {
           started = true;
         },

@@ -337,6 +337,50 @@ describe.skipIf(!canRunIntegration())(
       expect((await inspect(id)).State.ExitCode).toBe(9);
     });
 
+    it('--sig-proxy=false: a signal ends run or attach (128 + its number), and the container runs on', async () => {
+      const script = 'trap "echo got-term; exit 9" TERM; echo ready; while true; do sleep 0.1; done';
+      const child = start([
+        '--root',
+        runRoot,
+        '--data-root',
+        dataRoot,
+        'run',
+        '--sig-proxy=false',
+        IMAGE,
+        'sh',
+        '-c',
+        script,
+      ]);
+      let out = '';
+      child.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      const code = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+      await until('its output', async () => out.includes('ready'));
+      child.kill('SIGTERM');
+      expect(await code).toBe(143);
+      // Kept (a run that outlives us must be), and still running: the signal was not passed on.
+      const listed = await gc(['ps', '-q', '--no-trunc']);
+      const [id] = listed.stdout.trim().split('\n');
+      expect(id).toMatch(/^[0-9a-f]{64}$/);
+      made.push({ id: id as string, state: stateOf(id as string) });
+      expect((await inspect(id as string)).State.Status).toBe('running');
+      expect(out).toBe('ready\n');
+      // attach --sig-proxy=false leaves it the same way; with the default, the signal reaches it.
+      const attached = start(['--root', runRoot, '--data-root', dataRoot, 'attach', '--sig-proxy=false', id as string]);
+      const left = new Promise<number | null>((r) => attached.on('close', (c) => r(c)));
+      await new Promise((r) => setTimeout(r, 500));
+      attached.kill('SIGINT');
+      expect(await left).toBe(130);
+      expect((await inspect(id as string)).State.Status).toBe('running');
+      const proxied = start(['--root', runRoot, '--data-root', dataRoot, 'attach', id as string]);
+      const ended = new Promise<number | null>((r) => proxied.on('close', (c) => r(c)));
+      await new Promise((r) => setTimeout(r, 500));
+      proxied.kill('SIGTERM');
+      expect(await ended).toBe(9);
+      await until('the exit', async () => (await inspect(id as string)).State.Status === 'exited');
+    });
+
     it('cp from and into a stopped container: what it wrote, and what its next start reads', async () => {
       const made1 = await gc(['run', '--name', 'builder', IMAGE, 'sh', '-c', 'mkdir /out && echo artifact > /out/a']);
       expect(made1.code).toBe(0);

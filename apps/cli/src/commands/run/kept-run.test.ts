@@ -8,6 +8,9 @@ describe('which foreground runs are kept as engine containers', () => {
     expect(keptRun({ logOpt: ['max-size=1m'] }, false)).toBe(true);
     expect(keptRun({ detachKeys: 'ctrl-x' }, true)).toBe(true);
     expect(keptRun({ logOpt: [] }, true)).toBe(false);
+    // --sig-proxy=false: our signals end us, and the container outlives us.
+    expect(keptRun({ sigProxy: false }, false)).toBe(true);
+    expect(keptRun({ sigProxy: true }, false)).toBe(false);
     expect(keptRun({ rm: true, env: [], interactive: true }, true)).toBe(false);
   });
 

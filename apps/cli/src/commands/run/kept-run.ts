@@ -13,6 +13,8 @@ const KEPT_ONLY: readonly string[] = ['name', 'restart', 'logOpt', 'detachKeys']
  */
 export function keptRun(flags: Readonly<Record<string, unknown>>, imageRun: boolean): boolean {
   if (imageRun && flags.interactive === true && flags.tty === true) return true;
+  // --sig-proxy=false: a signal ends this process, and the container must outlive it.
+  if (flags.sigProxy === false) return true;
   return KEPT_ONLY.some((key) => {
     const value = flags[key];
     return value !== undefined && !(Array.isArray(value) && value.length === 0);

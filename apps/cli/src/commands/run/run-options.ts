@@ -122,6 +122,11 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     value: 'KEYS',
     help: 'the keys that detach -i from a kept container, leaving it running (default ctrl-p,ctrl-q)',
   },
+  {
+    key: 'sigProxy',
+    long: 'sig-proxy',
+    help: 'pass the signals gocontainer gets on to the container (default true; =false: they end gocontainer, and the container, kept, runs on)',
+  },
   { key: 'interactive', long: 'interactive', short: 'i', help: 'keep standard input attached (else /dev/null)' },
   { key: 'tty', long: 'tty', short: 't', help: 'a terminal of its own (with neither -i nor -t, on a terminal: -it)' },
   { key: 'help', long: 'help', help: 'show this help' },
