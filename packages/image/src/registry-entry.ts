@@ -3,9 +3,9 @@
 // that only pulls loads no tar code, and the unpacker only when a pull
 // unpacks (createImageStore imports it on first use).
 
-export * from './store-entry.js';
 export { defaultCredentialFiles, type RegistryCredentials } from './registry/credentials-file.js';
 export { type LoginOptions, login, logout } from './registry/login.js';
 export { formatPlatform, hostPlatform, type PlatformSpec, parsePlatform } from './registry/platform.js';
 export { type PullOptions, pullImage } from './registry/pull-image.js';
 export type { PullProgress, PullStatus } from './registry/pull-progress.js';
+export * from './store-entry.js';
