@@ -52,6 +52,11 @@ describe('parseCommandLine', () => {
     expect(off.flags.privileged).toBe(false);
     expect(off.flags.detach).toBe(true);
     expect(off.rest).toEqual(['/bin/true']);
+    const cluster = parse('-it', '--tty=false', '-e', 'hello', '/bin/sh');
+    expect(cluster.flags.interactive).toBe(true);
+    expect(cluster.flags.tty).toBe(false);
+    expect(cluster.flags.env).toEqual(['hello']);
+    expect(parse('-tt', '--tty=false', '/bin/sh').flags.tty).toBe(false);
     const on = parse('--read-only=false', '--read-only=True', '/bin/true');
     expect(on.flags.readOnly).toBe(true);
     // Not given at all: undefined, not false.

@@ -55,9 +55,15 @@ export function parseCommandLine(command: string, argv: readonly string[], specs
         joined.push(`--${spec.long}`);
       } else {
         setFalse.add(spec.key);
-        // The last one given counts, as with pflag: an earlier --rm goes.
+        // The last one given counts, as with pflag: an earlier --rm goes, and the t of an earlier -it.
         for (let i = joined.length - 1; i >= 0; i--) {
-          if (joined[i] === `--${spec.long}` || (spec.short && joined[i] === `-${spec.short}`)) joined.splice(i, 1);
+          const earlier = joined[i] as string;
+          if (earlier === `--${spec.long}` || (spec.short && earlier === `-${spec.short}`)) joined.splice(i, 1);
+          else if (spec.short && isBooleanCluster(earlier, byShort) && earlier.includes(spec.short)) {
+            const rest = earlier.replaceAll(spec.short, '');
+            if (rest === '-') joined.splice(i, 1);
+            else joined[i] = rest;
+          }
         }
       }
       end += 1;
@@ -100,6 +106,15 @@ export function parseCommandLine(command: string, argv: readonly string[], specs
   }
   const rest = argv.slice(argv[end] === '--' ? end + 1 : end);
   return { flags, rest };
+}
+
+/** `-it`: short booleans given together (not `-ehello`, a value). */
+function isBooleanCluster(arg: string, byShort: ReadonlyMap<string, OptionSpec>): boolean {
+  if (!/^-[A-Za-z]{2,}$/.test(arg)) return false;
+  return [...arg.slice(1)].every((c) => {
+    const spec = byShort.get(`-${c}`);
+    return spec !== undefined && spec.value === undefined;
+  });
 }
 
 /** pflag's booleans (Go's strconv.ParseBool): 1, t, true, 0, f, false, in any of its cases. */
