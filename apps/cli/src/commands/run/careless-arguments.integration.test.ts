@@ -69,8 +69,20 @@ function cases(): Case[] {
     bad(['-x', T], /^gocontainer: run: Unknown option '-x'$/),
     bad(['-m'], /^gocontainer: run: Option '-m, --memory <value>' argument missing$/),
     bad(['--memory-swap'], /^gocontainer: run: Option '--memory-swap <value>' argument missing$/),
-    bad(['--privileged=yes', T], /^gocontainer: run: Option '--privileged' does not take an argument$/),
-    bad(['--rm=1', T], /^gocontainer: run: Option '--rm' does not take an argument$/),
+    // A boolean takes true or false after =, as Docker's do (and 1, 0, t, f).
+    bad(
+      ['--privileged=yes', T],
+      /^gocontainer: run: --privileged: "yes" is not a boolean \(expected true or false, as --privileged=false\)$/,
+    ),
+    bad(
+      ['--rm=maybe', T],
+      /^gocontainer: run: --rm: "maybe" is not a boolean \(expected true or false, as --rm=false\)$/,
+    ),
+    good(['--rm=1', T]),
+    good(['--rm', '--rm=false', T]),
+    // --sig-proxy (the default): a plain run, signals passed on.
+    good(['--sig-proxy', T]),
+    bad(['--sig-proxy=sometimes', T], /^gocontainer: run: --sig-proxy: "sometimes" is not a boolean/),
     bad([], /^gocontainer: run: missing COMMAND/),
     bad(['bin/true'], /^gocontainer: "bin\/true" is not an absolute command path/),
     bad(['--', '--rm'], /^gocontainer: "--rm" is not an absolute command path/),
@@ -437,7 +449,8 @@ function cases(): Case[] {
 
     // --read-only
     good(['--read-only', ...SH('touch /x 2>/dev/null || echo refused')], /^refused\n$/),
-    bad(['--read-only=yes', T], /^gocontainer: run: Option '--read-only' does not take an argument$/),
+    good(['--read-only=true', ...SH('touch /x 2>/dev/null || echo refused')], /^refused\n$/),
+    bad(['--read-only=yes', T], /^gocontainer: run: --read-only: "yes" is not a boolean/),
 
     // --network
     good(['--network', 'host', T]),
