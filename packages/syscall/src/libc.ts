@@ -20,6 +20,10 @@ export interface Libc {
   close: Fn;
   fcntl: Fn;
   flock: Fn;
+  /** pidfd_open(pid, flags). */
+  pidfd_open: Fn;
+  /** pidfd_send_signal(pidfd, sig), with no siginfo and no flags. */
+  pidfd_send_signal: Fn;
   read: Fn;
   write: Fn;
   pipe2: Fn;
@@ -207,16 +211,16 @@ function load(): Libc {
   const gc = lazyLibrary(() => k().load((load('@gc/native') as typeof import('@gc/native')).libraryPath), viaKoffi);
   const addon = nativeCalls();
   /** An addon call as a libc one: -1 and errno set on failure. */
-  const errnoStyle =
-    <A extends unknown[]>(call: ((...args: A) => number) | undefined, fallback: Fn): Fn =>
-    (...args) => {
-      if (call === undefined) return fallback(...args);
-      const r = call(...(args as A));
-      addonLast = true;
-      if (r >= 0) return r;
-      addonErrno = -r;
-      return -1;
-    };
+  const errnoStyle = <A extends unknown[]>(call: ((...args: A) => number) | undefined, fallback: Fn): Fn =>
+    call === undefined
+      ? fallback
+      : (...args) => {
+          const r = call(...(args as A));
+          addonLast = true;
+          if (r >= 0) return r;
+          addonErrno = -r;
+          return -1;
+        };
   /** An addon call that returns -errno, as libgcexec's do through koffi. */
   const asIs = <A extends unknown[]>(call: ((...args: A) => number) | undefined, fallback: Fn): Fn =>
     call === undefined
@@ -226,6 +230,8 @@ function load(): Libc {
           return call(...(args as A));
         };
   const spawn = addon?.spawn?.bind(addon);
+  // Variadic: callers pass ('type', value) pairs after the number.
+  const syscall = c.func('long syscall(long nr, ...)');
   return {
     errno: () => (addonLast ? addonErrno : k().errno()),
     address: (buffer: Uint8Array) => k().address(buffer),
@@ -234,8 +240,13 @@ function load(): Libc {
     ),
     umount2: c.func('int umount2(const char *target, int flags)'),
     close: errnoStyle(addon?.close.bind(addon), c.func('int close(int fd)')),
-    fcntl: c.func('int fcntl(int fd, int cmd, int arg)'),
-    flock: c.func('int flock(int fd, int operation)'),
+    fcntl: errnoStyle(addon?.fcntl.bind(addon), c.func('int fcntl(int fd, int cmd, int arg)')),
+    flock: errnoStyle(addon?.flock.bind(addon), c.func('int flock(int fd, int operation)')),
+    // Both numbers are the same on every architecture (the generic table).
+    pidfd_open: errnoStyle(addon?.pidfdOpen.bind(addon), (pid, flags) => syscall(434, 'int', pid, 'uint', flags)),
+    pidfd_send_signal: errnoStyle(addon?.pidfdSendSignal.bind(addon), (pidfd, sig) =>
+      syscall(424, 'int', pidfd, 'int', sig, 'void *', null, 'uint', 0),
+    ),
     read: c.func('long read(int fd, _Out_ uint8_t *buf, size_t count)'),
     write: c.func('long write(int fd, const uint8_t *buf, size_t count)'),
     pipe2: c.func('int pipe2(_Out_ int32_t *fds, int flags)'),
@@ -243,8 +254,7 @@ function load(): Libc {
     socket: c.func('int socket(int domain, int type, int protocol)'),
     connect: c.func('int connect(int fd, const uint8_t *addr, uint32_t len)'),
     prctl: c.func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)'),
-    // Variadic: callers pass ('type', value) pairs after the number.
-    syscall: c.func('long syscall(long nr, ...)'),
+    syscall,
     waitid: c.func('int waitid(int idtype, uint32_t id, _Out_ uint8_t *info, int options)'),
     posix_openpt: c.func('int posix_openpt(int flags)'),
     grantpt: c.func('int grantpt(int fd)'),
@@ -253,7 +263,10 @@ function load(): Libc {
     ioctl_buf: c.func('int ioctl(int fd, unsigned long request, _Inout_ uint8_t *arg)'),
     isatty: errnoStyle(addon?.isatty?.bind(addon), c.func('int isatty(int fd)')),
     setxattr: c.func('int setxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)'),
-    getxattr: c.func('long getxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)'),
+    getxattr: errnoStyle(
+      addon ? (path: string, name: string, value: Uint8Array) => addon.getxattr(path, name, value) : undefined,
+      c.func('long getxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)'),
+    ),
     fsetxattr: c.func('int fsetxattr(int fd, const char *name, const uint8_t *value, size_t size, int flags)'),
     lsetxattr: c.func(
       'int lsetxattr(const char *path, const char *name, const uint8_t *value, size_t size, int flags)',

@@ -23,7 +23,7 @@ import type {
   WaitResult,
   WindowSize,
 } from './kernel.js';
-import { type Libc, libc, nativeCalls } from './libc.js';
+import { type Libc, libc } from './libc.js';
 import type { Program } from './program/program.js';
 import { signalNumber } from './signals.js';
 import { attachProcess, spawnProgram } from './spawn.js';
@@ -99,17 +99,6 @@ class RealKernel implements Kernel {
     return libc();
   }
 
-  /** The gc-calls addon, loaded on the first of its calls (null: koffi makes them too). */
-  private get calls() {
-    return nativeCalls();
-  }
-
-  /** Throws a SyscallError with errno -r when r < 0 (the gc-calls addon's results). */
-  private checkNegated(r: number, syscall: string, label: string, path?: string): number {
-    if (r < 0) throw new SyscallError({ syscall, errno: -r, label, ...(path ? { path } : {}) });
-    return r;
-  }
-
   /** Throws a SyscallError with the current errno when r < 0. */
   private check(r: unknown, syscall: string, label: string, path?: string): number {
     const n = Number(r);
@@ -127,7 +116,7 @@ class RealKernel implements Kernel {
 
   attach(pid: number): ProcessHandle {
     this.watcher ??= new ExitWatcher(this.c);
-    return attachProcess(this.c, this.watcher, this.arch, pid);
+    return attachProcess(this.c, this.watcher, pid);
   }
 
   memfdCreate(name: string, flags: number): number {
@@ -223,15 +212,10 @@ class RealKernel implements Kernel {
   }
 
   fcntl(fd: number, cmd: number, arg = 0): number {
-    if (this.calls) return this.checkNegated(this.calls.fcntl(fd, cmd, arg), 'fcntl', `fcntl ${cmd} on fd ${fd}`);
     return this.check(this.c.fcntl(fd, cmd, arg), 'fcntl', `fcntl ${cmd} on fd ${fd}`);
   }
 
   flock(fd: number, operation: number): void {
-    if (this.calls) {
-      this.checkNegated(this.calls.flock(fd, operation), 'flock', `flock ${operation} on fd ${fd}`);
-      return;
-    }
     this.check(this.c.flock(fd, operation), 'flock', `flock ${operation} on fd ${fd}`);
   }
 
@@ -243,11 +227,6 @@ class RealKernel implements Kernel {
   getxattr(path: string, name: string): string | undefined {
     // Values are small tags: 256 bytes hold any this runtime writes (ERANGE otherwise).
     const data = Buffer.alloc(256);
-    if (this.calls) {
-      const r = this.calls.getxattr(path, name, data);
-      if (r === -ENODATA) return undefined;
-      return data.subarray(0, this.checkNegated(r, 'getxattr', `read ${name} of ${path}`, path)).toString();
-    }
     const n = Number(this.c.getxattr(path, name, data, data.length));
     if (n < 0) {
       if (this.c.errno() === ENODATA) return undefined;
@@ -355,10 +334,6 @@ class RealKernel implements Kernel {
   }
 
   close(fd: number): void {
-    if (this.calls) {
-      this.checkNegated(this.calls.close(fd), 'close', `close fd ${fd}`);
-      return;
-    }
     this.check(this.c.close(fd), 'close', `close fd ${fd}`);
   }
 
@@ -408,29 +383,12 @@ class RealKernel implements Kernel {
   }
 
   pidfdOpen(pid: number, flags = 0): number {
-    if (this.calls) {
-      return this.checkNegated(this.calls.pidfdOpen(pid, flags), 'pidfd_open', `open a pidfd for pid ${pid}`);
-    }
-    const nr = syscallNumber('pidfd_open', this.arch);
-    return this.check(this.c.syscall(nr, 'int', pid, 'uint', flags), 'pidfd_open', `open a pidfd for pid ${pid}`);
+    return this.check(this.c.pidfd_open(pid, flags), 'pidfd_open', `open a pidfd for pid ${pid}`);
   }
 
   pidfdSendSignal(pidfd: number, signal: NodeJS.Signals | number): void {
     const sig = signalNumber(signal);
-    if (this.calls) {
-      this.checkNegated(
-        this.calls.pidfdSendSignal(pidfd, sig),
-        'pidfd_send_signal',
-        `send signal ${sig} through pidfd ${pidfd}`,
-      );
-      return;
-    }
-    const nr = syscallNumber('pidfd_send_signal', this.arch);
-    this.check(
-      this.c.syscall(nr, 'int', pidfd, 'int', sig, 'void *', null, 'uint', 0),
-      'pidfd_send_signal',
-      `send signal ${sig} through pidfd ${pidfd}`,
-    );
+    this.check(this.c.pidfd_send_signal(pidfd, sig), 'pidfd_send_signal', `send signal ${sig} through pidfd ${pidfd}`);
   }
 
   waitidNoHang(idtype: 'pid' | 'pidfd', id: number): WaitResult | null {

@@ -8,7 +8,6 @@ import { SYNC_FD } from './program/op.js';
 import type { Program } from './program/program.js';
 import { RunError } from './run-error.js';
 import { signalNumber } from './signals.js';
-import { syscallNumber } from './syscall-table.js';
 
 const CLONE_NEWUSER_BIG = BigInt(CLONE_NEWUSER);
 const ENOSYS = 38;
@@ -50,16 +49,9 @@ export function spawnProgram(
 }
 
 /** Send a signal through a pidfd; ESRCH (exited, not yet reaped) is not an error. */
-function signalPidfd(
-  c: Libc,
-  arch: Program['arch'],
-  pidfd: number,
-  pid: number,
-  signal: NodeJS.Signals | number,
-): void {
+function signalPidfd(c: Libc, pidfd: number, pid: number, signal: NodeJS.Signals | number): void {
   const sig = signalNumber(signal);
-  const nr = syscallNumber('pidfd_send_signal', arch);
-  const r = Number(c.syscall(nr, 'int', pidfd, 'int', sig, 'void *', null, 'uint', 0));
+  const r = Number(c.pidfd_send_signal(pidfd, sig));
   if (r < 0) {
     const errno = c.errno();
     if (errno !== 3)
@@ -68,9 +60,8 @@ function signalPidfd(
 }
 
 /** Watch a process that is already our child; see `Kernel.attach`. */
-export function attachProcess(c: Libc, watcher: ExitWatcher, arch: Program['arch'], pid: number): ProcessHandle {
-  const nr = syscallNumber('pidfd_open', arch);
-  const pidfd = Number(c.syscall(nr, 'int', pid, 'uint', 0));
+export function attachProcess(c: Libc, watcher: ExitWatcher, pid: number): ProcessHandle {
+  const pidfd = Number(c.pidfd_open(pid, 0));
   if (pidfd < 0)
     throw new SyscallError({ syscall: 'pidfd_open', errno: c.errno(), label: `open a pidfd for pid ${pid}` });
   let alive = true;
@@ -88,7 +79,7 @@ export function attachProcess(c: Libc, watcher: ExitWatcher, arch: Program['arch
     pidfd,
     exited,
     kill(signal: NodeJS.Signals | number = 'SIGKILL') {
-      if (alive) signalPidfd(c, arch, pidfd, pid, signal);
+      if (alive) signalPidfd(c, pidfd, pid, signal);
     },
     forget() {
       if (!alive) return;
@@ -167,7 +158,7 @@ class RealChild implements SpawnedChild {
   }
 
   kill(signal: NodeJS.Signals | number = 'SIGKILL'): void {
-    if (this.alive) signalPidfd(this.c, this.program.arch, this.pidfd, this.pid, signal);
+    if (this.alive) signalPidfd(this.c, this.pidfd, this.pid, signal);
   }
 
   forget(): void {
