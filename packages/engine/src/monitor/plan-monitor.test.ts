@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { HostConfig } from '../store/container-record.js';
+import { testContainer } from '../testing.js';
 import { planMonitor } from './plan-monitor.js';
 import { formatStartReport, parseMonitorReport } from './start-report.js';
 
-const hostConfig = (over: Partial<HostConfig> = {}): HostConfig => ({
-  restartPolicy: { name: 'no', maximumRetryCount: 0 },
-  logConfig: { type: 'json-file' },
-  autoRemove: false,
-  memory: 0,
-  networkMode: 'none',
-  init: false,
-  ...over,
-});
+const hostConfig = (over: Partial<HostConfig> = {}): HostConfig => ({ ...testContainer().hostConfig, ...over });
 
 const ID = 'a'.repeat(64);
 const command = ['/usr/bin/node', '/opt/gc/bin/gocontainer.cjs', '--root', '/run/x'];

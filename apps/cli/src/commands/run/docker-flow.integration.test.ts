@@ -483,6 +483,20 @@ describe.skipIf(!canRunIntegration())(
         };
       }
 
+      /** `attach REF` in a host shell, then `exit CODE` typed in the container's shell: gocontainer exits with CODE. */
+      async function exitThroughAttach(ref: string, code: number): Promise<void> {
+        const { pane, ended } = await hostShell(`attach ${ref}`);
+        try {
+          // The shell's prompt was written before anyone attached: Enter brings a new one.
+          await new Promise((r) => setTimeout(r, 300));
+          pane.send('Enter');
+          pane.type(`exit ${code}`);
+          expect(await ended()).toBe(code);
+        } finally {
+          pane.kill();
+        }
+      }
+
       it('exec -it into it gets a shell on a pty', async () => {
         await runDetached(['--name', 'web', IMAGE, 'sleep', '300']);
         const { pane, ended } = await hostShell('exec -it web sh', `--data-root ${dataRoot}`);
@@ -516,15 +530,7 @@ describe.skipIf(!canRunIntegration())(
         }
         const id = await keep('fgterm');
         expect((await inspect(id)).State).toMatchObject({ Status: 'running', Running: true });
-        const second = await hostShell('attach fgterm');
-        try {
-          await new Promise((r) => setTimeout(r, 300));
-          second.pane.send('Enter');
-          second.pane.type('exit 5');
-          expect(await second.ended()).toBe(5);
-        } finally {
-          second.pane.kill();
-        }
+        await exitThroughAttach('fgterm', 5);
         await until('the exit', async () => (await inspect(id)).State.Status === 'exited');
       });
 
@@ -542,15 +548,7 @@ describe.skipIf(!canRunIntegration())(
         expect(ids).toHaveLength(1);
         const id = ids[0] as string;
         made.push({ id, state: stateOf(id) });
-        const second = await hostShell(`attach ${id.slice(0, 12)}`);
-        try {
-          await new Promise((r) => setTimeout(r, 300));
-          second.pane.send('Enter');
-          second.pane.type('exit 2');
-          expect(await second.ended()).toBe(2);
-        } finally {
-          second.pane.kill();
-        }
+        await exitThroughAttach(id.slice(0, 12), 2);
         await until('its removal (--rm)', async () => !existsSync(dirOf(id)));
       });
 
